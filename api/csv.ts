@@ -1,0 +1,14 @@
+import type {Context} from "hono";
+import {csvFormat} from "d3";
+
+/** Tables are JSON by default and CSV on request (`?format=csv` or `Accept: text/csv`). */
+export function wantsCsv(c: Context): boolean {
+  return c.req.query("format") === "csv" || (c.req.header("accept") ?? "").startsWith("text/csv");
+}
+
+export function csvResponse(c: Context, rows: Record<string, unknown>[], filename: string) {
+  const flat = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === "object" ? JSON.stringify(v) : v])));
+  c.header("Content-Type", "text/csv; charset=utf-8");
+  c.header("Content-Disposition", `attachment; filename="${filename}.csv"`);
+  return c.body(csvFormat(flat as never[]));
+}

@@ -1,0 +1,45 @@
+import {cpSync, existsSync, mkdirSync, readdirSync} from "node:fs";
+import {spawnSync} from "node:child_process";
+import {serve} from "@hono/node-server";
+import {loadConfig} from "../pipelines/config.js";
+import {createLogger, terminalProgress} from "../pipelines/log.js";
+import {runPipeline} from "../pipelines/run.js";
+import {startSchedule} from "../pipelines/schedule.js";
+import {createServer} from "./server.js";
+import {Warehouse} from "./warehouse.js";
+
+/**
+ * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
+ * API and dashboards on http://localhost:3000, with the pipeline scheduled in-process.
+ */
+const config = loadConfig();
+const log = createLogger("curve");
+
+const csvs = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")) : []);
+
+if (csvs(config.demoExtracts).length === 0) {
+  const {generateDemoExtracts} = await import("../pipelines/demo/generate.js");
+  console.log(`Generating demo extracts into ${config.demoExtracts} …`);
+  await generateDemoExtracts({outDir: config.demoExtracts});
+}
+if (csvs(config.inbox).length === 0) {
+  mkdirSync(config.inbox, {recursive: true});
+  cpSync(config.demoExtracts, config.inbox, {recursive: true});
+  console.log(`Copied the demo extracts into the inbox (${config.inbox}).`);
+}
+
+const record = await runPipeline(config, {log, progress: terminalProgress("loading extracts")});
+console.log(`pipeline ${record.status}: ${record.message}`);
+
+if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html") || process.env.CURVE_REBUILD_DASHBOARDS === "1" || record.status === "published")) {
+  console.log("Building dashboards …");
+  const build = spawnSync("npm", ["run", "dashboards:build"], {stdio: "inherit", env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"}});
+  if (build.status !== 0) console.error("The dashboards did not build; the API still starts. See the output above.");
+}
+
+const warehouse = new Warehouse(config.warehouseDir);
+const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date()}, {dashboardsDir: "dist"});
+startSchedule(config, log);
+serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
+  console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);
+});

@@ -1,0 +1,22 @@
+import {existsSync} from "node:fs";
+import {join} from "node:path";
+import {serveStatic} from "@hono/node-server/serve-static";
+import {createApp} from "./app.js";
+import type {Services} from "./context.js";
+
+/** The API plus the built dashboards (Observable Framework's static dist/), on one origin. */
+export function createServer(services: Services, {dashboardsDir}: {dashboardsDir: string}) {
+  const app = createApp(services);
+  // Framework writes /page as page.html; map clean URLs to it.
+  app.use("*", async (c, next) => {
+    const path = c.req.path;
+    if (!path.startsWith("/api") && !path.startsWith("/_") && !/\.[a-z0-9]+$/i.test(path) && path !== "/") {
+      const file = join(dashboardsDir, `${path.replace(/\/$/, "")}.html`);
+      if (existsSync(file)) return serveStatic({root: dashboardsDir, path: `${path.replace(/\/$/, "")}.html`})(c, next);
+    }
+    await next();
+  });
+  app.use("*", serveStatic({root: dashboardsDir}));
+  app.notFound((c) => c.text("Not found", 404));
+  return app;
+}

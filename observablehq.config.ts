@@ -1,0 +1,17 @@
+// Observable Framework configuration. Everything is served from this machine: no CDN, no web fonts,
+// no telemetry (OBSERVABLE_TELEMETRY_DISABLE is set by the npm scripts).
+export default {
+  root: "dashboards",
+  output: "dist",
+  title: "Curve",
+  pages: [
+    {name: "Data", path: "/data"}
+  ],
+  // The default stylesheets pull Google Fonts; ours is self-contained (see dashboards/prebuild.ts).
+  globalStylesheets: [],
+  style: "style.css",
+  head: '<meta name="description" content="Curve: outcomes and commissioning analytics for children\'s services">',
+  footer: "Curve — figures are disclosure-controlled: c = suppressed (1–5 children), u = low reliability. Demo data is synthetic.",
+  search: false,
+  linkify: false
+};

@@ -1,0 +1,44 @@
+import {readFileSync} from "node:fs";
+import {resolve} from "node:path";
+import {z} from "zod";
+import {Cron} from "croner";
+
+/** data/config.json, validated: a bad schedule or path fails at start with the field named. */
+export const Config = z.object({
+  inbox: z.string().min(1),
+  demoExtracts: z.string().min(1),
+  warehouseDir: z.string().min(1),
+  referenceDir: z.string().min(1),
+  appStore: z.string().min(1),
+  keepVersions: z.number().int().min(1).max(50),
+  pipelineSchedule: z.string().nullable().refine((s) => {
+    if (s === null) return true;
+    try {
+      new Cron(s, {paused: true}).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "expected a cron expression such as '0 2 * * *' (02:00 nightly) or null"),
+  port: z.number().int().min(1).max(65535)
+});
+export type Config = z.infer<typeof Config>;
+
+export function loadConfig(path = process.env.CURVE_CONFIG ?? "data/config.json"): Config {
+  const result = Config.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`${path}: field ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const c = result.data;
+  // Environment overrides let tests and a second instance point at their own directories.
+  return {
+    ...c,
+    inbox: resolve(process.env.CURVE_INBOX ?? c.inbox),
+    warehouseDir: resolve(process.env.CURVE_WAREHOUSE ?? c.warehouseDir),
+    referenceDir: resolve(c.referenceDir),
+    demoExtracts: resolve(process.env.CURVE_DEMO_EXTRACTS ?? c.demoExtracts),
+    appStore: resolve(process.env.CURVE_APP_STORE ?? c.appStore),
+    port: Number(process.env.PORT ?? c.port)
+  };
+}

@@ -1,0 +1,222 @@
+import {z} from "zod";
+import {field, fieldSchema, type Field} from "./fields.js";
+
+/**
+ * Extract contracts: what each anonymised extract must contain, keyed by collection year because
+ * code lists change (sex moved to M/F/U in the 2024-25 CIN census). Adding an extract type or a new
+ * year's version is data here, not pipeline code.
+ */
+
+export const EXTRACT_TYPES = [
+  "referrals", "assessments", "s47", "cp_plans", "looked_after", "early_help",
+  "service_episodes", "marac", "participation"
+] as const;
+export type ExtractType = (typeof EXTRACT_TYPES)[number];
+
+export const CIN_SOURCES = ["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"] as const;
+export const CIN_FACTORS = [
+  "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C",
+  "7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A",
+  "18B", "18C", "19A", "19B", "19C", "20", "21", "22A", "23A", "24A"
+] as const;
+export const CP_CATEGORIES = ["NEG", "EMO", "PHY", "SAB", "MUL"] as const;
+export const ETHNICITY_GROUPS = ["Asian", "Black", "Mixed", "Other", "White", "Missing"] as const;
+/** CIN census sex coding before 2024-25 (1 male, 2 female, 9 not known) and from 2024-25 (M/F/U). */
+export const SEX_CODES_BEFORE_2024 = ["1", "2", "9", "0"] as const;
+export const SEX_CODES_FROM_2024 = ["M", "F", "U"] as const;
+
+/** A rule over one typed row, in SQL over the typed columns. Failing rows are quarantined. */
+export interface RowRule {
+  rule: string;
+  field: string;
+  message: string;
+  /** SQL boolean that is TRUE when the row breaks the rule (NULLs never break it). */
+  breaks: string;
+}
+
+export interface ExtractContract {
+  type: ExtractType;
+  /** First collection year (the April it starts) this version applies to. */
+  fromYear: number;
+  description: string;
+  fields: Field[];
+  /** The record's own identifier: duplicates within the loaded data are quarantined. */
+  key: string;
+  /** The date that places a record in its collection year. */
+  periodField: string;
+  /** Fields whose dates may not be in the future. */
+  dateFields: string[];
+  /** Age at `ageAt`, from the month of birth, must fall in this range (years). */
+  age?: {at: string; min: number; max: number};
+  /** Whether the ward column must be a known ward of the authority. */
+  wardField?: string;
+  rules: RowRule[];
+}
+
+const ended = (start: string, end: string): RowRule => ({
+  rule: "ends-before-start",
+  field: end,
+  message: `${end} is before ${start}`,
+  breaks: `"${end}" < "${start}"`
+});
+
+const sex = (year: number) =>
+  field.enum("sex", "CIN sex code for the collection year", year >= 2024 ? SEX_CODES_FROM_2024 : SEX_CODES_BEFORE_2024);
+const child = () => field.key("child_key", "pseudonymous child key (keyed hash held by the council)");
+const la = () => field.id("la_code", "DfE local authority number (must match the file name)");
+const birth = () => field.month("birth_month", "month of birth (degraded from date of birth)");
+const ethnicity = () => field.enum("ethnicity", "major ethnic group", ETHNICITY_GROUPS);
+const ward = () => field.id("ward", "ward (or Leeds cluster) id from data/reference/wards.csv");
+
+function contractsFor(year: number): ExtractContract[] {
+  return [
+    {
+      type: "referrals", fromYear: year, key: "referral_id", periodField: "referral_date",
+      description: "Referrals to children's social care",
+      fields: [
+        field.id("referral_id", "referral identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
+        field.date("referral_date", "date the referral was received"),
+        field.enum("source", "CIN referral source code", CIN_SOURCES),
+        field.enum("primary_concern", "primary need or concern", ["general_childcare", "domestic_violence", "child_protection", "homeless", "other"]),
+        field.enum("outcome", "referral outcome", ["initial_assessment", "nfa", "early_help", "signposted", "single_assessment"])
+      ],
+      dateFields: ["referral_date"], age: {at: "referral_date", min: -1, max: 17}, wardField: "ward", rules: []
+    },
+    {
+      type: "assessments", fromYear: year, key: "assessment_id", periodField: "start_date",
+      description: "Initial, core and single assessments with CIN factors identified",
+      fields: [
+        field.id("assessment_id", "assessment identifier"), field.id("referral_id", "the referral it follows", false),
+        child(), la(), ward(),
+        field.enum("assessment_type", "assessment type", ["initial", "core", "single"]),
+        field.date("start_date", "assessment start"), field.date("completion_date", "assessment completed", false),
+        field.codes("factors", "CIN factors identified at assessment", CIN_FACTORS)
+      ],
+      dateFields: ["start_date", "completion_date"], wardField: "ward", rules: [ended("start_date", "completion_date")]
+    },
+    {
+      type: "s47", fromYear: year, key: "enquiry_id", periodField: "start_date",
+      description: "Section 47 enquiries and initial child protection conferences",
+      fields: [
+        field.id("enquiry_id", "enquiry identifier"), child(), la(), ward(),
+        field.date("start_date", "enquiry start"), field.date("icpc_date", "initial conference date", false),
+        field.enum("outcome", "outcome", ["plan", "no_plan", "pending"])
+      ],
+      dateFields: ["start_date", "icpc_date"], wardField: "ward", rules: [ended("start_date", "icpc_date")]
+    },
+    {
+      type: "cp_plans", fromYear: year, key: "plan_id", periodField: "start_date",
+      description: "Child protection plans",
+      fields: [
+        field.id("plan_id", "plan identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
+        field.date("start_date", "plan start"), field.date("end_date", "plan end", false),
+        field.enum("category", "category of abuse", CP_CATEGORIES),
+        field.int("plan_sequence", "1 for a first plan, 2 or more for second or subsequent", 1, 20),
+        field.codes("factors", "CIN factors at assessment", CIN_FACTORS)
+      ],
+      dateFields: ["start_date", "end_date"], age: {at: "start_date", min: -1, max: 17}, wardField: "ward",
+      rules: [ended("start_date", "end_date")]
+    },
+    {
+      type: "looked_after", fromYear: year, key: "episode_id", periodField: "start_date",
+      description: "Looked-after episodes (SSDA903-shaped)",
+      fields: [
+        field.id("episode_id", "episode identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
+        field.date("start_date", "episode start"), field.date("end_date", "episode end", false),
+        field.enum("legal_status", "legal status", ["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"]),
+        field.enum("placement", "placement type", ["U1", "U2", "U3", "U4", "U5", "U6", "R1", "R2", "R3", "R5", "K1", "K2", "P1", "P2", "H5", "S1", "T0", "Z1", "A3", "A4", "A5", "A6"]),
+        field.enum("reason_ceased", "reason the episode ceased", ["E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"], false)
+      ],
+      dateFields: ["start_date", "end_date"], age: {at: "start_date", min: 0, max: 17}, wardField: "ward",
+      rules: [ended("start_date", "end_date")]
+    },
+    {
+      type: "early_help", fromYear: year, key: "caf_id", periodField: "completed_date",
+      description: "Early help (CAF) assessments completed",
+      fields: [
+        field.id("caf_id", "CAF identifier"), child(), la(), birth(), field.id("ward", "ward id", false),
+        field.enum("area", "neighbourhood area", ["central", "north", "east", "south", "west"]),
+        field.date("completed_date", "date the CAF was completed"),
+        field.enum("lead_agency", "lead or referring agency", ["Schools", "Health", "RAT", "LBC", "YOS", "Other", "GCP"]),
+        field.int("level_of_need", "level of need (thresholds document, 1-4)", 1, 4),
+        field.enum("step", "step up to or down from social care", ["none", "up", "down"]),
+        field.enum("outcome", "outcome", ["open", "closed_needs_met", "stepped_up", "disengaged"])
+      ],
+      dateFields: ["completed_date"], age: {at: "completed_date", min: -1, max: 19}, wardField: "ward", rules: []
+    },
+    {
+      type: "service_episodes", fromYear: year, key: "episode_id", periodField: "referral_date",
+      description: "Commissioned-service episodes",
+      fields: [
+        field.id("episode_id", "episode identifier"), child(), la(), birth(), ward(),
+        field.id("provider_id", "provider id from data/reference/providers.json"),
+        field.id("programme_id", "programme id from data/reference/providers.json"),
+        field.date("referral_date", "referral to the service"), field.date("start_date", "service start", false),
+        field.date("end_date", "service end", false),
+        field.enum("end_reason", "why the episode ended", ["completed", "disengaged", "moved_away", "stepped_up", "stepped_down", "declined"], false),
+        field.int("level_of_need", "level of need at referral (1-4)", 1, 4),
+        field.number("outcome_pre", "outcome score at start", -1000, 1000, false),
+        field.number("outcome_post", "outcome score at end", -1000, 1000, false),
+        field.number("unit_cost", "cost of the episode in GBP", 0, 1_000_000)
+      ],
+      dateFields: ["referral_date", "start_date", "end_date"], age: {at: "referral_date", min: -1, max: 19}, wardField: "ward",
+      rules: [ended("referral_date", "start_date"), ended("start_date", "end_date")]
+    },
+    {
+      type: "marac", fromYear: year, key: "case_id", periodField: "meeting_date",
+      description: "Multi-agency risk assessment conference cases (domestic abuse)",
+      fields: [
+        field.id("case_id", "case identifier"), la(),
+        field.text("meeting", "meeting label as recorded", 40),
+        field.date("meeting_date", "date of the (first) sitting"),
+        field.text("referring_agency", "referring agency", 80),
+        field.enum("repeat_case", "repeat case within 12 months", ["Y", "N"]),
+        field.int("children_in_household", "children in the household", 0, 30)
+      ],
+      dateFields: ["meeting_date"], rules: []
+    },
+    {
+      type: "participation", fromYear: year, key: "young_person_key", periodField: "snapshot_date",
+      description: "Young people's education, employment or training status (November snapshot)",
+      fields: [
+        field.key("young_person_key", "pseudonymous young person key"), la(), birth(), sex(year), ethnicity(), ward(),
+        field.date("snapshot_date", "snapshot date"),
+        field.enum("activity", "activity", ["EET", "NEET", "unknown"])
+      ],
+      dateFields: ["snapshot_date"], age: {at: "snapshot_date", min: 15, max: 19}, wardField: "ward", rules: []
+    }
+  ];
+}
+
+const VERSIONS = [2008, 2024];
+const CATALOGUE = new Map<number, ExtractContract[]>(VERSIONS.map((y) => [y, contractsFor(y)]));
+
+/** The contract for an extract type in a collection year (the year its April falls in). */
+export function contractFor(type: ExtractType, collectionYear: number): ExtractContract {
+  const version = [...VERSIONS].reverse().find((v) => collectionYear >= v);
+  if (version === undefined) throw new RangeError(`no ${type} contract for collection year ${collectionYear}: the earliest is ${VERSIONS[0]}`);
+  return CATALOGUE.get(version)!.find((c) => c.type === type)!;
+}
+
+/** A zod schema for one raw CSV row of this contract: used for single rows and documentation. */
+export function rowSchema(contract: ExtractContract) {
+  return z.object(Object.fromEntries(contract.fields.map((f) => [f.name, fieldSchema(f)])));
+}
+
+/** Extract file names: `<type>_<la_code>_<YYYY-YY>.csv`, e.g. `referrals_821_2012-13.csv`. */
+export interface ExtractName {
+  type: ExtractType;
+  laCode: string;
+  collectionYear: number;
+  period: string;
+}
+
+export function parseExtractName(fileName: string): ExtractName | {error: string} {
+  const m = /^([a-z0-9_]+?)_(\d{3})_(\d{4})-(\d{2})(?:\.[a-z0-9]+)?\.csv(?:\.gz)?$/.exec(fileName);
+  if (!m) return {error: `'${fileName}' is not named <type>_<la_code>_<YYYY-YY>.csv (e.g. referrals_821_2012-13.csv)`};
+  const type = m[1] as ExtractType;
+  if (!EXTRACT_TYPES.includes(type)) return {error: `'${fileName}': unknown extract type '${m[1]}'; expected one of ${EXTRACT_TYPES.join(", ")}`};
+  const year = +m[3];
+  if ((year + 1) % 100 !== +m[4]) return {error: `'${fileName}': ${m[3]}-${m[4]} is not a financial year`};
+  return {type, laCode: m[2], collectionYear: year, period: `${m[3]}-${m[4]}`};
+}

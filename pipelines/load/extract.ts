@@ -1,0 +1,244 @@
+import {rmSync} from "node:fs";
+import {basename, join} from "node:path";
+import {tmpdir} from "node:os";
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {contractFor, parseExtractName, type ExtractContract} from "../contracts/extracts.js";
+import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
+import {screenHeaders, valueScreenSql} from "../contracts/identifiers.js";
+import {queryRows, run} from "../warehouse/store.js";
+import {inspectFile, transcodeWindows1252} from "./inspect.js";
+
+/**
+ * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
+ * screen for direct identifiers, validate against the contract, quarantine failing rows with their
+ * rule and message, and publish the rest with lineage. The whole file goes in one transaction:
+ * it is loaded entirely (valid rows + quarantine) or not at all.
+ */
+
+export type LoadOutcome = "loaded" | "replaced" | "unchanged" | "refused" | "failed";
+
+export interface LoadResult {
+  file: string;
+  sha256: string | null;
+  type: string | null;
+  laCode: string | null;
+  period: string | null;
+  outcome: LoadOutcome;
+  message: string;
+  rowsIn: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  warnings: string[];
+  loadId: string | null;
+}
+
+export interface LoadContext {
+  runId: string;
+  /** "today" for the future-date rule; passed in so tests can stop the clock. */
+  asOf: Date;
+  /** Authorities whose wards are synthetic (`<la>-wNN`), with their ward counts. */
+  syntheticWardCounts: Map<string, number>;
+  loadSeq: () => number;
+}
+
+const empty = (file: string, outcome: LoadOutcome, message: string, extra: Partial<LoadResult> = {}): LoadResult => ({
+  file, sha256: null, type: null, laCode: null, period: null, outcome, message,
+  rowsIn: 0, rowsLoaded: 0, rowsQuarantined: 0, warnings: [], loadId: null, ...extra
+});
+
+export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx: LoadContext): Promise<LoadResult> {
+  const file = basename(path);
+  const name = parseExtractName(file);
+  if ("error" in name) return empty(file, "refused", name.error);
+  const info = await inspectFile(path);
+  const base = {sha256: info.sha256, type: name.type, laCode: name.laCode, period: name.period};
+  if (info.bytes === 0) return empty(file, "refused", `${file} is empty (0 bytes): nothing was loaded and the previous ${name.period} data stays`, base);
+  if (!info.header) return empty(file, "refused", `${file} has no header line`, base);
+  if (info.headerOnly) {
+    return empty(file, "refused", `${file} has a header but no data rows; loading it would replace ${name.period} with nothing, so it was refused`, base);
+  }
+
+  const contract = contractFor(name.type, name.collectionYear);
+  const previous = await queryRows<{load_id: string; sha256: string}>(conn,
+    `SELECT load_id, sha256 FROM extract_loads WHERE extract_type = $1 AND la_code = $2 AND period = $3`,
+    [name.type, name.laCode, name.period]);
+  if (previous.some((p) => p.sha256 === info.sha256)) {
+    return empty(file, "unchanged", `${file} is already loaded (same sha256): nothing changed`, base);
+  }
+
+  const warnings: string[] = [];
+  const header = info.header;
+  const identifierFindings = screenHeaders(header.filter((h) => !contract.fields.some((f) => f.name === h)));
+  if (identifierFindings.length) {
+    return empty(file, "refused", refusal(file, identifierFindings), base);
+  }
+  const expected = contract.fields.map((f) => f.name);
+  const missing = expected.filter((c) => !header.includes(c));
+  if (missing.length) {
+    return empty(file, "refused",
+      `${file} is missing column(s) ${missing.join(", ")}; a ${name.type} extract for ${name.collectionYear} needs: ${expected.join(", ")}`, base);
+  }
+  const duplicated = header.filter((h, i) => header.indexOf(h) !== i);
+  if (duplicated.length) return empty(file, "refused", `${file} repeats column(s) ${[...new Set(duplicated)].join(", ")}`, base);
+  const extra = header.filter((h) => !expected.includes(h));
+  if (extra.length) warnings.push(`extra column(s) ignored: ${extra.join(", ")}`);
+  if (header.join(",") !== expected.filter((c) => header.includes(c)).concat(extra).join(",") && !extra.length) {
+    warnings.push("columns are in a different order from the contract; read by name");
+  }
+
+  let readPath = path;
+  let encoding = "utf-8";
+  if (!info.utf8) {
+    readPath = join(tmpdir(), `curve-${ctx.runId}-${file}.utf8.csv`);
+    await transcodeWindows1252(path, readPath);
+    encoding = "windows-1252";
+    warnings.push("not valid UTF-8: decoded as Windows-1252 (Excel's CSV encoding)");
+  }
+
+  const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
+  try {
+    await run(conn, "BEGIN TRANSACTION");
+    const result = await stageValidatePublish(conn, readPath, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id));
+    if ("refused" in result) {
+      await run(conn, "ROLLBACK");
+      return empty(file, "refused", result.refused, base);
+    }
+    await run(conn, `INSERT INTO extract_loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now()::TIMESTAMP)`, [
+      loadId, ctx.runId, file, info.sha256, name.type, name.laCode, name.period, name.collectionYear, encoding,
+      result.rowsIn, result.rowsLoaded, result.rowsQuarantined, JSON.stringify([...warnings, ...result.warnings])
+    ]);
+    await run(conn, "COMMIT");
+    const replaced = previous.length > 0;
+    return {
+      file, ...base, outcome: replaced ? "replaced" : "loaded",
+      message: `${file}: ${result.rowsLoaded} rows loaded, ${result.rowsQuarantined} quarantined${replaced ? ` (replaces the earlier ${name.period} extract)` : ""}`,
+      rowsIn: result.rowsIn, rowsLoaded: result.rowsLoaded, rowsQuarantined: result.rowsQuarantined,
+      warnings: [...warnings, ...result.warnings], loadId
+    };
+  } catch (err) {
+    await run(conn, "ROLLBACK").catch(() => undefined);
+    return empty(file, "failed", `${file}: ${(err as Error).message}`, base);
+  } finally {
+    if (readPath !== path) rmSync(readPath, {force: true});
+  }
+}
+
+function refusal(file: string, findings: {column: string; reason: string}[]): string {
+  return `${file} was refused whole because it contains direct identifiers: ${findings
+    .map((f) => `column '${f.column}' ${f.reason}`)
+    .join("; ")}. Extracts may carry only the pseudonymous key, month of birth and ward.`;
+}
+
+interface Staged {
+  rowsIn: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  warnings: string[];
+}
+
+async function stageValidatePublish(
+  conn: DuckDBConnection, path: string, file: string, header: string[], contract: ExtractContract,
+  name: {type: string; laCode: string; collectionYear: number; period: string}, loadId: string, ctx: LoadContext,
+  previousLoads: string[]
+): Promise<Staged | {refused: string}> {
+  const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
+  for (const t of ["stage", "typed", "issues", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  await run(conn, `CREATE TEMP TABLE stage AS
+    SELECT (row_number() OVER ())::INTEGER AS source_row, *
+    FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = ${columns}, delim = ',', quote = '"',
+                  escape = '"', strict_mode = true, null_padding = true, store_rejects = true,
+                  rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576)`);
+  const rejects = await queryRows<{line: number; error_type: string; error_message: string; column_name: string | null}>(conn,
+    `SELECT line::INTEGER AS line, error_type, error_message, column_name FROM stage_rejects ORDER BY line`);
+
+  // Direct identifiers anywhere in the file refuse it whole.
+  const screen = valueScreenSql("stage", header);
+  const [counts] = await queryRows<Record<string, number>>(conn, screen.sql);
+  const found = screen.checks.filter((_, i) => (counts[`c${i}`] ?? 0) > 0);
+  if (found.length) return {refused: refusal(file, found)};
+
+  const [{n: rowsParsed}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM stage`);
+  const typed = contract.fields.map((f) => `${sqlValue(f)} AS ${sqlIdent(f.name)}`).join(",\n ");
+  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS SELECT source_row, ${typed} FROM stage`);
+
+  const checks: string[] = [];
+  const issue = (fieldName: string, rule: string, message: string, where: string) =>
+    checks.push(`SELECT s.source_row, ${sqlString(fieldName)} AS field, ${sqlString(rule)} AS rule, ${message} AS message
+                 FROM stage s JOIN typed t USING (source_row) WHERE ${where}`);
+  for (const f of contract.fields) {
+    const raw = `(${sqlRaw(f).replace(sqlIdent(f.name), `s.${sqlIdent(f.name)}`)})`;
+    if (f.required) issue(f.name, "missing", sqlString(`${f.name} is required: expected ${expectation(f)}`), `${raw} IS NULL`);
+    issue(f.name, "invalid", `${sqlString(`${f.name}: expected ${expectation(f)}, got '`)} || ${raw} || ''''`,
+      `${raw} IS NOT NULL AND t.${sqlIdent(f.name)} IS NULL`);
+  }
+  issue("la_code", "wrong-authority", `'la_code ' || t.la_code || ' does not match the file''s authority ${name.laCode}'`,
+    `t.la_code <> ${sqlString(name.laCode)}`);
+  if (contract.wardField) {
+    const w = `t.${sqlIdent(contract.wardField)}`;
+    const synthetic = ctx.syntheticWardCounts.get(name.laCode);
+    const known = synthetic
+      ? `regexp_full_match(${w}, ${sqlString(`${name.laCode}-w\\d{2}`)}) AND substr(${w}, 6)::INTEGER BETWEEN 1 AND ${synthetic}`
+      : `(${sqlString(name.laCode)} || '/' || ${w}) IN (SELECT la_code || '/' || ward_id FROM ref_wards)`;
+    issue(contract.wardField, "unknown-ward", `${sqlString(`${contract.wardField} '`)} || ${w} || ${sqlString(`' is not a ward of authority ${name.laCode} (data/reference/wards.csv)`)}`,
+      `${w} IS NOT NULL AND NOT (${known})`);
+  }
+  const today = ctx.asOf.toISOString().slice(0, 10);
+  for (const d of contract.dateFields) {
+    issue(d, "future-date", `${sqlString(`${d} `)} || t.${sqlIdent(d)} || ${sqlString(` is in the future (after ${today})`)}`,
+      `t.${sqlIdent(d)} > DATE ${sqlString(today)}`);
+  }
+  const fyStart = `${name.collectionYear}-04-01`;
+  const fyEnd = `${name.collectionYear + 1}-03-31`;
+  const p = `t.${sqlIdent(contract.periodField)}`;
+  issue(contract.periodField, "outside-collection-year",
+    `${sqlString(`${contract.periodField} `)} || ${p} || ${sqlString(` is outside the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
+    `${p} NOT BETWEEN DATE ${sqlString(fyStart)} AND DATE ${sqlString(fyEnd)}`);
+  if (contract.age) {
+    const {at, min, max} = contract.age;
+    // Completed years from the first of the birth month; negative for unborn children (pre-birth referrals).
+    const age = `floor(date_diff('month', strptime(t.birth_month || '-01', '%Y-%m-%d')::DATE, t.${sqlIdent(at)}) / 12)::INTEGER`;
+    issue("birth_month", "age-out-of-range",
+      `'age ' || (${age}) || ${sqlString(` at ${at} is outside ${min} to ${max}`)}`,
+      `t.birth_month IS NOT NULL AND t.${sqlIdent(at)} IS NOT NULL AND NOT ((${age}) BETWEEN ${min} AND ${max})`);
+  }
+  for (const r of contract.rules) {
+    const breaks = r.breaks.replace(/"([a-z_]+)"/g, (_, c) => `t.${sqlIdent(c)}`);
+    issue(r.field, r.rule, sqlString(r.message), breaks);
+  }
+  const key = sqlIdent(contract.key);
+  checks.push(`SELECT source_row, ${sqlString(contract.key)} AS field, 'duplicate-key' AS rule,
+      ${sqlString(`${contract.key} '`)} || ${key} || ''' appears ' || n || ' times in this file; every copy is quarantined' AS message
+    FROM (SELECT source_row, ${key}, count(*) OVER (PARTITION BY ${key}) AS n FROM typed WHERE ${key} IS NOT NULL) WHERE n > 1`);
+
+  await run(conn, `CREATE OR REPLACE TEMP TABLE issues AS ${checks.join("\nUNION ALL\n")}`);
+
+  // Quarantine keeps the row's content for the analyst, minus the child key (it stays in the archived file).
+  const rawCols = header.filter((h) => h !== "child_key" && h !== "young_person_key");
+  const rawJson = `json_object(${rawCols.map((h) => `${sqlString(h)}, s.${sqlIdent(h)}`).join(", ")})`;
+  await run(conn, `INSERT INTO quarantine
+    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, i.source_row, NULL, i.field, i.rule, i.message, ${rawJson}
+    FROM issues i JOIN stage s USING (source_row)`);
+  // Rows the CSV reader itself could not split are kept too, by line, with child keys masked.
+  await run(conn, `INSERT INTO quarantine
+    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
+           coalesce(column_name, '(row)'), 'unreadable-row', error_type || ': ' || error_message,
+           to_json({line: regexp_replace(csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
+    FROM stage_rejects`);
+
+  for (const previous of previousLoads) {
+    await run(conn, `DELETE FROM ${name.type} WHERE load_id = $1`, [previous]);
+    await run(conn, `DELETE FROM quarantine WHERE load_id = $1`, [previous]);
+    await run(conn, `DELETE FROM extract_loads WHERE load_id = $1`, [previous]);
+  }
+  const cols = contract.fields.map((f) => sqlIdent(f.name));
+  const publish = contract.fields.map((f) =>
+    f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
+  await run(conn, `INSERT INTO ${name.type} (${cols.join(", ")}, load_id, source_row)
+    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t.source_row FROM typed t
+    WHERE t.source_row NOT IN (SELECT source_row FROM issues)`);
+  const [{loaded}] = await queryRows<{loaded: number}>(conn, `SELECT count(*)::INTEGER AS loaded FROM ${name.type} WHERE load_id = $1`, [loadId]);
+  for (const t of ["stage", "typed", "issues"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
+  const rowsIn = rowsParsed + rejects.length;
+  return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};
+}

@@ -1,0 +1,82 @@
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {run, queryRows} from "../warehouse/store.js";
+import {sqlString} from "../contracts/fields.js";
+
+/**
+ * Published facts: counts by month × authority × ward × breakdown, derived from the record-level
+ * tables at each build, so the API's common questions are a scan of a small table. Two shapes:
+ * events (something started or happened in the month) and snapshots (open at the month's end).
+ * Declarative: a new fact is an entry here.
+ */
+
+interface FactSpec {
+  extract: string;
+  measure: string;
+  kind: "event" | "snapshot";
+  /** Event date, or the start date for snapshots. */
+  date: string;
+  end?: string;
+  where?: string;
+  /** Breakdown name → SQL expression over the extract's row. */
+  breakdowns: Record<string, string>;
+}
+
+const AGE_BAND = (at: string) => `CASE
+  WHEN floor(date_diff('month', strptime(birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12) < 1 THEN 'under 1'
+  WHEN floor(date_diff('month', strptime(birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12) < 5 THEN '1-4'
+  WHEN floor(date_diff('month', strptime(birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12) < 10 THEN '5-9'
+  WHEN floor(date_diff('month', strptime(birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12) < 16 THEN '10-15'
+  ELSE '16-17' END`;
+
+export const FACTS: FactSpec[] = [
+  {extract: "referrals", measure: "referrals", kind: "event", date: "referral_date",
+    breakdowns: {source: "source", concern: "primary_concern", outcome: "outcome", ethnicity: "ethnicity", age: AGE_BAND("referral_date")}},
+  {extract: "assessments", measure: "assessments", kind: "event", date: "start_date", breakdowns: {type: "assessment_type"}},
+  {extract: "s47", measure: "s47-enquiries", kind: "event", date: "start_date", breakdowns: {outcome: "outcome"}},
+  {extract: "cp_plans", measure: "cp-plans-started", kind: "event", date: "start_date",
+    breakdowns: {category: "category", sequence: "CASE WHEN plan_sequence > 1 THEN 'subsequent' ELSE 'first' END"}},
+  {extract: "cp_plans", measure: "cp-plans-open", kind: "snapshot", date: "start_date", end: "end_date",
+    breakdowns: {category: "category", ethnicity: "ethnicity", age: AGE_BAND("m.month_end")}},
+  {extract: "looked_after", measure: "cla-started", kind: "event", date: "start_date", breakdowns: {age: AGE_BAND("start_date"), legal_status: "legal_status"}},
+  {extract: "looked_after", measure: "cla-open", kind: "snapshot", date: "start_date", end: "end_date",
+    breakdowns: {age: AGE_BAND("m.month_end"), placement: "placement"}},
+  {extract: "early_help", measure: "cafs-completed", kind: "event", date: "completed_date",
+    breakdowns: {area: "area", agency: "lead_agency", level: "level_of_need::VARCHAR"}},
+  {extract: "service_episodes", measure: "service-referrals", kind: "event", date: "referral_date",
+    breakdowns: {provider: "provider_id", programme: "programme_id", level: "level_of_need::VARCHAR"}},
+  {extract: "marac", measure: "marac-cases", kind: "event", date: "meeting_date", breakdowns: {agency: "referring_agency", repeat: "repeat_case"}}
+];
+
+function factSql(f: FactSpec): string {
+  const ward = f.extract === "marac" ? "NULL::VARCHAR" : "ward";
+  const parts: string[] = [];
+  const all = {all: "'all'", ...f.breakdowns};
+  for (const [name, expr] of Object.entries(all)) {
+    if (f.kind === "event") {
+      parts.push(`SELECT ${sqlString(f.extract)} AS extract, ${sqlString(f.measure)} AS measure, la_code, ${ward} AS ward,
+        date_trunc('month', ${f.date})::DATE AS month, ${sqlString(name)} AS breakdown, (${expr})::VARCHAR AS category, count(*)::INTEGER AS count
+        FROM ${f.extract} ${f.where ? `WHERE ${f.where}` : ""} GROUP BY ALL`);
+    } else {
+      parts.push(`SELECT ${sqlString(f.extract)} AS extract, ${sqlString(f.measure)} AS measure, la_code, ${ward} AS ward,
+        m.month, ${sqlString(name)} AS breakdown, (${expr})::VARCHAR AS category, count(*)::INTEGER AS count
+        FROM ${f.extract} JOIN months m ON ${f.date} <= m.month_end AND (${f.end} IS NULL OR ${f.end} > m.month_end)
+        ${f.where ? `WHERE ${f.where}` : ""} GROUP BY ALL`);
+    }
+  }
+  return parts.join("\nUNION ALL\n");
+}
+
+export async function deriveFacts(conn: DuckDBConnection): Promise<number> {
+  await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
+    SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
+    FROM range(DATE '2008-04-01', (SELECT greatest(max(start_date), DATE '2009-01-01') FROM cp_plans) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
+  await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map(factSql).join("\nUNION ALL\n")}`);
+  const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
+  return n;
+}
+
+/** Partitioned Parquet of the published facts: the interchange format for engines beyond one machine. */
+export async function writeFactsParquet(conn: DuckDBConnection, dir: string): Promise<void> {
+  await run(conn, `COPY (SELECT *, year(month) AS year FROM facts) TO ${sqlString(dir)}
+    (FORMAT parquet, PARTITION_BY (extract, year), OVERWRITE_OR_IGNORE true)`);
+}
