@@ -16,8 +16,8 @@ export function createApi(services: Services) {
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))
     .route("/health", health)
     .route("/pipeline", pipeline)
-    .get("/openapi.json", (c) => c.json(openApiDocument()));
-  api.notFound((c) => c.json(errorBody("not-found", `no API route ${c.req.method} ${c.req.path}`), 404));
+    .get("/openapi.json", (c) => c.json(openApiDocument()))
+    .all("*", (c) => c.json(errorBody("not-found", `no API route ${c.req.method} ${c.req.path}`), 404));
   api.onError((err, c) => handleError(err, c, services.log));
   return api;
 }

@@ -6,7 +6,7 @@ import {ensureSchema} from "./load/schema.js";
 import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
-import {acquireLock, currentVersion, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
+import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
 
 /**
  * A pipeline run: pick up every extract in the inbox, build the next warehouse version beside the
@@ -71,8 +71,9 @@ export function listRuns(warehouseDir: string): RunRecord[] {
     byId.set(e.run_id, {...(prev ?? {extracts: [], finished_at: null, version: null, message: ""}), ...rest} as RunRecord);
   }
   const lockPid = existsSync(join(warehouseDir, ".lock")) ? Number(readFileSync(join(warehouseDir, ".lock"), "utf8")) : null;
+  const stillRunning = (r: RunRecord) => r.pid === lockPid && r.pid !== undefined && isAlive(r.pid);
   return [...byId.values()]
-    .map((r) => (r.status === "running" && r.pid !== lockPid ? {...r, status: "abandoned" as const, message: "the run stopped before finishing (killed or crashed); the previous version kept serving"} : r))
+    .map((r) => (r.status === "running" && !stillRunning(r) ? {...r, status: "abandoned" as const, message: "the run stopped before finishing (killed or crashed); the previous version kept serving"} : r))
     .sort((a, b) => b.started_at.localeCompare(a.started_at));
 }
 
@@ -133,6 +134,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       }
       const parquetDir = join(config.warehouseDir, "parquet", versionFileName(version).replace(".duckdb", ""));
       rmSync(parquetDir, {recursive: true, force: true});
+      mkdirSync(join(config.warehouseDir, "parquet"), {recursive: true});
       await writeFactsParquet(conn, parquetDir);
       await run(conn, "CHECKPOINT");
     } finally {

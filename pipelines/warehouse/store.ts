@@ -78,14 +78,14 @@ export function acquireLock(layout: WarehouseLayout): {release: () => void} | {h
       return {release: () => rmSync(path, {force: true})};
     } catch {
       const pid = Number(readFileSync(path, "utf8").trim());
-      if (pid && pid !== process.pid && isAlive(pid)) return {heldBy: pid};
+      if (pid && isAlive(pid)) return {heldBy: pid};
       rmSync(path, {force: true});
     }
   }
   return {heldBy: -1};
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

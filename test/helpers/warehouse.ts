@@ -1,0 +1,52 @@
+import {mkdtempSync, mkdirSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {runPipeline, type RunRecord} from "../../pipelines/run.js";
+import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
+
+/** A scratch inbox + warehouse for one test, using the committed reference data. */
+export function scratch(prefix = "curve-test-") {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const inbox = join(root, "inbox");
+  const warehouseDir = join(root, "warehouse");
+  mkdirSync(inbox, {recursive: true});
+  return {
+    root, inbox, warehouseDir,
+    put(name: string, content: string | Buffer) {
+      writeFileSync(join(inbox, name), content);
+    },
+    run(asOf = new Date("2026-11-23T12:00:00Z")): Promise<RunRecord> {
+      return runPipeline({inbox, warehouseDir, referenceDir: process.env.CURVE_TEST_REFERENCE ?? "data/reference"}, {clock: () => asOf});
+    },
+    async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+      const current = currentVersion({dir: warehouseDir});
+      if (!current) throw new Error("no published version");
+      const instance = await openReadOnly(current.path);
+      const conn = await instance.connect();
+      try {
+        return await queryRows<T>(conn, sql);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    }
+  };
+}
+
+export const REFERRAL_HEADER = "referral_id,child_key,la_code,birth_month,sex,ethnicity,ward,referral_date,source,primary_concern,outcome";
+
+/** A valid Luton referral row; override any field by name. */
+export function referral(i: number, over: Record<string, string> = {}): string {
+  const row: Record<string, string> = {
+    referral_id: `R821-${String(i).padStart(6, "0")}`,
+    child_key: (0xabc0000000000000n + BigInt(i)).toString(16).padStart(16, "0"),
+    la_code: "821", birth_month: "2008-05", sex: "1", ethnicity: "White", ward: "biscot",
+    referral_date: "2012-06-15", source: "6", primary_concern: "domestic_violence", outcome: "initial_assessment",
+    ...over
+  };
+  return REFERRAL_HEADER.split(",").map((k) => row[k]).join(",");
+}
+
+export function referralsCsv(n: number, eol = "\n"): string {
+  return [REFERRAL_HEADER, ...Array.from({length: n}, (_, i) => referral(i + 1))].join(eol) + eol;
+}
