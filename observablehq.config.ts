@@ -10,7 +10,8 @@ export default {
   // The default stylesheets pull Google Fonts; ours is self-contained (see dashboards/prebuild.ts).
   globalStylesheets: [],
   style: "style.css",
-  head: '<meta name="description" content="Curve: outcomes and commissioning analytics for children\'s services">',
+  // A data: favicon, so browsers do not ask the server for /favicon.ico.
+  head: '<link rel="icon" href="data:,"><meta name="description" content="Curve: outcomes and commissioning analytics for children\'s services">',
   footer: "Curve — figures are disclosure-controlled: c = suppressed (1–5 children), u = low reliability. Demo data is synthetic.",
   search: false,
   linkify: false
