@@ -1,10 +1,19 @@
-import {Hono} from "hono";
+import {Hono, type MiddlewareHandler} from "hono";
 import {bodyLimit} from "hono/body-limit";
+import {secureHeaders} from "hono/secure-headers";
+import {accessControl} from "./auth/middleware.js";
+import {audit} from "./routes/audit.js";
 import type {Env, Services} from "./context.js";
 import {errorBody, handleError} from "./errors.js";
 import {openApiDocument} from "./openapi.js";
 import {health} from "./routes/health.js";
 import {pipeline} from "./routes/pipeline.js";
+import {indicators} from "./routes/indicators.js";
+import {drivers} from "./routes/drivers.js";
+import {annotations, baselines, narratives, targets} from "./routes/baselines.js";
+import {scorecards} from "./routes/scorecards.js";
+
+const refuseAll: MiddlewareHandler<Env> = async (c) => c.json(errorBody("unauthenticated", "access control is not configured"), 401);
 
 /** The HTTP API: one sub-app per resource, mounted here. Dashboards are served by main.ts. */
 export function createApi(services: Services) {
@@ -13,9 +22,21 @@ export function createApi(services: Services) {
       c.set("services", services);
       await next();
     })
+    // The API serves only JSON and CSV: nothing in a response may load or run anything.
+    .use("*", secureHeaders({contentSecurityPolicy: {defaultSrc: ["'none'"], frameAncestors: ["'none'"]}, crossOriginResourcePolicy: "same-origin"}))
+    // Fail closed: without access control configured, every API request is refused.
+    .use("*", services.access ? (accessControl(services.access) as unknown as MiddlewareHandler<Env>) : refuseAll)
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))
     .route("/health", health)
     .route("/pipeline", pipeline)
+    .route("/indicators", indicators)
+    .route("/indicators", drivers)
+    .route("/baselines", baselines)
+    .route("/targets", targets)
+    .route("/annotations", annotations)
+    .route("/narratives", narratives)
+    .route("/scorecards", scorecards)
+    .route("/audit", audit)
     .get("/openapi.json", (c) => c.json(openApiDocument()))
     .all("*", (c) => c.json(errorBody("not-found", `no API route ${c.req.method} ${c.req.path}`), 404));
   api.onError((err, c) => handleError(err, c, services.log));

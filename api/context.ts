@@ -1,3 +1,6 @@
+import type {AppStore} from "./appstore.js";
+import type {AccessControl} from "./auth/middleware.js";
+import type {Principal} from "./auth/roles.js";
 import type {Warehouse} from "./warehouse.js";
 
 /** What every route can reach: the I/O edges, passed in so tests can supply their own. */
@@ -6,6 +9,10 @@ export interface Services {
   warehouseDir: string;
   log: (event: Record<string, unknown>) => void;
   clock: () => Date;
+  /** User-authored data (frozen baselines, targets, annotations, narratives); routes that need it answer 503 without it. */
+  appStore?: AppStore;
+  /** Authentication, route policy, rate limits and audit. Without it every API request is refused. */
+  access?: AccessControl;
 }
 
-export type Env = {Variables: {services: Services}};
+export type Env = {Variables: {services: Services; principal: Principal}};

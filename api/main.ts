@@ -7,6 +7,7 @@ import {runPipeline} from "../pipelines/run.js";
 import {startSchedule} from "../pipelines/schedule.js";
 import {createServer} from "./server.js";
 import {Warehouse} from "./warehouse.js";
+import {buildAccessControl} from "./auth/setup.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
@@ -14,6 +15,14 @@ import {Warehouse} from "./warehouse.js";
  */
 const config = loadConfig();
 const log = createLogger("curve");
+// Access control is checked before anything else: a broken configuration must stop the server, not open it.
+let access;
+try {
+  access = buildAccessControl(process.env.CURVE_CONFIG ?? "data/config.json");
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(78);
+}
 
 const csvs = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")) : []);
 
@@ -38,8 +47,11 @@ if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html")
 }
 
 const warehouse = new Warehouse(config.warehouseDir);
-const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date()}, {dashboardsDir: "dist"});
+const {AppStore} = await import("./appstore.js");
+const appStore = new AppStore(config.appStore);
+const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control}, {dashboardsDir: "dist"});
 startSchedule(config, log);
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);
+  console.log(access.describe);
 });

@@ -1,12 +1,24 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {serveStatic} from "@hono/node-server/serve-static";
+import {secureHeaders} from "hono/secure-headers";
 import {createApp} from "./app.js";
 import type {Services} from "./context.js";
 
 /** The API plus the built dashboards (Observable Framework's static dist/), on one origin. */
 export function createServer(services: Services, {dashboardsDir}: {dashboardsDir: string}) {
   const app = createApp(services);
+  // Framework pages use inline scripts and styles, so the dashboards need 'unsafe-inline'; everything
+  // else is this origin only — no CDN, fonts or telemetry can load. /api/* keeps its own strict policy.
+  app.use("*", async (c, next) => {
+    if (c.req.path.startsWith("/api")) return next();
+    return secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"], connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"]
+      }
+    })(c, next);
+  });
   // Framework writes /page as page.html; map clean URLs to it.
   app.use("*", async (c, next) => {
     const path = c.req.path;

@@ -1,11 +1,11 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {createApp} from "../../api/app.js";
+import {testApp} from "../helpers/app.js";
 import {Warehouse} from "../../api/warehouse.js";
 import {referral, REFERRAL_HEADER, scratch} from "../helpers/warehouse.js";
 
 const s = scratch();
 const warehouse = new Warehouse(s.warehouseDir);
-const app = createApp({warehouse, warehouseDir: s.warehouseDir, log: () => undefined, clock: () => new Date()});
+const app = testApp({warehouse, warehouseDir: s.warehouseDir});
 
 beforeAll(async () => {
   s.put("referrals_821_2012-13.csv", [REFERRAL_HEADER, referral(1), referral(2, {ward: "atlantis"})].join("\n") + "\n");
@@ -64,9 +64,9 @@ describe("platform API", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/health", "/api/pipeline/runs", "/api/pipeline/quarantine"]));
   });
 
-  it("answers unknown API routes with a JSON 404", async () => {
+  it("refuses unknown API routes (default deny) with a JSON error", async () => {
     const res = await app.request(`/api/nope`);
-    expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("not-found");
+    expect(res.status).toBe(403);
+    expect((await res.json()).error).toMatchObject({code: "forbidden", message: "no access rule allows GET /api/nope"});
   });
 });

@@ -7,6 +7,9 @@ import {chromium, type Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {createServer} from "../../api/server.js";
 import {Warehouse} from "../../api/warehouse.js";
+import {AuditLog} from "../../api/auth/audit.js";
+import {configuredAuthenticator, RateLimiter} from "../../api/auth/middleware.js";
+import {TokenStore} from "../../api/auth/tokens.js";
 import {referralsCsv, scratch} from "../helpers/warehouse.js";
 
 /**
@@ -32,7 +35,10 @@ beforeAll(async () => {
   s.put("referrals_821_2012-13.csv", referralsCsv(12));
   await s.run();
   warehouse = new Warehouse(s.warehouseDir);
-  const app = createServer({warehouse, warehouseDir: s.warehouseDir, log: () => undefined, clock: () => new Date()}, {dashboardsDir: "dist"});
+  // As `npm start` runs it: the browser on loopback, with no token, gets the configured local role.
+  const auth = {tokens: {enabled: true, store: `${s.root}/tokens.json`}, oidc: null, localRole: "commissioner" as const, rateLimit: {requestsPerMinute: 10_000}, audit: {dir: `${s.root}/audit`, retentionDays: 30}};
+  const access = {authenticator: configuredAuthenticator(auth, new TokenStore(auth.tokens.store)), limiter: new RateLimiter(10_000), audit: new AuditLog(auth.audit.dir, 30), clock: () => new Date()};
+  const app = createServer({warehouse, warehouseDir: s.warehouseDir, log: () => undefined, clock: () => new Date(), access}, {dashboardsDir: "dist"});
   server = serve({fetch: app.fetch, port: 0, hostname: "127.0.0.1"});
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
