@@ -2,7 +2,7 @@ import {appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFi
 import {createHash, randomBytes} from "node:crypto";
 import {join} from "node:path";
 import {loadExtractFile, type LoadResult} from "./load/extract.js";
-import {ensureSchema} from "./load/schema.js";
+import {ensureSchema, publishExtractTables} from "./load/schema.js";
 import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
@@ -127,6 +127,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
         effects.progress?.(i + 1, files.length, f);
         await effects.afterFile?.(result);
       }
+      await publishExtractTables(conn);
       const facts = await deriveFacts(conn);
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts)})) {

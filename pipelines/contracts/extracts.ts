@@ -44,6 +44,12 @@ export interface ExtractContract {
   key: string;
   /** The date that places a record in its collection year. */
   periodField: string;
+  /**
+   * Episode extracts (SSDA903-style) list every episode open during the year, so a record belongs to
+   * the year if it is active in it (starts by the year's end and has not ended before its start);
+   * event extracts list what happened in the year.
+   */
+  periodEnd?: string;
   /** Fields whose dates may not be in the future. */
   dateFields: string[];
   /** Age at `ageAt`, from the month of birth, must fall in this range (years). */
@@ -105,7 +111,7 @@ function contractsFor(year: number): ExtractContract[] {
       dateFields: ["start_date", "icpc_date"], wardField: "ward", rules: [ended("start_date", "icpc_date")]
     },
     {
-      type: "cp_plans", fromYear: year, key: "plan_id", periodField: "start_date",
+      type: "cp_plans", fromYear: year, key: "plan_id", periodField: "start_date", periodEnd: "end_date",
       description: "Child protection plans",
       fields: [
         field.id("plan_id", "plan identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
@@ -118,7 +124,7 @@ function contractsFor(year: number): ExtractContract[] {
       rules: [ended("start_date", "end_date")]
     },
     {
-      type: "looked_after", fromYear: year, key: "episode_id", periodField: "start_date",
+      type: "looked_after", fromYear: year, key: "episode_id", periodField: "start_date", periodEnd: "end_date",
       description: "Looked-after episodes (SSDA903-shaped)",
       fields: [
         field.id("episode_id", "episode identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
@@ -145,7 +151,7 @@ function contractsFor(year: number): ExtractContract[] {
       dateFields: ["completed_date"], age: {at: "completed_date", min: -1, max: 19}, wardField: "ward", rules: []
     },
     {
-      type: "service_episodes", fromYear: year, key: "episode_id", periodField: "referral_date",
+      type: "service_episodes", fromYear: year, key: "episode_id", periodField: "referral_date", periodEnd: "end_date",
       description: "Commissioned-service episodes",
       fields: [
         field.id("episode_id", "episode identifier"), child(), la(), birth(), ward(),

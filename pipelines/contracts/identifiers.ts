@@ -59,10 +59,12 @@ export function valueScreenSql(table: string, columns: string[]): {sql: string; 
   for (const col of columns) {
     const v = `trim(${sqlIdent(col)})`;
     const digits = `regexp_replace(${v}, '\\s', '', 'g')`;
-    const weighted = `list_sum(list_transform(range(1, 10), i -> coalesce(try_cast(substr(${digits}, i::INTEGER, 1) AS INTEGER), 0) * (11 - i)))`;
-    const check = `(11 - (${weighted} % 11)) % 11`;
+    // The modulus-11 sum is written out digit by digit: a list lambda per value is ~50× slower, and
+    // CASE evaluates it only for values that are 10 digits in the first place.
+    const digit = (i: number) => `(ascii(substr(${digits}, ${i}, 1)) - 48)`;
+    const weighted = Array.from({length: 9}, (_, i) => `${digit(i + 1)} * ${10 - i}`).join(" + ");
     selects.push(
-      `count(*) FILTER (WHERE regexp_full_match(${digits}, '\\d{10}') AND ${check} <> 10 AND ${check} = try_cast(substr(${digits}, 10, 1) AS INTEGER))`
+      `count(*) FILTER (WHERE CASE WHEN regexp_full_match(${digits}, '\\d{10}') THEN (11 - ((${weighted}) % 11)) % 11 = ${digit(10)} ELSE false END)`
     );
     checks.push({column: col, reason: "holds NHS numbers (10 digits passing the modulus-11 check)"});
     selects.push(`count(*) FILTER (WHERE regexp_full_match(upper(${v}), '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}'))`);

@@ -159,14 +159,15 @@ async function stageValidatePublish(
 
   const [{n: rowsParsed}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM stage`);
   const typed = contract.fields.map((f) => `${sqlValue(f)} AS ${sqlIdent(f.name)}`).join(",\n ");
-  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS SELECT source_row, ${typed} FROM stage`);
+  const raws = contract.fields.map((f) => `${sqlRaw(f)} AS ${sqlIdent(`raw_${f.name}`)}`).join(", ");
+  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS SELECT source_row, ${typed}, ${raws} FROM stage`);
 
   const checks: string[] = [];
   const issue = (fieldName: string, rule: string, message: string, where: string) =>
-    checks.push(`SELECT s.source_row, ${sqlString(fieldName)} AS field, ${sqlString(rule)} AS rule, ${message} AS message
-                 FROM stage s JOIN typed t USING (source_row) WHERE ${where}`);
+    checks.push(`SELECT t.source_row, ${sqlString(fieldName)} AS field, ${sqlString(rule)} AS rule, ${message} AS message
+                 FROM typed t WHERE ${where}`);
   for (const f of contract.fields) {
-    const raw = `(${sqlRaw(f).replace(sqlIdent(f.name), `s.${sqlIdent(f.name)}`)})`;
+    const raw = `t.${sqlIdent(`raw_${f.name}`)}`;
     if (f.required) issue(f.name, "missing", sqlString(`${f.name} is required: expected ${expectation(f)}`), `${raw} IS NULL`);
     issue(f.name, "invalid", `${sqlString(`${f.name}: expected ${expectation(f)}, got '`)} || ${raw} || ''''`,
       `${raw} IS NOT NULL AND t.${sqlIdent(f.name)} IS NULL`);
@@ -190,9 +191,16 @@ async function stageValidatePublish(
   const fyStart = `${name.collectionYear}-04-01`;
   const fyEnd = `${name.collectionYear + 1}-03-31`;
   const p = `t.${sqlIdent(contract.periodField)}`;
-  issue(contract.periodField, "outside-collection-year",
-    `${sqlString(`${contract.periodField} `)} || ${p} || ${sqlString(` is outside the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
-    `${p} NOT BETWEEN DATE ${sqlString(fyStart)} AND DATE ${sqlString(fyEnd)}`);
+  if (contract.periodEnd) {
+    const e = `t.${sqlIdent(contract.periodEnd)}`;
+    issue(contract.periodField, "outside-collection-year",
+      `${sqlString(`the record (${contract.periodField} `)} || ${p} || ', ${contract.periodEnd} ' || coalesce(${e}::VARCHAR, 'open') || ${sqlString(`) is not active in the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
+      `${p} > DATE ${sqlString(fyEnd)} OR ${e} < DATE ${sqlString(fyStart)}`);
+  } else {
+    issue(contract.periodField, "outside-collection-year",
+      `${sqlString(`${contract.periodField} `)} || ${p} || ${sqlString(` is outside the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
+      `${p} NOT BETWEEN DATE ${sqlString(fyStart)} AND DATE ${sqlString(fyEnd)}`);
+  }
   if (contract.age) {
     const {at, min, max} = contract.age;
     // Completed years from the first of the birth month; negative for unborn children (pre-birth referrals).
@@ -226,17 +234,17 @@ async function stageValidatePublish(
     FROM stage_rejects`);
 
   for (const previous of previousLoads) {
-    await run(conn, `DELETE FROM ${name.type} WHERE load_id = $1`, [previous]);
+    await run(conn, `DELETE FROM ${name.type}__loaded WHERE load_id = $1`, [previous]);
     await run(conn, `DELETE FROM quarantine WHERE load_id = $1`, [previous]);
     await run(conn, `DELETE FROM extract_loads WHERE load_id = $1`, [previous]);
   }
   const cols = contract.fields.map((f) => sqlIdent(f.name));
   const publish = contract.fields.map((f) =>
     f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
-  await run(conn, `INSERT INTO ${name.type} (${cols.join(", ")}, load_id, source_row)
+  await run(conn, `INSERT INTO ${name.type}__loaded (${cols.join(", ")}, load_id, source_row)
     SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t.source_row FROM typed t
     WHERE t.source_row NOT IN (SELECT source_row FROM issues)`);
-  const [{loaded}] = await queryRows<{loaded: number}>(conn, `SELECT count(*)::INTEGER AS loaded FROM ${name.type} WHERE load_id = $1`, [loadId]);
+  const [{loaded}] = await queryRows<{loaded: number}>(conn, `SELECT count(*)::INTEGER AS loaded FROM ${name.type}__loaded WHERE load_id = $1`, [loadId]);
   for (const t of ["stage", "typed", "issues"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
   const rowsIn = rowsParsed + rejects.length;

@@ -16,6 +16,29 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   for (const type of EXTRACT_TYPES) {
     const contract = contractFor(type, 2008);
     const cols = contract.fields.map((f) => `${sqlIdent(f.name)} ${sqlType(f)}`);
-    await run(conn, `CREATE TABLE IF NOT EXISTS ${type} (${cols.join(", ")}, load_id VARCHAR, source_row INTEGER)`);
+    await run(conn, `CREATE TABLE IF NOT EXISTS ${type}__loaded (${cols.join(", ")}, load_id VARCHAR, source_row INTEGER)`);
+  }
+}
+
+/**
+ * Every loaded row is kept in `<type>__loaded`. For episode extracts, which list every episode open in
+ * the year, the published `<type>` holds one row per episode: the one from the latest collection year
+ * (a later return carries the episode's end date). Rebuilt
+ * each run, so replacing or correcting any year's file re-derives it and nothing is lost.
+ */
+export async function publishExtractTables(conn: DuckDBConnection): Promise<void> {
+  for (const type of EXTRACT_TYPES) {
+    const contract = contractFor(type, 2008);
+    const cols = [...contract.fields.map((f) => `r.${sqlIdent(f.name)}`), "r.load_id", "r.source_row"];
+    if (!contract.periodEnd) {
+      // Event extracts: each year's file holds that year's events, so every loaded row is published.
+      await run(conn, `CREATE OR REPLACE TABLE ${type} AS SELECT ${cols.join(", ")} FROM ${type}__loaded r`);
+      continue;
+    }
+    await run(conn, `CREATE OR REPLACE TABLE ${type} AS
+      SELECT ${cols.join(", ")} FROM (
+        SELECT r.*, row_number() OVER (PARTITION BY r.${sqlIdent(contract.key)}, r.la_code ORDER BY l.collection_year DESC, l.loaded_at DESC) AS latest
+        FROM ${type}__loaded r JOIN extract_loads l USING (load_id)) r
+      WHERE latest = 1`);
   }
 }

@@ -183,3 +183,20 @@ describe("row rules quarantine, never drop", () => {
     expect(fq[2].message).toBe("sex: expected one of M, F, U, got '1'");
   });
 });
+
+describe("episode extracts", () => {
+  const HEADER = "episode_id,child_key,la_code,birth_month,sex,ethnicity,ward,start_date,end_date,legal_status,placement,reason_ceased";
+  it("accept episodes open during the year, publish each episode once from the latest return, and quarantine one that ended before the year", async () => {
+    const s = scratch();
+    s.put("looked_after_821_2012-13.csv", [HEADER,
+      "L1,abc0000000000001,821,2005-01,1,White,dallow,2010-06-01,,C2,U1,",
+      "L2,abc0000000000002,821,2005-01,2,White,dallow,2009-06-01,2011-01-01,C2,U1,E11"].join("\n") + "\n");
+    s.put("looked_after_821_2013-14.csv", [HEADER, "L1,abc0000000000001,821,2005-01,1,White,dallow,2010-06-01,2013-09-30,C2,U1,E41"].join("\n") + "\n");
+    const run = await s.run();
+    expect(run.extracts.map((e) => [e.rowsLoaded, e.rowsQuarantined])).toEqual([[1, 1], [1, 0]]);
+    const rows = await s.query<{episode_id: string; end_date: string}>(`SELECT episode_id, end_date::VARCHAR AS end_date FROM looked_after`);
+    expect(rows).toEqual([{episode_id: "L1", end_date: "2013-09-30"}]);
+    const [q] = await s.query<{message: string}>(`SELECT message FROM quarantine`);
+    expect(q.message).toMatch(/is not active in the collection year 2012-13/);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Runs member models on one (already transformed) series: seasonal adjustment when the series
+ * needs it, the models on the adjusted data, then the seasonal indices put back on the forecasts.
+ */
+import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, type ModelForecast} from "./models.js";
+import {isSeasonal, classicalDecomposition, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
+import type {MemberMethod} from "./types.js";
+
+/** Model functions by member name. */
+export const MEMBERS: Record<MemberMethod, (y: readonly number[], h: number) => ModelForecast> = {
+  naive,
+  drift,
+  linear,
+  ses,
+  holt,
+  damped,
+  theta,
+  "ses-drift": (y, h) => sesWithDrift(y, h, 1)
+};
+
+/** Fewest points each member can be fitted to. */
+export const MIN_POINTS: Record<MemberMethod, number> = {
+  naive: 2,
+  drift: 3,
+  linear: 3,
+  ses: 3,
+  theta: 3,
+  "ses-drift": 3,
+  holt: 4,
+  damped: 5
+};
+
+/** How to treat seasonality. */
+export interface SeasonalPlan {
+  period: number;
+  mode: "auto" | "none";
+  /** Multiplicative indices need positive data on the modelling scale. */
+  multiplicative: boolean;
+}
+
+/** Member forecasts on the modelling scale, seasonality restored. */
+export interface MemberRun {
+  seasonal: SeasonalIndices | null;
+  forecasts: Map<MemberMethod, ModelForecast>;
+}
+
+/** Decides on, and estimates, seasonal indices for y. */
+export function seasonalFor(y: readonly number[], plan: SeasonalPlan): SeasonalIndices | null {
+  if (plan.mode === "none" || plan.period <= 1 || !isSeasonal(y, plan.period)) return null;
+  const type = plan.multiplicative && y.every((v) => v > 0) ? "multiplicative" : "additive";
+  return classicalDecomposition(y, plan.period, type);
+}
+
+/** Fits each member to y and forecasts h steps, adjusting for seasonality as the plan says. */
+export function runMembers(y: readonly number[], h: number, members: readonly MemberMethod[], plan: SeasonalPlan): MemberRun {
+  const seasonal = seasonalFor(y, plan);
+  const adjusted = seasonal ? seasonallyAdjust(y, seasonal) : y;
+  const forecasts = new Map<MemberMethod, ModelForecast>();
+  for (const name of members) {
+    const f = MEMBERS[name](adjusted, h);
+    if (seasonal) {
+      const idx = Array.from({length: h}, (_, j) => futureIndex(seasonal, y.length, j + 1));
+      if (seasonal.type === "multiplicative") {
+        f.mean = f.mean.map((v, j) => v * idx[j]);
+        f.se = f.se.map((v, j) => v * idx[j]);
+      } else {
+        f.mean = f.mean.map((v, j) => v + idx[j]);
+      }
+    }
+    forecasts.set(name, f);
+  }
+  return {seasonal, forecasts};
+}
+
+/** Mean absolute (seasonal) one-period change: the denominator of MASE. */
+export function maseScale(y: readonly number[], period: number): number {
+  const lag = period > 1 && y.length > period ? period : 1;
+  let s = 0;
+  for (let t = lag; t < y.length; t++) s += Math.abs(y[t] - y[t - lag]);
+  return s / (y.length - lag);
+}
