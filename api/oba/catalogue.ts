@@ -1,0 +1,321 @@
+import {readFileSync} from "node:fs";
+import {z} from "zod";
+import {contractFor, EXTRACT_TYPES, type ExtractType} from "../../pipelines/contracts/extracts.js";
+import type {Field} from "../../pipelines/contracts/fields.js";
+
+/**
+ * The indicator catalogue (data/reference/indicators.json), validated at load. Adding an indicator is
+ * a catalogue entry, not code: everything an entry may say is checked here against the extract
+ * contracts, so a typo fails at start with the indicator and field named, and nothing in the file can
+ * reach the SQL except as a parameter or as an identifier this module has already matched against a
+ * whitelist (a contract field or a DERIVED expression).
+ */
+
+export const PERIOD_TYPES = ["month", "quarter", "financial-year", "rolling-12-months"] as const;
+export type PeriodType = (typeof PERIOD_TYPES)[number];
+
+export const GEOGRAPHIES = ["borough", "area", "ward", "target-wards", "rest-of-borough"] as const;
+export type Geography = (typeof GEOGRAPHIES)[number];
+
+export const UNITS = ["count", "percent", "per-10000"] as const;
+export type Unit = (typeof UNITS)[number];
+
+export const POLARITIES = ["high-is-good", "low-is-good", "no-judgement"] as const;
+export type Polarity = (typeof POLARITIES)[number];
+
+/**
+ * Derived values an indicator may filter or break down by: a fixed whitelist of SQL expressions over
+ * the extract row (alias `x`) and the period (`p.period_end`). `needs` names the contract fields the
+ * expression reads, so an indicator over an extract without them is refused at load.
+ */
+export interface Derived {
+  description: string;
+  type: "number" | "string" | "boolean";
+  needs: string[];
+  /** Only these extracts (when the expression reads other tables). */
+  extracts?: ExtractType[];
+  /** `at` is the SQL date the value is taken at (the event date, or the period end for snapshots). */
+  sql: (at: string) => string;
+}
+
+const ageYears = (at: string) => `floor(date_diff('month', strptime(x.birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12)`;
+
+/** Age bands used by DfE tables of children in need, on a plan and looked after. */
+export const AGE_BANDS = [
+  {band: "under 1", min: 0, max: 0},
+  {band: "1-4", min: 1, max: 4},
+  {band: "5-9", min: 5, max: 9},
+  {band: "10-15", min: 10, max: 15},
+  {band: "16-17", min: 16, max: 17}
+] as const;
+
+export const DERIVED: Record<string, Derived> = {
+  age: {description: "age in whole years (from the month of birth) at the event date, or at the period end for snapshots", type: "number", needs: ["birth_month"], sql: ageYears},
+  age_band: {
+    description: "age band (under 1, 1-4, 5-9, 10-15, 16-17) at the event date, or at the period end for snapshots",
+    type: "string", needs: ["birth_month"],
+    sql: (at) => `CASE ${AGE_BANDS.map((b) => `WHEN ${ageYears(at)} <= ${b.max} THEN '${b.band}'`).join(" ")} ELSE '16-17' END`
+  },
+  area: {
+    description: "neighbourhood area of the record's ward (from ref_wards)", type: "string", needs: ["ward"],
+    sql: () => `coalesce((SELECT w.area_id FROM ref_wards w WHERE w.la_code = x.la_code AND w.ward_id = x.ward), 'unknown')`
+  },
+  calendar_month: {description: "calendar month number (1-12) of the indicator's date", type: "number", needs: [], sql: (at) => `month(${at})`},
+  plan_order: {
+    description: "first or subsequent child protection plan", type: "string", needs: ["plan_sequence"], extracts: ["cp_plans"],
+    sql: () => `CASE WHEN x.plan_sequence > 1 THEN 'subsequent' ELSE 'first' END`
+  },
+  working_days_to_completion: {
+    description: "weekdays after the start date up to and including the completion date (bank holidays are not removed)",
+    type: "number", needs: ["start_date", "completion_date"], extracts: ["assessments"],
+    // Whole weeks give 5 weekdays each; the remainder days are counted one by one (isodow 6, 7 = weekend).
+    sql: () => `CASE WHEN x.completion_date IS NULL THEN NULL ELSE
+      (date_diff('day', x.start_date, x.completion_date) // 7) * 5 +
+      len(list_filter(range(1, date_diff('day', x.start_date, x.completion_date) % 7 + 1),
+        k -> isodow(x.start_date + k::INTEGER) < 6)) END`
+  },
+  previous_referral_12m: {
+    description: "the same child had an earlier referral to the same authority in the 12 months before this one",
+    type: "boolean", needs: ["child_key", "referral_date"], extracts: ["referrals"],
+    sql: () => `EXISTS (SELECT 1 FROM referrals prev WHERE prev.child_key = x.child_key AND prev.la_code = x.la_code
+      AND prev.referral_id <> x.referral_id AND prev.referral_date <= x.referral_date
+      AND prev.referral_date >= x.referral_date - INTERVAL 12 MONTH
+      AND (prev.referral_date < x.referral_date OR prev.referral_id < x.referral_id))`
+  }
+};
+
+const OPS = ["eq", "ne", "in", "not-in", "lt", "le", "gt", "ge", "is-null", "not-null", "has-any"] as const;
+const Scalar = z.union([z.string().max(100), z.number(), z.boolean()]);
+
+const Filter = z.object({
+  field: z.string().optional(),
+  derived: z.string().optional(),
+  op: z.enum(OPS),
+  value: z.union([Scalar, z.array(z.union([z.string().max(100), z.number()])).min(1).max(100)]).optional()
+}).strict();
+export type Filter = z.infer<typeof Filter>;
+
+const Source = z.object({
+  extract: z.enum(EXTRACT_TYPES),
+  filter: z.array(Filter).default([]),
+  /** The date that places a record in a period (events) or starts its open interval (snapshots). */
+  date: z.string(),
+  /** Snapshots only: the date the record closes (null = still open). */
+  end: z.string().optional(),
+  kind: z.enum(["event", "snapshot"]),
+  /** Field holding the neighbourhood area when the extract records it directly (early help). */
+  areaField: z.string().optional()
+}).strict();
+
+const Denominator = z.discriminatedUnion("kind", [
+  z.object({kind: z.literal("population"), ages: z.tuple([z.number().int().min(0).max(17), z.number().int().min(0).max(17)])}).strict(),
+  z.object({
+    kind: z.literal("extract"),
+    /** The same extract and date as the numerator; these filters must all appear in the numerator's. */
+    filter: z.array(Filter).default([]),
+    description: z.string().optional()
+  }).strict(),
+  z.object({kind: z.literal("none")}).strict()
+]);
+
+const Breakdown = z.object({
+  label: z.string().min(1),
+  field: z.string().optional(),
+  derived: z.string().optional()
+}).strict();
+
+const Power = z.enum(["H", "M", "L"]);
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug");
+
+export const IndicatorSchema = z.object({
+  id: slug,
+  name: z.string().min(1),
+  definition: z.string().min(1),
+  technicalDefinition: z.string().min(1),
+  numerator: Source,
+  denominator: Denominator,
+  unit: z.enum(UNITS),
+  polarity: z.enum(POLARITIES),
+  periods: z.array(z.enum(PERIOD_TYPES)).min(1),
+  geographies: z.array(z.enum(GEOGRAPHIES)).min(1),
+  breakdowns: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), Breakdown).default({}),
+  tier: z.enum(["headline", "secondary", "development"]),
+  power: z.object({communication: Power, proxy: Power, data: Power}).strict(),
+  benchmark: slug.nullable().default(null),
+  /** Default authority (DfE LA number) for the borough geography. */
+  laCode: z.string().regex(/^\d{3}$/).default("821"),
+  /** A note shown with every series (e.g. an approximation in the definition). */
+  note: z.string().optional()
+}).strict();
+
+export type Indicator = z.infer<typeof IndicatorSchema>;
+export type Source = z.infer<typeof Source>;
+
+export const CatalogueFile = z.object({
+  $comment: z.string().optional(),
+  indicators: z.array(IndicatorSchema).min(1)
+}).strict();
+
+export class CatalogueError extends Error {}
+
+function fieldsOf(extract: ExtractType): Map<string, Field> {
+  // The published values (e.g. sex as M/F/U) are the newest contract's; field names are the same in every version.
+  return new Map(contractFor(extract, 2024).fields.map((f) => [f.name, f]));
+}
+
+function checkValueAgainstField(where: string, f: Field, op: Filter["op"], value: Filter["value"]): void {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const t = f.type;
+  if (t.kind === "codes") {
+    if (op !== "has-any" && op !== "is-null" && op !== "not-null") throw new CatalogueError(`${where}: ${f.name} is a list of codes: use has-any, is-null or not-null`);
+  } else if (op === "has-any") {
+    throw new CatalogueError(`${where}: has-any applies only to a list of codes, and ${f.name} is not one`);
+  }
+  if (t.kind === "enum" || t.kind === "codes") {
+    for (const v of values) {
+      if (!t.values.includes(String(v))) throw new CatalogueError(`${where}: '${v}' is not a value of ${f.name} (expected one of ${t.values.join(", ")})`);
+    }
+  }
+  if ((t.kind === "int" || t.kind === "number") && values.some((v) => typeof v !== "number")) {
+    throw new CatalogueError(`${where}: ${f.name} is a number, so the filter value must be a number`);
+  }
+  if (t.kind === "date" && values.some((v) => typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v))) {
+    throw new CatalogueError(`${where}: ${f.name} is a date, so the filter value must be YYYY-MM-DD`);
+  }
+}
+
+function checkFilter(where: string, extract: ExtractType, fields: Map<string, Field>, f: Filter): void {
+  if ((f.field === undefined) === (f.derived === undefined)) throw new CatalogueError(`${where}: a filter names exactly one of field or derived`);
+  const needsValue = f.op !== "is-null" && f.op !== "not-null";
+  if (needsValue && f.value === undefined) throw new CatalogueError(`${where}: op ${f.op} needs a value`);
+  if (!needsValue && f.value !== undefined) throw new CatalogueError(`${where}: op ${f.op} takes no value`);
+  const listOp = f.op === "in" || f.op === "not-in" || f.op === "has-any";
+  if (needsValue && listOp !== Array.isArray(f.value)) throw new CatalogueError(`${where}: op ${f.op} ${listOp ? "needs a list" : "needs a single value"}`);
+  if (f.field !== undefined) {
+    const field = fields.get(f.field);
+    if (!field) throw new CatalogueError(`${where}: ${extract} has no field '${f.field}' (fields: ${[...fields.keys()].join(", ")})`);
+    checkValueAgainstField(where, field, f.op, f.value);
+  } else {
+    checkDerived(where, extract, fields, f.derived!);
+    const d = DERIVED[f.derived!];
+    if (f.op === "has-any") throw new CatalogueError(`${where}: has-any applies only to a list of codes`);
+    const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
+    if (values.some((v) => typeof v !== d.type)) throw new CatalogueError(`${where}: derived '${f.derived}' is a ${d.type}, so the value must be too`);
+  }
+}
+
+function checkDerived(where: string, extract: ExtractType, fields: Map<string, Field>, name: string): void {
+  const d = DERIVED[name];
+  if (!d) throw new CatalogueError(`${where}: unknown derived value '${name}' (known: ${Object.keys(DERIVED).join(", ")})`);
+  if (d.extracts && !d.extracts.includes(extract)) throw new CatalogueError(`${where}: derived '${name}' applies only to ${d.extracts.join(", ")}`);
+  const missing = d.needs.filter((n) => !fields.has(n));
+  if (missing.length) throw new CatalogueError(`${where}: derived '${name}' needs ${missing.join(", ")}, which ${extract} does not have`);
+}
+
+const sameFilter = (a: Filter, b: Filter) => JSON.stringify([a.field, a.derived, a.op, a.value]) === JSON.stringify([b.field, b.derived, b.op, b.value]);
+
+/** Cross-field rules zod cannot express: everything named must exist in the extract's contract. */
+export function checkIndicator(ind: Indicator): void {
+  const where = `indicator ${ind.id}`;
+  const n = ind.numerator;
+  const fields = fieldsOf(n.extract);
+  const isDate = (name: string) => fields.get(name)?.type.kind === "date";
+  if (!isDate(n.date)) throw new CatalogueError(`${where}: numerator.date '${n.date}' is not a date field of ${n.extract}`);
+  if (n.kind === "snapshot" && (!n.end || !isDate(n.end))) throw new CatalogueError(`${where}: a snapshot needs numerator.end, a date field of ${n.extract}`);
+  if (n.kind === "event" && n.end) throw new CatalogueError(`${where}: numerator.end applies only to snapshots`);
+  if (n.areaField && !fields.has(n.areaField)) throw new CatalogueError(`${where}: ${n.extract} has no field '${n.areaField}'`);
+  n.filter.forEach((f, i) => checkFilter(`${where} numerator.filter[${i}]`, n.extract, fields, f));
+  const d = ind.denominator;
+  if (d.kind === "extract") {
+    d.filter.forEach((f, i) => checkFilter(`${where} denominator.filter[${i}]`, n.extract, fields, f));
+    // The numerator must be a subset of the denominator so a percentage can never exceed 100%.
+    for (const f of d.filter) {
+      if (!n.filter.some((g) => sameFilter(f, g))) throw new CatalogueError(`${where}: every denominator filter must also be a numerator filter (missing ${JSON.stringify(f)})`);
+    }
+    if (ind.unit !== "percent") throw new CatalogueError(`${where}: an extract denominator gives a percentage: unit must be percent`);
+  }
+  if (d.kind === "population") {
+    if (d.ages[0] > d.ages[1]) throw new CatalogueError(`${where}: denominator ages [${d.ages.join(", ")}] run backwards`);
+    if (ind.unit !== "per-10000") throw new CatalogueError(`${where}: a population denominator gives a rate: unit must be per-10000`);
+  }
+  if (d.kind === "none" && ind.unit !== "count") throw new CatalogueError(`${where}: without a denominator the unit must be count`);
+  if (n.kind === "snapshot" && ind.periods.includes("rolling-12-months")) {
+    throw new CatalogueError(`${where}: a snapshot is taken at a date, so rolling-12-months does not apply`);
+  }
+  const hasWard = fields.has("ward");
+  for (const g of ind.geographies) {
+    if (g === "borough") continue;
+    if (g === "area" && (hasWard || n.areaField)) continue;
+    if (!hasWard) throw new CatalogueError(`${where}: geography ${g} needs a ward field, which ${n.extract} does not have`);
+  }
+  for (const [name, b] of Object.entries(ind.breakdowns)) {
+    const w = `${where} breakdown ${name}`;
+    if ((b.field === undefined) === (b.derived === undefined)) throw new CatalogueError(`${w}: names exactly one of field or derived`);
+    if (b.field !== undefined) {
+      const f = fields.get(b.field);
+      if (!f) throw new CatalogueError(`${w}: ${n.extract} has no field '${b.field}'`);
+      if (f.type.kind === "codes" || f.type.kind === "key" || f.type.kind === "date") throw new CatalogueError(`${w}: ${b.field} cannot be a breakdown (a ${f.type.kind} field)`);
+    } else {
+      checkDerived(w, n.extract, fields, b.derived!);
+      // Booleans become 'true'/'false' groups; day counts would make too many groups to read.
+      if (b.derived === "working_days_to_completion") throw new CatalogueError(`${w}: working_days_to_completion has too many values to be a breakdown`);
+    }
+  }
+}
+
+export interface Catalogue {
+  indicators: Indicator[];
+  byId: Map<string, Indicator>;
+}
+
+export function parseCatalogue(json: unknown, source = "indicators.json"): Catalogue {
+  const result = CatalogueFile.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.slice();
+    let label = path.join(".");
+    if (path[0] === "indicators" && typeof path[1] === "number") {
+      const id = (json as {indicators?: {id?: string}[]})?.indicators?.[path[1]]?.id;
+      if (id) label = `indicator ${id}: ${path.slice(2).join(".")}`;
+    }
+    throw new CatalogueError(`${source}: ${label}: ${issue.message}`);
+  }
+  const byId = new Map<string, Indicator>();
+  for (const ind of result.data.indicators) {
+    if (byId.has(ind.id)) throw new CatalogueError(`${source}: indicator id '${ind.id}' appears twice`);
+    try {
+      checkIndicator(ind);
+    } catch (e) {
+      throw new CatalogueError(`${source}: ${(e as Error).message}`);
+    }
+    byId.set(ind.id, ind);
+  }
+  return {indicators: result.data.indicators, byId};
+}
+
+const cache = new Map<string, Catalogue>();
+
+/** The catalogue at `path` (default data/reference/indicators.json), parsed once per process. */
+export function loadCatalogue(path = process.env.CURVE_INDICATORS ?? "data/reference/indicators.json"): Catalogue {
+  let c = cache.get(path);
+  if (!c) {
+    c = parseCatalogue(JSON.parse(readFileSync(path, "utf8")), path);
+    cache.set(path, c);
+  }
+  return c;
+}
+
+/** What a client sees of an indicator: everything but the internal source description is public. */
+export function describeIndicator(ind: Indicator) {
+  return {
+    id: ind.id, name: ind.name, definition: ind.definition, technicalDefinition: ind.technicalDefinition,
+    unit: ind.unit, polarity: ind.polarity, periods: ind.periods, geographies: ind.geographies,
+    breakdowns: Object.fromEntries(Object.entries(ind.breakdowns).map(([k, b]) => [k, b.label])),
+    tier: ind.tier, power: ind.power, benchmark: ind.benchmark, laCode: ind.laCode, note: ind.note ?? null,
+    source: {
+      extract: ind.numerator.extract, kind: ind.numerator.kind, date: ind.numerator.date, end: ind.numerator.end ?? null,
+      numeratorFilter: ind.numerator.filter,
+      denominator: ind.denominator
+    }
+  };
+}

@@ -1,0 +1,628 @@
+import {ApiError, badRequest} from "../errors.js";
+import {countInterval, proportionInterval, rateInterval, type Interval} from "../stats/intervals.js";
+import {compareWithBenchmark, type BenchmarkComparison} from "../stats/benchmark.js";
+import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
+import {sqlIdent} from "../../pipelines/contracts/fields.js";
+import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
+import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
+
+/**
+ * Indicator series: (indicator, geography, period type, range, breakdown) → SQL over the published
+ * tables → points carrying numerator, denominator, value, 95% and 99.8% intervals and their method,
+ * reliability flag, benchmark comparison and disclosure control.
+ *
+ * SQL safety: every value (codes, dates, filter values) is a parameter; every identifier comes from
+ * the catalogue, which was checked at load against the extract contracts and the DERIVED whitelist.
+ * Nothing the client sends becomes an identifier: the client chooses among names this module knows.
+ *
+ * Statistics are computed on unrounded, unsuppressed counts first (`InternalPoint`); disclosure
+ * control is applied only when a series is published (`publishSeries`).
+ */
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
+}
+
+// ---------------------------------------------------------------- periods
+
+export interface Period {
+  label: string;
+  /** First and last day (inclusive), ISO dates. */
+  start: string;
+  end: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const monthEnd = (y: number, m: number) => iso(y, m, lastDay(y, m));
+/** Month index (months since year 0) ↔ year/month. */
+const mIndex = (y: number, m: number) => y * 12 + (m - 1);
+const fromIndex = (i: number): [number, number] => [Math.floor(i / 12), (i % 12) + 1];
+
+export const fyLabel = (startYear: number) => `${startYear}/${pad((startYear + 1) % 100)}`;
+/** The financial year (its starting calendar year) a date falls in: April–March. */
+export const fyOf = (date: string) => {
+  const [y, m] = date.split("-").map(Number);
+  return m >= 4 ? y : y - 1;
+};
+
+/** A period of `type` identified by the month index of its last month. */
+function periodEndingAt(type: PeriodType, endIdx: number): Period {
+  const [ey, em] = fromIndex(endIdx);
+  switch (type) {
+    case "month":
+      return {label: `${ey}-${pad(em)}`, start: iso(ey, em, 1), end: monthEnd(ey, em)};
+    case "rolling-12-months": {
+      const [sy, sm] = fromIndex(endIdx - 11);
+      return {label: `${ey}-${pad(em)}`, start: iso(sy, sm, 1), end: monthEnd(ey, em)};
+    }
+    case "quarter": {
+      const [sy, sm] = fromIndex(endIdx - 2);
+      const fy = fyOf(iso(sy, sm, 1));
+      const q = Math.floor((mIndex(sy, sm) - mIndex(fy, 4)) / 3) + 1;
+      return {label: `${fyLabel(fy)} Q${q}`, start: iso(sy, sm, 1), end: monthEnd(ey, em)};
+    }
+    case "financial-year": {
+      const fy = ey - 1;
+      return {label: fyLabel(fy), start: iso(fy, 4, 1), end: iso(ey, 3, 31)};
+    }
+  }
+}
+
+/** Month index of the last month of the period written `text`, or null when it is not one. */
+function parsePeriodEnd(type: PeriodType, text: string): number | null {
+  const t = text.trim();
+  if (type === "month" || type === "rolling-12-months") {
+    const m = /^(\d{4})-(\d{2})$/.exec(t);
+    return m && +m[2] >= 1 && +m[2] <= 12 ? mIndex(+m[1], +m[2]) : null;
+  }
+  if (type === "quarter") {
+    const m = /^(\d{4})\/(\d{2})[ \-_]?Q([1-4])$/i.exec(t);
+    if (!m || (+m[1] + 1) % 100 !== +m[2]) return null;
+    return mIndex(+m[1], 4) + 3 * +m[3] - 1;
+  }
+  const m = /^(\d{4})\/(\d{2})$/.exec(t);
+  if (!m || (+m[1] + 1) % 100 !== +m[2]) return null;
+  return mIndex(+m[1] + 1, 3);
+}
+
+export const PERIOD_FORMATS: Record<PeriodType, string> = {
+  month: "a month as YYYY-MM (e.g. 2013-03)",
+  "rolling-12-months": "the last month of the 12 as YYYY-MM (e.g. 2013-03 for April 2012 to March 2013)",
+  quarter: "a financial-year quarter such as 2012/13 Q4 (Q1 is April to June)",
+  "financial-year": "a financial year such as 2012/13"
+};
+
+export function parsePeriod(type: PeriodType, text: string, param = "period"): Period {
+  const idx = parsePeriodEnd(type, text);
+  if (idx === null) throw badRequest(`${param} '${text}' is not a ${type} period: expected ${PERIOD_FORMATS[type]}`, {field: param});
+  return periodEndingAt(type, idx);
+}
+
+const step = (type: PeriodType) => (type === "quarter" ? 3 : type === "financial-year" ? 12 : 1);
+const endIdxOf = (p: Period) => {
+  const [y, m] = p.end.split("-").map(Number);
+  return mIndex(y, m);
+};
+
+/** Every period of `type` from `from` to `to` inclusive. */
+export function periodsBetween(type: PeriodType, from: Period, to: Period): Period[] {
+  const out: Period[] = [];
+  for (let i = endIdxOf(from); i <= endIdxOf(to); i += step(type)) out.push(periodEndingAt(type, i));
+  return out;
+}
+
+/** Periods of `type` lying wholly inside [start, end] (ISO dates, end a month end). */
+export function periodsWithin(type: PeriodType, start: string, end: string): Period[] {
+  const [sy, sm] = start.split("-").map(Number);
+  const [ey, em] = end.split("-").map(Number);
+  const out: Period[] = [];
+  let i = mIndex(sy, sm);
+  // Align to the period grid: quarters end in Jun/Sep/Dec/Mar, years in March.
+  const span = type === "rolling-12-months" ? 12 : step(type);
+  i += span - 1;
+  if (type === "quarter") while ((fromIndex(i)[1] % 3) !== 0) i++;
+  if (type === "financial-year") while (fromIndex(i)[1] !== 3) i++;
+  for (; i <= mIndex(ey, em); i += step(type)) out.push(periodEndingAt(type, i));
+  return out;
+}
+
+/**
+ * The date an `asOf` means: YYYY-MM (the month's last day), YYYY-MM-DD, or a period label of the
+ * series' type (its last day).
+ */
+export function parseAsOf(type: PeriodType, text: string): string {
+  const t = text.trim();
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (m && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= lastDay(+m[1], +m[2])) return t;
+  m = /^(\d{4})-(\d{2})$/.exec(t);
+  if (m && +m[2] >= 1 && +m[2] <= 12) return monthEnd(+m[1], +m[2]);
+  const idx = parsePeriodEnd(type, t);
+  if (idx !== null) return periodEndingAt(type, idx).end;
+  throw badRequest(`asOf '${text}' is not a date: expected YYYY-MM, YYYY-MM-DD or ${PERIOD_FORMATS[type]}`, {field: "asOf"});
+}
+
+/** Population year for a period: the mid-year estimate of the financial year its last day falls in. */
+export const populationYearOf = (p: Period) => fyOf(p.end);
+
+// ---------------------------------------------------------------- geographies
+
+export interface ResolvedGeography {
+  type: Geography;
+  /** The code the client gave or the default (LA number, area id, ward id or target-ward set id). */
+  code: string;
+  laCode: string;
+  name: string;
+  /** Wards included, or null for the whole authority (including records with no ward). */
+  wards: string[] | null;
+  illustrative?: boolean;
+  note?: string;
+}
+
+export function notAllowed(ind: Indicator, geography: string): ApiError {
+  return new ApiError(400, "geography-not-allowed",
+    `indicator ${ind.id} is not published for geography '${geography}': allowed ${ind.geographies.join(", ")}`,
+    {field: "geography", allowed: ind.geographies});
+}
+
+/** Checks the geography against the indicator and the reference tables; 4xx with the reason otherwise. */
+export async function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
+  if (!ind.geographies.includes(type)) throw notAllowed(ind, type);
+  const unknown = async (what: string, valid: string[]) =>
+    new ApiError(404, "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
+  if (type === "borough") {
+    const la = code ?? ind.laCode;
+    const rows = await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards WHERE la_code = $1`, [la]);
+    if (!rows.length) throw await unknown("authority", (await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY 1`)).map((r) => r.la_code));
+    const auth = await db.query<{name: string}>(`SELECT name FROM ref_authorities WHERE la_code = $1`, [la]);
+    return {type, code: la, laCode: la, name: auth[0]?.name ?? `LA ${la}`, wards: null};
+  }
+  if (type === "area") {
+    if (!code) throw badRequest("geography=area needs code= an area id (e.g. central)", {field: "code"});
+    const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_areas WHERE area_id = $1`, [code]);
+    if (!rows.length) throw await unknown("area", (await db.query<{area_id: string}>(`SELECT area_id FROM ref_areas WHERE la_code = $1 ORDER BY 1`, [ind.laCode])).map((r) => r.area_id));
+    const wards = await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 AND area_id = $2 ORDER BY 1`, [rows[0].la_code, code]);
+    return {type, code, laCode: rows[0].la_code, name: rows[0].name, wards: wards.map((w) => w.ward_id)};
+  }
+  if (type === "ward") {
+    if (!code) throw badRequest("geography=ward needs code= a ward id (e.g. biscot)", {field: "code"});
+    const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_wards WHERE ward_id = $1`, [code]);
+    if (!rows.length) throw await unknown("ward", (await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 ORDER BY 1`, [ind.laCode])).map((r) => r.ward_id));
+    return {type, code, laCode: rows[0].la_code, name: rows[0].name, wards: [code]};
+  }
+  // target-wards and rest-of-borough: the configured set (the only one unless code names another).
+  const sets = await db.query<{set_id: string; name: string; la_code: string; illustrative: boolean; note: string; wards: string}>(
+    `SELECT set_id, any_value(name) AS name, any_value(la_code) AS la_code, bool_or(illustrative) AS illustrative, any_value(note) AS note,
+       string_agg(ward_id, ',' ORDER BY ward_id) AS wards FROM ref_target_wards GROUP BY set_id ORDER BY set_id`);
+  const set = code ? sets.find((s) => s.set_id === code) : sets.find((s) => s.la_code === ind.laCode) ?? sets[0];
+  if (!set) {
+    if (code) throw await unknown("target-ward set", sets.map((s) => s.set_id));
+    throw new ApiError(404, "unknown-geography-code", "no target-ward set is configured (data/reference/target-wards.json)");
+  }
+  if (set.la_code !== ind.laCode && !code) {
+    throw new ApiError(400, "geography-not-allowed", `the target-ward set '${set.set_id}' is in LA ${set.la_code}, but indicator ${ind.id} is for LA ${ind.laCode}`, {field: "geography"});
+  }
+  const targets = set.wards.split(",");
+  const illustrative = {illustrative: set.illustrative, note: set.note};
+  if (type === "target-wards") return {type, code: set.set_id, laCode: set.la_code, name: set.name, wards: targets, ...illustrative};
+  const rest = await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 ORDER BY 1`, [set.la_code]);
+  return {type, code: set.set_id, laCode: set.la_code, name: `Rest of the borough (outside ${set.name})`, wards: rest.map((r) => r.ward_id).filter((w) => !targets.includes(w)), ...illustrative};
+}
+
+// ---------------------------------------------------------------- SQL
+
+/** Collects positional parameters: `p(value)` returns `$n`. */
+class Params {
+  readonly values: unknown[] = [];
+  p(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+  list(vs: readonly unknown[]): string {
+    return vs.map((v) => this.p(v)).join(", ");
+  }
+}
+
+/** SQL for a filter: NULL never matches a comparison (an unrecorded value is not "not X"). */
+function filterSql(f: Filter, at: string, ps: Params): string {
+  const expr = f.field !== undefined ? `x.${sqlIdent(f.field)}` : `(${DERIVED[f.derived!].sql(at)})`;
+  const v = f.value;
+  switch (f.op) {
+    case "eq": return `${expr} = ${ps.p(v)}`;
+    case "ne": return `${expr} <> ${ps.p(v)}`;
+    case "lt": return `${expr} < ${ps.p(v)}`;
+    case "le": return `${expr} <= ${ps.p(v)}`;
+    case "gt": return `${expr} > ${ps.p(v)}`;
+    case "ge": return `${expr} >= ${ps.p(v)}`;
+    case "in": return `${expr} IN (${ps.list(v as unknown[])})`;
+    case "not-in": return `${expr} NOT IN (${ps.list(v as unknown[])})`;
+    case "is-null": return `${expr} IS NULL`;
+    case "not-null": return `${expr} IS NOT NULL`;
+    case "has-any": return `list_has_any(${expr}, [${ps.list(v as unknown[])}]::VARCHAR[])`;
+  }
+}
+
+const and = (parts: string[]) => (parts.length ? parts.map((p) => `(${p})`).join(" AND ") : "TRUE");
+
+function geographySql(ind: Indicator, geo: ResolvedGeography, ps: Params): string {
+  const parts = [`x.la_code = ${ps.p(geo.laCode)}`];
+  const n = ind.numerator;
+  if (geo.type === "area" && n.areaField) parts.push(`x.${sqlIdent(n.areaField)} = ${ps.p(geo.code)}`);
+  else if (geo.wards !== null) parts.push(geo.wards.length ? `x.ward IN (${ps.list(geo.wards)})` : "FALSE");
+  return and(parts);
+}
+
+/** The SQL expression for a breakdown group, or `'all'`. */
+function breakdownSql(ind: Indicator, breakdown: string | undefined, at: string): string {
+  if (!breakdown) return `'all'`;
+  const b = ind.breakdowns[breakdown];
+  const expr = b.field !== undefined ? `x.${sqlIdent(b.field)}` : DERIVED[b.derived!].sql(at);
+  return `coalesce((${expr})::VARCHAR, 'unknown')`;
+}
+
+interface CountRow {
+  label: string;
+  grp: string;
+  numerator: number;
+  denominator: number;
+}
+
+/** Numerator (and extract denominator) counts per period and group: one parameterised query. */
+export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGeography, periods: Period[], breakdown?: string): Promise<CountRow[]> {
+  if (!periods.length) return [];
+  const ps = new Params();
+  const n = ind.numerator;
+  const values = periods.map((p) => `(${ps.p(p.label)}, ${ps.p(p.start)}::DATE, ${ps.p(p.end)}::DATE)`).join(", ");
+  const at = n.kind === "event" ? `x.${sqlIdent(n.date)}` : "p.period_end";
+  const join = n.kind === "event"
+    ? `x.${sqlIdent(n.date)} BETWEEN p.period_start AND p.period_end`
+    : `x.${sqlIdent(n.date)} <= p.period_end AND (x.${sqlIdent(n.end!)} IS NULL OR x.${sqlIdent(n.end!)} > p.period_end)`;
+  const where = geographySql(ind, geo, ps);
+  const denFilter = ind.denominator.kind === "extract" ? ind.denominator.filter : n.filter;
+  const denPred = and(denFilter.map((f) => filterSql(f, at, ps)));
+  const numPred = and(n.filter.map((f) => filterSql(f, at, ps)));
+  const grp = breakdownSql(ind, breakdown, at);
+  const sql = `WITH p(label, period_start, period_end) AS (VALUES ${values})
+    SELECT p.label AS label, ${grp} AS grp,
+      count(*) FILTER (WHERE ${numPred})::INTEGER AS numerator, count(*)::INTEGER AS denominator
+    FROM p JOIN ${sqlIdent(n.extract)} x ON ${join}
+    WHERE ${where} AND ${denPred}
+    GROUP BY ALL`;
+  return db.query<CountRow>(sql, ps.values as SqlParams);
+}
+
+export interface PopulationRow {
+  year: number;
+  grp: string;
+  children: number;
+}
+
+/**
+ * Children in the geography by year (and by group when the breakdown is one with a population:
+ * age band, ward, area). Other breakdowns share the whole population (group 'all').
+ */
+export async function population(db: Queryable, geo: ResolvedGeography, ages: [number, number], years: number[], by?: "age_band" | "ward" | "area"): Promise<PopulationRow[]> {
+  const ps = new Params();
+  const where = [`r.la_code = ${ps.p(geo.laCode)}`, `r.age BETWEEN ${ps.p(ages[0])} AND ${ps.p(ages[1])}`, `r.year IN (${ps.list(years)})`];
+  if (geo.wards !== null) where.push(geo.wards.length ? `r.ward_id IN (${ps.list(geo.wards)})` : "FALSE");
+  const grp = by === "age_band"
+    ? `CASE ${AGE_BANDS.map((b) => `WHEN r.age <= ${b.max} THEN '${b.band}'`).join(" ")} END`
+    : by === "ward" ? "r.ward_id"
+    : by === "area" ? "(SELECT w.area_id FROM ref_wards w WHERE w.la_code = r.la_code AND w.ward_id = r.ward_id)"
+    : "'all'";
+  return db.query<PopulationRow>(`SELECT r.year::INTEGER AS year, ${grp} AS grp, sum(r.children)::DOUBLE AS children
+    FROM ref_population r WHERE ${and(where)} GROUP BY ALL`, ps.values as SqlParams);
+}
+
+/** The breakdowns whose groups have their own child population (so rates by group make sense). */
+export function populationBreakdown(ind: Indicator, breakdown?: string): "age_band" | "ward" | "area" | undefined {
+  if (!breakdown) return undefined;
+  const b = ind.breakdowns[breakdown];
+  if (b.derived === "age_band") return "age_band";
+  if (b.field === "ward") return "ward";
+  if (b.derived === "area") return "area";
+  return undefined;
+}
+
+export interface Coverage {
+  from: string;
+  to: string;
+  collectionYears: string[];
+}
+
+/** The financial years loaded for the indicator's extract and authority (from the load register). */
+export async function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
+  const rows = await db.query<{collection_year: number}>(
+    `SELECT DISTINCT collection_year::INTEGER AS collection_year FROM extract_loads
+     WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
+  if (!rows.length) return null;
+  const years = rows.map((r) => r.collection_year);
+  return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
+}
+
+export async function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {
+  const out = new Map<string, {comparator: string; value: number; source: string}[]>();
+  if (!ind.benchmark) return out;
+  const rows = await db.query<{period: string; comparator: string; value: number; source: string}>(
+    `SELECT period, comparator, value::DOUBLE AS value, source FROM ref_benchmarks WHERE indicator_id = $1 ORDER BY period, comparator`, [ind.benchmark]);
+  for (const r of rows) {
+    const list = out.get(r.period) ?? [];
+    list.push({comparator: r.comparator, value: r.value, source: r.source});
+    out.set(r.period, list);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- statistics per point
+
+export const MULTIPLIER: Record<Indicator["unit"], number> = {count: 1, percent: 100, "per-10000": 10000};
+
+export interface PointStats {
+  value: number | null;
+  ci95: Interval | null;
+  ci998: Interval | null;
+  method: Interval["method"] | null;
+  /** "u": a rate on fewer than 10 events (low reliability). */
+  reliability: "u" | null;
+  /** Why there is no value, when there is none. */
+  reason?: string;
+}
+
+/** Value and both intervals from unrounded counts: Wilson for %, exact/Byar for counts and rates. */
+export function pointStats(unit: Indicator["unit"], numerator: number, denominator: number | null): PointStats {
+  const at = (level: number): Interval | null => {
+    if (unit === "count") return countInterval(numerator, {level});
+    if (denominator === null || denominator <= 0) return null;
+    if (unit === "percent") return proportionInterval(numerator, denominator, {level, multiplier: 100});
+    return rateInterval(numerator, denominator, {level, multiplier: 10000});
+  };
+  const ci95 = at(0.95);
+  const ci998 = at(0.998);
+  if (!ci95) {
+    return {value: null, ci95: null, ci998: null, method: null, reliability: null,
+      reason: unit === "percent" ? "no records in the denominator" : "no population for this geography and year"};
+  }
+  return {value: ci95.value, ci95, ci998, method: ci95.method, reliability: unit === "per-10000" && numerator < 10 ? "u" : null};
+}
+
+export interface InternalPoint extends PointStats {
+  period: Period;
+  group: string;
+  available: boolean;
+  numerator: number;
+  denominator: number | null;
+  populationYear: number | null;
+  benchmarks: {comparator: string; value: number; source: string; comparison: BenchmarkComparison}[];
+}
+
+export interface SeriesRequest {
+  geography: Geography;
+  code?: string;
+  period: PeriodType;
+  from?: string;
+  to?: string;
+  breakdown?: string;
+}
+
+export interface Series {
+  indicator: Indicator;
+  geography: ResolvedGeography;
+  period: PeriodType;
+  breakdown: string | null;
+  coverage: Coverage | null;
+  /** Totals per period (always), and per group when a breakdown is asked for. */
+  totals: InternalPoint[];
+  groups: InternalPoint[];
+  notes: string[];
+}
+
+/** Validates the request against the catalogue entry; throws 4xx naming what is wrong. */
+export function checkRequest(ind: Indicator, req: SeriesRequest): void {
+  if (!ind.periods.includes(req.period)) {
+    throw new ApiError(400, "period-not-allowed", `indicator ${ind.id} is not published by ${req.period}: allowed ${ind.periods.join(", ")}`, {field: "period", allowed: ind.periods});
+  }
+  if (!ind.geographies.includes(req.geography)) throw notAllowed(ind, req.geography);
+  if (req.breakdown !== undefined && !ind.breakdowns[req.breakdown]) {
+    throw new ApiError(400, "unknown-breakdown", `indicator ${ind.id} has no breakdown '${req.breakdown}': available ${Object.keys(ind.breakdowns).join(", ") || "none"}`,
+      {field: "breakdown", allowed: Object.keys(ind.breakdowns)});
+  }
+  if (req.from !== undefined && req.to !== undefined) {
+    const from = parsePeriod(req.period, req.from, "from");
+    const to = parsePeriod(req.period, req.to, "to");
+    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+  }
+}
+
+/** Builds a series from the warehouse: unrounded, unsuppressed internal points. */
+export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequest): Promise<Series> {
+  checkRequest(ind, req);
+  const geo = await resolveGeography(db, ind, req.geography, req.code);
+  const cov = await coverage(db, ind, geo.laCode);
+  const notes: string[] = [];
+  if (ind.note) notes.push(ind.note);
+  if (geo.illustrative) notes.push(geo.note ?? "The target-ward set is illustrative configuration.");
+  if (geo.type === "rest-of-borough" || geo.type === "target-wards") {
+    if (ind.numerator.extract === "early_help") notes.push("CAFs with no ward recorded count in the borough but in neither the target wards nor the rest of the borough.");
+  }
+  let periods: Period[];
+  if (req.from !== undefined || req.to !== undefined) {
+    const within = cov ? periodsWithin(req.period, cov.from, cov.to) : [];
+    const from = req.from !== undefined ? parsePeriod(req.period, req.from, "from") : within[0] ?? parsePeriod(req.period, req.to!, "to");
+    const to = req.to !== undefined ? parsePeriod(req.period, req.to, "to") : within[within.length - 1] ?? from;
+    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+    periods = periodsBetween(req.period, from, to);
+    if (periods.length > 400) throw badRequest(`the range ${from.label} to ${to.label} has ${periods.length} periods; at most 400 at once`, {field: "to"});
+  } else {
+    periods = cov ? periodsWithin(req.period, cov.from, cov.to) : [];
+  }
+  if (!cov) notes.push(`No ${ind.numerator.extract} extract has been loaded for LA ${geo.laCode}.`);
+  const inCoverage = (p: Period) => cov !== null && p.start >= cov.from && p.end <= cov.to;
+  const outside = periods.filter((p) => !inCoverage(p));
+  if (outside.length) notes.push(`${outside.length} period(s) fall outside the loaded extracts (${cov ? `${cov.from} to ${cov.to}` : "none loaded"}) and are shown as not available (x).`);
+
+  const available = periods.filter(inCoverage);
+  const rows = await countSeries(db, ind, geo, available, req.breakdown);
+  const bench = await benchmarks(db, ind);
+
+  // Population denominators, by period's population year (clamped to the years we hold).
+  const d = ind.denominator;
+  const popBy = populationBreakdown(ind, req.breakdown);
+  let popFor: (period: Period, group: string) => {children: number | null; year: number | null} = () => ({children: null, year: null});
+  if (d.kind === "population" && available.length) {
+    const held = (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [geo.laCode])).map((r) => r.year);
+    const clamp = (y: number) => (held.length ? Math.min(Math.max(y, held[0]), held[held.length - 1]) : y);
+    const wanted = [...new Set(available.map((p) => clamp(populationYearOf(p))))];
+    const clamped = [...new Set(available.map(populationYearOf).filter((y) => clamp(y) !== y))];
+    if (clamped.length) notes.push(`No population estimate for ${clamped.join(", ")}: the nearest year held (${held[0]}–${held[held.length - 1]}) is used.`);
+    const [totalPop, groupPop] = await Promise.all([
+      population(db, geo, d.ages, wanted),
+      popBy ? population(db, geo, d.ages, wanted, popBy) : Promise.resolve([] as PopulationRow[])
+    ]);
+    const key = (y: number, g: string) => `${y}|${g}`;
+    const totals = new Map(totalPop.map((r) => [key(r.year, "all"), r.children]));
+    const groups = new Map(groupPop.map((r) => [key(r.year, r.grp), r.children]));
+    popFor = (period, group) => {
+      const year = clamp(populationYearOf(period));
+      const children = group === "all" || !popBy ? totals.get(key(year, "all")) : groups.get(key(year, group));
+      return {children: children ?? null, year};
+    };
+  }
+
+  const byKey = new Map(rows.map((r) => [`${r.label}|${r.grp}`, r]));
+  const groupNames = [...new Set(rows.map((r) => r.grp))].sort();
+  const make = (period: Period, group: string, num: number, denRows: number, isAvailable: boolean): InternalPoint => {
+    if (!isAvailable) {
+      return {period, group, available: false, numerator: 0, denominator: null, populationYear: null, value: null, ci95: null, ci998: null,
+        method: null, reliability: null, reason: "outside the loaded extracts", benchmarks: []};
+    }
+    let denominator: number | null = null;
+    let populationYear: number | null = null;
+    if (d.kind === "extract") denominator = denRows;
+    if (d.kind === "population") {
+      const pop = popFor(period, group);
+      denominator = pop.children;
+      populationYear = pop.year;
+    }
+    const stats = pointStats(ind.unit, num, denominator);
+    const bs = (req.period === "financial-year" && group === "all" ? bench.get(period.label) ?? [] : []).map((b) => ({
+      ...b, comparison: compareWithBenchmark(stats.ci95, b.value, ind.polarity)
+    }));
+    return {period, group, available: true, numerator: num, denominator, populationYear, ...stats, benchmarks: bs};
+  };
+  const totals = periods.map((p) => {
+    const inP = rows.filter((r) => r.label === p.label);
+    return make(p, "all", inP.reduce((s, r) => s + r.numerator, 0), inP.reduce((s, r) => s + r.denominator, 0), inCoverage(p));
+  });
+  const groups = req.breakdown
+    ? periods.flatMap((p) => groupNames.map((g) => {
+        const r = byKey.get(`${p.label}|${g}`);
+        return make(p, g, r?.numerator ?? 0, r?.denominator ?? 0, inCoverage(p));
+      }))
+    : [];
+  if (req.breakdown && !popBy && d.kind === "population") {
+    notes.push(`There is no child population by ${ind.breakdowns[req.breakdown].label.toLowerCase()}: each group's rate is per 10,000 of all children in the geography (the groups' rates add up to the total).`);
+  }
+  return {indicator: ind, geography: geo, period: req.period, breakdown: req.breakdown ?? null, coverage: cov, totals, groups, notes};
+}
+
+// ---------------------------------------------------------------- disclosure control
+
+export type Published = number | "c" | "x" | "z" | null;
+
+export interface PublishedPoint {
+  period: string;
+  start: string;
+  end: string;
+  group?: string;
+  numerator: Published;
+  denominator: Published;
+  value: Published;
+  lower95: Published;
+  upper95: Published;
+  lower998: Published;
+  upper998: Published;
+  method: string | null;
+  multiplier: number;
+  unit: Indicator["unit"];
+  /** GSS symbol explaining a missing or flagged value: c confidential, x not available, z not applicable, u low reliability. */
+  flag: "c" | "x" | "z" | "u" | null;
+  populationYear?: number | null;
+  benchmarks: {comparator: string; value: number; comparison: BenchmarkComparison}[];
+}
+
+/** Counts 1–5 are "c" (DfE practice); the GSS symbols are never numbers. */
+export const PRIMARY_MAX = 5;
+
+/**
+ * Publishes points: every count 1–5 is "c" (zero stays 0); with a breakdown, secondary suppression
+ * (the stats library's `suppress`) stops a group being recovered from the period total and the
+ * other groups. A rate or percentage on a suppressed count is suppressed with its intervals and its
+ * benchmark comparison (which would otherwise bound it).
+ */
+export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: InternalPoint[] = []): {totals: PublishedPoint[]; groups: PublishedPoint[]} {
+  const hidden = new Set<InternalPoint>();
+  const denHidden = new Set<InternalPoint>();
+  const childCount = (_p?: InternalPoint) => ind.denominator.kind === "extract";
+  for (const p of [...totals, ...groups]) {
+    if (!p.available) continue;
+    if (p.numerator >= 1 && p.numerator <= PRIMARY_MAX) hidden.add(p);
+    if (childCount(p) && p.denominator !== null && p.denominator >= 1 && p.denominator <= PRIMARY_MAX) {
+      hidden.add(p);
+      denHidden.add(p);
+    }
+  }
+  if (groups.length) {
+    for (const t of totals) {
+      if (!t.available) continue;
+      const parts = groups.filter((g) => g.period.label === t.period.label);
+      for (const which of ["numerator", ...(childCount(t) ? ["denominator"] : [])] as const) {
+        const cells: CountCell[] = [{id: "total", count: which === "numerator" ? t.numerator : t.denominator ?? 0}, ...parts.map((g, i) => ({id: `g${i}`, count: which === "numerator" ? g.numerator : g.denominator ?? 0}))];
+        const groupsC: ConstraintGroup[] = [{parts: parts.map((_, i) => `g${i}`), total: "total"}];
+        const result = suppress({cells, groups: groupsC});
+        for (const id of [...result.primary, ...result.secondary]) {
+          const p = id === "total" ? t : parts[Number(id.slice(1))];
+          hidden.add(p);
+          if (which === "denominator") denHidden.add(p);
+        }
+      }
+    }
+  }
+  type Cells = Pick<PublishedPoint, "numerator" | "denominator" | "value" | "lower95" | "upper95" | "lower998" | "upper998" | "method" | "flag" | "benchmarks">;
+  const all = (v: Published) => ({value: v, lower95: v, upper95: v, lower998: v, upper998: v});
+  const cells = (p: InternalPoint): Cells => {
+    if (!p.available) return {numerator: "x", denominator: "x", ...all("x"), method: null, flag: "x", benchmarks: []};
+    const den: Published = ind.denominator.kind === "none" ? null : denHidden.has(p) ? "c" : p.denominator;
+    if (hidden.has(p)) {
+      return {numerator: "c", denominator: den, ...all("c"), method: p.method, flag: "c",
+        benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: "not-compared" as const}))};
+    }
+    if (p.value === null) return {numerator: p.numerator, denominator: den, ...all("z"), method: null, flag: "z", benchmarks: []};
+    return {
+      numerator: p.numerator, denominator: den, value: p.value,
+      lower95: p.ci95?.lower ?? null, upper95: p.ci95?.upper ?? null, lower998: p.ci998?.lower ?? null, upper998: p.ci998?.upper ?? null,
+      method: p.method, flag: p.reliability, benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: b.comparison}))
+    };
+  };
+  // Fixed key order: CSV columns follow it.
+  const pub = (p: InternalPoint): PublishedPoint => {
+    const c = cells(p);
+    return {
+      period: p.period.label, start: p.period.start, end: p.period.end, ...(groups.includes(p) ? {group: p.group} : {}),
+      numerator: c.numerator, denominator: c.denominator, value: c.value, lower95: c.lower95, upper95: c.upper95, lower998: c.lower998, upper998: c.upper998,
+      method: c.method, multiplier: MULTIPLIER[ind.unit], unit: ind.unit, flag: c.flag,
+      ...(ind.denominator.kind === "population" ? {populationYear: p.available ? p.populationYear : null} : {}),
+      benchmarks: c.benchmarks
+    };
+  };
+  return {totals: totals.map(pub), groups: groups.map(pub)};
+}
+
+/** Which points may carry a number: the ones shown (not c, x or z) after disclosure control. */
+export function shownValue(p: PublishedPoint): number | null {
+  return typeof p.value === "number" ? p.value : null;
+}
+
+export function geographyView(g: ResolvedGeography) {
+  return {type: g.type, code: g.code, laCode: g.laCode, name: g.name, wards: g.wards, ...(g.illustrative !== undefined ? {illustrative: g.illustrative, note: g.note} : {})};
+}

@@ -1,0 +1,96 @@
+import {Hono} from "hono";
+import {z} from "zod";
+import type {Env} from "../context.js";
+import {describe} from "../openapi.js";
+import {valid} from "../validate.js";
+import {csvResponse, wantsCsv} from "../csv.js";
+import {notFound} from "../errors.js";
+import {describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
+import {buildSeries, geographyView, publishPoints, type Series} from "../oba/series.js";
+import {BASELINE_METHODS, baselineFromSeries} from "./baselines.js";
+
+/** Indicators: the catalogue, their series (with intervals, benchmarks, disclosure control) and baselines. */
+
+const Id = z.object({id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate")});
+const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot");
+const periodText = z.string().max(20);
+
+export const GeographyQuery = {
+  geography: z.enum(GEOGRAPHIES).default("borough"),
+  code: code.optional(),
+  period: z.enum(PERIOD_TYPES).optional()
+};
+
+const SeriesQuery = z.object({
+  ...GeographyQuery,
+  from: periodText.optional(),
+  to: periodText.optional(),
+  breakdown: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "expected a breakdown name such as age").optional(),
+  format: z.enum(["json", "csv"]).optional()
+});
+
+const BaselineQuery = z.object({
+  ...GeographyQuery,
+  method: z.enum(BASELINE_METHODS).default("auto"),
+  h: z.coerce.number().int().min(1).max(36).optional(),
+  asOf: periodText.optional(),
+  /** First period of the history (to start after a definitional change or an incomplete first year). */
+  from: periodText.optional(),
+  sustain: z.coerce.number().int().min(1).max(12).default(2)
+});
+
+const ListQuery = z.object({tier: z.enum(["headline", "secondary", "development"]).optional()});
+
+describe({method: "get", path: "/api/indicators", summary: "The indicator catalogue (definitions, units, polarity, periods, geographies, breakdowns, tier, power)", tag: "indicators", query: ListQuery});
+describe({method: "get", path: "/api/indicators/:id", summary: "One indicator's catalogue entry", tag: "indicators", params: Id, responses: {404: "unknown indicator"}});
+describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator series: numerator, denominator, value, 95% and 99.8% intervals and method, reliability flag, benchmark comparison; counts 1-5 shown as c", tag: "indicators", params: Id, query: SeriesQuery, csv: true, responses: {404: "unknown indicator, ward or area"}});
+describe({method: "get", path: "/api/indicators/:id/baseline", summary: "OBA baseline: history to asOf, forecast with 80%/95% bands (method and why), XmR signals, recent trend, and the turn-the-curve verdict on later actuals", tag: "indicators", params: Id, query: BaselineQuery, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast"}});
+
+/** The catalogue entry or a 404 naming the id. */
+export function indicatorOr404(id: string): Indicator {
+  const ind = loadCatalogue().byId.get(id);
+  if (!ind) throw notFound("indicator", id);
+  return ind;
+}
+
+export function seriesResponse(series: Series) {
+  const published = publishPoints(series.indicator, series.totals, series.groups);
+  return {
+    indicator: describeIndicator(series.indicator),
+    geography: geographyView(series.geography),
+    period: series.period,
+    breakdown: series.breakdown,
+    coverage: series.coverage,
+    notes: series.notes,
+    points: published.totals,
+    ...(series.breakdown ? {groups: published.groups} : {})
+  };
+}
+
+export const indicators = new Hono<Env>()
+  .get("/", valid("query", ListQuery), (c) => {
+    const {tier} = c.req.valid("query");
+    const list = loadCatalogue().indicators.filter((i) => !tier || i.tier === tier);
+    return c.json({indicators: list.map(describeIndicator)});
+  })
+  .get("/:id", valid("param", Id), (c) => c.json(describeIndicator(indicatorOr404(c.req.valid("param").id))))
+  .get("/:id/series", valid("param", Id), valid("query", SeriesQuery), async (c) => {
+    const ind = indicatorOr404(c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const series = await buildSeries(c.var.services.warehouse, ind, {...q, period: q.period ?? ind.periods[0]});
+    const body = seriesResponse(series);
+    if (wantsCsv(c)) {
+      const rows = [...body.points, ...(body.groups ?? [])].map((p) => ({
+        indicator: ind.id, geography: body.geography.type, code: body.geography.code, breakdown: body.breakdown ?? "", group: p.group ?? "all", ...p
+      }));
+      return csvResponse(c, rows, `${ind.id}-${body.geography.type}${body.geography.type === "borough" ? "" : `-${body.geography.code}`}`);
+    }
+    return c.json(body);
+  })
+  .get("/:id/baseline", valid("param", Id), valid("query", BaselineQuery), async (c) => {
+    const ind = indicatorOr404(c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const period = q.period ?? ind.periods[0];
+    const series = await buildSeries(c.var.services.warehouse, ind, {geography: q.geography, code: q.code, period, from: q.from});
+    return c.json(baselineFromSeries(series, {method: q.method, h: q.h, asOf: q.asOf, sustain: q.sustain}));
+  });

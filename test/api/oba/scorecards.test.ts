@@ -1,0 +1,83 @@
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {targetStatus} from "../../../api/routes/scorecards.js";
+import {loadCatalogue} from "../../../api/oba/catalogue.js";
+import {lutonWorld, obaScratch} from "../../helpers/oba.js";
+
+/** Scorecards: every measure computed in the API, so a dashboard only draws it. */
+
+const s = obaScratch();
+beforeAll(async () => {
+  lutonWorld(s);
+  expect((await s.run()).status).toBe("published");
+  expect((await s.send("POST", "/api/baselines", {name: "Launch", indicator: "cp-rate", geography: "target-wards", asOf: "2013-10", author: "a"})).status).toBe(201);
+  expect((await s.send("POST", "/api/targets", {indicator: "cp-rate", geography: "target-wards", period: "2015/16", value: 10, author: "a"})).status).toBe(201);
+});
+afterAll(() => s.close());
+
+describe("targetStatus (pure)", () => {
+  it("meets a target at or on the good side of it by polarity", () => {
+    const cp = loadCatalogue().byId.get("cp-rate")!;
+    const ontime = loadCatalogue().byId.get("assessments-on-time")!;
+    expect(targetStatus(cp, 9, 10)).toBe("met");
+    expect(targetStatus(cp, 11, 10)).toBe("not met");
+    expect(targetStatus(ontime, 78, 78)).toBe("met");
+    expect(targetStatus(ontime, 70, 78)).toBe("not met");
+    expect(targetStatus(cp, null, 10)).toBe("not assessed");
+    expect(targetStatus(cp, 9, null)).toBe("no target");
+  });
+});
+
+describe("GET /api/scorecards", () => {
+  it("lists the declared scorecards", async () => {
+    const {status, body} = await s.get("/api/scorecards");
+    expect(status).toBe(200);
+    expect(body.scorecards.map((c: any) => c.id)).toContain("early-help-strategy");
+  });
+
+  it("renders a scorecard for the target wards with every field of each measure", async () => {
+    const {status, body} = await s.get("/api/scorecards/early-help-strategy");
+    expect(status).toBe(200);
+    expect(body.geography).toMatchObject({type: "target-wards", code: "early-help-2014"});
+    const measures = body.results.flatMap((r: any) => r.measures);
+    const cp = measures.find((m: any) => m.indicator === "cp-rate");
+    expect(cp).toMatchObject({available: true, unit: "per-10000", polarity: "low-is-good", period: "financial-year"});
+    expect(cp.latest).toMatchObject({period: "2015/16", numerator: 12, method: "byar"});
+    expect(cp.latest.lower95).toEqual(expect.any(Number));
+    expect(cp.previous.period).toBe("2014/15");
+    expect(cp.change).toBeCloseTo(cp.latest.value - cp.previous.value, 10);
+    expect(cp.trend.marker).toEqual(expect.any(String));
+    expect(cp.baseline).toMatchObject({name: "Launch", asOf: "2013-10-31", verdict: "turned"});
+    expect(cp.spc.variationIcon).toEqual(expect.any(String));
+    expect(cp.spc.assuranceIcon).toEqual(expect.any(String));
+    expect(cp.target).toMatchObject({period: "2015/16", value: 10, status: "met"});
+    expect(cp.benchmarks.map((b: any) => b.comparator).sort()).toEqual(["england", "statistical-neighbours"]);
+    // Measures without data say so instead of failing the card.
+    const neet = measures.find((m: any) => m.indicator === "neet");
+    expect(neet).toMatchObject({available: false, reason: "no published values yet"});
+    expect(body.programmes.map((p: any) => p.id)).toEqual(["flying-start", "troubled-families"]);
+  });
+
+  it("compares the borough with its benchmarks and marks a measure not published for the geography", async () => {
+    const {body} = await s.get("/api/scorecards/early-help-strategy?geography=borough");
+    const cla = body.results.flatMap((r: any) => r.measures).find((m: any) => m.indicator === "cla-rate");
+    expect(cla.benchmarks.map((b: any) => b.comparator).sort()).toEqual(["england", "statistical-neighbours"]);
+    expect(cla.baseline).toBeNull();
+    expect(cla.target.status).toBe("no target");
+  });
+
+  it("renders for one ward or area", async () => {
+    const {status, body} = await s.get("/api/scorecards/early-help-strategy?geography=ward&code=biscot");
+    expect(status).toBe(200);
+    expect(body.geography).toMatchObject({type: "ward", code: "biscot"});
+  });
+
+  it("refuses with clear 4xx: unknown scorecard, unknown ward, unknown geography", async () => {
+    const card = await s.get("/api/scorecards/nope");
+    expect(card.status).toBe(404);
+    expect(card.body.error.message).toBe("scorecard 'nope' does not exist");
+    const ward = await s.get("/api/scorecards/early-help-strategy?geography=ward&code=atlantis");
+    expect(ward.status).toBe(404);
+    expect(ward.body.error.message).toMatch(/ward 'atlantis' does not exist/);
+    expect((await s.get("/api/scorecards/early-help-strategy?geography=galaxy")).status).toBe(400);
+  });
+});
