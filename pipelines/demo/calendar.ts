@@ -16,6 +16,14 @@ export function parseIsoDay(iso: string): Day {
 
 /** Civil date from a day number (Howard Hinnant's algorithm), so formatting needs no Date object. */
 export function civil(day: Day): {year: number; month: number; day: number} {
+  civilInto(day);
+  return {year: scratch.year, month: scratch.month, day: scratch.day};
+}
+
+// Hot paths (millions of calls) read the civil date from here instead of allocating an object.
+const scratch = {year: 0, month: 0, day: 0};
+
+function civilInto(day: Day): typeof scratch {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -24,18 +32,29 @@ export function civil(day: Day): {year: number; month: number; day: number} {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  return {year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d};
+  scratch.year = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  scratch.month = m;
+  scratch.day = d;
+  return scratch;
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
+const ISO_BASE = -10_000;
+const isoCache: string[] = [];
+
 export function isoDay(day: Day): string {
-  const c = civil(day);
-  return `${c.year}-${pad2(c.month)}-${pad2(c.day)}`;
+  const i = day - ISO_BASE;
+  const cached = isoCache[i];
+  if (cached !== undefined) return cached;
+  const c = civilInto(day);
+  const s = `${c.year}-${pad2(c.month)}-${pad2(c.day)}`;
+  if (i >= 0 && i < 40_000) isoCache[i] = s;
+  return s;
 }
 
 export function monthOfDay(day: Day): MonthIndex {
-  const c = civil(day);
+  const c = civilInto(day);
   return c.year * 12 + c.month - 1;
 }
 
@@ -66,7 +85,7 @@ export function weekday(day: Day): number {
  * `isAgeAmbiguous`), and month-end snapshots are never ambiguous.
  */
 export function ageOn(birthMonth: MonthIndex, day: Day): number {
-  const c = civil(day);
+  const c = civilInto(day);
   const months = c.year * 12 + c.month - 1 - birthMonth;
   return Math.floor(months / 12);
 }
@@ -82,7 +101,7 @@ export function isAgeAmbiguous(birthMonth: MonthIndex, day: Day): boolean {
 export type FinancialYear = number;
 
 export function fyOf(day: Day): FinancialYear {
-  const c = civil(day);
+  const c = civilInto(day);
   return c.month >= 4 ? c.year : c.year - 1;
 }
 
@@ -112,7 +131,7 @@ export function parseFyLabel(label: string): FinancialYear {
 
 /** Financial quarter 1–4 (Q1 = April–June). */
 export function fyQuarter(day: Day): number {
-  const c = civil(day);
+  const c = civilInto(day);
   return Math.floor(((c.month + 8) % 12) / 3) + 1;
 }
 
@@ -204,4 +223,16 @@ export function workingDaysBetween(from: Day, to: Day): number {
   let n = 0;
   for (let d = from + 1; d <= to; d++) if (isWorkingDay(d)) n++;
   return n;
+}
+
+/** The `n`th working day before `day`. */
+export function subtractWorkingDays(day: Day, n: number): Day {
+  let d = day;
+  while (!isWorkingDay(d)) d--;
+  let left = n;
+  while (left > 0) {
+    d--;
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
 }

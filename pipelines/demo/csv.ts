@@ -37,6 +37,13 @@ export class CsvFileWriter {
     if (this.buffer.length > 1 << 16) this.flush();
   }
 
+  /** A line already formatted by the caller (England scale builds lines directly for speed). */
+  writeLine(line: string): void {
+    this.buffer += line + "\n";
+    this.rows++;
+    if (this.buffer.length > 1 << 16) this.flush();
+  }
+
   private flush(): void {
     if (this.buffer) writeSync(this.fd, this.buffer);
     this.buffer = "";

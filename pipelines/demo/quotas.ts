@@ -39,11 +39,14 @@ export class ShareTracker {
   private yes = 0;
   constructor(readonly target: number) {}
   decide(rng: Rng, possible = true): boolean {
-    const deficit = this.target * (this.seen + 1) - this.yes;
-    const p = Math.min(1, Math.max(0, this.target + deficit / 4));
-    const result = possible && rng.chance(p);
+    const result = possible && this.want(rng);
     this.record(result);
     return result;
+  }
+  /** Whether the next record should be a "yes"; the caller records what actually happened. */
+  want(rng: Rng): boolean {
+    const deficit = this.target * (this.seen + 1) - this.yes;
+    return rng.chance(Math.min(1, Math.max(0, this.target + deficit / 4)));
   }
   record(result: boolean): void {
     this.seen++;
@@ -52,4 +55,36 @@ export class ShareTracker {
   get share(): number {
     return this.seen ? this.yes / this.seen : 0;
   }
+}
+
+/**
+ * An integer table with exactly the given row and column totals, shaped like `seed`
+ * (iterative proportional fitting, then rounding that respects both margins).
+ */
+export function fitTable(seed: number[][], rowTotals: number[], colTotals: number[]): number[][] {
+  let t = seed.map((r) => r.map((x) => Math.max(x, 1e-9)));
+  for (let iter = 0; iter < 200; iter++) {
+    t = t.map((r, i) => {
+      const s = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => (x * rowTotals[i]) / s);
+    });
+    for (let j = 0; j < colTotals.length; j++) {
+      const s = t.reduce((a, r) => a + r[j], 0);
+      for (const r of t) r[j] = (r[j] * colTotals[j]) / s;
+    }
+  }
+  const out = t.map((r) => r.map(Math.floor));
+  const rowLeft = rowTotals.map((n, i) => n - out[i].reduce((a, b) => a + b, 0));
+  const colLeft = colTotals.map((n, j) => n - out.reduce((a, r) => a + r[j], 0));
+  const cells = t.flatMap((r, i) => r.map((x, j) => ({i, j, frac: x - Math.floor(x)}))).sort((a, b) => b.frac - a.frac || a.i - b.i || a.j - b.j);
+  for (let pass = 0; rowLeft.some((x) => x > 0) && pass < 100; pass++) {
+    for (const c of cells) {
+      if (rowLeft[c.i] > 0 && colLeft[c.j] > 0 && (pass > 0 || c.frac > 0)) {
+        out[c.i][c.j]++;
+        rowLeft[c.i]--;
+        colLeft[c.j]--;
+      }
+    }
+  }
+  return out;
 }

@@ -1,22 +1,22 @@
 import {hash} from "node:crypto";
 
+const PREPARED = new WeakMap<object, {keys: string[]; weights: number[]}>();
+
 /**
  * Seeded pseudo-random numbers (sfc32). Every module forks its own labelled stream, so adding a
  * draw in one extract never shifts the numbers another extract sees: same seed, same bytes.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // State in a typed array: 32-bit integers stored in object fields would be boxed on every draw.
+  private readonly s = new Int32Array(4);
   private spareNormal: number | null = null;
 
   constructor(readonly label: string) {
     const h = Buffer.from(hash("sha256", label, "hex"), "hex");
-    this.a = h.readUInt32LE(0);
-    this.b = h.readUInt32LE(4);
-    this.c = h.readUInt32LE(8);
-    this.d = h.readUInt32LE(12) | 1;
+    this.s[0] = h.readInt32LE(0);
+    this.s[1] = h.readInt32LE(4);
+    this.s[2] = h.readInt32LE(8);
+    this.s[3] = h.readInt32LE(12) | 1;
     for (let i = 0; i < 12; i++) this.next();
   }
 
@@ -30,12 +30,16 @@ export class Rng {
 
   /** Uniform on [0, 1). */
   next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const s = this.s;
+    const a = s[0];
+    const b = s[1];
+    const c = s[2];
+    const d = s[3];
+    const t = (((a + b) | 0) + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return (t >>> 0) / 4294967296;
   }
 
@@ -107,10 +111,15 @@ export class Rng {
     return weights.length - 1;
   }
 
-  /** Value drawn from a {value: weight} table. */
+  /** Value drawn from a {value: weight} table (tables kept as constants are prepared once). */
   choose<K extends string>(table: Readonly<Record<K, number>>): K {
-    const keys = Object.keys(table) as K[];
-    return keys[this.weighted(keys.map((k) => table[k]))];
+    let prepared = PREPARED.get(table);
+    if (!prepared) {
+      const keys = Object.keys(table);
+      prepared = {keys, weights: keys.map((k) => (table as Record<string, number>)[k])};
+      PREPARED.set(table, prepared);
+    }
+    return prepared.keys[this.weighted(prepared.weights)] as K;
   }
 
   shuffle<T>(items: T[]): T[] {

@@ -24,7 +24,7 @@ function csv(header: string[], rows: (string | number)[][]): string {
 function leedsSpecs(): PlaceSpec[] {
   const clusters = leedsClusters();
   const r = rng.fork("leeds");
-  const sizes = clusters.map((c, i) => (i === 0 ? 8900 : i === 1 ? 9700 : Math.round(r.uniform(4300, 7600))));
+  const sizes = clusters.map((_, i) => (i === 0 ? 8900 : i === 1 ? 9700 : Math.round(r.uniform(4300, 7600))));
   const rest = 160_000 - sizes[0] - sizes[1];
   const scaled = apportion(rest, sizes.slice(2));
   const idacis = clusters.map((_, i) => (i === 0 ? 0.47 : i === 1 ? 0.45 : Math.round(r.uniform(0.04, 0.38) * 1000) / 1000));

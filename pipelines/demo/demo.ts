@@ -1,0 +1,137 @@
+/** Demo scale: Luton (every extract) and Leeds (looked after and referrals), 2008/09–2015/16. */
+import {isoMonth} from "./calendar.js";
+import {sexCode} from "./codes.js";
+import {childCells, iso, writeExtract, type ExtractSpec, type WrittenFile} from "./demo-writer.js";
+import type {ProgressEvent} from "./generate.js";
+import {wardsOf, type ReferenceData} from "./geography.js";
+import type {ChildKeyer} from "./keys.js";
+import {generateLeedsCare, generateLeedsReferrals} from "./leeds.js";
+import {generateLuton, LUTON, type LutonWorld} from "./luton/index.js";
+import {ChildRegistry, type CareEpisode, type Referral} from "./model.js";
+import {WardPicker} from "./people.js";
+import type {Rng} from "./rng.js";
+
+export const LEEDS = "383";
+
+function referralSpec(keyer: ChildKeyer, la: string, referrals: readonly Referral[], ids: Map<Referral, string>): ExtractSpec<Referral> {
+  return {
+    type: "referrals",
+    records: referrals,
+    day: (r) => r.date,
+    row: (r, id, fy) => {
+      ids.set(r, id);
+      const c = childCells(keyer, la, r.child);
+      return [id, c.key, la, c.birthMonth, c.sex(fy), c.ethnicity, c.ward, iso(r.date), r.source, r.concern, r.outcome];
+    }
+  };
+}
+
+function careSpec(keyer: ChildKeyer, la: string, care: readonly CareEpisode[]): ExtractSpec<CareEpisode> {
+  return {
+    type: "looked_after",
+    records: care,
+    day: (e) => e.start,
+    row: (e, id, fy) => {
+      const c = childCells(keyer, la, e.child);
+      return [id, c.key, la, c.birthMonth, c.sex(fy), c.ethnicity, c.ward, iso(e.start), iso(e.end), e.legalStatus, e.placement, e.reasonCeased];
+    }
+  };
+}
+
+function lutonSpecs(keyer: ChildKeyer, w: LutonWorld): ExtractSpec<never>[] {
+  const la = LUTON;
+  const referralIds = new Map<Referral, string>();
+  const specs = [
+    referralSpec(keyer, la, w.referrals, referralIds),
+    {
+      type: "assessments",
+      records: w.assessments,
+      day: (a) => a.start,
+      row: (a, id) => {
+        const c = childCells(keyer, la, a.referral.child);
+        return [id, referralIds.get(a.referral) ?? null, c.key, la, c.ward, a.type, iso(a.start), iso(a.completion), a.factors.join(";")];
+      }
+    } satisfies ExtractSpec<LutonWorld["assessments"][number]>,
+    {
+      type: "s47",
+      records: w.enquiries,
+      day: (e) => e.start,
+      row: (e, id) => {
+        const c = childCells(keyer, la, e.child);
+        return [id, c.key, la, c.ward, iso(e.start), iso(e.icpc), e.outcome];
+      }
+    } satisfies ExtractSpec<LutonWorld["enquiries"][number]>,
+    {
+      type: "cp_plans",
+      records: w.plans,
+      day: (p) => p.start,
+      row: (p, id, fy) => {
+        const c = childCells(keyer, la, p.child!);
+        return [id, c.key, la, c.birthMonth, c.sex(fy), c.ethnicity, c.ward, iso(p.start), iso(p.end), p.category, p.sequence, p.factors.join(";")];
+      }
+    } satisfies ExtractSpec<LutonWorld["plans"][number]>,
+    careSpec(keyer, la, w.care),
+    {
+      type: "early_help",
+      records: w.cafs,
+      day: (x) => x.completed,
+      row: (x, id) => {
+        const c = childCells(keyer, la, x.child);
+        return [id, c.key, la, c.birthMonth, c.ward, x.area, iso(x.completed), x.leadAgency, x.levelOfNeed, x.step, x.outcome];
+      }
+    } satisfies ExtractSpec<LutonWorld["cafs"][number]>,
+    {
+      type: "service_episodes",
+      records: w.services,
+      day: (e) => e.referralDate,
+      row: (e, id) => {
+        const c = childCells(keyer, la, e.child);
+        return [id, c.key, la, c.birthMonth, c.ward, e.providerId, e.programmeId, iso(e.referralDate), iso(e.start), iso(e.end), e.endReason, e.levelOfNeed, e.outcomePre, e.outcomePost, e.unitCost];
+      }
+    } satisfies ExtractSpec<LutonWorld["services"][number]>,
+    {
+      type: "marac",
+      records: w.marac,
+      day: (m) => m.meetingDate,
+      row: (m, id) => [id, la, m.meeting, iso(m.meetingDate), m.agency, m.repeat ? "Y" : "N", m.children]
+    } satisfies ExtractSpec<LutonWorld["marac"][number]>,
+    {
+      type: "participation",
+      records: w.participation,
+      day: (s) => s.date,
+      row: (s, _id, fy) => {
+        const p = s.person;
+        const key = p.child ? (p.child.key ??= keyer.uniqueKey(la, `c${p.child.serial}`)) : (p.key ??= keyer.uniqueKey(la, `y${p.serial}`));
+        return [key, la, isoMonth(p.birthMonth), sexCode(p.sex, fy), p.ethnicity, p.ward.id, iso(s.date), s.activity];
+      }
+    } satisfies ExtractSpec<LutonWorld["participation"][number]>
+  ];
+  return specs as unknown as ExtractSpec<never>[];
+}
+
+export function generateDemoScale(
+  rng: Rng,
+  ref: ReferenceData,
+  keyer: ChildKeyer,
+  years: readonly number[],
+  outDir: string,
+  onProgress: (e: ProgressEvent) => void
+): WrittenFile[] {
+  const written: WrittenFile[] = [];
+  const emit = (la: string, files: WrittenFile[]) => {
+    written.push(...files);
+    onProgress({laCode: la, type: files[0].type, files: files.length, rows: files.reduce((s, f) => s + f.rows, 0)});
+  };
+  const luton = generateLuton(rng.fork("luton"), ref);
+  for (const spec of lutonSpecs(keyer, luton)) emit(LUTON, writeExtract(spec, LUTON, years, outDir));
+
+  const leedsRng = rng.fork("leeds");
+  const registry = new ChildRegistry();
+  const picker = new WardPicker(wardsOf(ref, LEEDS), 1.3);
+  const care = generateLeedsCare(leedsRng.fork("looked-after"), registry, picker);
+  const referrals = generateLeedsReferrals(leedsRng, registry, picker, care);
+  emit(LEEDS, writeExtract(referralSpec(keyer, LEEDS, referrals, new Map()), LEEDS, years, outDir));
+  emit(LEEDS, writeExtract(careSpec(keyer, LEEDS, care), LEEDS, years, outDir));
+  return written;
+}
+

@@ -1,0 +1,105 @@
+/**
+ * CAFs (early help assessments). 2011/12–2012/13 reproduce the LSCB's area × quarter table
+ * exactly; other years are shaped around it, rising from 2014/15 as the strategy concentrates
+ * early help in the target wards.
+ */
+import {DATA_END, ageAt, type Caf, type ChildRegistry, type PendingContact} from "../model.js";
+import {quarterEnd, quarterStart, type Day} from "../calendar.js";
+import type {LeadAgency} from "../codes.js";
+import type {Ward} from "../geography.js";
+import {AGE_MIX, drawAge, newChild, type WardPicker} from "../people.js";
+import {apportion} from "../quotas.js";
+import type {Rng} from "../rng.js";
+import {DaySampler, officeDayWeight} from "../seasonality.js";
+import * as T from "./targets.js";
+
+export interface CafTables {
+  /** areas[area name] = counts for 2011/12 Q1 … 2012/13 Q4 (null = blank in the source). */
+  areas: Record<string, (number | null)[]>;
+  agencies: Record<string, (number | null)[]>;
+}
+
+const OTHER_YEAR_AGENCIES: Record<string, Partial<Record<LeadAgency, number>>> = {
+  early: {Schools: 0.55, Health: 0.15, LBC: 0.26, Other: 0.04},
+  late: {Schools: 0.34, Health: 0.14, RAT: 0.16, LBC: 0.16, YOS: 0.1, GCP: 0.05, Other: 0.05}
+};
+
+function agencyMix(tables: CafTables, fy: number, quarter: number): Record<LeadAgency, number> {
+  if (fy === 2011 || fy === 2012) {
+    const q = (fy - 2011) * 4 + quarter - 1;
+    const mix: Partial<Record<LeadAgency, number>> = {};
+    for (const [agency, counts] of Object.entries(tables.agencies)) mix[agency as LeadAgency] = counts[q] ?? 0;
+    return mix as Record<LeadAgency, number>;
+  }
+  return (fy < 2011 ? OTHER_YEAR_AGENCIES.early : OTHER_YEAR_AGENCIES.late) as Record<LeadAgency, number>;
+}
+
+/** Early help from 2014/15 goes where the strategy points it. */
+const targetBoost = (fy: number) => (ward: Ward) => (ward.target ? (fy >= 2015 ? 3 : fy >= 2014 ? 2.2 : 1) : 1);
+
+function countsByAreaAndQuarter(tables: CafTables, picker: WardPicker, fy: number, areaIds: string[]): number[][] {
+  if (fy === 2011 || fy === 2012) {
+    const offset = (fy - 2011) * 4;
+    return areaIds.map((area) => {
+      const name = area[0].toUpperCase() + area.slice(1);
+      // The source leaves Central 2012/13 Q4 blank; its total implies 0 (see data-quality-notes.json).
+      return [0, 1, 2, 3].map((q) => tables.areas[name][offset + q] ?? 0);
+    });
+  }
+  const weights = picker.weights(fy, 0, 17, targetBoost(fy));
+  const areaWeights = areaIds.map((a) => picker.wards.reduce((s, w, i) => s + (w.area === a ? weights[i] : 0), 0));
+  const byArea = apportion(T.CAF_TOTALS[fy], areaWeights);
+  return byArea.map((n) => apportion(n, [0.24, 0.25, 0.27, 0.24]));
+}
+
+export function generateCafs(rng: Rng, registry: ChildRegistry, picker: WardPicker, tables: CafTables, pending: PendingContact[]): Caf[] {
+  const areaIds = [...new Set(picker.wards.map((w) => w.area))];
+  const cafs: Caf[] = [];
+  for (let fy = 2008; fy <= 2015; fy++) {
+    const counts = countsByAreaAndQuarter(tables, picker, fy, areaIds);
+    const weights = picker.weights(fy, 0, 17, targetBoost(fy));
+    areaIds.forEach((area, a) => {
+      const inArea = weights.map((w, i) => (picker.wards[i].area === area ? w : 0));
+      for (let q = 1; q <= 4; q++) {
+        const days = new DaySampler(quarterStart(fy, q), quarterEnd(fy, q), officeDayWeight);
+        const agencies = agencyMix(tables, fy, q);
+        for (let i = 0; i < counts[a][q - 1]; i++) {
+          const completed = days.draw(rng.next());
+          const ward = picker.wards[rng.weighted(inArea)];
+          const child = newChild(registry, rng, ward, drawAge(rng, AGE_MIX.caf), completed);
+          child.uses++;
+          const leadAgency = rng.choose(agencies);
+          const step = leadAgency === "RAT" && rng.chance(0.8) ? "down" : rng.chance(0.12) ? "up" : "none";
+          const levelOfNeed = step === "down" || rng.chance(0.3) ? 3 : 2;
+          const recent = completed > DATA_END - 150;
+          const outcome: Caf["outcome"] =
+            step === "up" ? "stepped_up" : recent && rng.chance(0.7) ? "open" : rng.chance(0.76) ? "closed_needs_met" : "disengaged";
+          cafs.push({child, area, completed, leadAgency, levelOfNeed, step, outcome});
+          if (step === "up") pending.push({child, from: completed + 5, until: completed + 120, via: "caf", used: false});
+        }
+      }
+    });
+  }
+  return cafs.sort((a, b) => a.completed - b.completed);
+}
+
+/**
+ * Step-downs come from social care: hand a step-down CAF to a child whose referral ended in
+ * early help shortly before, in the same area, so the two extracts join up.
+ */
+export function linkStepDowns(rng: Rng, cafs: Caf[], referrals: {child: Caf["child"]; date: Day; outcome: string}[]): void {
+  const candidates = referrals.filter((r) => r.outcome === "early_help");
+  const taken = new Set<Caf["child"]>();
+  for (const caf of cafs) {
+    if (caf.step !== "down" || caf.child.uses !== 1 || !rng.chance(0.85)) continue;
+    const match = candidates.find(
+      (r) => r.date < caf.completed && r.date >= caf.completed - 90 && r.child.ward.area === caf.area && !taken.has(r.child) && ageAt(r.child, caf.completed) <= 17
+    );
+    if (!match) continue;
+    taken.add(match.child);
+    caf.child.uses--;
+    caf.child = match.child;
+    caf.child.uses++;
+  }
+}
+

@@ -1,0 +1,31 @@
+/**
+ * England and statistical-neighbour values, 2008/09–2015/16. Shaped on the DfE statistical
+ * releases but illustrative, except the one figure the seeds publish (statistical neighbours'
+ * looked-after rate in 2012/13, 74.8 per 10,000).
+ */
+
+const PERIODS = ["2008/09", "2009/10", "2010/11", "2011/12", "2012/13", "2013/14", "2014/15", "2015/16"];
+const ILLUSTRATIVE = "illustrative, shaped on DfE statistical releases";
+const PUBLISHED_SN_CLA = "Luton LSCB annual report 2012/13 (published)";
+
+const SERIES: {id: string; unit: string; england: number[]; neighbours: number[]}[] = [
+  {id: "cla-rate", unit: "per-10000", england: [55, 57, 58, 59, 60, 60, 60, 60], neighbours: [66.2, 69.5, 72.1, 73.9, 74.8, 73.1, 71.6, 70.2]},
+  {id: "cp-rate", unit: "per-10000", england: [35.1, 35.5, 38.3, 37.8, 37.9, 42.1, 42.9, 43.1], neighbours: [38.2, 40.1, 43.6, 41.5, 40.2, 45.0, 46.3, 45.1]},
+  {id: "cp-repeat", unit: "percent", england: [14.0, 13.8, 14.2, 14.9, 14.9, 15.8, 16.6, 17.0], neighbours: [13.1, 13.5, 14.0, 14.4, 15.3, 16.1, 16.9, 17.2]},
+  {id: "re-referrals", unit: "percent", england: [24.2, 24.9, 25.9, 25.8, 24.9, 23.4, 24.0, 23.1], neighbours: [25.0, 25.6, 26.4, 26.8, 25.5, 24.1, 23.8, 23.0]},
+  {id: "referral-rate", unit: "per-10000", england: [530.1, 554.5, 557.1, 521.1, 520.7, 573.0, 548.3, 532.2], neighbours: [601.2, 640.3, 668.0, 655.9, 610.4, 640.7, 612.8, 598.1]},
+  {id: "assessments-on-time", unit: "percent", england: [72.1, 74.0, 77.4, 75.9, 75.5, 76.0, 81.5, 83.4], neighbours: [70.2, 71.9, 74.8, 74.1, 73.7, 75.0, 79.8, 81.9]},
+  {id: "neet", unit: "percent", england: [6.0, 6.0, 5.9, 5.8, 5.6, 5.3, 5.3, 5.3], neighbours: [6.4, 6.3, 6.2, 6.0, 5.9, 5.6, 5.5, 5.4]}
+];
+
+export function BENCHMARKS(): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const s of SERIES) {
+    PERIODS.forEach((period, i) => {
+      rows.push([s.id, period, "england", s.england[i], s.unit, ILLUSTRATIVE]);
+      const published = s.id === "cla-rate" && period === "2012/13";
+      rows.push([s.id, period, "statistical-neighbours", s.neighbours[i], s.unit, published ? PUBLISHED_SN_CLA : ILLUSTRATIVE]);
+    });
+  }
+  return rows;
+}
