@@ -213,7 +213,7 @@ export async function resolveGeography(db: Queryable, ind: Indicator, type: Geog
 // ---------------------------------------------------------------- SQL
 
 /** Collects positional parameters: `p(value)` returns `$n`. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   p(v: unknown): string {
     this.values.push(v);
@@ -225,7 +225,7 @@ class Params {
 }
 
 /** SQL for a filter: NULL never matches a comparison (an unrecorded value is not "not X"). */
-function filterSql(f: Filter, at: string, ps: Params): string {
+export function filterSql(f: Filter, at: string, ps: Params): string {
   const expr = f.field !== undefined ? `x.${sqlIdent(f.field)}` : `(${DERIVED[f.derived!].sql(at)})`;
   const v = f.value;
   switch (f.op) {
@@ -243,7 +243,7 @@ function filterSql(f: Filter, at: string, ps: Params): string {
   }
 }
 
-const and = (parts: string[]) => (parts.length ? parts.map((p) => `(${p})`).join(" AND ") : "TRUE");
+export const and = (parts: string[]) => (parts.length ? parts.map((p) => `(${p})`).join(" AND ") : "TRUE");
 
 function geographySql(ind: Indicator, geo: ResolvedGeography, ps: Params): string {
   const parts = [`x.la_code = ${ps.p(geo.laCode)}`];
@@ -255,8 +255,12 @@ function geographySql(ind: Indicator, geo: ResolvedGeography, ps: Params): strin
 
 /** The SQL expression for a breakdown group, or `'all'`. */
 function breakdownSql(ind: Indicator, breakdown: string | undefined, at: string): string {
-  if (!breakdown) return `'all'`;
-  const b = ind.breakdowns[breakdown];
+  return groupSql(breakdown ? ind.breakdowns[breakdown] : undefined, at);
+}
+
+/** The SQL expression grouping records by a breakdown (a catalogue field or DERIVED name), or `'all'`. */
+export function groupSql(b: {field?: string; derived?: string} | undefined, at: string): string {
+  if (!b) return `'all'`;
   const expr = b.field !== undefined ? `x.${sqlIdent(b.field)}` : DERIVED[b.derived!].sql(at);
   return `coalesce((${expr})::VARCHAR, 'unknown')`;
 }
@@ -555,29 +559,61 @@ export interface PublishedPoint {
 export const PRIMARY_MAX = 5;
 
 /**
- * Publishes points: every count 1–5 is "c" (zero stays 0); with a breakdown, secondary suppression
- * (the stats library's `suppress`) stops a group being recovered from the period total and the
- * other groups. A rate or percentage on a suppressed count is suppressed with its intervals and its
- * benchmark comparison (which would otherwise bound it).
+ * Who a publication is for: "suppressed" (viewers, providers, commissioners: counts 1–5 and every
+ * count hidden to protect them are c) or "full" (analysts and admins: unsuppressed aggregates).
  */
-export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: InternalPoint[] = []): {totals: PublishedPoint[]; groups: PublishedPoint[]} {
+export type Disclosure = "suppressed" | "full";
+
+/** Which of a series' counts the disclosure lattice (api/oba/disclosure.ts) hides. */
+export interface PointMask {
+  numerator(p: InternalPoint): boolean;
+  /** Only asked when the denominator is itself a count of children (percentages). */
+  denominator(p: InternalPoint): boolean;
+}
+
+export interface PublishOptions {
+  /** Default "suppressed". With "full" nothing is hidden; "u" flags for low reliability remain. */
+  disclosure?: Disclosure;
+  /**
+   * The lattice mask for this series (primary and secondary cells across every geography, period
+   * and linked table). Without one only this request's own cells are protected, which does not
+   * stop subtraction across requests: every route passes one.
+   */
+  mask?: PointMask | null;
+}
+
+/**
+ * Publishes points. With disclosure "suppressed" (the default) every count 1–5 is "c" (zero stays
+ * 0), every count the lattice mask hides is "c", and with a breakdown, secondary suppression (the
+ * stats library's `suppress`) stops a group being recovered from the period total and the other
+ * groups. A rate or percentage on a suppressed count is suppressed with its intervals and its
+ * benchmark comparison (which would otherwise bound it). With "full" every count is shown.
+ */
+export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: InternalPoint[] = [], options: PublishOptions = {}): {totals: PublishedPoint[]; groups: PublishedPoint[]} {
+  const full = options.disclosure === "full";
+  const mask = full ? null : options.mask ?? null;
   const hidden = new Set<InternalPoint>();
   const denHidden = new Set<InternalPoint>();
   const childCount = (_p?: InternalPoint) => ind.denominator.kind === "extract";
-  for (const p of [...totals, ...groups]) {
+  for (const p of full ? [] : [...totals, ...groups]) {
     if (!p.available) continue;
-    if (p.numerator >= 1 && p.numerator <= PRIMARY_MAX) hidden.add(p);
-    if (childCount(p) && p.denominator !== null && p.denominator >= 1 && p.denominator <= PRIMARY_MAX) {
+    if ((p.numerator >= 1 && p.numerator <= PRIMARY_MAX) || mask?.numerator(p)) hidden.add(p);
+    if (childCount(p) && ((p.denominator !== null && p.denominator >= 1 && p.denominator <= PRIMARY_MAX) || mask?.denominator(p))) {
       hidden.add(p);
       denHidden.add(p);
     }
   }
-  if (groups.length) {
+  if (groups.length && !full) {
     for (const t of totals) {
       if (!t.available) continue;
       const parts = groups.filter((g) => g.period.label === t.period.label);
       for (const which of ["numerator", ...(childCount(t) ? ["denominator"] : [])] as const) {
-        const cells: CountCell[] = [{id: "total", count: which === "numerator" ? t.numerator : t.denominator ?? 0}, ...parts.map((g, i) => ({id: `g${i}`, count: which === "numerator" ? g.numerator : g.denominator ?? 0}))];
+        // Cells the lattice already hides count as hidden here, so no needless extra cell is taken.
+        const pre = (p: InternalPoint) => (which === "numerator" ? hidden : denHidden).has(p);
+        const cells: CountCell[] = [
+          {id: "total", count: which === "numerator" ? t.numerator : t.denominator ?? 0, hidden: pre(t)},
+          ...parts.map((g, i) => ({id: `g${i}`, count: which === "numerator" ? g.numerator : g.denominator ?? 0, hidden: pre(g)}))
+        ];
         const groupsC: ConstraintGroup[] = [{parts: parts.map((_, i) => `g${i}`), total: "total"}];
         const result = suppress({cells, groups: groupsC});
         for (const id of [...result.primary, ...result.secondary]) {
@@ -594,7 +630,8 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
     if (!p.available) return {numerator: "x", denominator: "x", ...all("x"), method: null, flag: "x", benchmarks: []};
     const den: Published = ind.denominator.kind === "none" ? null : denHidden.has(p) ? "c" : p.denominator;
     if (hidden.has(p)) {
-      return {numerator: "c", denominator: den, ...all("c"), method: p.method, flag: "c",
+      // No method either: exact (under 10 events) or Byar would bound the hidden count.
+      return {numerator: "c", denominator: den, ...all("c"), method: null, flag: "c",
         benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: "not-compared" as const}))};
     }
     if (p.value === null) return {numerator: p.numerator, denominator: den, ...all("z"), method: null, flag: "z", benchmarks: []};

@@ -8,8 +8,10 @@ import type {AppStore, ForecastRow, FrozenBaseline, NarrativeContent} from "../a
 import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator, type PeriodType, type Polarity} from "../oba/catalogue.js";
 import {
   buildSeries, geographyView, parseAsOf, parsePeriod, periodsBetween, publishPoints, resolveGeography,
-  type InternalPoint, type Period, type PublishedPoint, type Series
+  type InternalPoint, type Period, type PublishedPoint, type PublishOptions, type Series
 } from "../oba/series.js";
+import {publicationFor, seriesMask} from "../oba/disclosure.js";
+import {disclosureFor} from "../auth/disclosure.js";
 import {forecast, ForecastError, type ForecastResult} from "../stats/forecast/index.js";
 import {xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
 import {recentTrend, type RecentTrend} from "../stats/trend.js";
@@ -180,10 +182,19 @@ export function judgeAgainstBaseline(
   return {verdict: "not yet", reason: `${latestRun} consecutive better-than-forecast actual(s) at the end of the series, ${sustain} needed; ${summary}`, ...base};
 }
 
-/** XmR with limits from the baseline history only (fixed after it), so later actuals are read against them. */
-export function spcEvidence(ind: Indicator, points: InternalPoint[], historyLength: number, target?: number | null) {
+/** Whether a point's count is hidden in its publication (c). */
+export type HiddenTest = (p: InternalPoint) => boolean;
+
+/** Reason given where a statistic built on several points is withheld because one of them is hidden. */
+export const WITHHELD = "withheld: it is computed from a count that disclosure control hides (c), and would give that count back";
+
+/**
+ * XmR with limits from the baseline history only (fixed after it), so later actuals are read against them.
+ * Null when there are no points, or when any point is hidden: the mean, limits and signals would give it back.
+ */
+export function spcEvidence(ind: Indicator, points: InternalPoint[], historyLength: number, target?: number | null, hidden?: HiddenTest) {
   const values = points.map((p) => p.value as number);
-  if (!values.length) return null;
+  if (!values.length || (hidden && points.some(hidden))) return null;
   const r: XmrResult = xmr(values, {improvement: improvementOf(ind.polarity), fixAfter: historyLength > 1 ? historyLength : null, target: target ?? null});
   const g = r.groups[0];
   return {
@@ -193,8 +204,14 @@ export function spcEvidence(ind: Indicator, points: InternalPoint[], historyLeng
   };
 }
 
-/** The Fingertips recent trend on the last 5 points (counts use their Poisson intervals; Fingertips itself skips counts). */
-export function trendEvidence(ind: Indicator, points: InternalPoint[]): RecentTrend {
+/**
+ * The Fingertips recent trend on the last 5 points (counts use their Poisson intervals; Fingertips itself
+ * skips counts). Withheld ("cannot-be-calculated", no slope) when one of those points is hidden.
+ */
+export function trendEvidence(ind: Indicator, points: InternalPoint[], hidden?: HiddenTest): RecentTrend {
+  if (hidden && points.filter((p) => typeof p.value === "number").slice(-5).some(hidden)) {
+    return {marker: "cannot-be-calculated", slope: null, chi2: null, significant: false, pointsUsed: 0, reason: `the recent trend is ${WITHHELD}`};
+  }
   return recentTrend(points.map((p) => ({value: p.value, lower: p.ci95?.lower ?? null, upper: p.ci95?.upper ?? null})),
     {polarity: ind.polarity, ...(ind.unit === "percent" ? {valueType: "proportion" as const} : ind.unit === "per-10000" ? {valueType: "crude-rate" as const} : {})});
 }
@@ -207,44 +224,100 @@ export function splitAt(series: Series, asOfDate: string | null) {
   return {history, later};
 }
 
-/** GET /api/indicators/:id/baseline as a pure function of the series. */
-export function baselineFromSeries(series: Series, q: {method: BaselineMethod; h?: number; asOf?: string; sustain: number}) {
+/** A series' totals as published for a disclosure, and which of them are hidden. */
+export function publishedTotals(series: Series, publication: PublishOptions) {
+  const published = publishPoints(series.indicator, series.totals, [], publication).totals;
+  const pubOf = (p: InternalPoint) => published[series.totals.indexOf(p)];
+  const hidden: HiddenTest = (p) => pubOf(p).flag === "c";
+  return {pubOf, hidden};
+}
+
+/** The points up to (not including) the first hidden one: later actuals that evidence may use. */
+const untilHidden = (points: InternalPoint[], hidden: HiddenTest) => {
+  const i = points.findIndex(hidden);
+  return i < 0 ? points : points.slice(0, i);
+};
+
+/**
+ * GET /api/indicators/:id/baseline as a pure function of the series and its publication. When any
+ * history point is hidden (c), the forecast, SPC and trend are withheld (they are built from every
+ * history value, so a naive forecast or the SPC mean would give the hidden one back); later actuals
+ * that are hidden are not judged.
+ */
+export function baselineFromSeries(series: Series, q: {method: BaselineMethod; h?: number; asOf?: string; sustain: number}, publication: PublishOptions = {}) {
   const ind = series.indicator;
   const asOfDate = q.asOf ? parseAsOf(series.period, q.asOf) : null;
   const {history, later} = splitAt(series, asOfDate);
   if (!history.length) {
     throw new ApiError(422, "too-few-points", `${ind.id} has no ${series.period} points with values${asOfDate ? ` up to ${asOfDate}` : ""}; a statistical forecast needs at least 5`, {points: 0, needed: 5});
   }
-  const h = q.h ?? Math.max(DEFAULT_H[series.period], later.length);
-  const fc = forecastBaseline(ind, series.period, history, q.method, h);
-  const published = publishPoints(ind, series.totals).totals;
-  const pubOf = (p: InternalPoint) => published[series.totals.indexOf(p)];
-  const verdict = later.length
-    ? judgeAgainstBaseline(ind.polarity, fc.points, later.map((p) => ({period: p.period.label, value: p.value as number})),
-      {sustain: q.sustain, lastHistoryValue: history[history.length - 1].value})
-    : null;
-  return {
+  const {pubOf, hidden} = publishedTotals(series, publication);
+  const head = {
     indicator: {id: ind.id, name: ind.name, unit: ind.unit, polarity: ind.polarity},
     geography: geographyView(series.geography),
     period: series.period,
-    asOf: asOfDate,
+    asOf: asOfDate
+  };
+  const hiddenHistory = history.filter(hidden).length;
+  if (hiddenHistory) {
+    return {
+      ...head,
+      notes: [...series.notes, `${hiddenHistory} history point(s) are hidden by disclosure control (c): the forecast, SPC, trend and verdict are ${WITHHELD}. Choose a larger geography or a longer period, or ask an analyst.`],
+      history: history.map(pubOf), forecast: null, spc: null, trend: trendEvidence(ind, history, hidden), actuals: later.map(pubOf),
+      verdict: null, trendWithActuals: null, withheld: true
+    };
+  }
+  const h = q.h ?? Math.max(DEFAULT_H[series.period], later.length);
+  const fc = forecastBaseline(ind, series.period, history, q.method, h);
+  const evidence = [...history, ...untilHidden(later, hidden)];
+  return {
+    ...head,
     notes: series.notes,
     history: history.map(pubOf),
     forecast: fc,
-    spc: spcEvidence(ind, [...history, ...later], history.length),
+    spc: spcEvidence(ind, evidence, history.length),
     trend: trendEvidence(ind, history),
     actuals: later.map(pubOf),
-    verdict: verdict ? publishVerdict(verdict, later.map(pubOf)) : null,
-    trendWithActuals: later.length ? trendEvidence(ind, [...history, ...later]) : null
+    verdict: later.length ? judgePublished(ind.polarity, fc.points, later, hidden, {sustain: q.sustain, lastHistoryValue: history[history.length - 1].value}) : null,
+    trendWithActuals: later.length ? trendEvidence(ind, evidence) : null,
+    withheld: false
   };
 }
 
-/** A verdict's actuals are shown as published: a suppressed actual keeps its judgement but not its value. */
+/** A judged actual as published: a hidden actual has no value, position or judgement (they would bound it). */
+export type PublishedJudgedActual = Omit<JudgedActual, "actual" | "position" | "judgement"> & {
+  actual: number | "c";
+  position: JudgedActual["position"] | "c";
+  judgement: Judgement | "c";
+};
+
+/**
+ * The verdict on the actuals a reader may see: hidden actuals (c) are listed with actual, position
+ * and judgement "c" and take no part in the verdict, its counts or its run of better-than-forecast
+ * points, so the verdict says nothing about them.
+ */
+export function judgePublished(polarity: Polarity, forecastPoints: ForecastRow[], later: InternalPoint[], hidden: HiddenTest, options: {sustain?: number; lastHistoryValue?: number | null} = {}) {
+  const shown = later.filter((p) => !hidden(p));
+  const v = judgeAgainstBaseline(polarity, forecastPoints, shown.map((p) => ({period: p.period.label, value: p.value as number})), options);
+  const judged = new Map(v.points.map((p) => [p.period, p]));
+  const byPeriod = new Map(forecastPoints.map((f) => [f.period, f]));
+  const points: PublishedJudgedActual[] = [];
+  for (const p of later) {
+    const f = byPeriod.get(p.period.label);
+    if (!f) continue;
+    if (!hidden(p)) points.push(judged.get(p.period.label)!);
+    else points.push({period: p.period.label, actual: "c", mean: f.mean, lower80: f.lower80, upper80: f.upper80, position: "c", judgement: "c"});
+  }
+  const dropped = points.filter((p) => p.judgement === "c").length;
+  return {...v, points, reason: dropped ? `${v.reason}; ${dropped} hidden actual(s) (c) are not judged` : v.reason};
+}
+
+/** A verdict's actuals as published: a hidden actual shows "c" for its value, position and judgement. */
 export function publishVerdict(v: Verdict, published: PublishedPoint[]) {
   const byPeriod = new Map(published.map((p) => [p.period, p]));
-  return {...v, points: v.points.map((p) => {
+  return {...v, points: v.points.map((p): PublishedJudgedActual => {
     const pub = byPeriod.get(p.period);
-    return {...p, actual: pub && typeof pub.value !== "number" ? pub.value : p.actual};
+    return pub?.flag === "c" ? {...p, actual: "c", position: "c", judgement: "c"} : p;
   })};
 }
 
@@ -367,6 +440,14 @@ export const baselines = new Hono<Env>()
     const series = await buildSeries(c.var.services.warehouse, ind, {geography: b.geography, code: b.code, period, from: b.from});
     const asOfDate = parseAsOf(period, b.asOf);
     const {history} = splitAt(series, asOfDate);
+    // A frozen baseline is read by every role: its history is stored as the suppressed roles see it.
+    const stored = publishedTotals(series, {disclosure: "suppressed", mask: await seriesMask(c.var.services.warehouse, series)});
+    const hiddenHistory = history.filter(stored.hidden).length;
+    const full = disclosureFor(c) === "full";
+    if (hiddenHistory && !full && !b.forecast) {
+      throw new ApiError(422, "history-suppressed", `${hiddenHistory} history point(s) of ${ind.id} here are hidden by disclosure control (c): a statistical forecast would give them back. Give a hand-edited forecast, choose a larger geography or a longer period, or ask an analyst to freeze it.`,
+        {hidden: history.filter(stored.hidden).map((p) => p.period.label)});
+    }
     let fc: BaselineForecast | null = null;
     let points: ForecastRow[];
     let warnings: string[] = [];
@@ -374,7 +455,8 @@ export const baselines = new Hono<Env>()
     let reason: string;
     if (b.forecast) {
       const lastPeriod = parsePeriod(period, b.forecast[b.forecast.length - 1].period, "forecast.period");
-      if (history.length >= 5) {
+      // Bands are borrowed from a statistical forecast only when it could be shown to this caller.
+      if (history.length >= 5 && (full || !hiddenHistory)) {
         const h = periodsBetween(period, history[history.length - 1].period, lastPeriod).length - 1;
         if (h >= 1 && h <= 60) fc = forecastBaseline(ind, period, history, "auto", h);
       }
@@ -391,13 +473,12 @@ export const baselines = new Hono<Env>()
       methodUsed = fc.method;
       reason = fc.reason;
     }
-    const published = publishPoints(ind, series.totals).totals;
     const frozen = await store.freezeBaseline({
       name: b.name, indicator: ind.id, geography: series.geography.type, code: series.geography.code, period, asOf: asOfDate,
       method: b.forecast ? "hand-edited" : b.method ?? "auto", methodUsed, reason, handEdited: Boolean(b.forecast), author: b.author,
       createdAt: c.var.services.clock().toISOString(), warehouseVersion: await c.var.services.warehouse.currentVersion(),
       polarity: ind.polarity, unit: ind.unit,
-      history: history.map((p) => published[series.totals.indexOf(p)] as unknown as Record<string, unknown>),
+      history: history.map((p) => stored.pubOf(p) as unknown as Record<string, unknown>),
       forecast: points, warnings
     });
     return c.json(frozen, 201);
@@ -423,23 +504,43 @@ export async function judgeFrozen(c: Context<Env>, frozen: FrozenBaseline, susta
   const firstStart = typeof frozen.history[0]?.start === "string" ? (frozen.history[0].start as string) : null;
   const history = firstStart ? split.history.filter((p) => p.period.start >= firstStart) : split.history;
   const later = split.later;
-  const published = publishPoints(ind, series.totals).totals;
-  const pubOf = (p: InternalPoint) => published[series.totals.indexOf(p)];
+  const publication = await publicationFor(c.var.services.warehouse, series, disclosureFor(c));
+  const {pubOf, hidden} = publishedTotals(series, publication);
   const lastHistory = history.length ? (history[history.length - 1].value as number) : null;
-  const verdict = judgeAgainstBaseline(ind.polarity, frozen.forecast, later.map((p) => ({period: p.period.label, value: p.value as number})), {sustain, lastHistoryValue: lastHistory});
   const inHorizon = later.filter((p) => frozen.forecast.some((f) => f.period === p.period.label));
+  const beyond = later.length > inHorizon.length ? [`${later.length - inHorizon.length} actual(s) fall beyond the frozen forecast's horizon and are not judged`] : [];
+  // The stored history is re-read as this caller may see it today (records frozen before disclosure
+  // control applied to them, or by an analyst, may hold counts that are now hidden).
+  const current = new Map(series.totals.map((p) => [p.period.label, p]));
+  const frozenHistory = frozen.history.map((h) => {
+    const p = current.get(String(h.period));
+    return p && hidden(p) && h.flag !== "c"
+      ? {...h, numerator: "c", ...(h.denominator !== null && ind.denominator.kind === "extract" ? {denominator: "c"} : {}), value: "c", lower95: "c", upper95: "c", lower998: "c", upper998: "c", method: null, flag: "c", benchmarks: []}
+      : h;
+  });
+  if (publication.disclosure !== "full" && frozenHistory.some((h) => h.flag === "c")) {
+    // The forecast was fitted to every history value: it (and every judgement against it) is withheld.
+    const c = "c" as const;
+    return {
+      baseline: {...frozen, history: frozenHistory, forecast: frozen.forecast.map((f) => ({period: f.period, mean: c, lower80: c, upper80: c, lower95: c, upper95: c}))},
+      actuals: later.map(pubOf),
+      verdict: null,
+      evidence: {spc: null, trend: trendEvidence(ind, history, hidden)},
+      notes: [...series.notes, `history point(s) of this baseline are hidden by disclosure control (c): its forecast, verdict and SPC are ${WITHHELD}`],
+      withheld: true
+    };
+  }
+  const evidence = [...history, ...untilHidden(inHorizon, hidden)];
   return {
-    baseline: frozen,
+    baseline: {...frozen, history: frozenHistory},
     actuals: later.map(pubOf),
-    verdict: publishVerdict(verdict, later.map(pubOf)),
+    verdict: judgePublished(ind.polarity, frozen.forecast, later, hidden, {sustain, lastHistoryValue: lastHistory}),
     evidence: {
-      spc: spcEvidence(ind, [...history, ...inHorizon], history.length),
-      trend: trendEvidence(ind, [...history, ...inHorizon])
+      spc: spcEvidence(ind, evidence, history.length),
+      trend: trendEvidence(ind, evidence)
     },
-    notes: [
-      ...series.notes,
-      ...(later.length > inHorizon.length ? [`${later.length - inHorizon.length} actual(s) fall beyond the frozen forecast's horizon and are not judged`] : [])
-    ]
+    notes: [...series.notes, ...beyond],
+    withheld: false
   };
 }
 

@@ -6,6 +6,8 @@ import {valid} from "../validate.js";
 import {ApiError, badRequest, notFound} from "../errors.js";
 import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
 import {buildSeries, geographyView, MULTIPLIER, parsePeriod, populationBreakdown, publishPoints, type InternalPoint, type Published} from "../oba/series.js";
+import {publicationFor} from "../oba/disclosure.js";
+import {disclosureFor} from "../auth/disclosure.js";
 
 /**
  * What drove the change between two periods? Per breakdown group: its numerator at each period, the
@@ -122,8 +124,16 @@ export const drivers = new Hono<Env>()
 
     // Disclosure control: a group with a count 1–5 (or hidden to protect one) in either period shows
     // neither count, and its contribution is pooled so the contributions still add up.
-    const pub0 = publishPoints(ind, a.totals, a.groups);
-    const pub1 = publishPoints(ind, b.totals, b.groups);
+    const disclosure = disclosureFor(c);
+    const [publicationA, publicationB] = await Promise.all([publicationFor(db, a, disclosure), publicationFor(db, b, disclosure)]);
+    const pub0 = publishPoints(ind, a.totals, a.groups, publicationA);
+    const pub1 = publishPoints(ind, b.totals, b.groups, publicationB);
+    const suppressed = disclosure === "suppressed";
+    // A hidden total hides the total change (it would give the hidden total back from the shown one),
+    // the sum of contributions and the pooled contribution; a hidden denominator of a percentage hides
+    // every contribution (each is divided by it).
+    const totalHidden = pub0.totals[0].flag === "c" || pub1.totals[0].flag === "c";
+    const denominatorHidden = ind.unit === "percent" && (pub0.totals[0].denominator === "c" || pub1.totals[0].denominator === "c");
     const hidden = new Set<string>();
     for (const [pub, pts] of [[pub0, a.groups], [pub1, b.groups]] as const) {
       pub.groups.forEach((p, i) => {
@@ -133,38 +143,45 @@ export const drivers = new Hono<Env>()
     const shown = result.rows.filter((r) => !hidden.has(r.group));
     const pooled = result.rows.filter((r) => hidden.has(r.group));
     const num = (v: number | null): Published => v;
+    type Hideable = number | null | "c";
     interface Row {
       group: string;
       from: {numerator: Published; denominator: Published; value: Published};
       to: {numerator: Published; denominator: Published; value: Published};
-      change: number | null;
-      contribution: number;
-      withinEffect: number | null;
-      mixEffect: number | null;
+      change: Hideable;
+      contribution: Hideable;
+      withinEffect: Hideable;
+      mixEffect: Hideable;
     }
     const rows: Row[] = shown.map((r) => ({
       group: r.group, from: {numerator: num(r.x0), denominator: num(r.n0), value: num(r.value0)}, to: {numerator: num(r.x1), denominator: num(r.n1), value: num(r.value1)},
-      change: r.change, contribution: r.contribution, withinEffect: r.withinEffect, mixEffect: r.mixEffect
+      change: r.change,
+      ...(suppressed && denominatorHidden ? {contribution: "c", withinEffect: "c", mixEffect: "c"} : {contribution: r.contribution, withinEffect: r.withinEffect, mixEffect: r.mixEffect})
     }));
     if (pooled.length) {
       const sum = (f: (r: typeof pooled[number]) => number | null) => pooled.every((r) => f(r) !== null) ? pooled.reduce((s, r) => s + (f(r) as number), 0) : null;
+      const hidePooled = suppressed && (totalHidden || denominatorHidden);
+      const hideSplit = (v: number | null): Hideable => (suppressed && v !== null ? "c" : v);
       rows.push({
         group: SUPPRESSED, from: {numerator: "c", denominator: hasGroupDen ? "c" : null, value: "c"}, to: {numerator: "c", denominator: hasGroupDen ? "c" : null, value: "c"},
         // A pooled rate change would mix groups' own rates: only counts pool their change.
-        change: ind.unit === "count" ? sum((r) => r.change) : null, contribution: sum((r) => r.contribution) as number,
-        withinEffect: sum((r) => r.withinEffect), mixEffect: sum((r) => r.mixEffect)
+        change: hidePooled ? "c" : ind.unit === "count" ? sum((r) => r.change) : null, contribution: hidePooled ? "c" : sum((r) => r.contribution),
+        // The split of a pooled contribution is not a sum of shown figures: it could narrow the hidden groups down.
+        withinEffect: hideSplit(sum((r) => r.withinEffect)), mixEffect: hideSplit(sum((r) => r.mixEffect))
       });
     }
-    rows.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution) || x.group.localeCompare(y.group));
+    // Hidden contributions go last: their place in an order by size would bound them.
+    const size = (v: Hideable) => (typeof v === "number" ? Math.abs(v) : -1);
+    rows.sort((x, y) => size(y.contribution) - size(x.contribution) || x.group.localeCompare(y.group));
     const pt = (p: typeof pub0.totals[number]) => ({period: p.period, numerator: p.numerator, denominator: p.denominator, value: p.value});
     return c.json({
       indicator: {id: ind.id, name: ind.name, unit: ind.unit, polarity: ind.polarity},
       geography: geographyView(a.geography),
       period, breakdown: q.breakdown, breakdownLabel: ind.breakdowns[q.breakdown].label,
       from: pt(pub0.totals[0]), to: pt(pub1.totals[0]),
-      totalChange: result.totalChange,
+      totalChange: suppressed && (totalHidden || denominatorHidden) ? "c" : result.totalChange,
       method: result.method, decomposition: DECOMPOSITION[result.method],
-      sumOfContributions: result.rows.reduce((s, r) => s + r.contribution, 0),
+      sumOfContributions: suppressed && (totalHidden || denominatorHidden) ? "c" : result.rows.reduce((s, r) => s + r.contribution, 0),
       groups: rows,
       ...(pooled.length ? {suppressedGroups: pooled.length} : {}),
       notes: [...new Set([...a.notes, ...b.notes])]

@@ -6,7 +6,9 @@ import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {notFound} from "../errors.js";
 import {describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
-import {buildSeries, geographyView, publishPoints, type Series} from "../oba/series.js";
+import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
+import {publicationFor} from "../oba/disclosure.js";
+import {disclosureFor} from "../auth/disclosure.js";
 import {BASELINE_METHODS, baselineFromSeries} from "./baselines.js";
 
 /** Indicators: the catalogue, their series (with intervals, benchmarks, disclosure control) and baselines. */
@@ -43,7 +45,7 @@ const ListQuery = z.object({tier: z.enum(["headline", "secondary", "development"
 
 describe({method: "get", path: "/api/indicators", summary: "The indicator catalogue (definitions, units, polarity, periods, geographies, breakdowns, tier, power)", tag: "indicators", query: ListQuery});
 describe({method: "get", path: "/api/indicators/:id", summary: "One indicator's catalogue entry", tag: "indicators", params: Id, responses: {404: "unknown indicator"}});
-describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator series: numerator, denominator, value, 95% and 99.8% intervals and method, reliability flag, benchmark comparison; counts 1-5 shown as c", tag: "indicators", params: Id, query: SeriesQuery, csv: true, responses: {404: "unknown indicator, ward or area"}});
+describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator series: numerator, denominator, value, 95% and 99.8% intervals and method, reliability flag, benchmark comparison. Viewers, providers and commissioners: counts 1-5, and every count that would let one be recovered from any other table, period, geography or breakdown, are c (docs/methods/disclosure.md); analysts and admins: unsuppressed", tag: "indicators", params: Id, query: SeriesQuery, csv: true, responses: {404: "unknown indicator, ward or area"}});
 describe({method: "get", path: "/api/indicators/:id/baseline", summary: "OBA baseline: history to asOf, forecast with 80%/95% bands (method and why), XmR signals, recent trend, and the turn-the-curve verdict on later actuals", tag: "indicators", params: Id, query: BaselineQuery, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast"}});
 
 /** The catalogue entry or a 404 naming the id. */
@@ -53,8 +55,9 @@ export function indicatorOr404(id: string): Indicator {
   return ind;
 }
 
-export function seriesResponse(series: Series) {
-  const published = publishPoints(series.indicator, series.totals, series.groups);
+/** A series as published: `publication` carries the caller's disclosure and the lattice mask (publicationFor). */
+export function seriesResponse(series: Series, publication: PublishOptions = {}) {
+  const published = publishPoints(series.indicator, series.totals, series.groups, publication);
   return {
     indicator: describeIndicator(series.indicator),
     geography: geographyView(series.geography),
@@ -78,7 +81,7 @@ export const indicators = new Hono<Env>()
     const ind = indicatorOr404(c.req.valid("param").id);
     const q = c.req.valid("query");
     const series = await buildSeries(c.var.services.warehouse, ind, {...q, period: q.period ?? ind.periods[0]});
-    const body = seriesResponse(series);
+    const body = seriesResponse(series, await publicationFor(c.var.services.warehouse, series, disclosureFor(c)));
     if (wantsCsv(c)) {
       const rows = [...body.points, ...(body.groups ?? [])].map((p) => ({
         indicator: ind.id, geography: body.geography.type, code: body.geography.code, breakdown: body.breakdown ?? "", group: p.group ?? "all", ...p
@@ -92,5 +95,6 @@ export const indicators = new Hono<Env>()
     const q = c.req.valid("query");
     const period = q.period ?? ind.periods[0];
     const series = await buildSeries(c.var.services.warehouse, ind, {geography: q.geography, code: q.code, period, from: q.from});
-    return c.json(baselineFromSeries(series, {method: q.method, h: q.h, asOf: q.asOf, sustain: q.sustain}));
+    const publication = await publicationFor(c.var.services.warehouse, series, disclosureFor(c));
+    return c.json(baselineFromSeries(series, {method: q.method, h: q.h, asOf: q.asOf, sustain: q.sustain}, publication));
   });

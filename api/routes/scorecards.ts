@@ -7,8 +7,10 @@ import {valid} from "../validate.js";
 import {ApiError, notFound} from "../errors.js";
 import type {FrozenBaseline, Target} from "../appstore.js";
 import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Geography, type Indicator} from "../oba/catalogue.js";
-import {buildSeries, geographyView, publishPoints, resolveGeography, type ResolvedGeography} from "../oba/series.js";
-import {judgeAgainstBaseline, publishVerdict, spcEvidence, splitAt, trendEvidence} from "./baselines.js";
+import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "../oba/series.js";
+import {publicationFor} from "../oba/disclosure.js";
+import {disclosureFor} from "../auth/disclosure.js";
+import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WITHHELD} from "./baselines.js";
 
 /**
  * Scorecards (OBA report cards), declared in data/reference/scorecards.json: results → indicators
@@ -79,8 +81,8 @@ export async function scorecardMeasure(c: Context<Env>, ind: Indicator, card: Sc
   const series = await buildSeries(c.var.services.warehouse, ind, {geography, code: geography === "borough" ? code ?? ind.laCode : code, period});
   const {history: usable} = splitAt(series, null);
   if (!usable.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
-  const published = publishPoints(ind, series.totals).totals;
-  const pubOf = (p: (typeof usable)[number]) => published[series.totals.indexOf(p)];
+  const publication = await publicationFor(c.var.services.warehouse, series, disclosureFor(c));
+  const {pubOf, hidden} = publishedTotals(series, publication);
   const latest = usable[usable.length - 1];
   const previous = usable.length > 1 ? usable[usable.length - 2] : null;
   const geo = series.geography;
@@ -93,12 +95,16 @@ export async function scorecardMeasure(c: Context<Env>, ind: Indicator, card: Sc
   let baseline = null;
   if (frozen) {
     const {history, later} = splitAt(series, frozen.asOf);
-    const verdict = judgeAgainstBaseline(ind.polarity, frozen.forecast, later.map((p) => ({period: p.period.label, value: p.value as number})),
-      {lastHistoryValue: history.length ? history[history.length - 1].value : null});
-    const v = publishVerdict(verdict, later.map(pubOf));
-    baseline = {id: frozen.id, name: frozen.name, asOf: frozen.asOf, method: frozen.methodUsed, createdAt: frozen.createdAt, verdict: v.verdict, reason: v.reason, points: v.points};
+    const head = {id: frozen.id, name: frozen.name, asOf: frozen.asOf, method: frozen.methodUsed, createdAt: frozen.createdAt};
+    if (history.some(hidden) || (publication.disclosure !== "full" && frozen.history.some((h) => h.flag === "c"))) {
+      // The forecast (and its band on each judged point) was fitted to a hidden count.
+      baseline = {...head, verdict: "withheld", reason: `the verdict is ${WITHHELD}`, points: []};
+    } else {
+      const v = judgePublished(ind.polarity, frozen.forecast, later, hidden, {lastHistoryValue: history.length ? history[history.length - 1].value : null});
+      baseline = {...head, verdict: v.verdict, reason: v.reason, points: v.points};
+    }
   }
-  const spc = spcEvidence(ind, usable, usable.length, anyTarget?.value ?? null);
+  const spc = spcEvidence(ind, usable, usable.length, anyTarget?.value ?? null, hidden);
   return {
     ...head,
     available: true,
@@ -106,7 +112,7 @@ export async function scorecardMeasure(c: Context<Env>, ind: Indicator, card: Sc
     latest: latestPub,
     previous: previous ? pubOf(previous) : null,
     change: previous && shownLatest !== null && typeof pubOf(previous).value === "number" ? shownLatest - (pubOf(previous).value as number) : null,
-    trend: trendEvidence(ind, usable),
+    trend: trendEvidence(ind, usable, hidden),
     baseline,
     spc: spc && {variationIcon: spc.variationIcon, assuranceIcon: spc.assuranceIcon, trial: spc.trial, message: spc.message, mean: spc.mean, lpl: spc.lpl, upl: spc.upl},
     target: {

@@ -33,6 +33,13 @@ export interface CountCell {
   count: number | null;
   /** False when the cell cannot exist (e.g. a service not offered): published as "z". */
   applicable?: boolean;
+  /**
+   * Already hidden by a linked table the reader also sees (e.g. a total whose own table hid it):
+   * suppressed from the start (status "secondary" unless its count makes it primary).
+   */
+  hidden?: boolean;
+  /** Never chosen as a secondary cell (e.g. a total fixed by a linked table that shows it). */
+  keep?: boolean;
 }
 
 /** Parts that add up to a total the reader knows. */
@@ -78,6 +85,19 @@ export interface SuppressionPolicy {
   minDenominator?: number;
   /** Rates on fewer events than this are flagged "u"; default 10. */
   lowReliabilityBelow?: number;
+  /**
+   * When several cells are found recoverable by combining groups, protect them all in one round
+   * (one secondary cell per exposed cell) instead of one at a time. Faster on large tables, at the
+   * cost of an occasional extra secondary cell. Default false.
+   */
+  batch?: boolean;
+  /**
+   * How a secondary cell is chosen within a group. "smallest" (default): the smallest non-zero
+   * cell. "pairing": among the non-zero cells, the one whose hiding leaves the fewest other groups
+   * with a single hidden cell (so fewer further cells are needed), then the smallest. On tables with
+   * many overlapping groups (geography × period lattices) "pairing" hides far fewer cells.
+   */
+  prefer?: "smallest" | "pairing";
 }
 
 /** How a cell is published. */
@@ -122,64 +142,231 @@ interface Member {
   coef: 1 | -1;
 }
 
-const EPS = 1e-9;
+/** A prime below 2^26.5, so products of two residues are exact doubles. */
+const PRIME = 67108859;
+
+const mod = (v: number): number => {
+  const r = v % PRIME;
+  return r < 0 ? r + PRIME : r;
+};
+
+function inverse(a: number): number {
+  let [t, newT, r, newR] = [0, 1, PRIME, a];
+  while (newR !== 0) {
+    const q = Math.floor(r / newR);
+    [t, newT] = [newT, t - q * newT];
+    [r, newR] = [newR, r - q * newR];
+  }
+  return mod(t);
+}
+
+/** Min-heap of small integers (pivot indices). */
+class IndexHeap {
+  private a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  push(v: number): void {
+    const a = this.a;
+    a.push(v);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= a[i]) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop() as number;
+    if (a.length) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l] < a[m]) m = l;
+        if (r < a.length && a[r] < a[m]) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Deterministic pseudo-random residues (mulberry32), so results never vary between runs. */
+function residues(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return 1 + Math.floor(u * (PRIME - 1));
+  };
+}
 
 /**
  * Cells whose value a reader could work out exactly from the published cells and the
- * groups' linear equations (Gaussian elimination over the suppressed cells). Exported
- * for auditing a publication; {@link suppress} returns tables for which this is empty.
+ * groups' linear equations. Exported for auditing a publication; {@link suppress} returns
+ * tables for which this is empty.
+ *
+ * Method: sparse Gaussian elimination over the suppressed cells, in exact modular arithmetic
+ * (the equations have small integer coefficients), then two random solutions of the
+ * homogeneous system. A suppressed cell is determined exactly when every solution of the
+ * homogeneous system is zero there: a cell that is free takes a non-zero value in a random
+ * solution (the chance that it does not, twice, is below 1e-15, and that error would only make
+ * the answer more cautious).
  */
 export function recoverableCells(table: SuppressionTable, suppressed: ReadonlySet<string> | readonly string[]): string[] {
-  const hidden = [...new Set(suppressed)];
-  const col = new Map(hidden.map((id, j) => [id, j]));
-  const unknown = new Set(table.cells.filter((c) => c.count === null && c.applicable !== false).map((c) => c.id));
-  const rows: number[][] = [];
-  for (const g of table.groups ?? []) {
-    const members = groupMembers(g).filter((m) => !unknown.has(m.id));
-    const row = new Array<number>(hidden.length).fill(0);
-    let any = false;
-    for (const m of members) {
-      const j = col.get(m.id);
-      if (j !== undefined) {
-        row[j] += m.coef;
-        any = true;
-      }
-    }
-    if (any) rows.push(row);
-  }
-  const pivotRowOf = rref(rows, hidden.length);
-  const determined: string[] = [];
-  hidden.forEach((id, j) => {
-    const r = pivotRowOf.get(j);
-    if (r === undefined) return;
-    // x_j is fixed when its pivot row involves no free (non-pivot) column.
-    const free = rows[r].some((v, k) => k !== j && Math.abs(v) > EPS && !pivotRowOf.has(k));
-    if (!free) determined.push(id);
-  });
-  return determined;
+  const index = new Map(table.cells.map((c, i) => [c.id, i]));
+  const hidden = [...new Set(suppressed)].filter((id) => index.has(id));
+  const fixed = determined(equationsOf(table, index), hidden.map((id) => index.get(id) as number));
+  return hidden.filter((_, j) => fixed[j]);
 }
 
-/** Reduces `m` in place to reduced row echelon form; returns pivot column → row. */
-function rref(m: number[][], cols: number): Map<number, number> {
-  const pivots = new Map<number, number>();
-  let r = 0;
-  for (let c = 0; c < cols && r < m.length; c++) {
-    let best = r;
-    for (let i = r + 1; i < m.length; i++) if (Math.abs(m[i][c]) > Math.abs(m[best][c])) best = i;
-    if (Math.abs(m[best][c]) <= EPS) continue;
-    [m[r], m[best]] = [m[best], m[r]];
-    const p = m[r][c];
-    for (let k = 0; k < cols; k++) m[r][k] /= p;
-    for (let i = 0; i < m.length; i++) {
-      if (i === r || Math.abs(m[i][c]) <= EPS) continue;
-      const f = m[i][c];
-      for (let k = 0; k < cols; k++) m[i][k] -= f * m[r][k];
-    }
-    pivots.set(c, r);
-    r++;
-  }
-  return pivots;
+/** A table's groups as equations over cell indices; cells that are not available ("x") are left out. */
+interface Equations {
+  cells: number;
+  rows: {idx: Int32Array; coef: Int8Array}[];
 }
+
+function equationsOf(table: SuppressionTable, index: ReadonlyMap<string, number>): Equations {
+  const unknown = new Set(table.cells.filter((c) => c.count === null && c.applicable !== false).map((c) => c.id));
+  const rows: Equations["rows"] = [];
+  for (const g of table.groups ?? []) {
+    const members = groupMembers(g).filter((m) => !unknown.has(m.id) && index.has(m.id));
+    rows.push({idx: Int32Array.from(members, (m) => index.get(m.id) as number), coef: Int8Array.from(members, (m) => m.coef)});
+  }
+  return {cells: table.cells.length, rows};
+}
+
+/**
+ * Which of the `hidden` cells (indices) the equations determine: sparse Gaussian elimination over
+ * the hidden cells in exact modular arithmetic, then two random solutions of the homogeneous system
+ * (a cell is determined exactly when every solution is zero there).
+ */
+function determined(eq: Equations, hidden: readonly number[]): boolean[] {
+  const n = hidden.length;
+  const col = new Int32Array(eq.cells).fill(-1);
+  hidden.forEach((c, j) => (col[c] = j));
+  // A dense work row with a list of its non-zero columns (a sparse accumulator).
+  const work = new Float64Array(n);
+  const inRow = new Uint8Array(n);
+  const nz: number[] = [];
+  const rows: Int32Array[] = [];
+  const rowVals: Float64Array[] = [];
+  const flush = (keep: boolean): {idx: Int32Array; val: Float64Array} | null => {
+    let size = 0;
+    for (const j of nz) if (work[j] !== 0) size++;
+    const out = keep && size ? {idx: new Int32Array(size), val: new Float64Array(size)} : null;
+    let e = 0;
+    for (const j of nz) {
+      if (out && work[j] !== 0) {
+        out.idx[e] = j;
+        out.val[e++] = work[j];
+      }
+      work[j] = 0;
+      inRow[j] = 0;
+    }
+    nz.length = 0;
+    return out;
+  };
+  for (const r of eq.rows) {
+    for (let e = 0; e < r.idx.length; e++) {
+      const j = col[r.idx[e]];
+      if (j < 0) continue;
+      work[j] = mod(work[j] + r.coef[e]);
+      if (!inRow[j]) {
+        inRow[j] = 1;
+        nz.push(j);
+      }
+    }
+    const row = flush(true);
+    if (row) {
+      rows.push(row.idx);
+      rowVals.push(row.val);
+    }
+  }
+  // Pivot on the column left in the fewest unprocessed rows: keeps fill-in low on sparse tables.
+  const remaining = new Int32Array(n);
+  for (const r of rows) for (const j of r) remaining[j]++;
+  const pivotOf = new Int32Array(n).fill(-1);
+  const pivotCols: number[] = [];
+  const pivotIdx: Int32Array[] = [];
+  const pivotVal: Float64Array[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const heap = new IndexHeap();
+    const ri = rows[i];
+    const rv = rowVals[i];
+    for (let e = 0; e < ri.length; e++) {
+      const j = ri[e];
+      remaining[j]--;
+      work[j] = rv[e];
+      inRow[j] = 1;
+      nz.push(j);
+      if (pivotOf[j] >= 0) heap.push(pivotOf[j]);
+    }
+    while (heap.size) {
+      const k = heap.pop();
+      const c = pivotCols[k];
+      const f = work[c];
+      if (f === 0) continue;
+      const idx = pivotIdx[k];
+      const val = pivotVal[k];
+      for (let e = 0; e < idx.length; e++) {
+        const cc = idx[e];
+        const before = work[cc];
+        const v = mod(before - ((f * val[e]) % PRIME));
+        work[cc] = v;
+        if (!inRow[cc]) {
+          inRow[cc] = 1;
+          nz.push(cc);
+        }
+        if (before === 0 && v !== 0 && pivotOf[cc] >= 0 && cc !== c) heap.push(pivotOf[cc]);
+      }
+    }
+    let best = -1;
+    for (const j of nz) {
+      if (work[j] === 0) continue;
+      if (best < 0 || remaining[j] < remaining[best] || (remaining[j] === remaining[best] && j < best)) best = j;
+    }
+    if (best < 0) {
+      flush(false);
+      continue;
+    }
+    const inv = inverse(work[best]);
+    const row = flush(true) as {idx: Int32Array; val: Float64Array};
+    for (let e = 0; e < row.val.length; e++) row.val[e] = (row.val[e] * inv) % PRIME;
+    pivotOf[best] = pivotCols.length;
+    pivotCols.push(best);
+    pivotIdx.push(row.idx);
+    pivotVal.push(row.val);
+  }
+  const solution = (seed: number): Float64Array => {
+    const next = residues(seed);
+    const x = new Float64Array(n);
+    for (let j = 0; j < n; j++) if (pivotOf[j] < 0) x[j] = next();
+    // A pivot row holds its pivot, free columns and later rows' pivots: solve from the last row back.
+    for (let k = pivotCols.length - 1; k >= 0; k--) {
+      const c = pivotCols[k];
+      const idx = pivotIdx[k];
+      const val = pivotVal[k];
+      let s = 0;
+      for (let e = 0; e < idx.length; e++) if (idx[e] !== c) s = (s + val[e] * x[idx[e]]) % PRIME;
+      x[c] = mod(-s);
+    }
+    return x;
+  };
+  const a = solution(0x5eed1);
+  const b = solution(0x5eed2);
+  return hidden.map((_, j) => a[j] === 0 && b[j] === 0);
+}
+
 
 function groupMembers(g: ConstraintGroup): Member[] {
   const members: Member[] = g.parts.map((id) => ({id, coef: 1}));
@@ -219,13 +406,17 @@ function validate(table: SuppressionTable): Map<string, CountCell> {
 /**
  * Applies primary and secondary suppression, rounding and rate rules to a table.
  *
- * 1. Primary: counts 1–5 (ward mode 1–7) become "c"; zero stays 0.
+ * 1. Primary: counts 1–5 (ward mode 1–7) become "c"; zero stays 0. Cells marked `hidden`
+ *    (hidden by a linked table) are suppressed from the start.
  * 2. Secondary, iterated until stable: in any group where exactly one cell is
  *    suppressed, the smallest non-zero unsuppressed cell of that group (ties: first
- *    listed) is suppressed too; then, across all groups together, any suppressed cell
+ *    listed; with `prefer: "pairing"`, the one leaving fewest other groups with a lone
+ *    hidden cell) is suppressed too; then, across all groups together, any suppressed cell
  *    still recoverable by combining the groups' equations (see {@link recoverableCells}),
  *    or pinned because a group's suppressed parts must all be 1 (their known sum equals
- *    their number), gets a further secondary cell from one of its groups.
+ *    their number), gets a further secondary cell from one of its groups (or, when they
+ *    are all hidden or fixed, from the groups of the hidden cells it shares one with).
+ *    Cells marked `keep`, and cells those fix on their own, are never chosen.
  * 3. Ward mode rounds every other non-zero count to the nearest 5.
  * 4. Rates: "x" if the numerator is not available; "c" if the numerator or a denominator
  *    cell is suppressed, or the denominator is below `minDenominator`; "z" on a zero
@@ -260,30 +451,124 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
       primary.push(c.id);
     }
   }
+  const secondary: string[] = [];
+  for (const c of table.cells) {
+    if (c.hidden && !isZ(c) && c.count !== null && !suppressed.has(c.id)) {
+      suppressed.add(c.id);
+      secondary.push(c.id);
+    }
+  }
 
-  const groups = (table.groups ?? []).map((g, i) => ({
-    label: g.id ?? `group ${i}`,
+  // Index-based working state: the loop below runs on tables of tens of thousands of cells.
+  const cellIndex = new Map(table.cells.map((c, i) => [c.id, i]));
+  const ids = table.cells.map((c) => c.id);
+  const val = Float64Array.from(table.cells, (c) => (isZ(c) ? 0 : c.count ?? 0));
+  const hid = new Uint8Array(table.cells.length);
+  const order: number[] = [];
+  for (const id of suppressed) {
+    const i = cellIndex.get(id) as number;
+    hid[i] = 1;
+    order.push(i);
+  }
+  const groups = (table.groups ?? []).map((g, i) => {
     // Unknown ("x") and structural-zero ("z") cells never help or hurt recovery.
-    members: groupMembers(g).filter((m) => {
+    const members = groupMembers(g).filter((m) => {
       const c = byId.get(m.id) as CountCell;
       return c.count !== null && !isZ(c);
-    })
-  }));
-  const secondary: string[] = [];
+    });
+    return {label: g.id ?? `group ${i}`, idx: Int32Array.from(members, (m) => cellIndex.get(m.id) as number), coef: Int8Array.from(members, (m) => m.coef)};
+  });
+  const hiddenIn = new Int32Array(groups.length);
+  const groupsOfCell: number[][] = table.cells.map(() => []);
+  groups.forEach((g, gi) => {
+    for (const i of g.idx) {
+      groupsOfCell[i].push(gi);
+      if (hid[i]) hiddenIn[gi]++;
+    }
+  });
   const unprotected = new Set<string>();
+  const equations = equationsOf(table, cellIndex);
+  // Cells hidden since the last recovery check: only their components of the equations can change.
+  let dirty: Set<number> | null = null;
+  const hide = (i: number): void => {
+    hid[i] = 1;
+    dirty?.add(i);
+    order.push(i);
+    secondary.push(ids[i]);
+    for (const gi of groupsOfCell[i]) hiddenIn[gi]++;
+  };
 
-  const candidateIn = (members: readonly Member[]): string | null => {
-    let best: string | null = null;
-    for (const m of members) {
-      const v = value(m.id) as number;
-      if (suppressed.has(m.id) || v <= 0) continue;
-      if (best === null || v < (value(best) as number)) best = m.id;
+  // Cells fixed by a linked table (`keep`), and every cell those fix on their own (a group whose
+  // other members are all fixed gives its last one away): never chosen as secondary cells.
+  const fixed = Uint8Array.from(table.cells, (c) => (c.keep ? 1 : 0));
+  for (let grew = fixed.includes(1); grew; ) {
+    grew = false;
+    for (const g of groups) {
+      let open = -1;
+      let count = 0;
+      for (const i of g.idx) if (!fixed[i]) {
+        open = i;
+        count++;
+      }
+      if (count !== 1 || hid[open]) continue;
+      fixed[open] = 1;
+      grew = true;
+    }
+  }
+  const pairing = policy.prefer === "pairing";
+  const eligible = (i: number): boolean => !hid[i] && !fixed[i] && val[i] > 0;
+  /**
+   * Groups of cell `i` (other than `from`) in which hiding it would leave it the only hidden cell, or
+   * Infinity when in one of them no other cell could ever be hidden with it (it would be given away).
+   */
+  const newSingles = (i: number, from: number): number => {
+    let n = 0;
+    for (const gi of groupsOfCell[i]) {
+      if (gi === from || hiddenIn[gi] > 0) continue;
+      let other = false;
+      for (const j of groups[gi].idx) if (j !== i && eligible(j)) {
+        other = true;
+        break;
+      }
+      if (!other) return Infinity;
+      n++;
+    }
+    return n;
+  };
+  const candidateIn = (gi: number): number => {
+    let best = -1;
+    let bestCost = 0;
+    for (const i of groups[gi].idx) {
+      if (!eligible(i)) continue;
+      // A cell that would be given away elsewhere comes last, but is still better than none.
+      const cost = pairing ? newSingles(i, gi) : 0;
+      if (best < 0 || cost < bestCost || (cost === bestCost && val[i] < val[best])) {
+        best = i;
+        bestCost = cost;
+      }
     }
     return best;
   };
-  const addSecondary = (id: string): void => {
-    suppressed.add(id);
-    secondary.push(id);
+
+  const parent = new Int32Array(table.cells.length);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  /** Hidden cells in the components (cells linked through groups) of the dirty cells; all of them the first time. */
+  const toCheck = (): number[] => {
+    if (dirty === null) return order;
+    for (const i of order) parent[i] = i;
+    for (const g of groups) {
+      let first = -1;
+      for (const i of g.idx) {
+        if (!hid[i]) continue;
+        if (first < 0) first = find(i);
+        else parent[find(i)] = first;
+      }
+    }
+    const roots = new Set([...dirty].map(find));
+    return order.filter((i) => roots.has(find(i)));
   };
 
   for (let guard = 0; guard <= table.cells.length + 1; guard++) {
@@ -291,56 +576,93 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
     // Single-hidden-cell rule, group by group, until no group exposes a lone cell.
     for (let pass = true; pass; ) {
       pass = false;
-      for (const g of groups) {
-        const hidden = g.members.filter((m) => suppressed.has(m.id));
-        if (hidden.length !== 1) continue;
-        const pick = candidateIn(g.members);
-        if (pick === null) {
-          unprotected.add(g.label);
+      for (let gi = 0; gi < groups.length; gi++) {
+        if (hiddenIn[gi] !== 1) continue;
+        const pick = candidateIn(gi);
+        if (pick < 0) {
+          unprotected.add(groups[gi].label);
           continue;
         }
-        addSecondary(pick);
+        hide(pick);
         pass = changed = true;
       }
     }
     // All-ones pinning: k suppressed parts with a known sum of exactly k.
-    for (const g of groups) {
-      const hidden = g.members.filter((m) => suppressed.has(m.id));
-      if (hidden.length < 2 || hidden.some((m) => m.coef !== 1)) continue;
-      const sum = hidden.reduce((s, m) => s + (value(m.id) as number), 0);
-      if (sum !== hidden.length) continue;
-      const pick = candidateIn(g.members);
-      if (pick === null) unprotected.add(g.label);
+    for (let gi = 0; gi < groups.length; gi++) {
+      if (hiddenIn[gi] < 2) continue;
+      const g = groups[gi];
+      let k = 0;
+      let sum = 0;
+      let partsOnly = true;
+      g.idx.forEach((i, e) => {
+        if (!hid[i]) return;
+        k++;
+        sum += val[i];
+        if (g.coef[e] !== 1) partsOnly = false;
+      });
+      if (!partsOnly || sum !== k) continue;
+      const pick = candidateIn(gi);
+      if (pick < 0) unprotected.add(g.label);
       else {
-        addSecondary(pick);
+        hide(pick);
         changed = true;
       }
     }
     // Recovery by combining several groups' equations.
-    const exposed = recoverableCells({cells: table.cells, groups: table.groups}, suppressed);
-    for (const id of exposed) {
-      let pick: string | null = null;
-      for (const g of groups) {
-        if (!g.members.some((m) => m.id === id)) continue;
-        const cand = candidateIn(g.members);
-        if (cand !== null && (pick === null || (value(cand) as number) < (value(pick) as number))) pick = cand;
+    // Components no cell has joined since the last check are as they were: nothing new to find there.
+    const check = toCheck();
+    dirty = new Set();
+    const fixedNow = check.length ? determined(equations, check) : [];
+    const exposed = check.filter((_, j) => fixedNow[j]);
+    // The cheaper rules ran before this check: when it adds nothing, the table is stable.
+    changed = false;
+    const touched = new Set<number>();
+    for (const i of exposed) {
+      let pick = -1;
+      const mine = groupsOfCell[i];
+      // In batch mode a group that has just gained a secondary cell is likely to protect this one too.
+      if (policy.batch && mine.some((gi) => touched.has(gi))) continue;
+      const consider = (gi: number) => {
+        const cand = candidateIn(gi);
+        if (cand >= 0 && (pick < 0 || val[cand] < val[pick])) pick = cand;
+      };
+      mine.forEach(consider);
+      // Every group of the cell is hidden or fixed: look one and two steps further along the equations
+      // that pin it (groups of the hidden cells it shares a group with).
+      for (let ring = 0, seen = new Set(mine), frontier = mine; pick < 0 && ring < 2; ring++) {
+        const next: number[] = [];
+        for (const gi of frontier) {
+          for (const j of groups[gi].idx) {
+            if (!hid[j]) continue;
+            for (const g2 of groupsOfCell[j]) {
+              if (seen.has(g2)) continue;
+              seen.add(g2);
+              next.push(g2);
+              consider(g2);
+            }
+          }
+        }
+        frontier = next;
       }
-      if (pick === null) {
-        unprotected.add(`cell ${id}`);
+      if (pick < 0) {
+        unprotected.add(`cell ${ids[i]}`);
         continue;
       }
-      addSecondary(pick);
+      hide(pick);
       changed = true;
-      break; // re-run the cheaper rules before testing recovery again
+      if (!policy.batch) break; // re-run the cheaper rules before testing recovery again
+      for (const gi of groupsOfCell[pick]) touched.add(gi);
     }
     if (!changed) break;
   }
+  for (const i of order) suppressed.add(ids[i]);
 
+  const isPrimary = new Set(primary);
   const cells: PublishedCell[] = table.cells.map((c) => {
     if (isZ(c)) return {id: c.id, count: c.count, published: "z", status: "not-applicable"};
     if (c.count === null) return {id: c.id, count: null, published: "x", status: "not-available"};
     if (suppressed.has(c.id)) {
-      return {id: c.id, count: c.count, published: "c", status: primary.includes(c.id) ? "primary" : "secondary"};
+      return {id: c.id, count: c.count, published: "c", status: isPrimary.has(c.id) ? "primary" : "secondary"};
     }
     if (roundTo && c.count > 0) {
       return {id: c.id, count: c.count, published: Math.round(c.count / roundTo) * roundTo, status: "rounded"};

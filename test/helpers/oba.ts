@@ -6,6 +6,7 @@ import {Warehouse} from "../../api/warehouse.js";
 import {contractFor, type ExtractType} from "../../pipelines/contracts/extracts.js";
 import {scratch} from "./warehouse.js";
 import {testApp} from "./app.js";
+import type {Role} from "../../api/auth/roles.js";
 
 /**
  * Small extract fixtures for the OBA API tests: rows are built from the extract contracts' columns
@@ -78,8 +79,9 @@ export function obaScratch(prefix = "curve-oba-", options: {appStore?: boolean} 
     setClock(d: Date) {
       now = d;
     },
-    async get(path: string) {
-      const res = await app.request(path);
+    /** GET as the commissioner, or as another role (`x-test-role`). */
+    async get(path: string, role?: Role) {
+      const res = await app.request(path, role ? {headers: {"x-test-role": role}} : undefined);
       const text = await res.text();
       let body: any;
       try {
