@@ -1,0 +1,141 @@
+import {ApiError} from "../errors.js";
+import {loadCatalogue, parseCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
+
+/**
+ * The measures ward targeting works with: every catalogue indicator published by ward, plus a few
+ * ward-targeting measures the catalogue does not hold yet (below). Each is an indicator in the
+ * catalogue's own format, validated by the catalogue's own rules, and counted by the series engine,
+ * so a ward figure here and the indicator's series can never be defined differently.
+ *
+ * Wards are compared on rates: an indicator the catalogue publishes as a count (referrals, CAFs,
+ * children starting care) is compared between wards per 10,000 children aged 0-17, because a count
+ * alone ranks wards by size. Percentages stay percentages of their own denominator.
+ */
+
+/**
+ * Measures the Early Help Strategy monitors by ward that are not yet catalogue entries. They belong
+ * in data/reference/indicators.json; until they are moved there, a catalogue entry with the same id
+ * replaces the one here.
+ */
+const TARGETING_MEASURES = [
+  {
+    id: "cp-referrals",
+    name: "Child protection referrals per 10,000 children",
+    definition: "How many referrals to children's social care in the period had child protection as the primary concern, for every 10,000 children aged under 18.",
+    technicalDefinition: "Referrals with a referral date in the period and primary_concern child_protection, per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). A child referred twice counts twice. Exact Poisson (under 10) or Byar intervals.",
+    numerator: {extract: "referrals", filter: [{field: "primary_concern", op: "eq", value: "child_protection"}], date: "referral_date", kind: "event"},
+    denominator: {kind: "population", ages: [0, 17]},
+    unit: "per-10000", polarity: "no-judgement",
+    periods: ["financial-year", "quarter", "rolling-12-months"],
+    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
+    breakdowns: {ward: {label: "Ward", field: "ward"}},
+    tier: "secondary", power: {communication: "H", proxy: "M", data: "H"}, benchmark: null,
+    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
+  },
+  {
+    id: "dv-referrals",
+    name: "Domestic violence referrals per 10,000 children",
+    definition: "How many referrals to children's social care in the period had domestic violence as the primary concern, for every 10,000 children aged under 18.",
+    technicalDefinition: "Referrals with a referral date in the period and primary_concern domestic_violence, per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). Exact Poisson (under 10) or Byar intervals.",
+    numerator: {extract: "referrals", filter: [{field: "primary_concern", op: "eq", value: "domestic_violence"}], date: "referral_date", kind: "event"},
+    denominator: {kind: "population", ages: [0, 17]},
+    unit: "per-10000", polarity: "low-is-good",
+    periods: ["financial-year", "quarter", "rolling-12-months"],
+    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
+    breakdowns: {ward: {label: "Ward", field: "ward"}},
+    tier: "secondary", power: {communication: "H", proxy: "H", data: "H"}, benchmark: null,
+    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
+  },
+  {
+    id: "cp-plan-starts",
+    name: "Children starting a child protection plan per 10,000 children",
+    definition: "How many child protection plans started in the period, for every 10,000 children aged under 18.",
+    technicalDefinition: "Child protection plans with a start date in the period (first and subsequent plans), per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). Exact Poisson (under 10) or Byar intervals.",
+    numerator: {extract: "cp_plans", filter: [], date: "start_date", kind: "event"},
+    denominator: {kind: "population", ages: [0, 17]},
+    unit: "per-10000", polarity: "low-is-good",
+    periods: ["financial-year", "quarter", "rolling-12-months"],
+    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
+    breakdowns: {ward: {label: "Ward", field: "ward"}},
+    tier: "secondary", power: {communication: "H", proxy: "H", data: "H"}, benchmark: null,
+    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
+  }
+];
+
+/** The default need index: demand on children's social care at population level. */
+export const DEFAULT_NEED_INDICATORS = ["cp-referrals", "dv-referrals", "cp-rate", "cla-rate"] as const;
+
+export interface TargetingMeasure {
+  indicator: Indicator;
+  /** "catalogue" entries come from data/reference/indicators.json; "targeting" ones from this module. */
+  source: "catalogue" | "targeting";
+  /** How wards are compared: a rate per 10,000 of a child population, or a percentage of the indicator's own denominator. */
+  scale: "per-10000" | "percent";
+  multiplier: number;
+  /** Ages of the child population that is the rate's denominator (per-10000 only). */
+  ages: [number, number];
+  /**
+   * +1 when a higher value means more need (low-is-good indicators, and no-judgement ones, which at
+   * ward level measure demand), -1 when a lower value does (high-is-good).
+   */
+  needDirection: 1 | -1;
+  denominatorDescription: string;
+  notes: string[];
+}
+
+function toMeasure(ind: Indicator, source: TargetingMeasure["source"]): TargetingMeasure {
+  const notes: string[] = [];
+  if (ind.note) notes.push(ind.note);
+  if (ind.unit === "count") notes.push(`${ind.name} is published for the borough as a count; wards are compared on it per 10,000 children aged 0-17, since a count alone ranks wards by their size.`);
+  if (ind.polarity === "no-judgement") notes.push(`${ind.name} has no good direction; for ward need a higher value is read as more demand.`);
+  const d = ind.denominator;
+  const scale = ind.unit === "percent" ? "percent" : "per-10000";
+  const ages: [number, number] = d.kind === "population" ? [d.ages[0], d.ages[1]] : [0, 17];
+  return {
+    indicator: ind, source, scale, multiplier: scale === "percent" ? 100 : 10000, ages,
+    needDirection: ind.polarity === "high-is-good" ? -1 : 1,
+    denominatorDescription: d.kind === "extract"
+      ? (d.description ?? `${ind.numerator.extract.replace(/_/g, " ")} records in the denominator of ${ind.id}`)
+      : `children aged ${ages[0]}-${ages[1]} (ONS mid-year estimate)`,
+    notes
+  };
+}
+
+let supplementary: Catalogue | null = null;
+
+/** Every measure a ward can be compared on, catalogue entries first. */
+export function targetingMeasures(catalogue: Catalogue = loadCatalogue()): TargetingMeasure[] {
+  supplementary ??= parseCatalogue({indicators: TARGETING_MEASURES}, "api/targeting/measures.ts");
+  const out = catalogue.indicators.filter((i) => i.geographies.includes("ward")).map((i) => toMeasure(i, "catalogue"));
+  for (const i of supplementary.indicators) if (!catalogue.byId.has(i.id)) out.push(toMeasure(i, "targeting"));
+  return out;
+}
+
+/** The named measures, in the order given; 404 naming every unknown id (and 400 for a borough-only indicator). */
+export function measuresOr404(ids: readonly string[], catalogue: Catalogue = loadCatalogue()): TargetingMeasure[] {
+  const all = targetingMeasures(catalogue);
+  const byId = new Map(all.map((m) => [m.indicator.id, m]));
+  const boroughOnly = ids.filter((id) => !byId.has(id) && catalogue.byId.has(id));
+  if (boroughOnly.length) {
+    throw new ApiError(400, "not-by-ward", `${boroughOnly.join(", ")} ${boroughOnly.length > 1 ? "are" : "is"} not published by ward, so wards cannot be compared on ${boroughOnly.length > 1 ? "them" : "it"}`,
+      {field: "indicators", notByWard: boroughOnly});
+  }
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length) {
+    throw new ApiError(404, "unknown-indicator", `unknown indicator${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; wards can be compared on: ${all.map((m) => m.indicator.id).join(", ")}`,
+      {field: "indicators", unknown, known: all.map((m) => m.indicator.id)});
+  }
+  const laCodes = new Set(ids.map((id) => byId.get(id)!.indicator.laCode));
+  if (laCodes.size > 1) throw new ApiError(400, "mixed-authorities", `the indicators are for different authorities (${[...laCodes].join(", ")}); compare wards of one authority at a time`, {field: "indicators"});
+  return ids.map((id) => byId.get(id)!);
+}
+
+export function describeMeasure(m: TargetingMeasure) {
+  const i = m.indicator;
+  return {
+    id: i.id, name: i.name, definition: i.definition, technicalDefinition: i.technicalDefinition, source: m.source,
+    polarity: i.polarity, catalogueUnit: i.unit, wardScale: m.scale, multiplier: m.multiplier,
+    denominator: m.denominatorDescription, kind: i.numerator.kind, needDirection: m.needDirection === 1 ? "higher is more need" : "lower is more need",
+    notes: m.notes
+  };
+}
