@@ -12,6 +12,11 @@ import {indicators} from "./routes/indicators.js";
 import {drivers} from "./routes/drivers.js";
 import {annotations, baselines, narratives, targets} from "./routes/baselines.js";
 import {scorecards} from "./routes/scorecards.js";
+import {providers} from "./routes/providers.js";
+import {services as serviceMap} from "./routes/services.js";
+import {wards} from "./routes/wards.js";
+import {targetWards} from "./routes/target-wards.js";
+import {allocations} from "./routes/allocations.js";
 
 const refuseAll: MiddlewareHandler<Env> = async (c) => c.json(errorBody("unauthenticated", "access control is not configured"), 401);
 
@@ -37,6 +42,11 @@ export function createApi(services: Services) {
     .route("/narratives", narratives)
     .route("/scorecards", scorecards)
     .route("/audit", audit)
+    .route("/providers", providers)
+    .route("/services", serviceMap)
+    .route("/wards", wards)
+    .route("/target-wards", targetWards)
+    .route("/allocations", allocations)
     .get("/openapi.json", (c) => c.json(openApiDocument()))
     .all("*", (c) => c.json(errorBody("not-found", `no API route ${c.req.method} ${c.req.path}`), 404));
   api.onError((err, c) => handleError(err, c, services.log));
