@@ -5,6 +5,12 @@ export default {
   output: "dist",
   title: "Curve",
   pages: [
+    {name: "Report card", path: "/"},
+    {name: "Turn the Curve explorer", path: "/turn-the-curve"},
+    {name: "Target wards", path: "/target-wards"},
+    {name: "Providers", path: "/providers"},
+    {name: "Printable report", path: "/report"},
+    {name: "Methods", path: "/methods"},
     {name: "Data", path: "/data"}
   ],
   // The default stylesheets pull Google Fonts; ours is self-contained (see dashboards/prebuild.ts).
