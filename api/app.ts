@@ -12,6 +12,7 @@ import {indicators} from "./routes/indicators.js";
 import {drivers} from "./routes/drivers.js";
 import {annotations, baselines, narratives, targets} from "./routes/baselines.js";
 import {scorecards} from "./routes/scorecards.js";
+import {responseCache} from "./cache.js";
 import {providers} from "./routes/providers.js";
 import {services as serviceMap} from "./routes/services.js";
 import {wards} from "./routes/wards.js";
@@ -32,6 +33,7 @@ export function createApi(services: Services) {
     // Fail closed: without access control configured, every API request is refused.
     .use("*", services.access ? (accessControl(services.access) as unknown as MiddlewareHandler<Env>) : refuseAll)
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))
+    .use("*", responseCache())
     .route("/health", health)
     .route("/pipeline", pipeline)
     .route("/indicators", indicators)

@@ -124,6 +124,8 @@ const toBaseline = (r: BaselineRow): FrozenBaseline => ({
 export class AppStore {
   private instance: Promise<DuckDBInstance> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Counts committed writes, so a cached response built on older user-authored data is never served. */
+  revision = 0;
 
   constructor(readonly path: string) {}
 
@@ -164,6 +166,7 @@ export class AppStore {
       try {
         const out = await fn(conn);
         await run(conn, "COMMIT");
+        this.revision++;
         return out;
       } catch (e) {
         await run(conn, "ROLLBACK").catch(() => undefined);
