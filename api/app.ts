@@ -33,7 +33,7 @@ export function createApi(services: Services) {
     // Fail closed: without access control configured, every API request is refused.
     .use("*", services.access ? (accessControl(services.access) as unknown as MiddlewareHandler<Env>) : refuseAll)
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))
-    .use("*", responseCache())
+    .use("*", services.cacheResponses === false ? (_c, next) => next() : responseCache())
     .route("/health", health)
     .route("/pipeline", pipeline)
     .route("/indicators", indicators)

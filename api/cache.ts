@@ -21,7 +21,28 @@ interface Entry {
 
 export function responseCache({maxBytes = 64 * 1024 * 1024}: {maxBytes?: number} = {}): MiddlewareHandler<Env> {
   const entries = new Map<string, Entry>();
+  // Misses being computed: identical requests arriving meanwhile (every viewer of a page just after a
+  // pipeline run) wait for the one computation instead of each starting their own.
+  const pending = new Map<string, Promise<Entry | null>>();
   let bytes = 0;
+
+  const replay = (entry: Entry, how: "hit" | "shared") => {
+    const res = new Response(entry.body.slice(0), {status: entry.status, headers: entry.headers});
+    res.headers.set("x-cache", how);
+    return res;
+  };
+
+  const keep = (key: string, entry: Entry) => {
+    entries.set(key, entry);
+    bytes += entry.body.byteLength;
+    // The map's order is the eviction order: least recently used first.
+    for (const [k, e] of entries) {
+      if (bytes <= maxBytes) break;
+      entries.delete(k);
+      bytes -= e.body.byteLength;
+    }
+  };
+
   return async (c, next) => {
     if (c.req.method !== "GET" || !CACHED.some((p) => c.req.path === p || c.req.path.startsWith(`${p}/`))) return next();
     const {warehouse, appStore} = c.var.services;
@@ -30,26 +51,32 @@ export function responseCache({maxBytes = 64 * 1024 * 1024}: {maxBytes?: number}
     const key = `${version}|${appStore?.revision ?? 0}|${who?.role}|${who?.providerId ?? ""}|${wantsCsv(c) ? "csv" : "json"}|${c.req.url}`;
     const hit = entries.get(key);
     if (hit) {
-      // Refresh its place: the map's order is the eviction order (least recently used first).
       entries.delete(key);
       entries.set(key, hit);
-      const res = new Response(hit.body.slice(0), {status: hit.status, headers: hit.headers});
-      res.headers.set("x-cache", "hit");
-      return res;
+      return replay(hit, "hit");
     }
-    await next();
-    if (c.res.status !== 200 || version === null) return;
-    const body = await c.res.clone().arrayBuffer();
-    if (body.byteLength > maxBytes / 8) return;
-    const headers: [string, string][] = [];
-    c.res.headers.forEach((value, name) => headers.push([name, value]));
-    entries.set(key, {status: c.res.status, headers, body});
-    bytes += body.byteLength;
-    for (const [k, e] of entries) {
-      if (bytes <= maxBytes) break;
-      entries.delete(k);
-      bytes -= e.body.byteLength;
+    const inFlight = pending.get(key);
+    if (inFlight) {
+      const shared = await inFlight;
+      if (shared) return replay(shared, "shared");
+      return next(); // the first request's answer could not be kept (an error, say): compute our own
     }
-    c.res.headers.set("x-cache", "miss");
+    let settle: (entry: Entry | null) => void = () => undefined;
+    pending.set(key, new Promise((resolve) => (settle = resolve)));
+    let entry: Entry | null = null;
+    try {
+      await next();
+      if (c.res.status === 200 && version !== null) {
+        const body = await c.res.clone().arrayBuffer();
+        const headers: [string, string][] = [];
+        c.res.headers.forEach((value, name) => headers.push([name, value]));
+        entry = {status: c.res.status, headers, body};
+        if (body.byteLength <= maxBytes / 8) keep(key, entry);
+        c.res.headers.set("x-cache", "miss");
+      }
+    } finally {
+      pending.delete(key);
+      settle(entry);
+    }
   };
 }

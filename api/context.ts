@@ -13,6 +13,8 @@ export interface Services {
   appStore?: AppStore;
   /** Authentication, route policy, rate limits and audit. Without it every API request is refused. */
   access?: AccessControl;
+  /** Keep answers to read-only data routes until their data change (api/cache.ts); on unless false. */
+  cacheResponses?: boolean;
 }
 
 export type Env = {Variables: {services: Services; principal: Principal}};

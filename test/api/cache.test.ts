@@ -22,6 +22,15 @@ describe("response cache", () => {
     expect(second.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 
+  it("computes a burst of identical requests once and shares the answer", async () => {
+    const url = "/api/indicators/cla-rate/series?geography=borough&period=quarter";
+    const burst = await Promise.all(Array.from({length: 6}, () => s.get(url)));
+    const how = burst.map((r) => r.headers.get("x-cache"));
+    expect(how.filter((h) => h === "miss")).toHaveLength(1);
+    expect(how.filter((h) => h === "shared" || h === "hit")).toHaveLength(5);
+    for (const r of burst) expect(r.body).toEqual(burst[0].body);
+  });
+
   it("never serves one role's answer to another, since disclosure control depends on the role", async () => {
     await s.get("/api/indicators/referrals/series?geography=ward&code=biscot");
     const analyst = await s.get("/api/indicators/referrals/series?geography=ward&code=biscot", "analyst");
