@@ -46,7 +46,7 @@ const server = await startLocalServer({role: "analyst"});
 for (const note of server.notes) console.error(`note: ${note}`);
 const browser = await launchChromium();
 
-interface Result {name: string; path: string; js: number; data: number; total: number; requests: number; firstChart: number | null; idle: number}
+interface Result {name: string; path: string; js: number; data: number; total: number; requests: number; firstChart: number | null; idle: number; coldFirstChart?: number | null}
 const results: Result[] = [];
 try {
   for (const p of PAGES) {
@@ -87,9 +87,10 @@ try {
       await context.close();
     }
     const charts = runs.map((r) => r.firstChart).filter((x): x is number => x !== null);
-    results.push({...runs[0], firstChart: charts.length ? median(charts) : null, idle: median(runs.map((r) => r.idle))});
+    // The first load also meets the server's response cache cold (the page's first viewer after a run).
+    results.push({...runs[0], coldFirstChart: runs[0].firstChart, firstChart: charts.length ? median(charts) : null, idle: median(runs.map((r) => r.idle))});
     const r = results.at(-1)!;
-    console.log(`${p.name.padEnd(26)} JS ${kb(r.js).padStart(7)}  data ${kb(r.data).padStart(7)}  total ${kb(r.total).padStart(7)}  first chart ${r.firstChart === null ? "   –" : `${r.firstChart} ms`}  idle ${r.idle} ms`);
+    console.log(`${p.name.padEnd(26)} JS ${kb(r.js).padStart(7)}  data ${kb(r.data).padStart(7)}  total ${kb(r.total).padStart(7)}  first chart ${r.firstChart === null ? "   –" : `${r.firstChart} ms (first load ${r.coldFirstChart} ms)`}  idle ${r.idle} ms`);
   }
 } finally {
   await browser.close();
@@ -98,6 +99,7 @@ try {
 
 const okSize = results.every((r) => r.total < 1024 * 1024);
 const okChart = results.every((r) => r.firstChart === null || r.firstChart < 1000);
+const okColdChart = results.every((r) => r.coldFirstChart == null || r.coldFirstChart < 1000);
 const md = `# Dashboards benchmark
 
 \`npm run bench:dashboards\` (api/report/bench-dashboards.ts), ${new Date().toISOString().slice(0, 10)}, on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"} with ${(totalmem() / 2 ** 30).toFixed(0)} GB,
@@ -106,16 +108,18 @@ the configured warehouse (the demo extracts). Load average when it finished: ${l
 (the machine is shared: figures on an idle one are lower).
 
 - **Build** (\`npm run dashboards:build\`, ${PAGES.length} pages): ${buildSeconds.toFixed(1)} s
-- **Goal**: every page under 1 MB transferred — ${okSize ? "met" : "**not met**"}; first chart within 1 s — ${okChart ? "met" : "**not met**"}.
+- **Goal**: every page under 1 MB transferred — ${okSize ? "met" : "**not met**"}; first chart within 1 s — ${okChart ? "met" : "**not met**"} (median), ${okColdChart ? "met" : "**not met**"} on the first load, when the server's response cache is cold too.
 
-| page | JavaScript | data (API + files) | total transferred | requests | first chart | network idle |
-|---|---:|---:|---:|---:|---:|---:|
-${results.map((r) => `| ${r.name} (\`${r.path}\`) | ${kb(r.js)} | ${kb(r.data)} | ${kb(r.total)} | ${r.requests} | ${r.firstChart === null ? "no chart" : `${r.firstChart} ms`} | ${r.idle} ms |`).join("\n")}
+| page | JavaScript | data (API + files) | total transferred | requests | first chart (median) | first chart, first load | network idle |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${results.map((r) => `| ${r.name} (\`${r.path}\`) | ${kb(r.js)} | ${kb(r.data)} | ${kb(r.total)} | ${r.requests} | ${r.firstChart === null ? "no chart" : `${r.firstChart} ms`} | ${r.coldFirstChart == null ? "–" : `${r.coldFirstChart} ms`} | ${r.idle} ms |`).join("\n")}
 
 Bytes are response bodies plus headers as served (the server does not compress; a reverse proxy with
 gzip would send about a third of the JavaScript). "First chart" is the time from navigation start
 until the first chart card holds an SVG with drawn marks; "network idle" is when no request has been
-in flight for 500 ms (it includes every panel further down the page).
+in flight for 500 ms (it includes every panel further down the page). The browser cache is cold
+for every load; the server's response cache (api/cache.ts) is cold only for each page's first load,
+so the median is what the second and later viewers of a page see until the next pipeline run.
 `;
 mkdirSync("docs/benchmarks", {recursive: true});
 writeFileSync("docs/benchmarks/dashboards.md", md);
