@@ -545,6 +545,12 @@ export async function allocationView(db: Queryable, body: {budget: number; need:
     geo = ctx.geo;
     wards = geo.wards.map((w) => ({id: w.id, target: w.target, children: ctx.computed[0].period.wards.get(w.id)!.children, need: ctx.need.wards.find((x) => x.id === w.id)!.index}));
     hiddenNeed = new Set(geo.wards.filter((w) => publishNeed(ctx.need, ctx.computed, w.id).index === "c").map((w) => w.id));
+    // An amount is a smooth function of its ward's need, so a confidential need index would be worked
+    // back from the money: such wards are allocated at the borough's need (1) unless the reader may see it.
+    if (mode !== "full" && hiddenNeed.size) {
+      wards = wards.map((w) => (hiddenNeed.has(w.id) ? {...w, need: 1} : w));
+      notes.push(`${[...hiddenNeed].map((id) => geo.wards.find((w) => w.id === id)!.name).join(", ")}: need index confidential (c), so allocated at the borough's need (1); an analyst sees the allocation on every ward's own need.`);
+    }
 
     needDescription = {kind: "need-index", indicators: ctx.measures.map((m) => m.indicator.id), weights: Object.fromEntries(ctx.weights), period: ctx.year.label, seed: ctx.need.seed, method: NEED_METHOD};
     notes.push(...ctx.notes);

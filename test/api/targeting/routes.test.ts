@@ -289,6 +289,23 @@ describe("allocations", () => {
     expect(one.result).toEqual(first.body.result);
   });
 
+  it("allocates a ward whose need index is confidential at the borough's need, so its amount gives nothing away", async () => {
+    const preview = {...body, name: "preview", save: false, needExponent: 1};
+    const r = (await s.send("POST", "/api/allocations", preview)).body.allocation;
+    const hidden = r.wards.find((w: any) => w.need === "c");
+    const shown = r.wards.find((w: any) => typeof w.need === "number" && Math.abs(w.need - 1) > 0.05);
+    expect(hidden, "the small ward's need is confidential").toBeDefined();
+    // Targeted money per child is proportional to need^β: the hidden ward's is the borough's (1).
+    const perChild = (w: any) => w.targeted / w.children;
+    expect(perChild(hidden) / perChild(shown)).toBeCloseTo(1 / shown.need, 3);
+    expect(r.notes.join(" ")).toMatch(/confidential \(c\), so allocated at the borough's need/);
+    const full = (await s.app.request("/api/allocations", {method: "POST", body: JSON.stringify(preview), headers: {"content-type": "application/json", "x-test-role": "analyst"}}));
+    const analyst = (await full.json() as any).allocation;
+    const same = analyst.wards.find((w: any) => w.id === hidden.id);
+    expect(typeof same.need).toBe("number");
+    expect(same.total).not.toBeCloseTo(hidden.total, 0);
+  });
+
   it("previews without saving when save is false", async () => {
     const r = await s.send("POST", "/api/allocations", {...body, name: "preview", save: false, need: {kind: "deprivation"}});
     expect(r.status).toBe(200);
