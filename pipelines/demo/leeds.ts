@@ -8,12 +8,12 @@ import {dayOf, fyEnd, fyOf, fyStart, isAgeAmbiguous, monthOfDay, weekday, type D
 import type {Concern, ReferralOutcome, ReferralSource} from "./codes.js";
 import type {Ward} from "./geography.js";
 import {DATA_END, DEMO_YEARS, RecentReferrals, WINDOW_START, ageAt, drawSex, eighteenthBirthday, type CareEpisode, type Child, type ChildRegistry, type Referral} from "./model.js";
-import {careDuration, legalStatus, placement, reasonCeased} from "./luton/care.js";
+import {careDuration, legalStatus, placement, settleCareEpisodes} from "./luton/care.js";
 import {ethnicityMix, type WardPicker} from "./people.js";
 import {ShareTracker, apportion, shuffledQuota} from "./quotas.js";
 import type {Rng} from "./rng.js";
 import {DaySampler, contactDayWeight} from "./seasonality.js";
-import {tuneStock, type StockTarget} from "./stock.js";
+import type {StockTarget} from "./stock.js";
 
 export const LEEDS_CARE_STARTS: Record<number, number> = {2008: 478, 2009: 503, 2010: 466, 2011: 420, 2012: 375, 2013: 392, 2014: 404, 2015: 410};
 
@@ -167,16 +167,7 @@ export function generateLeedsCare(rng: Rng, registry: ChildRegistry, picker: War
     });
     episodes.push(...made);
   }
-  episodes.sort((a, b) => a.start - b.start);
-  tuneStock(rng.fork("stock"), episodes, LEEDS_CARE_STOCK, (e) => eighteenthBirthday(e.child) - 1);
-  episodes.splice(0, episodes.length, ...episodes.filter((e) => e.end === null || e.end > fyStart(2008)));
-  const reasons = rng.fork("reasons");
-  for (const e of episodes) {
-    e.reasonCeased = reasonCeased(reasons, e, e.child);
-    e.child.spells.push(e);
-    e.child.uses++;
-  }
-  return episodes;
+  return settleCareEpisodes(rng, episodes, LEEDS_CARE_STOCK);
 }
 
 const CONCERN_BY_CLASS: Record<AgeClass, Record<Concern, number>> = {

@@ -5,7 +5,7 @@ import {AGE_MIX, drawAge, newChild, type WardPicker} from "../people.js";
 import {apportion} from "../quotas.js";
 import type {Rng} from "../rng.js";
 import {DaySampler} from "../seasonality.js";
-import {tuneStock} from "../stock.js";
+import {tuneStock, type StockTarget} from "../stock.js";
 import * as T from "./targets.js";
 
 /** Police protection and emergencies happen at weekends too, just less often. */
@@ -88,8 +88,17 @@ export function generateCare(rng: Rng, registry: ChildRegistry, picker: WardPick
     }
     episodes.push(...made);
   }
+  return settleCareEpisodes(rng, episodes, T.CARE_STOCK);
+}
+
+/**
+ * The last steps every authority's care episodes share: hit the published stocks (no episode runs past
+ * the 18th birthday), drop the history nobody extracts, give each ended episode its reason and attach
+ * it to the child.
+ */
+export function settleCareEpisodes(rng: Rng, episodes: CareEpisode[], stock: readonly StockTarget[]): CareEpisode[] {
   episodes.sort((a, b) => a.start - b.start);
-  tuneStock(rng.fork("stock"), episodes, T.CARE_STOCK, (e) => eighteenthBirthday(e.child) - 1);
+  tuneStock(rng.fork("stock"), episodes, stock, (e) => eighteenthBirthday(e.child) - 1);
   // Episodes that ended before the window opened are history nobody extracts.
   episodes.splice(0, episodes.length, ...episodes.filter((e) => e.end === null || e.end > fyStart(2008)));
   const reasons = rng.fork("reasons");
