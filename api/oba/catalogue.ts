@@ -293,16 +293,17 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
   return {indicators: result.data.indicators, byId};
 }
 
-const cache = new Map<string, Catalogue>();
+const parsed = new Map<string, unknown>();
+
+/** A JSON catalogue read and validated by `parse` once per process and path (catalogues change with a restart). */
+export function loadOnce<T>(path: string, parse: (json: unknown, path: string) => T): T {
+  if (!parsed.has(path)) parsed.set(path, parse(JSON.parse(readFileSync(path, "utf8")), path));
+  return parsed.get(path) as T;
+}
 
 /** The catalogue at `path` (default data/reference/indicators.json), parsed once per process. */
 export function loadCatalogue(path = process.env.CURVE_INDICATORS ?? "data/reference/indicators.json"): Catalogue {
-  let c = cache.get(path);
-  if (!c) {
-    c = parseCatalogue(JSON.parse(readFileSync(path, "utf8")), path);
-    cache.set(path, c);
-  }
-  return c;
+  return loadOnce(path, parseCatalogue);
 }
 
 /** What a client sees of an indicator: everything but the internal source description is public. */

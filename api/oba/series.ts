@@ -534,11 +534,11 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
 
 export type Published = number | "c" | "x" | "z" | null;
 
-export interface PublishedPoint {
+/** One period's figures as published, for an indicator or a provider's performance measure alike. */
+export interface PublishedFigures {
   period: string;
   start: string;
   end: string;
-  group?: string;
   numerator: Published;
   denominator: Published;
   value: Published;
@@ -547,10 +547,14 @@ export interface PublishedPoint {
   lower998: Published;
   upper998: Published;
   method: string | null;
-  multiplier: number;
-  unit: Indicator["unit"];
   /** GSS symbol explaining a missing or flagged value: c confidential, x not available, z not applicable, u low reliability. */
   flag: "c" | "x" | "z" | "u" | null;
+}
+
+export interface PublishedPoint extends PublishedFigures {
+  group?: string;
+  multiplier: number;
+  unit: Indicator["unit"];
   populationYear?: number | null;
   benchmarks: {comparator: string; value: number; comparison: BenchmarkComparison}[];
 }

@@ -1,7 +1,6 @@
-import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {contractFor} from "../../pipelines/contracts/extracts.js";
-import {POLARITIES} from "../oba/catalogue.js";
+import {loadOnce, POLARITIES} from "../oba/catalogue.js";
 
 /**
  * The performance-measure catalogue (data/reference/performance-measures.json), validated at load
@@ -163,16 +162,9 @@ export function parseMeasureCatalogue(json: unknown, source = "performance-measu
   return {measures: result.data.measures, byId, serviceMap: result.data.serviceMap};
 }
 
-const cache = new Map<string, MeasureCatalogue>();
-
 /** The catalogue at `path` (default data/reference/performance-measures.json), parsed once per process. */
 export function loadMeasureCatalogue(path = process.env.CURVE_PERFORMANCE_MEASURES ?? "data/reference/performance-measures.json"): MeasureCatalogue {
-  let c = cache.get(path);
-  if (!c) {
-    c = parseMeasureCatalogue(JSON.parse(readFileSync(path, "utf8")), path);
-    cache.set(path, c);
-  }
-  return c;
+  return loadOnce(path, parseMeasureCatalogue);
 }
 
 /** What a client sees of a measure. */

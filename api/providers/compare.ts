@@ -1,10 +1,10 @@
 import {ApiError} from "../errors.js";
-import type {Period} from "../oba/series.js";
+import type {Period, Published} from "../oba/series.js";
 import {funnelLimits, funnelSignificance, type FunnelLimits, type FunnelSignificance} from "../stats/funnel.js";
 import {indirectlyStandardisedRatio} from "../stats/intervals.js";
 import {suppress} from "../stats/suppress.js";
 import type {PerformanceMeasure} from "./catalogue.js";
-import {canSee, isHidden, type Access, type DisclosurePlan, type Published, type Unit} from "./disclosure.js";
+import {canSee, isHidden, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
 import type {EpisodeRow} from "./episodes.js";
 import {computeMeasure, relevantTo, strataCounts, type StratumCount} from "./measures.js";
 
@@ -25,20 +25,23 @@ export type Adjustment = (typeof ADJUSTMENTS)[number];
 
 export const CASE_MIX_STRATA = ["age group at referral (under 1, 1-4, 5-9, 10-15, 16+)", "level of need at referral (1-4)"];
 
+/** An interval whose bound may be undefined (a Byar lower limit below zero, say). */
+type Bounds = {lower: number | null; upper: number | null};
+
 export interface ProviderComparison {
   unit: Unit;
   observed: number;
   denominator: number;
   value: number;
-  ci95: {lower: number | null; upper: number | null};
-  ci998: {lower: number | null; upper: number | null};
+  ci95: Bounds;
+  ci998: Bounds;
   significance: FunnelSignificance;
   adjusted: null | {
     observed: number;
     expected: number;
     ratio: number;
-    ci95: {lower: number | null; upper: number | null};
-    ci998: {lower: number | null; upper: number | null};
+    ci95: Bounds;
+    ci998: Bounds;
     method: string;
     /** The ratio × the pooled percentage: the provider's percentage as if it had the pool's case mix. */
     standardisedValue: number;

@@ -1,4 +1,4 @@
-import type {Period} from "../oba/series.js";
+import type {Period, Published, PublishedFigures} from "../oba/series.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {Cohort, PerformanceMeasure} from "./catalogue.js";
 import type {EpisodeRow, ProviderInfo} from "./episodes.js";
@@ -224,23 +224,8 @@ export function isHidden(plan: DisclosurePlan, unit: string, m: PerformanceMeasu
 
 // ---------------------------------------------------------------- publishing
 
-export type Published = number | "c" | "x" | "z" | null;
-
-export interface PublishedValue {
-  period: string;
-  start: string;
-  end: string;
-  numerator: Published;
-  denominator: Published;
-  value: Published;
-  lower95: Published;
-  upper95: Published;
-  lower998: Published;
-  upper998: Published;
-  method: string | null;
+export interface PublishedValue extends PublishedFigures {
   unit: PerformanceMeasure["unit"];
-  /** GSS symbol: c confidential, x not available, z not applicable, u low reliability. */
-  flag: "c" | "x" | "z" | "u" | null;
   reason?: string;
   scoring?: {ended: Published; scored: Published};
 }
