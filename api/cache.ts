@@ -7,8 +7,10 @@ import {wantsCsv} from "./csv.js";
  * version never changes and user-authored data change only through the app store's writes, so an
  * answer keyed by (warehouse version, app-store revision, who asked, the full URL) stays right for as
  * long as it can be looked up. Who asked is part of the key because disclosure control depends on
- * role and provider, and the format because CSV may be asked for by header. It runs after access control, so every request is still authorised, rate-limited
- * and audited. Pipeline runs, health and the audit trail change without a new version: not cached.
+ * role and provider, and the format because CSV may be asked for by header. It runs after access
+ * control, so every request is still authorised, rate-limited and audited. Pipeline runs, health and
+ * the audit trail change without a new version: not cached. A data route missing from this list is
+ * simply computed every time.
  */
 const CACHED = ["/api/indicators", "/api/scorecards", "/api/wards", "/api/target-wards", "/api/providers", "/api/services",
   "/api/baselines", "/api/targets", "/api/annotations", "/api/narratives", "/api/allocations"];
