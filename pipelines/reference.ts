@@ -1,4 +1,4 @@
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {z} from "zod";
@@ -46,6 +46,9 @@ export const Authority = z.object({
   ward_count: z.coerce.number().int().min(1), child_population: num
 });
 
+/** DfE LA number ↔ ONS local authority district code, to read ONS and MHCLG tables (keyed by LAD code). */
+export const LadCode = z.object({la_code: code, lad_code: z.string().regex(/^E0[6-9]\d{6}$/, "expected an ONS LAD code such as E06000032"), name: z.string().min(1)});
+
 export type Ward = z.infer<typeof Ward>;
 export type Provider = z.infer<typeof Provider>;
 
@@ -82,6 +85,7 @@ export interface ReferenceData {
   targetWards: z.infer<typeof TargetWardSet>;
   providers: Provider[];
   authorities: z.infer<typeof Authority>[];
+  ladCodes: z.infer<typeof LadCode>[];
 }
 
 export function loadReference(dir = "data/reference"): ReferenceData {
@@ -93,7 +97,8 @@ export function loadReference(dir = "data/reference"): ReferenceData {
     benchmarks: rows(dir, "benchmarks.csv", BenchmarkRow),
     targetWards: json(dir, "target-wards.json", TargetWardSet),
     providers: json(dir, "providers.json", z.object({providers: z.array(Provider)})).providers,
-    authorities: rows(dir, "authorities.csv", Authority)
+    authorities: rows(dir, "authorities.csv", Authority),
+    ladCodes: existsSync(join(dir, "lad-codes.csv")) ? rows(dir, "lad-codes.csv", LadCode) : []
   };
   // Cross-file rules: every ward belongs to a known area and every target ward exists.
   const areaIds = new Set(ref.areas.map((a) => `${a.la_code}/${a.area_id}`));
