@@ -97,6 +97,22 @@ export function scorecardTable(measures, {seriesById = new Map(), hrefOf = () =>
   </table></div>`;
 }
 
+/**
+ * The OBA data development agenda of a result: measures the strategy committed to that have no data
+ * yet, each with the source that would feed it, so a report card never silently leaves one out.
+ */
+export function agendaTable(items, {caption = ""} = {}) {
+  return html`<div class="table-scroll"><table class="scorecard agenda">
+    ${caption ? html`<caption>${caption}</caption>` : ""}
+    <thead><tr><th scope="col">Measure</th><th scope="col">Status</th><th scope="col">Data that would feed it</th></tr></thead>
+    <tbody>${items.map((a) => html`<tr>
+      <th scope="row">${a.name}<div class="small muted">${a.definition}</div></th>
+      <td><span class="badge neutral">Data development agenda</span><div class="small muted">no data yet</div></td>
+      <td class="small">${a.wouldBeFedBy}</td>
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
 /** The flat rows behind the report card (its CSV). */
 export function scorecardRows(card) {
   const rows = [];
@@ -111,6 +127,9 @@ export function scorecardRows(card) {
     available: m.available, reason: m.reason ?? null
   });
   for (const r of card.results) for (const m of r.measures) add(r.name, m);
+  for (const r of card.results) {
+    for (const a of r.agenda ?? []) rows.push({scorecard: card.id, geography: card.geography?.name ?? card.geography?.type, group: r.name, indicator: a.id, name: a.name, unit: a.unit, available: false, reason: a.reason});
+  }
   for (const p of card.programmes) for (const m of p.measures) add(p.name, m);
   return rows;
 }
