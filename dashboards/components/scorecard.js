@@ -87,7 +87,8 @@ export function scorecardTable(measures, {seriesById = new Map(), hrefOf = () =>
         <td>${points ? sparkline(points, {unit: m.unit, name: m.name}) : html`<span class="muted small">loading…</span>`}</td>
         <td class="num"><span class="latest">${formatValue(l.value, m.unit)}</span>${l.flag === "u" ? html`<sup title="low reliability"> u</sup>` : ""}
           <div class="small muted">${l.period}</div>${interval ? html`<div class="small muted">95% ${interval}</div>` : ""}
-          ${m.change !== null && m.change !== undefined ? html`<div class="small muted">${formatChange(m.change, m.unit)} on ${m.previous?.period ?? "previous"}</div>` : ""}</td>
+          ${m.change !== null && m.change !== undefined ? html`<div class="small muted">${formatChange(m.change, m.unit)} on ${m.previous?.period ?? "previous"}</div>` : ""}
+          ${(l.qualityNotes ?? []).map((q) => html`<details class="small quality-note"><summary>Data-quality note</summary>${q}</details>`)}</td>
         ${trendCell(m, points)}
         ${baselineCell(m, href)}
         <td class="spc-cell">${m.spc ? html`${variationIcon(m.spc.variationIcon, m.polarity, {trial: m.spc.trial})}${m.spc.assuranceIcon ? assuranceIcon(m.spc.assuranceIcon) : ""}` : "x"}</td>
@@ -124,7 +125,7 @@ export function scorecardRows(card) {
     england: m.benchmarks?.find((b) => b.comparator === "england")?.value ?? null, england_comparison: m.benchmarks?.find((b) => b.comparator === "england")?.comparison ?? null,
     statistical_neighbours: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.value ?? null,
     statistical_neighbours_comparison: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.comparison ?? null,
-    available: m.available, reason: m.reason ?? null
+    available: m.available, reason: m.reason ?? null, quality_notes: (m.latest?.qualityNotes ?? []).join(" ")
   });
   for (const r of card.results) for (const m of r.measures) add(r.name, m);
   for (const r of card.results) {

@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {sqlString} from "../contracts/fields.js";
-import type {ReferenceData} from "../reference.js";
+import {periodDates, type ReferenceData} from "../reference.js";
 import type {PublishedTable} from "../published/index.js";
 import type {WardCode} from "../published/ward-codes.js";
 import {queryRows, run} from "../warehouse/store.js";
@@ -69,6 +69,11 @@ export async function loadReferenceTables(
     }
   } finally {
     rmSync(tmp, {recursive: true, force: true});
+  }
+  await run(conn, `CREATE OR REPLACE TABLE ref_quality_notes (extract VARCHAR, la_code VARCHAR, period VARCHAR, start DATE, "end" DATE, area VARCHAR, finding VARCHAR)`);
+  for (const n of ref.qualityNotes) {
+    const {start, end} = periodDates(n.period);
+    await run(conn, `INSERT INTO ref_quality_notes VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6, $7)`, [n.extract, n.la_code, n.period, start, end, n.area, n.finding]);
   }
   await run(conn, `CREATE OR REPLACE TABLE ref_authorities AS
     SELECT la_code, name, region, ward_count::INTEGER AS ward_count, child_population::DOUBLE AS child_population FROM ${csv("authorities.csv")}`);

@@ -98,3 +98,34 @@ describe("LSCB measures computed from the existing extracts", () => {
     expect(await latest("cp-ending-2-years")).toMatchObject({numerator: 1, denominator: 4, value: 25});
   });
 });
+
+describe("data-quality notes travel with the figures they touch", () => {
+  const q = obaScratch("curve-quality-");
+  beforeAll(async () => {
+    // CAFs every quarter of 2012/13 in every area but Central in Q4, as the published table has it.
+    const areas = ["central", "north", "east", "south", "west"];
+    const body = [];
+    for (const [month, quarter] of [["05", 1], ["08", 2], ["11", 3], ["02", 4]] as const) {
+      for (const area of areas) {
+        if (area === "central" && quarter === 4) continue;
+        for (let i = 0; i < 8; i++) body.push(row("early_help", {area, ward: "", completed_date: `${quarter === 4 ? 2013 : 2012}-${month}-1${i}`}));
+      }
+    }
+    q.extract("early_help", 2012, body);
+    expect((await q.run()).status).toBe("published");
+  });
+  afterAll(() => q.close());
+
+  it("the Central 2012/13 Q4 blank is returned beside that figure, the borough's and the year's, and not beside other quarters", async () => {
+    const central = (await q.get("/api/indicators/caf-completed/series?geography=area&code=central&period=quarter&from=2012/13 Q1&to=2012/13 Q4")).body;
+    const byPeriod = Object.fromEntries(central.points.map((p: any) => [p.period, p.qualityNotes.map((n: string) => n.slice(0, 30))]));
+    expect(byPeriod["2012/13 Q4"].some((n: string) => /Central's count of CAFs/.test(n))).toBe(true);
+    expect(byPeriod["2012/13 Q2"].some((n: string) => /Central's count/.test(n))).toBe(false);
+    const north = (await q.get("/api/indicators/caf-completed/series?geography=area&code=north&period=quarter&from=2012/13 Q4&to=2012/13 Q4")).body;
+    expect(north.points[0].qualityNotes.some((n: string) => /Central's count/.test(n))).toBe(false);
+    const borough = (await q.get("/api/indicators/caf-completed/series?period=financial-year&from=2012/13&to=2012/13")).body;
+    expect(borough.points[0].qualityNotes.some((n: string) => /Central's count/.test(n))).toBe(true);
+    const csv = await q.app.request("/api/indicators/caf-completed/series?period=financial-year&from=2012/13&to=2012/13&format=csv");
+    expect(await csv.text()).toMatch(/qualityNotes[\s\S]*Central's count of CAFs/);
+  });
+});
