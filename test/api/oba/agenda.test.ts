@@ -129,3 +129,21 @@ describe("data-quality notes travel with the figures they touch", () => {
     expect(await csv.text()).toMatch(/qualityNotes[\s\S]*Central's count of CAFs/);
   });
 });
+
+describe("single-assessment timeliness", () => {
+  const a = obaScratch("curve-single-");
+  beforeAll(async () => {
+    // Started Monday 2 June 2014: Monday 4 August is the 45th weekday after it, Tuesday 5 August the 46th.
+    a.extract("assessments", 2014, [
+      ...Array.from({length: 7}, () => row("assessments", {assessment_type: "single", start_date: "2014-06-02", completion_date: "2014-08-04"})),
+      ...Array.from({length: 3}, () => row("assessments", {assessment_type: "single", start_date: "2014-06-02", completion_date: "2014-08-05"}))
+    ]);
+    expect((await a.run()).status).toBe("published");
+  });
+  afterAll(() => a.close());
+
+  it("counts single assessments completed within 45 working days", async () => {
+    const {body} = await a.get("/api/indicators/single-assessments-on-time/series?period=financial-year&from=2014/15&to=2014/15", "analyst");
+    expect(body.points[0]).toMatchObject({numerator: 7, denominator: 10, value: 70});
+  });
+});
