@@ -45,6 +45,7 @@ switch (command) {
     const inbox = opt("inbox") ?? config.inbox;
     const record = await runPipeline({...config, inbox}, {log, progress: terminalProgress("loading")});
     for (const e of record.extracts.filter((e) => e.outcome === "refused" || e.outcome === "failed")) console.error(`${e.outcome}: ${e.message}`);
+    for (const r of record.reference ?? []) (r.outcome === "refused" ? console.error : console.log)(`reference ${r.outcome}: ${r.message}`);
     console.log(`${record.status}: ${record.message}`);
     if (record.status === "failed") process.exitCode = 1;
     if (record.status === "skipped") process.exitCode = 3;

@@ -1,4 +1,4 @@
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {z} from "zod";
@@ -46,6 +46,35 @@ export const Authority = z.object({
   ward_count: z.coerce.number().int().min(1), child_population: num
 });
 
+/** DfE LA number ↔ ONS local authority district code, to read ONS and MHCLG tables (keyed by LAD code). */
+export const LadCode = z.object({la_code: code, lad_code: z.string().regex(/^E0[6-9]\d{6}$/, "expected an ONS LAD code such as E06000032"), name: z.string().min(1)});
+
+/**
+ * A known problem in a source figure (data-quality-notes.json): returned beside every figure built
+ * from it. `period` is a financial year (2012/13) or one of its quarters (2012/13 Q4).
+ */
+export const QualityNote = z.object({
+  extract: z.string().min(1),
+  la_code: code.default("821"),
+  period: z.string().regex(/^\d{4}\/\d{2}( Q[1-4])?$/, "expected a financial year such as 2012/13 or a quarter such as 2012/13 Q4"),
+  area: z.string().min(1),
+  finding: z.string().min(1)
+});
+
+/** The dates a financial year or quarter label covers. */
+export function periodDates(label: string): {start: string; end: string} {
+  const [, y, q] = /^(\d{4})\/\d{2}(?: Q([1-4]))?$/.exec(label)!;
+  const fy = +y;
+  if (!q) return {start: `${fy}-04-01`, end: `${fy + 1}-03-31`};
+  const first = 4 + 3 * (+q - 1); // Q1 = April–June
+  const sy = first > 12 ? fy + 1 : fy;
+  const sm = ((first - 1) % 12) + 1;
+  const em = sm + 2;
+  const last = new Date(Date.UTC(sy, em, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {start: `${sy}-${pad(sm)}-01`, end: `${sy}-${pad(em)}-${pad(last)}`};
+}
+
 export type Ward = z.infer<typeof Ward>;
 export type Provider = z.infer<typeof Provider>;
 
@@ -82,6 +111,8 @@ export interface ReferenceData {
   targetWards: z.infer<typeof TargetWardSet>;
   providers: Provider[];
   authorities: z.infer<typeof Authority>[];
+  ladCodes: z.infer<typeof LadCode>[];
+  qualityNotes: z.infer<typeof QualityNote>[];
 }
 
 export function loadReference(dir = "data/reference"): ReferenceData {
@@ -93,7 +124,9 @@ export function loadReference(dir = "data/reference"): ReferenceData {
     benchmarks: rows(dir, "benchmarks.csv", BenchmarkRow),
     targetWards: json(dir, "target-wards.json", TargetWardSet),
     providers: json(dir, "providers.json", z.object({providers: z.array(Provider)})).providers,
-    authorities: rows(dir, "authorities.csv", Authority)
+    authorities: rows(dir, "authorities.csv", Authority),
+    ladCodes: existsSync(join(dir, "lad-codes.csv")) ? rows(dir, "lad-codes.csv", LadCode) : [],
+    qualityNotes: existsSync(join(dir, "data-quality-notes.json")) ? json(dir, "data-quality-notes.json", z.array(QualityNote)) : []
   };
   // Cross-file rules: every ward belongs to a known area and every target ward exists.
   const areaIds = new Set(ref.areas.map((a) => `${a.la_code}/${a.area_id}`));

@@ -6,6 +6,7 @@ import {ensureSchema, publishExtractTables} from "./load/schema.js";
 import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
+import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
 import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
 
 /**
@@ -37,15 +38,21 @@ export interface RunRecord {
   version: number | null;
   message: string;
   extracts: LoadResult[];
+  /** Published reference files (data/reference/published/) applied or refused by this run. */
+  reference?: PublishedOutcome[];
   pid?: number;
 }
 
 const RUNS_LOG = "runs.jsonl";
 
-function referenceFingerprint(dir: string): string {
-  const hash = createHash("sha256");
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-  return hash.digest("hex");
+function referenceFingerprint(dir: string, hash = createHash("sha256")): string {
+  for (const entry of readdirSync(dir, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+    hash.update(entry.name);
+    // The published/ sub-folder holds the council's ONS, MHCLG and DfE tables: a change there is a change of reference data.
+    if (entry.isDirectory()) referenceFingerprint(join(dir, entry.name), hash);
+    else hash.update(readFileSync(join(dir, entry.name)));
+  }
+  return hash.copy().digest("hex");
 }
 
 function appendRunEvent(dir: string, record: Partial<RunRecord> & {run_id: string; event: string}): void {
@@ -94,7 +101,10 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
   let building: string | null = null;
   try {
     sweep(layout, config.keepVersions ?? 3);
-    const reference = loadReference(config.referenceDir);
+    const published = await applyPublishedReference(loadReference(config.referenceDir), join(config.referenceDir, "published"), join(config.referenceDir, "published-benchmarks.json"));
+    const reference = published.reference;
+    record.reference = published.outcomes;
+    for (const o of published.outcomes) log({msg: "reference", run_id: runId, file: o.file, outcome: o.outcome, detail: o.message});
     const fingerprint = referenceFingerprint(config.referenceDir);
     const files = existsSync(config.inbox)
       ? readdirSync(config.inbox).filter((f) => /\.csv(\.gz)?$/i.test(f)).sort()
@@ -115,7 +125,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     const conn = await instance.connect();
     try {
       await ensureSchema(conn);
-      await loadReferenceTables(conn, reference, config.referenceDir);
+      await loadReferenceTables(conn, reference, config.referenceDir, published);
       const syntheticWardCounts = new Map(
         reference.authorities.filter((a) => !reference.wards.some((w) => w.la_code === a.la_code)).map((a) => [a.la_code, a.ward_count])
       );

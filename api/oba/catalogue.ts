@@ -38,6 +38,15 @@ export interface Derived {
   sql: (at: string) => string;
 }
 
+/** Weekdays after `from` up to and including `to`; null when `to` is. */
+function weekdaysAfter(from: string, to: string): string {
+  // Whole weeks give 5 weekdays each; the remainder days are counted one by one (isodow 6, 7 = weekend).
+  return `CASE WHEN ${to} IS NULL THEN NULL ELSE
+      (date_diff('day', ${from}, ${to}) // 7) * 5 +
+      len(list_filter(range(1, date_diff('day', ${from}, ${to}) % 7 + 1),
+        k -> isodow(${from} + k::INTEGER) < 6)) END`;
+}
+
 const ageYears = (at: string) => `floor(date_diff('month', strptime(x.birth_month || '-01', '%Y-%m-%d')::DATE, ${at}) / 12)`;
 
 /** Age bands used by DfE tables of children in need, on a plan and looked after. */
@@ -68,11 +77,17 @@ export const DERIVED: Record<string, Derived> = {
   working_days_to_completion: {
     description: "weekdays after the start date up to and including the completion date (bank holidays are not removed)",
     type: "number", needs: ["start_date", "completion_date"], extracts: ["assessments"],
-    // Whole weeks give 5 weekdays each; the remainder days are counted one by one (isodow 6, 7 = weekend).
-    sql: () => `CASE WHEN x.completion_date IS NULL THEN NULL ELSE
-      (date_diff('day', x.start_date, x.completion_date) // 7) * 5 +
-      len(list_filter(range(1, date_diff('day', x.start_date, x.completion_date) % 7 + 1),
-        k -> isodow(x.start_date + k::INTEGER) < 6)) END`
+    sql: () => weekdaysAfter("x.start_date", "x.completion_date")
+  },
+  working_days_to_icpc: {
+    description: "weekdays after the section 47 enquiry started up to and including the initial child protection conference (bank holidays are not removed)",
+    type: "number", needs: ["start_date", "icpc_date"], extracts: ["s47"],
+    sql: () => weekdaysAfter("x.start_date", "x.icpc_date")
+  },
+  plan_lasted_2_years: {
+    description: "the child protection plan had lasted two years or more when it ended (DfE: ceased after 2 years or more)",
+    type: "boolean", needs: ["start_date", "end_date"], extracts: ["cp_plans"],
+    sql: () => `(x.end_date IS NOT NULL AND x.end_date >= x.start_date + INTERVAL 2 YEAR)`
   },
   previous_referral_12m: {
     description: "the same child had an earlier referral to the same authority in the 12 months before this one",
@@ -151,9 +166,39 @@ export const IndicatorSchema = z.object({
 export type Indicator = z.infer<typeof IndicatorSchema>;
 export type Source = z.infer<typeof Source>;
 
+/**
+ * The OBA data development agenda: measures a strategy commits to that Curve cannot yet compute, each
+ * with the source that would feed it, so a report card shows them as such instead of leaving them out.
+ */
+export const AgendaItemSchema = z.object({
+  id: slug,
+  name: z.string().min(1),
+  definition: z.string().min(1),
+  /** The dataset (and its owner) that would feed the measure. */
+  source: z.string().min(1),
+  unit: z.enum(UNITS),
+  polarity: z.enum(POLARITIES)
+}).strict();
+export type AgendaItem = z.infer<typeof AgendaItemSchema>;
+
+/** A strategy's own list of measures, each mapped to indicators with data and/or agenda items. */
+export const StrategySchema = z.object({
+  id: slug,
+  name: z.string().min(1),
+  source: z.string().min(1),
+  measures: z.array(z.object({
+    text: z.string().min(1),
+    indicators: z.array(slug).default([]),
+    agenda: z.array(slug).default([])
+  }).strict().refine((m) => m.indicators.length + m.agenda.length > 0, "a strategy measure must map to an indicator or an agenda item")).min(1)
+}).strict();
+export type Strategy = z.infer<typeof StrategySchema>;
+
 export const CatalogueFile = z.object({
   $comment: z.string().optional(),
-  indicators: z.array(IndicatorSchema).min(1)
+  indicators: z.array(IndicatorSchema).min(1),
+  agenda: z.array(AgendaItemSchema).default([]),
+  strategies: z.array(StrategySchema).default([])
 }).strict();
 
 export class CatalogueError extends Error {}
@@ -258,7 +303,7 @@ export function checkIndicator(ind: Indicator): void {
     } else {
       checkDerived(w, n.extract, fields, b.derived!);
       // Booleans become 'true'/'false' groups; day counts would make too many groups to read.
-      if (b.derived === "working_days_to_completion") throw new CatalogueError(`${w}: working_days_to_completion has too many values to be a breakdown`);
+      if (b.derived?.startsWith("working_days_")) throw new CatalogueError(`${w}: ${b.derived} has too many values to be a breakdown`);
     }
   }
 }
@@ -266,6 +311,9 @@ export function checkIndicator(ind: Indicator): void {
 export interface Catalogue {
   indicators: Indicator[];
   byId: Map<string, Indicator>;
+  agenda: AgendaItem[];
+  agendaById: Map<string, AgendaItem>;
+  strategies: Strategy[];
 }
 
 export function parseCatalogue(json: unknown, source = "indicators.json"): Catalogue {
@@ -290,7 +338,18 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
     }
     byId.set(ind.id, ind);
   }
-  return {indicators: result.data.indicators, byId};
+  const agendaById = new Map<string, AgendaItem>();
+  for (const a of result.data.agenda) {
+    if (byId.has(a.id) || agendaById.has(a.id)) throw new CatalogueError(`${source}: agenda id '${a.id}' is already used`);
+    agendaById.set(a.id, a);
+  }
+  for (const s of result.data.strategies) {
+    for (const m of s.measures) {
+      for (const id of m.indicators) if (!byId.has(id)) throw new CatalogueError(`${source}: strategy ${s.id} measure '${m.text}' names unknown indicator '${id}'`);
+      for (const id of m.agenda) if (!agendaById.has(id)) throw new CatalogueError(`${source}: strategy ${s.id} measure '${m.text}' names unknown agenda item '${id}'`);
+    }
+  }
+  return {indicators: result.data.indicators, byId, agenda: result.data.agenda, agendaById, strategies: result.data.strategies};
 }
 
 const parsed = new Map<string, unknown>();
@@ -304,6 +363,11 @@ export function loadOnce<T>(path: string, parse: (json: unknown, path: string) =
 /** The catalogue at `path` (default data/reference/indicators.json), parsed once per process. */
 export function loadCatalogue(path = process.env.CURVE_INDICATORS ?? "data/reference/indicators.json"): Catalogue {
   return loadOnce(path, parseCatalogue);
+}
+
+/** An agenda item as a client sees it: marked as having no data yet, with the source that would feed it. */
+export function describeAgendaItem(a: AgendaItem) {
+  return {id: a.id, name: a.name, definition: a.definition, unit: a.unit, polarity: a.polarity, tier: "development" as const, hasData: false, wouldBeFedBy: a.source};
 }
 
 /** What a client sees of an indicator: everything but the internal source description is public. */

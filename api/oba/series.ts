@@ -398,6 +398,8 @@ export interface InternalPoint extends PointStats {
   denominator: number | null;
   populationYear: number | null;
   benchmarks: {comparator: string; value: number; source: string; comparison: BenchmarkComparison}[];
+  /** Data-quality findings about the source figures this point is built from (data-quality-notes.json). */
+  qualityNotes: string[];
 }
 
 export interface SeriesRequest {
@@ -436,6 +438,24 @@ export function checkRequest(ind: Indicator, req: SeriesRequest): void {
     const to = parsePeriod(req.period, req.to, "to");
     if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
   }
+}
+
+/**
+ * The data-quality findings that touch a point: same extract and authority, overlapping period, and a
+ * place that includes the note's area (the borough includes every area; a ward set, its wards'
+ * areas). In an area breakdown, a note about one area travels with that area's group only.
+ */
+async function qualityNotesFor(db: Queryable, ind: Indicator, geo: ResolvedGeography, breakdown?: string): Promise<(p: Period, group: string) => string[]> {
+  const has = await db.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'ref_quality_notes'`);
+  if (!has[0]?.n) return () => [];
+  const rows = await db.query<{start: string; "end": string; area: string; finding: string; wards: string[] | null}>(
+    `SELECT n.start::VARCHAR AS start, n."end"::VARCHAR AS "end", n.area, n.finding,
+       (SELECT list(w.ward_id) FROM ref_wards w WHERE w.la_code = n.la_code AND w.area_id = n.area) AS wards
+     FROM ref_quality_notes n WHERE n.extract = $1 AND n.la_code = $2`, [ind.numerator.extract, geo.laCode]);
+  if (!rows.length) return () => [];
+  const byArea = breakdown !== undefined && ind.breakdowns[breakdown]?.derived === "area";
+  const inPlace = (r: (typeof rows)[number]) => r.area === "all" || geo.wards === null || (r.wards ?? []).some((w) => geo.wards!.includes(w)) || geo.code === r.area;
+  return (p, group) => rows.filter((r) => r.start <= p.end && r.end >= p.start && inPlace(r) && (!byArea || group === "all" || r.area === "all" || r.area === group)).map((r) => r.finding);
 }
 
 /** Builds a series from the warehouse: unrounded, unsuppressed internal points. */
@@ -493,12 +513,13 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
     };
   }
 
+  const qualityNotesOf = await qualityNotesFor(db, ind, geo, req.breakdown);
   const byKey = new Map(rows.map((r) => [`${r.label}|${r.grp}`, r]));
   const groupNames = [...new Set(rows.map((r) => r.grp))].sort();
   const make = (period: Period, group: string, num: number, denRows: number, isAvailable: boolean): InternalPoint => {
     if (!isAvailable) {
       return {period, group, available: false, numerator: 0, denominator: null, populationYear: null, value: null, ci95: null, ci998: null,
-        method: null, reliability: null, reason: "outside the loaded extracts", benchmarks: []};
+        method: null, reliability: null, reason: "outside the loaded extracts", benchmarks: [], qualityNotes: qualityNotesOf(period, group)};
     }
     let denominator: number | null = null;
     let populationYear: number | null = null;
@@ -512,7 +533,7 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
     const bs = (req.period === "financial-year" && group === "all" ? bench.get(period.label) ?? [] : []).map((b) => ({
       ...b, comparison: compareWithBenchmark(stats.ci95, b.value, ind.polarity)
     }));
-    return {period, group, available: true, numerator: num, denominator, populationYear, ...stats, benchmarks: bs};
+    return {period, group, available: true, numerator: num, denominator, populationYear, ...stats, benchmarks: bs, qualityNotes: qualityNotesOf(period, group)};
   };
   const totals = periods.map((p) => {
     const inP = rows.filter((r) => r.label === p.label);
@@ -557,6 +578,8 @@ export interface PublishedPoint extends PublishedFigures {
   unit: Indicator["unit"];
   populationYear?: number | null;
   benchmarks: {comparator: string; value: number; comparison: BenchmarkComparison}[];
+  /** Data-quality findings about the source figures (shown beside the figure and in exports). */
+  qualityNotes: string[];
 }
 
 /** Counts 1–5 are "c" (DfE practice); the GSS symbols are never numbers. */
@@ -653,7 +676,8 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
       numerator: c.numerator, denominator: c.denominator, value: c.value, lower95: c.lower95, upper95: c.upper95, lower998: c.lower998, upper998: c.upper998,
       method: c.method, multiplier: MULTIPLIER[ind.unit], unit: ind.unit, flag: c.flag,
       ...(ind.denominator.kind === "population" ? {populationYear: p.available ? p.populationYear : null} : {}),
-      benchmarks: c.benchmarks
+      benchmarks: c.benchmarks,
+      qualityNotes: p.qualityNotes
     };
   };
   return {totals: totals.map(pub), groups: groups.map(pub)};

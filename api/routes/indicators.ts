@@ -4,8 +4,8 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {notFound} from "../errors.js";
-import {describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
+import {ApiError, notFound} from "../errors.js";
+import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
 import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -43,16 +43,21 @@ const BaselineQuery = z.object({
 
 const ListQuery = z.object({tier: z.enum(["headline", "secondary", "development"]).optional()});
 
-describe({method: "get", path: "/api/indicators", summary: "The indicator catalogue (definitions, units, polarity, periods, geographies, breakdowns, tier, power)", tag: "indicators", query: ListQuery});
+describe({method: "get", path: "/api/indicators", summary: "The indicator catalogue (definitions, units, polarity, periods, geographies, breakdowns, tier, power), the data development agenda (measures without data yet, with the source that would feed them) and each strategy's measures mapped to both", tag: "indicators", query: ListQuery});
 describe({method: "get", path: "/api/indicators/:id", summary: "One indicator's catalogue entry", tag: "indicators", params: Id, responses: {404: "unknown indicator"}});
 describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator series: numerator, denominator, value, 95% and 99.8% intervals and method, reliability flag, benchmark comparison. Viewers, providers and commissioners: counts 1-5, and every count that would let one be recovered from any other table, period, geography or breakdown, are c (docs/methods/disclosure.md); analysts and admins: unsuppressed", tag: "indicators", params: Id, query: SeriesQuery, csv: true, responses: {404: "unknown indicator, ward or area"}});
 describe({method: "get", path: "/api/indicators/:id/baseline", summary: "OBA baseline: history to asOf, forecast with 80%/95% bands (method and why), XmR signals, recent trend, and the turn-the-curve verdict on later actuals", tag: "indicators", params: Id, query: BaselineQuery, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast"}});
 
-/** The catalogue entry or a 404 naming the id. */
+/** The catalogue entry or a 404 naming the id (and saying so when it is a measure on the data development agenda). */
 export function indicatorOr404(id: string): Indicator {
-  const ind = loadCatalogue().byId.get(id);
-  if (!ind) throw notFound("indicator", id);
-  return ind;
+  const catalogue = loadCatalogue();
+  const ind = catalogue.byId.get(id);
+  if (ind) return ind;
+  const agenda = catalogue.agendaById.get(id);
+  if (agenda) {
+    throw new ApiError(404, "no-data-yet", `${agenda.name} is on the data development agenda: Curve has no data for it yet (it would be fed by ${agenda.source})`, {field: "id"});
+  }
+  throw notFound("indicator", id);
 }
 
 /** A series as published: `publication` carries the caller's disclosure and the lattice mask (publicationFor). */
@@ -73,10 +78,20 @@ export function seriesResponse(series: Series, publication: PublishOptions = {})
 export const indicators = new Hono<Env>()
   .get("/", valid("query", ListQuery), (c) => {
     const {tier} = c.req.valid("query");
-    const list = loadCatalogue().indicators.filter((i) => !tier || i.tier === tier);
-    return c.json({indicators: list.map(describeIndicator)});
+    const catalogue = loadCatalogue();
+    const list = catalogue.indicators.filter((i) => !tier || i.tier === tier);
+    // The agenda and the strategies' own lists travel with the catalogue, so no committed measure goes missing.
+    return c.json({
+      indicators: list.map(describeIndicator),
+      agenda: !tier || tier === "development" ? catalogue.agenda.map(describeAgendaItem) : [],
+      strategies: catalogue.strategies
+    });
   })
-  .get("/:id", valid("param", Id), (c) => c.json(describeIndicator(indicatorOr404(c.req.valid("param").id))))
+  .get("/:id", valid("param", Id), (c) => {
+    const {id} = c.req.valid("param");
+    const agenda = loadCatalogue().agendaById.get(id);
+    return c.json(agenda ? describeAgendaItem(agenda) : describeIndicator(indicatorOr404(id)));
+  })
   .get("/:id/series", valid("param", Id), valid("query", SeriesQuery), async (c) => {
     const ind = indicatorOr404(c.req.valid("param").id);
     const q = c.req.valid("query");

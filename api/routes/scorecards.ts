@@ -6,7 +6,7 @@ import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {ApiError, notFound} from "../errors.js";
 import type {FrozenBaseline, Target} from "../appstore.js";
-import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Geography, type Indicator} from "../oba/catalogue.js";
+import {describeAgendaItem, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Geography, type Indicator} from "../oba/catalogue.js";
 import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -28,7 +28,8 @@ export const ScorecardSchema = z.object({
   description: z.string().default(""),
   period: z.enum(PERIOD_TYPES).default("financial-year"),
   geography: z.enum(GEOGRAPHIES).default("borough"),
-  results: z.array(z.object({id: slug, name: z.string().min(1), indicators: z.array(slug)}).strict()).min(1),
+  /** `agenda`: measures the result is accountable for that have no data yet (data development agenda). */
+  results: z.array(z.object({id: slug, name: z.string().min(1), indicators: z.array(slug), agenda: z.array(slug).default([])}).strict()).min(1),
   programmes: z.array(z.object({id: slug, name: z.string().min(1), measures: z.array(Measure).default([])}).strict()).default([])
 }).strict();
 export type Scorecard = z.infer<typeof ScorecardSchema>;
@@ -50,6 +51,9 @@ export function loadScorecards(path = process.env.CURVE_SCORECARDS ?? "data/refe
     for (const card of result.data.scorecards) {
       for (const id of [...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))]) {
         if (!catalogue.byId.has(id)) throw new Error(`${path}: scorecard ${card.id} names unknown indicator '${id}'`);
+      }
+      for (const id of card.results.flatMap((r) => r.agenda)) {
+        if (!catalogue.agendaById.has(id)) throw new Error(`${path}: scorecard ${card.id} names unknown agenda item '${id}' (data development agenda in indicators.json)`);
       }
     }
     cards = result.data.scorecards;
@@ -133,13 +137,13 @@ const CardQuery = z.object({
 });
 
 describe({method: "get", path: "/api/scorecards", summary: "Scorecards (OBA report cards) and what they hold", tag: "scorecards"});
-describe({method: "get", path: "/api/scorecards/:id", summary: "A scorecard for a geography: per measure the latest value and interval, previous value, trend, baseline verdict, SPC icons, target status and benchmark", tag: "scorecards", params: Id, query: CardQuery, responses: {404: "unknown scorecard, ward or area"}});
+describe({method: "get", path: "/api/scorecards/:id", summary: "A scorecard for a geography: per measure the latest value and interval, previous value, trend, baseline verdict, SPC icons, target status and benchmark; per result the measures on the data development agenda (no data yet) with the source that would feed them", tag: "scorecards", params: Id, query: CardQuery, responses: {404: "unknown scorecard, ward or area"}});
 
 export const scorecards = new Hono<Env>()
   .get("/", (c) => c.json({
     scorecards: loadScorecards().map((s) => ({
       id: s.id, name: s.name, description: s.description, period: s.period, geography: s.geography,
-      results: s.results.map((r) => ({id: r.id, name: r.name, indicators: r.indicators})),
+      results: s.results.map((r) => ({id: r.id, name: r.name, indicators: r.indicators, agenda: r.agenda})),
       programmes: s.programmes.map((p) => ({id: p.id, name: p.name, measures: p.measures.length}))
     }))
   }))
@@ -164,7 +168,12 @@ export const scorecards = new Hono<Env>()
     for (const r of card.results) {
       const measures = [];
       for (const i of r.indicators) measures.push(await measure(i));
-      results.push({id: r.id, name: r.name, measures});
+      // Shown as such, never left out: the card says which committed measures have no data yet, and what would feed them.
+      const agenda = r.agenda.map((a) => {
+        const item = catalogue.agendaById.get(a)!;
+        return {...describeAgendaItem(item), available: false, reason: `on the data development agenda: no data yet (would be fed by ${item.source})`};
+      });
+      results.push({id: r.id, name: r.name, measures, agenda});
     }
     const programmes = [];
     for (const p of card.programmes) {

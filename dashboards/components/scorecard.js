@@ -87,13 +87,30 @@ export function scorecardTable(measures, {seriesById = new Map(), hrefOf = () =>
         <td>${points ? sparkline(points, {unit: m.unit, name: m.name}) : html`<span class="muted small">loading…</span>`}</td>
         <td class="num"><span class="latest">${formatValue(l.value, m.unit)}</span>${l.flag === "u" ? html`<sup title="low reliability"> u</sup>` : ""}
           <div class="small muted">${l.period}</div>${interval ? html`<div class="small muted">95% ${interval}</div>` : ""}
-          ${m.change !== null && m.change !== undefined ? html`<div class="small muted">${formatChange(m.change, m.unit)} on ${m.previous?.period ?? "previous"}</div>` : ""}</td>
+          ${m.change !== null && m.change !== undefined ? html`<div class="small muted">${formatChange(m.change, m.unit)} on ${m.previous?.period ?? "previous"}</div>` : ""}
+          ${(l.qualityNotes ?? []).map((q) => html`<details class="small quality-note"><summary>Data-quality note</summary>${q}</details>`)}</td>
         ${trendCell(m, points)}
         ${baselineCell(m, href)}
         <td class="spc-cell">${m.spc ? html`${variationIcon(m.spc.variationIcon, m.polarity, {trial: m.spc.trial})}${m.spc.assuranceIcon ? assuranceIcon(m.spc.assuranceIcon) : ""}` : "x"}</td>
         <td>${benchmarkLine(m, "england")}${benchmarkLine(m, "statistical-neighbours")}</td>
       </tr>`;
     })}</tbody>
+  </table></div>`;
+}
+
+/**
+ * The OBA data development agenda of a result: measures the strategy committed to that have no data
+ * yet, each with the source that would feed it, so a report card never silently leaves one out.
+ */
+export function agendaTable(items, {caption = ""} = {}) {
+  return html`<div class="table-scroll"><table class="scorecard agenda">
+    ${caption ? html`<caption>${caption}</caption>` : ""}
+    <thead><tr><th scope="col">Measure</th><th scope="col">Status</th><th scope="col">Data that would feed it</th></tr></thead>
+    <tbody>${items.map((a) => html`<tr>
+      <th scope="row">${a.name}<div class="small muted">${a.definition}</div></th>
+      <td><span class="badge neutral">Data development agenda</span><div class="small muted">no data yet</div></td>
+      <td class="small">${a.wouldBeFedBy}</td>
+    </tr>`)}</tbody>
   </table></div>`;
 }
 
@@ -108,9 +125,12 @@ export function scorecardRows(card) {
     england: m.benchmarks?.find((b) => b.comparator === "england")?.value ?? null, england_comparison: m.benchmarks?.find((b) => b.comparator === "england")?.comparison ?? null,
     statistical_neighbours: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.value ?? null,
     statistical_neighbours_comparison: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.comparison ?? null,
-    available: m.available, reason: m.reason ?? null
+    available: m.available, reason: m.reason ?? null, quality_notes: (m.latest?.qualityNotes ?? []).join(" ")
   });
   for (const r of card.results) for (const m of r.measures) add(r.name, m);
+  for (const r of card.results) {
+    for (const a of r.agenda ?? []) rows.push({scorecard: card.id, geography: card.geography?.name ?? card.geography?.type, group: r.name, indicator: a.id, name: a.name, unit: a.unit, available: false, reason: a.reason});
+  }
   for (const p of card.programmes) for (const m of p.measures) add(p.name, m);
   return rows;
 }
