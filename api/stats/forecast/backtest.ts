@@ -55,20 +55,6 @@ export function coverageWith(points: readonly ScoredPoint[], level: number, df: 
 }
 
 /**
- * Makes intervals nested: a higher level is never narrower than a lower one at any horizon (each
- * level is calibrated on its own, so without this an 80% band widened at long horizons could poke
- * out of an unwidened 95% band). Levels must be sorted ascending; returns new widening vectors.
- */
-export function nestWidenings(levels: readonly number[], widenings: readonly number[][], df: number | null): number[][] {
-  const out = widenings.map((w) => [...w]);
-  for (let i = 1; i < levels.length; i++) {
-    const ratio = twoSided(levels[i - 1], df) / twoSided(levels[i], df);
-    out[i] = out[i].map((w, j) => Math.max(w, out[i - 1][j] * ratio));
-  }
-  return out;
-}
-
-/**
  * How fast the standardised backtest errors grow with the horizon: the least-squares slope γ of
  * log|z| on log(horizon), each horizon weighted equally, clamped to [0, 1]. Analytic variances of
  * smoothing models assume the model is right, so they grow too slowly; γ > 0 corrects the shape.
