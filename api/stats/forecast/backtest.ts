@@ -13,12 +13,13 @@ export interface ScoredPoint {
 }
 
 /**
- * Origins (training lengths) for the backtest: up to 2h of the most recent ones, but never training
- * on fewer than 5 points or less than 60% of the series, so backtest fits resemble the real one.
+ * Origins (training lengths) for the backtest: up to `span` of the most recent ones (default 2h),
+ * but never training on fewer than 5 points or less than 60% of the series, so backtest fits
+ * resemble the real one.
  */
-export function backtestOrigins(n: number, h: number): number[] {
+export function backtestOrigins(n: number, h: number, span = 2 * h): number[] {
   const minTrain = Math.max(5, Math.ceil(0.6 * n));
-  const first = Math.max(minTrain, n - 2 * h);
+  const first = Math.max(minTrain, n - span);
   const out: number[] = [];
   for (let o = first; o < n; o++) out.push(o);
   return out;
