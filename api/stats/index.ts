@@ -8,6 +8,6 @@ export * from "./funnel.js";
 export * from "./trend.js";
 export * from "./inequality.js";
 export * from "./suppress.js";
-// SPC (xmr) and forecast exports are added below by the engineer who owns those modules.
-// export {xmr} from "./spc.js";
-// export {forecast} from "./forecast.js";
+export {xmr} from "./spc.js";
+export type {AssuranceType, ImprovementDirection, PointType, SpecialCauseRule, XmrGroup, XmrOptions, XmrPoint, XmrResult} from "./spc.js";
+export * from "./forecast.js";

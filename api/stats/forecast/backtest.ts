@@ -13,12 +13,13 @@ export interface ScoredPoint {
 }
 
 /**
- * Origins (training lengths) for the backtest: up to 2h of the most recent ones, but never training
- * on fewer than 5 points or less than 60% of the series, so backtest fits resemble the real one.
+ * Origins (training lengths) for the backtest: up to `span` of the most recent ones (default 2h),
+ * but never training on fewer than 5 points or less than 60% of the series, so backtest fits
+ * resemble the real one.
  */
-export function backtestOrigins(n: number, h: number): number[] {
+export function backtestOrigins(n: number, h: number, span = 2 * h): number[] {
   const minTrain = Math.max(5, Math.ceil(0.6 * n));
-  const first = Math.max(minTrain, n - 2 * h);
+  const first = Math.max(minTrain, n - span);
   const out: number[] = [];
   for (let o = first; o < n; o++) out.push(o);
   return out;
@@ -52,20 +53,6 @@ export function coverageWith(points: readonly ScoredPoint[], level: number, df: 
     (s, p) => s + (Math.abs(p.z) <= (widening[p.horizon - 1] ?? 1) * q ? 1 / (perHorizon.get(p.horizon)! * perHorizon.size) : 0),
     0
   );
-}
-
-/**
- * Makes intervals nested: a higher level is never narrower than a lower one at any horizon (each
- * level is calibrated on its own, so without this an 80% band widened at long horizons could poke
- * out of an unwidened 95% band). Levels must be sorted ascending; returns new widening vectors.
- */
-export function nestWidenings(levels: readonly number[], widenings: readonly number[][], df: number | null): number[][] {
-  const out = widenings.map((w) => [...w]);
-  for (let i = 1; i < levels.length; i++) {
-    const ratio = twoSided(levels[i - 1], df) / twoSided(levels[i], df);
-    out[i] = out[i].map((w, j) => Math.max(w, out[i - 1][j] * ratio));
-  }
-  return out;
 }
 
 /**

@@ -44,11 +44,22 @@ export interface MemberRun {
   forecasts: Map<MemberMethod, ModelForecast>;
 }
 
+/**
+ * Cycles the seasonal indices average over. Quarterly: the last five (a quarterly pattern drifts
+ * within a few years; five beat all cycles on the M3 quarterly series). Monthly: all of them, as
+ * in the classical decomposition of the M3 Theta method: a monthly index from five cycles rests on
+ * five noisy ratios, and on the tuning half of the M3 monthly series all cycles were better for
+ * every method (theta 13.71 → 13.62 sMAPE, SES 14.14 → 13.99, damped 14.00 → 13.81).
+ */
+export function recentCyclesFor(period: number): number {
+  return period === 12 ? Number.POSITIVE_INFINITY : 5;
+}
+
 /** Decides on, and estimates, seasonal indices for y. */
 export function seasonalFor(y: readonly number[], plan: SeasonalPlan): SeasonalIndices | null {
   if (plan.mode === "none" || plan.period <= 1 || !isSeasonal(y, plan.period)) return null;
   const type = plan.multiplicative && y.every((v) => v > 0) ? "multiplicative" : "additive";
-  return classicalDecomposition(y, plan.period, type);
+  return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period));
 }
 
 /** Fits each member to y and forecasts h steps, adjusting for seasonality as the plan says. */

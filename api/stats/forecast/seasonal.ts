@@ -72,7 +72,7 @@ export function classicalDecomposition(
   }
   const neutral = type === "multiplicative" ? 1 : 0;
   const raw = ratios.map((r) => {
-    const recent = r.slice(-recentCycles);
+    const recent = Number.isFinite(recentCycles) ? r.slice(-recentCycles) : r;
     return recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : neutral;
   });
   const avg = raw.reduce((s, v) => s + v, 0) / m;

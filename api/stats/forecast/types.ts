@@ -1,5 +1,8 @@
 /** Shared types of the forecasting module. */
 
+/** The 95% band is capped at this many times the range of the history it was drawn from. */
+export const BAND_CAP_RANGES = 3;
+
 /** Methods a caller can ask for. `auto` chooses (and says why). */
 export type ForecastMethod = "naive" | "drift" | "linear" | "ses" | "holt" | "damped" | "theta" | "comb" | "auto";
 
@@ -22,10 +25,17 @@ export interface ForecastOptions {
   /** Kind of measure (default "value"). */
   kind?: SeriesKind;
   /**
-   * Widen the analytic intervals when the rolling-origin backtest shows they under-cover (default
-   * true). Set false to get the textbook intervals exactly.
+   * Widen the analytic intervals when the rolling-origin backtest shows they under-cover. Default:
+   * true for `auto`, false for an explicit method, which returns its textbook intervals (those of R
+   * `forecast::naive`, `rwf(drift = TRUE)`, `predict.lm`, `ets`, `thetaf`) unless this is set.
    */
   calibrate?: boolean;
+  /**
+   * Cap the 95% band at {@link BAND_CAP_RANGES}× the range of the history (all levels shrink by the
+   * same factor, so they stay nested) and say so in `bandCapped`. Default: on whenever the
+   * intervals are calibrated, off for textbook intervals.
+   */
+  capBands?: boolean;
   /** Seasonal adjustment: "auto" tests for seasonality (default), "none" never adjusts. */
   seasonal?: "auto" | "none";
 }
@@ -35,7 +45,10 @@ export interface ForecastInterval {
   level: number;
   lower: number[];
   upper: number[];
-  /** Factor applied to the analytic half-width at horizons 1..h after the backtest (1 = not widened). */
+  /**
+   * Factor applied to the analytic half-width at horizons 1..h: the backtest widening times any
+   * cap (1 = the analytic interval; below 1 only where the band was capped).
+   */
   widening: number[];
 }
 
@@ -81,6 +94,12 @@ export interface ForecastResult {
   kind: SeriesKind;
   /** Scale the model worked on: counts on log(1 + y), proportions on logit(y). */
   transform: "none" | "log1p" | "logit";
+  /**
+   * Why the bands were capped, in plain English, or null when they were not: the backtest asked
+   * for a 95% band wider than {@link BAND_CAP_RANGES}× the range of the history, which says little
+   * beyond "anything could happen" and squashes the history on a chart.
+   */
+  bandCapped: string | null;
   /** Seasonal adjustment applied to the whole series, if any. */
   seasonal: {period: number; type: "multiplicative" | "additive"; indices: number[]} | null;
 }

@@ -1,8 +1,10 @@
 import {describe, it, expect} from "vitest";
 import {readFileSync} from "node:fs";
 import {forecast} from "../../../api/stats/forecast.js";
+import {loadM3, splitHalves} from "../../../api/stats/bench/m3-data.js";
+import {smape} from "../../../api/stats/bench/forecast-m3.js";
 
-interface M3Series {id: string; period: string; frequency: 1 | 4; h: number; x: number[]; xx: number[]}
+interface M3Series {id: string; period: string; frequency: 1 | 4 | 12; h: number; x: number[]; xx: number[]}
 
 const all: M3Series[] = JSON.parse(
   readFileSync(new URL("../../../benchmarks/m3/m3-yearly-quarterly.json", import.meta.url), "utf8")
@@ -34,5 +36,34 @@ describe("auto on M3 series", () => {
     expect(in80 / points).toBeGreaterThan(0.6);
     expect(in95 / points).toBeGreaterThan(0.8);
     expect(in95).toBeGreaterThanOrEqual(in80);
+  });
+
+  it("forecasts 8 held-out monthly series 18 months ahead from SES, damped and Theta, more accurately than naive2, with strictly nested bands", () => {
+    // A small fixed subset of the held-out half, so the check stays quick; the full figures are the bench's.
+    const held = loadM3("monthly-held-out");
+    const subset = Array.from({length: 8}, (_, i) => held[Math.floor((i * held.length) / 8)]);
+    let autoError = 0;
+    let naiveError = 0;
+    for (const s of subset) {
+      const r = forecast(s.x, {h: s.h, frequency: 12});
+      expect(r.backtest!.candidates!.map((c) => c.method).sort()).toEqual(["damped", "ses", "theta"]);
+      r.mean.forEach((_, j) => {
+        expect(r.lower95[j]).toBeLessThan(r.lower80[j]);
+        expect(r.upper80[j]).toBeLessThan(r.upper95[j]);
+      });
+      autoError += smape(r.mean, s.xx);
+      naiveError += smape(forecast(s.x, {h: s.h, frequency: 12, method: "naive"}).mean, s.xx);
+    }
+    expect(autoError).toBeLessThan(naiveError);
+  });
+
+  it("splits the monthly training series into two fixed halves that share no series", () => {
+    const items = Array.from({length: 11}, (_, i) => ({id: `N${1400 + i}`}));
+    const a = splitHalves(items);
+    const b = splitHalves([...items].reverse());
+    expect(a.tuning.map((s) => s.id).sort()).toEqual(b.tuning.map((s) => s.id).sort());
+    expect(a.tuning).toHaveLength(6);
+    expect(a.heldOut.filter((s) => a.tuning.includes(s))).toEqual([]);
+    expect(loadM3("monthly-tuning").length + loadM3("monthly-held-out").length).toBe(1142);
   });
 });

@@ -34,6 +34,24 @@ describe("closed-form forecast vectors (short_series_forecasts.json)", () => {
     });
   }
 
+  it("explicit naive, drift and linear give the textbook intervals without being asked (no backtest widening, no cap)", () => {
+    // A series whose last points jump, so a backtest would call for wider bands than the textbook ones.
+    const jumpy = [...y.slice(0, 8), 620, 455];
+    for (const [key, method] of cases) {
+      const r = forecast(y, {h: 5, method});
+      vectors.methods[key].forecasts.forEach((f: Row, i: number) => {
+        expectClose(r.lower80[i], f.lo80);
+        expectClose(r.upper95[i], f.hi95);
+      });
+      const textbook = forecast(jumpy, {h: 5, method});
+      const calibrated = forecast(jumpy, {h: 5, method, calibrate: true});
+      expect(textbook.intervals.every((i) => i.widening.every((w) => w === 1))).toBe(true);
+      expect(textbook.bandCapped).toBeNull();
+      // Calibration, when asked for, changes the band: it is not silently applied by default.
+      expect(calibrated.upper95.some((u, j) => Math.abs(u - textbook.upper95[j]) > 1e-9)).toBe(true);
+    }
+  });
+
   it("linear reports the OLS intercept, slope and residual standard error", () => {
     const r = forecast(y, {h: 5, method: "linear", calibrate: false});
     const v = vectors.methods.linear_trend_ols;
