@@ -38,20 +38,29 @@ function workingDaysAfter(start: string, end: string): number {
   return n;
 }
 
-export function measureCalibration(dir: string, targetWards: string[]): CalibrationLine[] {
+export function measureCalibration(dir: string, targetWards: string[], referenceDir = "data/reference"): CalibrationLine[] {
   const out: CalibrationLine[] = [];
   const add = (group: string, measure: string, target: string, achieved: string) => out.push({group, measure, target, achieved});
   const isTarget = (r: Row) => targetWards.includes(r.ward);
 
   // Looked after (Luton)
   const la = load(dir, "looked_after", "821");
-  add("Looked after", "open at 31 March 2013", "388 (±5%)", String(la.filter(openOn("2013-03-31")).length));
-  add("Looked after", "open at 30 June 2013", "385", String(la.filter(openOn("2013-06-30")).length));
+  add("Looked after (exact)", "open at 31 March 2013", "388", String(la.filter(openOn("2013-03-31")).length));
+  // The API divides a 2012/13 snapshot by the mid-year estimate of 2012/13's own year, mid-2012.
+  const children2012 = (parse(readFileSync(join(referenceDir, "population.csv"), "utf8"), {columns: true}) as Row[])
+    .filter((p) => p.la_code === "821" && p.year === "2012")
+    .reduce((s, p) => s + Number(p.children), 0);
+  add("Looked after (exact)", "per 10,000 children at 31 March 2013 (÷ mid-2012 children)", "79.1 (388 / 49,050)", `${((10_000 * la.filter(openOn("2013-03-31")).length) / children2012).toFixed(1)} (${la.filter(openOn("2013-03-31")).length} / ${children2012.toLocaleString("en-GB")})`);
+  add("Looked after (exact)", "open at 30 June 2013", "385", String(la.filter(openOn("2013-06-30")).length));
   const starts13 = la.filter((r) => inFy(2012, r.start_date));
-  add("Looked after", "started care in 2012/13", "157", String(starts13.length));
+  add("Looked after (exact)", "started care in 2012/13", "157", String(starts13.length));
   const byWard = new Map<string, number>();
   for (const r of starts13) byWard.set(r.ward, (byWard.get(r.ward) ?? 0) + 1);
   const top5 = [...byWard].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([w]) => w);
+  const ethnicities = ["Asian", "Black", "Mixed", "Other", "White", "Missing"];
+  const byEthnicity = (rs: Row[]) => ethnicities.map((e) => rs.filter((r) => r.ethnicity === e).length).join("/");
+  add("Looked after (exact)", "started 2012/13 by ethnicity A/B/Mx/O/W/Missing", "20/11/31/14/79/2", byEthnicity(starts13));
+  add("Looked after (exact)", "in care 31 March 2013 by ethnicity A/B/Mx/O/W/Missing", "55/29/56/16/230/2", byEthnicity(la.filter(openOn("2013-03-31"))));
   add("Looked after", "entrants 2012/13 from the 5 target wards", "the most (top wards)", `${pct(starts13.filter(isTarget).length / starts13.length)}; top 5 wards: ${top5.join(", ")}`);
 
   // Child protection plans
@@ -152,6 +161,17 @@ export function measureCalibration(dir: string, targetWards: string[]): Calibrat
     ["2011/12 Q1", "2011/12 Q2", "2011/12 Q3", "2011/12 Q4", "2012/13 Q1", "2012/13 Q2", "2012/13 Q3", "2012/13 Q4"].map((q) => caf.filter((r) => r.area === area && quarterOf(r.completed_date) === q).length).join(" ");
   for (const [area, target] of [["central", "15 8 14 6 11 22 18 0"], ["east", "6 5 7 7 16 13 9 10"], ["north", "12 13 10 10 28 5 5 14"], ["south", "5 13 10 13 30 15 9 18"], ["west", "15 11 22 5 25 34 16 14"]]) {
     add("CAFs (exact)", `${area}, 2011/12 Q1 … 2012/13 Q4`, target, cafCells(area));
+  }
+  const agencyCells = (agency: string, quarters: string[]) => quarters.map((q) => caf.filter((r) => r.lead_agency === agency && quarterOf(r.completed_date) === q).length).join(" ");
+  const y11 = ["2011/12 Q1", "2011/12 Q2", "2011/12 Q3", "2011/12 Q4"];
+  const y12 = ["2012/13 Q1", "2012/13 Q2", "2012/13 Q3", "2012/13 Q4"];
+  const printedAgencies: [string, string, string][] = [
+    ["Schools", "35 27 28 30", "32 24 28 29"], ["Health", "7 11 16 5", "12 5 10 10"], ["RAT", "– – – –", "58 52 10 6"], ["LBC", "11 11 17 6", "7 7 9 6"],
+    ["YOS", "– – – –", "– – 13 7"], ["Other", "0 1 2 0", "0 0 0 0"], ["GCP", "– – – –", "– 10 0 –"]
+  ];
+  for (const [agency, printed] of printedAgencies) add("CAFs by agency, 2011/12 (exact; – = blank)", `${agency}, Q1 … Q4`, printed, agencyCells(agency, y11));
+  for (const [agency, , printed] of printedAgencies) {
+    add("CAFs by agency, 2012/13 (does not reconcile: scaled to the area totals, see data-quality note)", `${agency}, Q1 … Q4`, printed, agencyCells(agency, y12));
   }
   add("CAFs", "CAFs per year 2013/14 → 2015/16", "rising", [2013, 2014, 2015].map((fy) => caf.filter((r) => inFy(fy, r.completed_date)).length).join(" → "));
   const marac = load(dir, "marac", "821");

@@ -12,6 +12,27 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * Like `apportion`, but no share exceeds its cap: a capped share is fixed at its cap and the rest
+ * is apportioned again among the others. The caps must sum to at least `total`.
+ */
+export function apportionCapped(total: number, weights: readonly number[], caps: readonly number[]): number[] {
+  const out = weights.map(() => 0);
+  const fixed = weights.map(() => false);
+  for (;;) {
+    const left = total - out.reduce((s, x, i) => s + (fixed[i] ? x : 0), 0);
+    const trial = apportion(left, weights.map((w, i) => (fixed[i] ? 0 : w)));
+    const over = trial.map((x, i) => !fixed[i] && x > caps[i]);
+    if (!over.some(Boolean)) return out.map((x, i) => (fixed[i] ? x : trial[i]));
+    over.forEach((o, i) => {
+      if (o) {
+        fixed[i] = true;
+        out[i] = caps[i];
+      }
+    });
+  }
+}
+
 /** Random integers with the given expected shares, still summing to `total` (multinomial draw). */
 export function multinomial(rng: Rng, total: number, weights: readonly number[]): number[] {
   const out = weights.map(() => 0);
@@ -87,4 +108,28 @@ export function fitTable(seed: number[][], rowTotals: number[], colTotals: numbe
     }
   }
   return out;
+}
+
+/**
+ * Relabels the fewest items needed for the labels to match `counts` exactly (when the counts sum to
+ * the number of items): items whose label still has room keep it, which ones is left to chance; the
+ * rest take the labels still short. A pinned item never changes (another published table already
+ * fixed it) but uses up its label's room.
+ */
+export function imposeMix<K extends string>(
+  rng: Rng,
+  items: readonly {get: () => K; set: (k: K) => void; pinned?: boolean}[],
+  counts: Record<K, number>
+): void {
+  const left = {...counts};
+  for (const item of items) if (item.pinned) left[item.get()]--;
+  const misfits: (typeof items)[number][] = [];
+  for (const item of rng.shuffle(items.filter((i) => !i.pinned))) {
+    const k = item.get();
+    if (left[k] > 0) left[k]--;
+    else misfits.push(item);
+  }
+  const spare = (Object.keys(left) as K[]).flatMap((k) => Array<K>(Math.max(0, left[k])).fill(k));
+  rng.shuffle(spare);
+  misfits.forEach((item, i) => item.set(spare[i % Math.max(1, spare.length)] ?? item.get()));
 }

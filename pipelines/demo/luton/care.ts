@@ -1,11 +1,13 @@
 /** Looked-after episodes: entrants per year as published, the stock tuned to the published counts. */
 import {fyEnd, fyStart, weekday, type Day} from "../calendar.js";
-import {DATA_END, ageAt, eighteenthBirthday, type CareEpisode, type Child, type ChildRegistry, type Plan} from "../model.js";
+import {ETHNICITIES, type Ethnicity} from "../codes.js";
+import {DATA_END, ageAt, eighteenthBirthday, isOpenOn, type CareEpisode, type Child, type ChildRegistry, type Plan} from "../model.js";
 import {AGE_MIX, drawAge, newChild, type WardPicker} from "../people.js";
-import {apportion} from "../quotas.js";
+import {apportion, apportionCapped, imposeMix} from "../quotas.js";
 import type {Rng} from "../rng.js";
 import {DaySampler} from "../seasonality.js";
 import {tuneStock, type StockTarget} from "../stock.js";
+import {careEthnicityByGroup} from "./published-tables.js";
 import * as T from "./targets.js";
 
 /** Police protection and emergencies happen at weekends too, just less often. */
@@ -88,7 +90,45 @@ export function generateCare(rng: Rng, registry: ChildRegistry, picker: WardPick
     }
     episodes.push(...made);
   }
-  return settleCareEpisodes(rng, episodes, T.CARE_STOCK);
+  const settled = settleCareEpisodes(rng, episodes, T.CARE_STOCK);
+  const onPlanEarly2014 = new Set(plans.filter((p) => p.child && isOpenOn(p, T.CP_SNAPSHOT_EARLY_2014)).map((p) => p.child!));
+  imposeCareEthnicity(rng.fork("ethnicity"), settled, onPlanEarly2014);
+  return settled;
+}
+
+/**
+ * Children starting care in 2012/13 and children in care at 31 March 2013 carry the Early Help
+ * Strategy's ethnicity tables exactly (starters Asian 20, Mixed 31, ...; in care Asian 55, Mixed
+ * 56, ...): without this, ward mixes put Asian children first among entrants, the reverse of the
+ * published story. The two tables share children (most 2012/13 starters were still in care at 31
+ * March), so the children fall in three parts: starters who had left, starters still in care, and
+ * earlier entrants still in care. Each part gets its own quota; the shared part takes the starters'
+ * mix, capped by the in-care counts, and the other two parts take what each table has left.
+ * Children on a plan at 31 January 2014 are pinned: the CP ethnicity table is already fixed on them.
+ */
+export function imposeCareEthnicity(rng: Rng, episodes: readonly CareEpisode[], pinned: ReadonlySet<Child>): void {
+  const fy = 2012;
+  const startedInYear = new Set(episodes.filter((e) => e.start >= fyStart(fy) && e.start <= fyEnd(fy)).map((e) => e.child));
+  const inCare = new Set(episodes.filter((e) => isOpenOn(e, T.CARE_SNAPSHOT_MARCH_2013)).map((e) => e.child));
+  const leftCare = [...startedInYear].filter((c) => !inCare.has(c));
+  const stayed = [...startedInYear].filter((c) => inCare.has(c));
+  const earlier = [...inCare].filter((c) => !startedInYear.has(c));
+
+  const starters = ETHNICITIES.map((e) => careEthnicityByGroup("starters")[e]);
+  const stock = ETHNICITIES.map((e) => careEthnicityByGroup("inCare")[e]);
+  const shared = apportionCapped(stayed.length, starters, starters.map((n, i) => Math.min(n, stock[i])));
+  const parts: [Child[], number[]][] = [
+    [stayed, shared],
+    [leftCare, apportion(leftCare.length, starters.map((n, i) => n - shared[i]))],
+    [earlier, apportion(earlier.length, stock.map((n, i) => n - shared[i]))]
+  ];
+  for (const [children, counts] of parts) {
+    imposeMix(
+      rng,
+      children.map((c) => ({get: () => c.ethnicity, set: (k: Ethnicity) => (c.ethnicity = k), pinned: pinned.has(c)})),
+      Object.fromEntries(ETHNICITIES.map((e, i) => [e, counts[i]])) as Record<Ethnicity, number>
+    );
+  }
 }
 
 /**

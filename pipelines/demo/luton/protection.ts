@@ -7,7 +7,7 @@ import {ageOn, fyEnd, fyStart, monthOfDay} from "../calendar.js";
 import {DOMESTIC_ABUSE_FACTORS, ETHNICITIES, type CinFactor, type CpCategory, type Ethnicity} from "../codes.js";
 import {DATA_END, DEMO_YEARS, isOpenOn, type ChildRegistry, type Plan} from "../model.js";
 import {AGE_MIX, drawAge, newChild, type WardPicker} from "../people.js";
-import {apportion} from "../quotas.js";
+import {apportion, imposeMix} from "../quotas.js";
 import type {Rng} from "../rng.js";
 import {DaySampler, officeDayWeight} from "../seasonality.js";
 import {tuneStock} from "../stock.js";
@@ -73,20 +73,6 @@ function fixFirstTimeAtQ4(rng: Rng, plans: Plan[]): void {
     p.repeat = makeRepeat;
     repeats += makeRepeat ? 1 : -1;
   }
-}
-
-/** Keep what already fits the published table; relabel only the surplus. */
-function imposeMix<K extends string>(rng: Rng, items: readonly {get: () => K; set: (k: K) => void}[], counts: Record<K, number>): void {
-  const left = {...counts};
-  const misfits: typeof items[number][] = [];
-  for (const item of rng.shuffle([...items])) {
-    const k = item.get();
-    if (left[k] > 0) left[k]--;
-    else misfits.push(item);
-  }
-  const spare = (Object.keys(left) as K[]).flatMap((k) => Array<K>(Math.max(0, left[k])).fill(k));
-  rng.shuffle(spare);
-  misfits.forEach((item, i) => item.set(spare[i % Math.max(1, spare.length)] ?? item.get()));
 }
 
 function planFactors(rng: Rng, plan: Plan): CinFactor[] {

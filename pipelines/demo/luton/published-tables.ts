@@ -1,8 +1,10 @@
 /**
  * Tables the demo reproduces exactly, transcribed from the Luton Safeguarding Children Board
  * annual report 2012/13 (CAFs completed by area and quarter; CAFs by referring agency; MARAC
- * performance data April 2012 – March 2013). null = blank in the source.
+ * performance data April 2012 – March 2013) and the Early Help Strategy 2014–17 (ethnicity of
+ * children coming into care and in care). null = blank in the source.
  */
+import type {Ethnicity} from "../codes.js";
 import type {CafTables} from "./early-help.js";
 import type {MaracMeeting} from "./marac.js";
 
@@ -41,3 +43,39 @@ export const MARAC_2012_13: MaracMeeting[] = [
 ];
 
 export const MARAC_2012_13_TOTAL: MaracMeeting = {meeting: "TOTAL", cases: 363, repeat_cases: 109, children_in_household: 525, referring_agency: {"Police": 193, "IDVA": 88, "Children's Social Care": 19, "Community Services": 2, "Secondary Care Health trust/ L&D": 2, "Educational / FE": 16, "School": 6, "Housing": 2, "SEPT Mental Health": 5, "Probation": 11, "Voluntary Sector (Women's Aid, LAWC)": 4, "Substance Abuse": 1, "Adult Social Care": 14}};
+
+/**
+ * Ethnicity of children coming into care in 2012/13 and of children in care at 31 March 2013, by
+ * SSDA903 code (Early Help Strategy 2014–17, "Ethnicity of Children Coming into Care and In Care
+ * 2012/13", from Luton BC's analysis of children in care, December 2013). The columns sum to the
+ * printed totals, 157 and 388. The extracts carry the group; Chinese is in Other, as DfE groups it.
+ */
+export const CARE_ETHNICITY_2012_13: readonly {code: string; group: Ethnicity; starters: number; inCare: number}[] = [
+  {code: "WBRI", group: "White", starters: 59, inCare: 208},
+  {code: "WIRI", group: "White", starters: 3, inCare: 3},
+  {code: "WOTH", group: "White", starters: 17, inCare: 19},
+  {code: "WIRT", group: "White", starters: 0, inCare: 0},
+  {code: "WROM", group: "White", starters: 0, inCare: 0},
+  {code: "MWBC", group: "Mixed", starters: 10, inCare: 16},
+  {code: "MWBA", group: "Mixed", starters: 2, inCare: 6},
+  {code: "MWAS", group: "Mixed", starters: 10, inCare: 21},
+  {code: "MOTH", group: "Mixed", starters: 9, inCare: 13},
+  {code: "AIND", group: "Asian", starters: 2, inCare: 0},
+  {code: "APKN", group: "Asian", starters: 7, inCare: 28},
+  {code: "ABAN", group: "Asian", starters: 6, inCare: 21},
+  {code: "AOTH", group: "Asian", starters: 5, inCare: 6},
+  {code: "BCRB", group: "Black", starters: 5, inCare: 15},
+  {code: "BAFR", group: "Black", starters: 5, inCare: 6},
+  {code: "BOTH", group: "Black", starters: 1, inCare: 8},
+  {code: "CHNE", group: "Other", starters: 1, inCare: 1},
+  {code: "OOTH", group: "Other", starters: 13, inCare: 15},
+  {code: "REFU", group: "Missing", starters: 0, inCare: 0},
+  {code: "NOBT", group: "Missing", starters: 2, inCare: 2}
+];
+
+/** The table above by the extracts' ethnic group: starters 2012/13 and in care at 31 March 2013. */
+export function careEthnicityByGroup(column: "starters" | "inCare"): Record<Ethnicity, number> {
+  const out = {Asian: 0, Black: 0, Mixed: 0, Other: 0, White: 0, Missing: 0} satisfies Record<Ethnicity, number>;
+  for (const row of CARE_ETHNICITY_2012_13) out[row.group] += row[column];
+  return out;
+}

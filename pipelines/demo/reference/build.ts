@@ -15,6 +15,12 @@ import {BENCHMARKS} from "./benchmarks.js";
 import {DATA_QUALITY_NOTES} from "./data-quality-notes.js";
 
 const YEARS = [2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016];
+/**
+ * The mid-year the place sizes are given for. A snapshot at 31 March 2013 is divided by mid-2012
+ * (the API's populationYear for 2012/13), so that is the year that must hold the published 49,050;
+ * anchoring it at 2013 made the demo's 388 come out as 80.1 per 10,000 instead of 79.1.
+ */
+const ANCHOR_YEAR = 2012;
 const rng = new Rng("curve-reference-data-v1");
 
 function csv(header: string[], rows: (string | number)[][]): string {
@@ -32,7 +38,7 @@ function leedsSpecs(): PlaceSpec[] {
     id: c.id,
     name: c.name,
     area: "leeds",
-    children2013: i < 2 ? sizes[i] : scaled[i - 2],
+    childrenMid2012: i < 2 ? sizes[i] : scaled[i - 2],
     idaci: idacis[i],
     growth: 0.011 + (idacis[i] > 0.3 ? 0.005 : 0),
     youth: idacis[i] > 0.3 ? 0.18 : 0.05
@@ -41,7 +47,7 @@ function leedsSpecs(): PlaceSpec[] {
 
 /** Children by single year of age for one place and year, summing exactly to its total. */
 function ageProfile(spec: PlaceSpec, year: number, r: Rng): number[] {
-  const total = year === 2013 ? spec.children2013 : Math.round(spec.children2013 * (1 + spec.growth) ** (year - 2013) * (1 + r.normal(0, 0.003)));
+  const total = year === ANCHOR_YEAR ? spec.childrenMid2012 : Math.round(spec.childrenMid2012 * (1 + spec.growth) ** (year - ANCHOR_YEAR) * (1 + r.normal(0, 0.003)));
   const weights = Array.from({length: 18}, (_, age) => (1 + (spec.youth * (8.5 - age)) / 8.5) * (1 + r.normal(0, 0.025)));
   return apportion(total, weights);
 }

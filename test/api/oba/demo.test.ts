@@ -25,17 +25,28 @@ describe.skipIf(!haveDemo)("OBA API on the demo data", () => {
     return res.body.points[0];
   };
 
-  it("gives about 79 children looked after per 10,000 at 31 March 2013 (388 published), with its 95% interval", async () => {
+  it("gives the published 79.1 children looked after per 10,000 at 31 March 2013 (388 over mid-2012's 49,050), with its 95% interval", async () => {
     const p = await point("/api/indicators/cla-rate/series?from=2012/13&to=2012/13");
-    expect(p).toMatchObject({period: "2012/13", end: "2013-03-31", method: "byar", populationYear: 2012});
-    expect(p.numerator).toBeGreaterThanOrEqual(370);
-    expect(p.numerator).toBeLessThanOrEqual(405);
-    expect(p.value).toBeGreaterThan(76);
-    expect(p.value).toBeLessThan(83);
+    expect(p).toMatchObject({period: "2012/13", end: "2013-03-31", method: "byar", populationYear: 2012, numerator: 388, denominator: 49_050});
+    expect(Number(p.value.toFixed(1))).toBe(79.1);
     expect(p.lower95).toBeLessThan(p.value);
     expect(p.upper95).toBeGreaterThan(p.value);
     expect(p.upper95 - p.lower95).toBeGreaterThan(12);
     expect(p.upper95 - p.lower95).toBeLessThan(20);
+  });
+
+  it("reproduces the ethnicity of children in care at 31 March 2013 (Asian 55, Mixed 56, White 230 …) and of 2012/13 starters (Asian 20, Mixed 31, White 79 …)", async () => {
+    const groups = async (url: string) => Object.fromEntries((await s.get(url, "analyst")).body.groups.map((g: any) => [g.group, g.numerator]));
+    expect(await groups("/api/indicators/cla-rate/series?from=2012/13&to=2012/13&breakdown=ethnicity")).toMatchObject({Asian: 55, Black: 29, Mixed: 56, Other: 16, White: 230, Missing: 2});
+    expect(await groups("/api/indicators/cla-started/series?from=2012/13&to=2012/13&breakdown=ethnicity")).toMatchObject({Asian: 20, Black: 11, Mixed: 31, Other: 14, White: 79, Missing: 2});
+  });
+
+  it("reproduces CAFs by lead agency for 2011/12 exactly (Table 2 reconciles with the area table that year)", async () => {
+    const {body} = await s.get("/api/indicators/caf-completed/series?period=quarter&from=2011/12%20Q1&to=2011/12%20Q4&breakdown=agency", "analyst");
+    const byAgency = (agency: string) => body.groups.filter((g: any) => g.group === agency).map((g: any) => g.numerator);
+    expect(byAgency("Schools")).toEqual([35, 27, 28, 30]);
+    expect(byAgency("Health")).toEqual([7, 11, 16, 5]);
+    expect(byAgency("LBC")).toEqual([11, 11, 17, 6]);
   });
 
   it("reproduces the mix of child protection plans by category at 31 January 2014 (101 emotional, 115 neglect, 44 multiple; 5 sexual and 5 physical shown as c)", async () => {
