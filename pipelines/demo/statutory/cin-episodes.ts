@@ -27,8 +27,11 @@ export interface CinEpisode {
   plans: Plan[];
 }
 
-/** Day an enquiry's outcome was settled (conference held, or found not needed about three weeks in). */
-export const enquiryDecided = (e: Enquiry): Day | null => (e.icpc ?? (e.outcome === "no_plan" ? addWorkingDays(e.start, 15) : null));
+/**
+ * Day an enquiry's outcome was settled: the conference, or (no conference needed) three weeks in,
+ * and by 31 March 2016 at the latest when Curve's layout already records it as decided.
+ */
+export const enquiryDecided = (e: Enquiry): Day | null => (e.icpc ?? (e.outcome === "no_plan" ? Math.min(addWorkingDays(e.start, 15), DATA_END) : null));
 
 export function buildCinEpisodes(a: AuthorityRecords): CinEpisode[] {
   const episodes: CinEpisode[] = [];

@@ -13,6 +13,8 @@ import type {StatutoryFile} from "./files.js";
 import {STATUTORY_README} from "./readme.js";
 import {writeAddressFiles} from "./ssd-address.js";
 import {writeSsda903} from "./ssda903.js";
+import {csvLine} from "../csv.js";
+import {councilChildId} from "./identity.js";
 
 export type {AuthorityRecords} from "./authority.js";
 export type {StatutoryFile} from "./files.js";
@@ -40,6 +42,28 @@ export function writeStatutoryFiles(authorities: readonly AuthorityRecords[], ye
     files.push(...writeSsda903(a, people, referralsByChild, years, dir));
     files.push(...writeCinCensus(a, people, buildCinEpisodes(a), years, dir));
     files.push(...writeAddressFiles(a, people, dir));
+    files.push(writeKeyCrosswalk(a, dir));
   }
   return files;
+}
+
+/**
+ * Demo only: which Curve-layout child_key is which council child id, so the demo inbox can give
+ * the Curve-layout extracts (early help, services, participation) the key the door gives the same
+ * child from the statutory files. A council has no such file: its own exports carry its child ids.
+ */
+function writeKeyCrosswalk(a: AuthorityRecords, dir: string): StatutoryFile {
+  const seen = new Set<Child>();
+  let text = csvLine(["child_key", "child_id"]);
+  const add = (c: Child) => {
+    if (seen.has(c) || !c.key) return;
+    seen.add(c);
+    text += csvLine([c.key, councilChildId(a.idPrefix, c)]);
+  };
+  for (const r of a.referrals) add(r.child);
+  for (const p of a.plans) if (p.child) add(p.child);
+  for (const e of a.care) add(e.child);
+  const path = join(dir, `${a.laCode}_demo_key_crosswalk.csv`);
+  writeFileSync(path, text);
+  return {path, format: "demo:key-crosswalk", laCode: a.laCode, fy: null, rows: seen.size};
 }
