@@ -24,8 +24,8 @@ Identifiers, all synthetic:
   with an inward code made only of letters Royal Mail never uses in an inward code (C I K M O V), e.g. \`LU1 4CK\`.
 - **URN** of a children's home: \`SC9\` + 5 digits (fake).
 
-\\`<la>_demo_key_crosswalk.csv\\` is demo plumbing, not a council file: it says which Curve-layout
-\\`child_key\\` is which child id, so the demo inbox can give the early help, service and participation
+\`<la>_demo_key_crosswalk.csv\` is demo plumbing, not a council file: it says which Curve-layout
+\`child_key\` is which child id, so the demo inbox can give the early help, service and participation
 extracts (which stay in Curve's layout) the key the door gives the same child.
 
 What the statutory files cannot say (Curve's layout can) is listed in docs/demo-data.md,
