@@ -33,7 +33,8 @@ export function writeCinCensus(a: AuthorityRecords, people: People, episodes: re
     if (list) list.push(e);
     else byChild.set(e.child, [e]);
   }
-  const children = [...byChild.keys()].map((c) => ({c, id: councilChildId(a.idPrefix, c)})).sort((x, y) => (x.id < y.id ? -1 : 1));
+  // Child ids are the zero-padded serial, so serial order is id order.
+  const children = [...byChild.keys()].sort((x, y) => x.serial - y.serial).map((c) => ({c, id: councilChildId(a.idPrefix, c)}));
   const files: StatutoryFile[] = [];
   for (const fy of years) {
     const from = fyStart(fy);

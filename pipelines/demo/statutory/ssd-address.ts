@@ -7,7 +7,7 @@
 import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {isoDay} from "../calendar.js";
-import {csvLine} from "../csv.js";
+import {csvCell, csvLine} from "../csv.js";
 import type {Child} from "../model.js";
 import type {AuthorityRecords, People} from "./authority.js";
 import {councilChildId} from "./identity.js";
@@ -27,12 +27,15 @@ export function writeAddressFiles(a: AuthorityRecords, people: People, dir: stri
   for (const r of a.referrals) children.add(r.child);
   for (const p of a.plans) if (p.child) children.add(p.child);
   for (const e of a.care) children.add(e.child);
-  const rows = [...children].map((c) => ({c, id: councilChildId(a.idPrefix, c)})).sort((x, y) => (x.id < y.id ? -1 : 1));
-  let text = csvLine([...SSD_ADDRESS_COLUMNS]);
-  rows.forEach(({c, id}, i) => {
+  // Child ids are the zero-padded serial, so serial order is id order.
+  const rows = [...children].sort((x, y) => x.serial - y.serial);
+  const json = csvCell(EMPTY_ADDRESS);
+  const lines: string[] = [csvLine([...SSD_ADDRESS_COLUMNS])];
+  rows.forEach((c, i) => {
     // From before birth (the family's address covers pre-birth referrals); the SSD writes postcodes without spaces.
-    text += csvLine([`ADDR${a.laCode}-${String(i + 1).padStart(7, "0")}`, EMPTY_ADDRESS, id, "Home", isoDay(people.dob(c) - 280), "", people.postcodes.home(c).replace(" ", "")]);
+    lines.push(`ADDR${a.laCode}-${String(i + 1).padStart(7, "0")},${json},${councilChildId(a.idPrefix, c)},Home,${isoDay(people.dob(c) - 280)},,${people.postcodes.home(c).replace(" ", "")}\n`);
   });
+  const text = lines.join("");
   const addressPath = join(dir, `${a.laCode}_ssd_address.csv`);
   writeFileSync(addressPath, text);
   const lookup = people.postcodes.lookupRows();

@@ -41,7 +41,8 @@ const openDuring = (e: {start: Day; end: Day | null}, from: Day, to: Day) => e.s
 export function writeSsda903(a: AuthorityRecords, people: People, referralsByChild: Map<Child, Referral[]>, years: readonly number[], dir: string): StatutoryFile[] {
   const files: StatutoryFile[] = [];
   const id = (c: Child) => councilChildId(a.idPrefix, c);
-  const sorted = [...a.care].sort((x, y) => (id(x.child) < id(y.child) ? -1 : id(x.child) > id(y.child) ? 1 : x.start - y.start));
+  // Child ids are the zero-padded serial, so serial order is id order.
+  const sorted = [...a.care].sort((x, y) => x.child.serial - y.child.serial || x.start - y.start);
   for (const fy of years) {
     const from = fyStart(fy);
     const ref = referenceDate(fy);
