@@ -6,13 +6,14 @@
  *   --scale S         demo (Luton + Leeds, 2008-09…2015-16) or england (every authority)
  *   --years LIST      financial years, e.g. 2015-16 or 2013-14,2014-15 (england default 2015-16)
  *   --force           regenerate even if the output directory already has files
+ *   --no-statutory    demo scale: skip the statutory files (SSDA903, CIN census) under <out>/statutory
  */
 import {relative} from "node:path";
 import {parseArgs} from "node:util";
 import {DEFAULT_SEED, generateDemoExtracts, type ProgressEvent, type Scale} from "./generate.js";
 import type {WrittenFile} from "./demo-writer.js";
 
-const USAGE = "usage: npm run demo-data -- [--seed N] [--out DIR] [--scale demo|england] [--years 2015-16,…] [--force]";
+const USAGE = "usage: npm run demo-data -- [--seed N] [--out DIR] [--scale demo|england] [--years 2015-16,…] [--force] [--no-statutory]";
 
 function parse() {
   const {values} = parseArgs({
@@ -22,6 +23,7 @@ function parse() {
       scale: {type: "string"},
       years: {type: "string"},
       force: {type: "boolean", default: false},
+      "no-statutory": {type: "boolean", default: false},
       help: {type: "boolean", short: "h", default: false}
     },
     strict: true
@@ -34,7 +36,7 @@ function parse() {
   if (scale !== "demo" && scale !== "england") throw new Error(`--scale must be demo or england, not "${values.scale}"`);
   const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${values.seed}"`);
-  return {scale, seed, out: values.out, years: values.years ? [values.years] : undefined, force: values.force};
+  return {scale, seed, out: values.out, years: values.years ? [values.years] : undefined, force: values.force, statutory: !values["no-statutory"]};
 }
 
 const fmt = (n: number) => n.toLocaleString("en-GB");
@@ -72,7 +74,7 @@ function summary(files: WrittenFile[]): string {
 try {
   const opts = parse();
   if (process.stderr.isTTY) process.stderr.write(`Generating ${opts.scale} extracts (seed ${opts.seed}) …\n`);
-  const result = generateDemoExtracts({seed: opts.seed, scale: opts.scale, outDir: opts.out, years: opts.years, force: opts.force, onProgress: progressPrinter(opts.scale)});
+  const result = generateDemoExtracts({seed: opts.seed, scale: opts.scale, outDir: opts.out, years: opts.years, force: opts.force, statutory: opts.statutory, onProgress: progressPrinter(opts.scale)});
   const rel = relative(process.cwd(), result.outDir);
   const where = rel === "" ? "." : rel.startsWith("..") ? result.outDir : rel;
   if (result.skipped) {
@@ -80,6 +82,11 @@ try {
   } else {
     console.log(`Wrote ${result.files.length} extract files to ${where} (seed ${opts.seed}, ${(result.elapsedMs / 1000).toFixed(1)} s):`);
     console.log(summary(result.files));
+    if (result.statutory.length) {
+      const byFormat = new Map<string, number>();
+      for (const f of result.statutory) byFormat.set(f.format, (byFormat.get(f.format) ?? 0) + 1);
+      console.log(`and ${result.statutory.length} statutory files (synthetic) to ${where}/statutory: ${[...byFormat].map(([k, n]) => `${n} ${k}`).join(", ")}`);
+    }
   }
 } catch (err) {
   console.error(`demo-data: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,6 +10,7 @@ import {generateLuton, LUTON, type LutonWorld} from "./luton/index.js";
 import {ChildRegistry, type CareEpisode, type Referral} from "./model.js";
 import {WardPicker} from "./people.js";
 import type {Rng} from "./rng.js";
+import {writeStatutoryFiles, type StatutoryFile} from "./statutory/index.js";
 
 export const LEEDS = "383";
 
@@ -109,14 +110,20 @@ function lutonSpecs(keyer: ChildKeyer, w: LutonWorld): ExtractSpec<never>[] {
   return specs as unknown as ExtractSpec<never>[];
 }
 
+export interface DemoScaleOptions {
+  /** Also write the statutory files (SSDA903, CIN census, SSD address, postcode lookup); needs the seed. */
+  statutory?: {seed: number};
+}
+
 export function generateDemoScale(
   rng: Rng,
   ref: ReferenceData,
   keyer: ChildKeyer,
   years: readonly number[],
   outDir: string,
-  onProgress: (e: ProgressEvent) => void
-): WrittenFile[] {
+  onProgress: (e: ProgressEvent) => void,
+  options: DemoScaleOptions = {}
+): {files: WrittenFile[]; statutory: StatutoryFile[]} {
   const written: WrittenFile[] = [];
   const emit = (la: string, files: WrittenFile[]) => {
     written.push(...files);
@@ -132,6 +139,18 @@ export function generateDemoScale(
   const referrals = generateLeedsReferrals(leedsRng, registry, picker, care);
   emit(LEEDS, writeExtract(referralSpec(keyer, LEEDS, referrals, new Map()), LEEDS, years, outDir));
   emit(LEEDS, writeExtract(careSpec(keyer, LEEDS, care), LEEDS, years, outDir));
-  return written;
+
+  const statutory = options.statutory
+    ? writeStatutoryFiles(
+        [
+          {laCode: LUTON, name: "Luton", idPrefix: "LUT", wards: wardsOf(ref, LUTON), ...luton},
+          {laCode: LEEDS, name: "Leeds", idPrefix: "LDS", wards: wardsOf(ref, LEEDS), referrals, assessments: [], enquiries: [], plans: [], care}
+        ],
+        years,
+        outDir,
+        options.statutory.seed
+      )
+    : [];
+  return {files: written, statutory};
 }
 

@@ -14,11 +14,14 @@ import {Rng} from "./rng.js";
 import {generateDemoScale} from "./demo.js";
 import {generateEnglandScale} from "./england.js";
 import type {WrittenFile} from "./demo-writer.js";
+import {STATUTORY_DIR, type StatutoryFile} from "./statutory/index.js";
 
 export {syntheticWardIds, syntheticAreaIds} from "./geography.js";
 export {EXTRACT_COLUMNS, EXTRACT_TYPES, extractFileName} from "./extracts.js";
 export type {ExtractType} from "./extracts.js";
 export type {WrittenFile} from "./demo-writer.js";
+export type {StatutoryFile} from "./statutory/index.js";
+export {STATUTORY_DIR} from "./statutory/index.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -47,6 +50,11 @@ export interface GenerateOptions {
   referenceDir?: string;
   /** Overwrite extract files already in outDir; otherwise a directory with files is left alone. */
   force?: boolean;
+  /**
+   * Demo scale: also write the Luton and Leeds records as statutory files (SSDA903, CIN census,
+   * SSD address, postcode lookup) under <outDir>/statutory/<la>/. Default true; ignored at England scale.
+   */
+  statutory?: boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -54,6 +62,8 @@ export interface GenerateResult {
   outDir: string;
   skipped: boolean;
   files: WrittenFile[];
+  /** The statutory files written (demo scale), each with its format and return year. */
+  statutory: StatutoryFile[];
   elapsedMs: number;
 }
 
@@ -75,18 +85,21 @@ export function generateDemoExtracts(options: GenerateOptions = {}): GenerateRes
   const years = resolveYears(scale, options.years);
   if (existsSync(outDir)) {
     const existing = readdirSync(outDir).filter((f) => !f.startsWith("."));
-    if (existing.length && !options.force) return {outDir, skipped: true, files: [], elapsedMs: performance.now() - started};
+    if (existing.length && !options.force) return {outDir, skipped: true, files: [], statutory: [], elapsedMs: performance.now() - started};
     // Only our own files are removed: anything else someone put there stays.
     for (const f of existing) if (EXTRACT_FILE_PATTERN.test(f)) rmSync(join(outDir, f));
+    rmSync(join(outDir, STATUTORY_DIR), {recursive: true, force: true});
   }
   mkdirSync(outDir, {recursive: true});
   const ref = loadReferenceData(options.referenceDir ?? DEFAULT_REFERENCE_DIR);
   const rng = Rng.fromSeed(seed);
   const keyer = new ChildKeyer(seed);
   const onProgress = options.onProgress ?? (() => {});
-  const files =
-    scale === "england"
-      ? generateEnglandScale(rng.fork("england"), ref, keyer, years, outDir, onProgress)
-      : generateDemoScale(rng.fork("demo"), ref, keyer, years, outDir, onProgress);
-  return {outDir, skipped: false, files, elapsedMs: performance.now() - started};
+  if (scale === "england") {
+    const files = generateEnglandScale(rng.fork("england"), ref, keyer, years, outDir, onProgress);
+    return {outDir, skipped: false, files, statutory: [], elapsedMs: performance.now() - started};
+  }
+  const statutory = options.statutory !== false ? {seed} : undefined;
+  const demo = generateDemoScale(rng.fork("demo"), ref, keyer, years, outDir, onProgress, {statutory});
+  return {outDir, skipped: false, files: demo.files, statutory: demo.statutory, elapsedMs: performance.now() - started};
 }
