@@ -1,11 +1,12 @@
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
 import type {Locator, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {axe, openPage, screenshotPath, startDashboards, type Dashboards} from "../helpers/browser.js";
+import {axe, openPage, run, screenshotPath, startDashboards, type Dashboards} from "../helpers/browser.js";
 
 /**
  * Sign-in and roles in the dashboards, and the dashboards on a phone (390 px), in Chromium over the
- * demo warehouse. Issue 14, items 8 and 10.
+ * demo warehouse; and `npm run report` beside a running server. Issue 14, items 8, 10 and 11.
  */
 let d: Dashboards;
 const base = {local: "", shared: ""};
@@ -175,5 +176,36 @@ describe("on a phone (390 px)", () => {
       expect(funnel.overlaps, title).toEqual([]);
     }
     await funnels.page.close();
+  });
+});
+
+describe("npm run report", () => {
+  /** A config like data/config.json, pointing at this test's warehouse and app store, and at `port`. */
+  function configFor(port: number) {
+    const config = JSON.parse(readFileSync("data/config.json", "utf8"));
+    const path = join(d.root, `config-${port}.json`);
+    writeFileSync(path, JSON.stringify({...config, port, warehouseDir: d.warehouseDir, appStore: join(d.root, "app.duckdb"),
+      auth: {...config.auth, tokens: {enabled: true, store: d.tokens.path}, audit: {dir: join(d.root, "report-audit"), retentionDays: 30}}}));
+    return path;
+  }
+
+  it("uses the server that is running (it holds the app store) and prints the report card across measures", async () => {
+    const port = Number(new URL(base.local).port);
+    const out = join(d.root, "card.pdf");
+    const result = await run("npm", ["run", "report", "--", "--card", "early-help-strategy", "--geography", "target-wards", "--out", out], {CURVE_CONFIG: configFor(port)});
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toContain(`using the Curve server already running on http://127.0.0.1:${port}`);
+    expect(result.out).toMatch(/report card early-help-strategy with \d+ measure\(s\), [1-9]\d* PDF page\(s\)/);
+    expect(readFileSync(out).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  });
+
+  it("refuses, rather than print \"Not yet written\", when no server answers and the app store is held by another process", async () => {
+    const out = join(d.root, "locked.pdf");
+    // This test process holds the app store open (as npm start would) and nothing listens on port 9.
+    await d.appStore.baselines();
+    const result = await run("npm", ["run", "report", "--", "--indicator", "cp-rate", "--geography", "target-wards", "--out", out], {CURVE_CONFIG: configFor(9)});
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("is in use by another process");
+    expect(existsSync(out)).toBe(false);
   });
 });

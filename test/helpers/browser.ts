@@ -33,6 +33,7 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
 
 export interface Dashboards {
   root: string;
+  warehouseDir: string;
   warehouse: Warehouse;
   appStore: AppStore;
   tokens: TokenStore;
@@ -65,7 +66,7 @@ export async function startDashboards(prefix = "curve-browser-"): Promise<Dashbo
   const servers: ServerType[] = [];
   const browser = await chromium.launch({executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS});
   return {
-    root: s.root, warehouse, appStore, tokens, browser,
+    root: s.root, warehouseDir: s.warehouseDir, warehouse, appStore, tokens, browser,
     async serve(localRole) {
       const auth = {tokens: {enabled: true, store: tokens.path}, oidc: null, localRole, rateLimit: {requestsPerMinute: 100_000}, audit: {dir: `${s.root}/audit`, retentionDays: 30}};
       const access = {authenticator: configuredAuthenticator(auth, tokens), limiter: new RateLimiter(100_000), audit: new AuditLog(auth.audit.dir, 30), clock: () => new Date(), signIn: {token: true, oidc: null}};
