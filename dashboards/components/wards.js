@@ -44,7 +44,7 @@ export function wardTileMap(wards, {width = 640, unit = "per-10000", indicatorNa
   });
   const id = `hatch-${++hatchSerial}`;
   // Never smaller than a ward's name at a legible size: on a phone the map scrolls inside its card.
-  const tile = Math.max(72, Math.min(120, Math.floor((width - 20) / 6)));
+  const tile = Math.max(80, Math.min(120, Math.floor((width - 20) / 6)));
   const by = (s) => rows.filter((r) => r.significance === s);
   const extent = Math.max(2, ...rows.map((r) => (r.ratio ? Math.max(r.ratio, 1 / r.ratio) : 1)));
   const marks = [

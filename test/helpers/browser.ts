@@ -110,7 +110,7 @@ export async function openPage(browser: Browser, url: string, {width = 1280, hei
   });
   page.on("pageerror", (e) => problems.errors.push(e.message));
   await before?.(page);
-  await page.goto(url, {waitUntil: "networkidle"});
+  await page.goto(url, {waitUntil: "networkidle", timeout: 90_000}); // 2 cores shared with other work
   return {page, problems};
 }
 
