@@ -11,7 +11,8 @@ export default {
     {name: "Providers", path: "/providers"},
     {name: "Printable report", path: "/report"},
     {name: "Methods", path: "/methods"},
-    {name: "Data", path: "/data"}
+    {name: "Data", path: "/data"},
+    {name: "Sign in", path: "/sign-in"}
   ],
   // The default stylesheets pull Google Fonts; ours is self-contained (see dashboards/prebuild.ts).
   globalStylesheets: [],

@@ -18,6 +18,7 @@ import {services as serviceMap} from "./routes/services.js";
 import {wards} from "./routes/wards.js";
 import {targetWards} from "./routes/target-wards.js";
 import {allocations} from "./routes/allocations.js";
+import {me, signIn} from "./routes/session.js";
 
 const refuseAll: MiddlewareHandler<Env> = async (c) => c.json(errorBody("unauthenticated", "access control is not configured"), 401);
 
@@ -35,6 +36,8 @@ export function createApi(services: Services) {
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))
     .use("*", services.cacheResponses === false ? (_c, next) => next() : responseCache())
     .route("/health", health)
+    .route("/me", me)
+    .route("/sign-in", signIn)
     .route("/pipeline", pipeline)
     .route("/indicators", indicators)
     .route("/indicators", drivers)

@@ -17,7 +17,12 @@ export const AuthConfig = z.object({
     algorithms: z.array(z.enum(["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"])).min(1).default(["RS256"]),
     roleClaim: z.string().default("roles"),
     roleMap: z.record(z.string(), z.enum(ROLES)).refine((m) => Object.keys(m).length > 0, "oidc.roleMap must map at least one claim value to a role"),
-    providerClaim: z.string().default("curve_provider")
+    providerClaim: z.string().default("curve_provider"),
+    /** The identity provider's authorisation endpoint: with it, the sign-in page offers "sign in with your organisation". */
+    authorizationEndpoint: z.string().url().refine((u) => u.startsWith("https://"), "oidc.authorizationEndpoint must be an https URL").optional(),
+    /** The client id registered for the dashboards (default: the audience). */
+    clientId: z.string().min(1).optional(),
+    scope: z.string().default("openid")
   }).nullable().default(null),
   /** The role given to requests from this machine's loopback interface with no credentials (demo). */
   localRole: z.enum(ROLES).nullable(),

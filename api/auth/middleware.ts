@@ -5,6 +5,7 @@ import type {AuditLog} from "./audit.js";
 import type {AuthConfig} from "./config.js";
 import {looksLikeJwt, verifyOidc} from "./oidc.js";
 import {allowed, ruleFor, type Principal} from "./roles.js";
+import type {SignInOptions} from "./sign-in.js";
 import type {TokenStore} from "./tokens.js";
 
 /**
@@ -89,6 +90,8 @@ export interface AccessControl {
   limiter: RateLimiter;
   audit: AuditLog;
   clock: () => Date;
+  /** How a browser may sign in (GET /api/sign-in); bearer tokens only when absent. */
+  signIn?: SignInOptions;
 }
 
 export type AccessVariables = {principal: Principal};
@@ -103,6 +106,18 @@ export function accessControl(ac: AccessControl): MiddlewareHandler<{Variables: 
         method: c.req.method, route: c.req.path, params, status, outcome, rows
       });
     const who = await ac.authenticator.authenticate(c);
+    if ("status" in who && ruleFor(c.req.method, c.req.path)?.public) {
+      // Someone not yet signed in asking how to sign in: answered, rate-limited and audited as anonymous.
+      const limit = ac.limiter.take("anonymous");
+      if (!limit.ok) {
+        entry(null, 429, "rate-limited", null);
+        c.header("Retry-After", String(limit.retryAfter));
+        return c.json(errorBody("rate-limited", `too many requests; try again in ${limit.retryAfter}s`), 429);
+      }
+      await next();
+      entry(null, c.res.status, c.res.status < 400 ? "allowed" : "error", null);
+      return;
+    }
     if ("status" in who) {
       entry(null, 401, "unauthenticated", null);
       c.header("WWW-Authenticate", 'Bearer realm="curve"');

@@ -29,11 +29,19 @@ export interface RouteRule {
   /** A path pattern: `*` matches one segment, `**` the rest. */
   path: string;
   roles: Role[];
+  /**
+   * Answered even without credentials. Only for a route that tells how to sign in and nothing else:
+   * the sign-in page must be able to ask before anyone has a token.
+   */
+  public?: true;
 }
 
 export const ROUTE_POLICY: RouteRule[] = [
   {method: "GET", path: "/api/health", roles: READ_AGGREGATES},
   {method: "GET", path: "/api/openapi.json", roles: READ_AGGREGATES},
+  {method: "GET", path: "/api/sign-in", roles: READ_AGGREGATES, public: true},
+  // Who the caller is and what the route policy lets it do: the dashboards hide what it cannot use.
+  {method: "GET", path: "/api/me", roles: READ_AGGREGATES},
   {method: "GET", path: "/api/indicators", roles: READ_AGGREGATES},
   {method: "GET", path: "/api/indicators/**", roles: READ_AGGREGATES},
   {method: "GET", path: "/api/scorecards", roles: READ_AGGREGATES},

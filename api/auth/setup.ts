@@ -3,6 +3,7 @@ import {resolve} from "node:path";
 import {AuditLog} from "./audit.js";
 import {parseAuthConfig} from "./config.js";
 import {configuredAuthenticator, RateLimiter, type AccessControl} from "./middleware.js";
+import {signInOptions} from "./sign-in.js";
 import {TokenStore} from "./tokens.js";
 
 /** Access control from the config file; throws AuthConfigError (the server refuses to start) when it is broken. */
@@ -13,7 +14,7 @@ export function buildAccessControl(configPath: string, clock: () => Date = () =>
   tokens.list(); // a corrupt token file stops the start, with its message
   const audit = new AuditLog(resolve(process.env.CURVE_AUDIT ?? config.audit.dir), config.audit.retentionDays);
   audit.sweep(clock());
-  const control: AccessControl = {authenticator: configuredAuthenticator(config, tokens, clock), limiter: new RateLimiter(config.rateLimit.requestsPerMinute), audit, clock};
+  const control: AccessControl = {authenticator: configuredAuthenticator(config, tokens, clock), limiter: new RateLimiter(config.rateLimit.requestsPerMinute), audit, clock, signIn: signInOptions(config)};
   const ways = [config.tokens.enabled && "bearer tokens", config.oidc && `OpenID Connect (${config.oidc.issuer})`].filter(Boolean).join(" and ");
   const describe = [
     `Access control: ${ways || "no credentials"}; default deny; audit in ${config.audit.dir} (kept ${config.audit.retentionDays} days).`,

@@ -267,6 +267,15 @@ export function canSee(access: Access, unit: Unit): {see: boolean; full: boolean
       : `${unit.name} pools ${unit.providers.length} provider(s); a provider sees pooled figures only when at least two other providers are in the pool`};
 }
 
+/**
+ * The providers of a pool that the access may name. A provider is told which providers it shares a
+ * programme with by neither id nor name (they are often the same thing, e.g. parenting-works): only
+ * its own, and how many there are in all.
+ */
+export function namedProviders(access: Access, providerIds: readonly string[]): string[] {
+  return access.mode === "own-provider" ? providerIds.filter((id) => id === access.providerId) : [...providerIds];
+}
+
 /** A measure for a unit and period, published for the access (null when the access may not see the unit). */
 export function publishFor(access: Access, unit: Unit, m: PerformanceMeasure, episodes: readonly EpisodeRow[], plan: DisclosurePlan): PublishedValue | null {
   const see = canSee(access, unit);

@@ -4,7 +4,7 @@ import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {xmr} from "../stats/spc.js";
 import {recentTrend} from "../stats/trend.js";
 import {QUADRANTS, describeMeasure, type PerformanceMeasure} from "./catalogue.js";
-import {canSee, isHidden, planDisclosure, publishValue, type Access, type DisclosurePlan, type PublishedValue, type Unit} from "./disclosure.js";
+import {canSee, isHidden, namedProviders, planDisclosure, publishValue, type Access, type DisclosurePlan, type PublishedValue, type Unit} from "./disclosure.js";
 import {historyPeriods, resolvePeriod, type Coverage, type EpisodeRow, type PeriodKind, type ResolvedPeriod} from "./episodes.js";
 import {computeMeasure, relevantTo, type MeasureValue} from "./measures.js";
 
@@ -122,7 +122,7 @@ export function reportCard(input: ReportCardInput) {
   }
   if (unprotected.length) notes.push(`Secondary suppression could not protect every small count (${unprotected.length} group(s) had no other count to hide); tell the Performance Hub before publishing this card.`);
   return {
-    scope: {kind: unit.kind, id: unit.key, name: unit.name, providers: unit.providers},
+    scope: {kind: unit.kind, id: unit.key, name: unit.name, providers: namedProviders(access, unit.providers), providerCount: unit.providers.length},
     period: {type: period.type, label: period.label, start: period.start, end: period.end},
     access: access.label,
     shown: see.full ? "in full" : "with small numbers suppressed (counts 1-5 and any count they could be recovered from are shown as c)",

@@ -1,7 +1,7 @@
 import {ApiError} from "../errors.js";
 import type {Period} from "../oba/series.js";
 import type {MeasureCatalogue} from "./catalogue.js";
-import {canSee, isHidden, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
+import {canSee, isHidden, namedProviders, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
 import type {EpisodeRow} from "./episodes.js";
 import {computeMeasure, relevantTo} from "./measures.js";
 
@@ -29,7 +29,7 @@ export function valueForMoney(catalogue: MeasureCatalogue, units: readonly Unit[
     const c = "c" as const;
     const h = <T>(x: T) => (hidden ? c : x);
     return [{
-      kind: u.kind, id: u.key, name: u.name, providers: u.providers,
+      kind: u.kind, id: u.key, name: u.name, providers: namedProviders(access, u.providers), providerCount: u.providers.length,
       totalCost: h(v.totalCost), episodesEnded: h(v.denominator), betterOff: h(v.numerator),
       costPerFamilyBetterOff: hidden ? c : v.value === null ? "z" : v.value,
       lower95: h(v.ci95?.lower ?? null), upper95: h(v.ci95?.upper ?? null), lower998: h(v.ci998?.lower ?? null), upper998: h(v.ci998?.upper ?? null),

@@ -48,7 +48,23 @@ export interface LocalServer {
  * The browser that this process drives is the only client: loopback requests get `role` (viewer by
  * default: the report only reads), and every request is audited like any other.
  */
-export async function startLocalServer({role = "viewer" as Role, dashboardsDir = "dist"} = {}): Promise<LocalServer> {
+/**
+ * Is Curve already running on this machine's port? "ok" when it answers (with the token, if any),
+ * "needs-token" when it asks for one, "none" when nothing answers as Curve does.
+ */
+export async function probeRunningServer(port: number, token?: string): Promise<{status: "ok" | "needs-token" | "none"; base: string}> {
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const res = await fetch(`${base}/api/health`, {headers: token ? {authorization: `Bearer ${token}`} : {}, signal: AbortSignal.timeout(3000)});
+    if (res.ok && (await res.json().catch(() => null))?.status === "ok") return {status: "ok", base};
+    if (res.status === 401) return {status: "needs-token", base};
+    return {status: "none", base};
+  } catch {
+    return {status: "none", base};
+  }
+}
+
+export async function startLocalServer({role = "viewer" as Role, dashboardsDir = "dist", requireAppStore = false} = {}): Promise<LocalServer> {
   const config = loadConfig();
   const configPath = process.env.CURVE_CONFIG ?? "data/config.json";
   const auth = parseAuthConfig(JSON.parse(readFileSync(configPath, "utf8")).auth, configPath);
@@ -60,6 +76,12 @@ export async function startLocalServer({role = "viewer" as Role, dashboardsDir =
   try {
     await appStore.baselines();
   } catch (e) {
+    await appStore.close().catch(() => undefined);
+    // A report printed without the narratives would say "Not yet written" of a written one: refuse.
+    if (requireAppStore) {
+      warehouse.close_();
+      throw new Error(`the app store ${config.appStore} is in use by another process (${(e as Error).message.split("\n")[0]}), so narratives, targets and frozen baselines cannot be read. If npm start is running, start the report with --url http://localhost:<port> (and --token if it asks for one), or stop it first.`);
+    }
     notes.push(`the app store ${config.appStore} could not be opened (${(e as Error).message.split("\n")[0]}); frozen baselines, targets and narratives are left out. If npm start is running, use --url http://localhost:${config.port} instead.`);
     await appStore.close().catch(() => undefined);
     appStore = undefined;

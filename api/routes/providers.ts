@@ -7,7 +7,7 @@ import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {QUADRANTS, describeMeasure, loadMeasureCatalogue} from "../providers/catalogue.js";
 import {ADJUSTMENTS, compareProviders, publishComparison} from "../providers/compare.js";
-import {accessFor, buildUnits, canSee, planDisclosure, viewerFrom, type Access, type DisclosurePlan, type Unit} from "../providers/disclosure.js";
+import {accessFor, buildUnits, canSee, namedProviders, planDisclosure, viewerFrom, type Access, type DisclosurePlan, type Unit} from "../providers/disclosure.js";
 import type {Period} from "../oba/series.js";
 import {assertCovered, latestYear, loadEpisodes, loadProviders, resolvePeriod, type ResolvedPeriod} from "../providers/episodes.js";
 import {reportCard} from "../providers/report-card.js";
@@ -96,10 +96,11 @@ export const providers = new Hono<Env>()
     const access = accessOf(c);
     const {providers: list, units, coverage, referralsCoverage, catalogue} = await load(c);
     return c.json({
-      providers: list.map((p) => ({id: p.providerId, name: p.name, kind: p.kind, programmes: p.programmes.map((g) => ({
+      // A provider is shown its own service only: other providers' names never reach its browser.
+      providers: list.filter((p) => access.mode !== "own-provider" || p.providerId === access.providerId).map((p) => ({id: p.providerId, name: p.name, kind: p.kind, programmes: p.programmes.map((g) => ({
         id: g.programmeId, name: g.name, levelOfNeed: g.levelOfNeed, ageBand: g.ageBand, outcomeMeasure: g.outcomeMeasure, reliableChange: g.reliableChange, unitCost: g.unitCost
       })), reportCard: canSee(access, units.find((u) => u.id === `provider:${p.providerId}`)!).see ? `/api/providers/${p.providerId}/report-card` : null})),
-      programmes: units.filter((u) => u.kind === "programme").map((u) => ({id: u.key, name: u.name, providers: u.providers,
+      programmes: units.filter((u) => u.kind === "programme").map((u) => ({id: u.key, name: u.name, providers: namedProviders(access, u.providers), providerCount: u.providers.length,
         reportCard: canSee(access, u).see ? `/api/providers/programmes/${u.key}/report-card` : null})),
       quadrants: QUADRANTS.map((q) => ({...q, measures: catalogue.measures.filter((m) => m.quadrant === q.id).map((m) => m.id)})),
       measures: catalogue.measures.map(describeMeasure),

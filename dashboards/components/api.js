@@ -1,7 +1,8 @@
-/* global URLSearchParams */
+/* global URLSearchParams, location */
 // The dashboards' only data source is the API on the same origin. Errors come back as
 // {error: {code, message}}; turn them into exceptions whose message a reader can act on.
 import {html} from "htl";
+import {authHeaders, onSignInPage, signInHref} from "./session.js";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -12,17 +13,19 @@ export class ApiError extends Error {
 }
 
 export async function getJson(path) {
-  const response = await fetch(path, {headers: {accept: "application/json"}});
+  const response = await fetch(path, {headers: {accept: "application/json", ...authHeaders()}});
   return readJson(response);
 }
 
 export async function sendJson(method, path, body) {
-  const response = await fetch(path, {method, headers: {"content-type": "application/json", accept: "application/json"}, body: JSON.stringify(body)});
+  const response = await fetch(path, {method, headers: {"content-type": "application/json", accept: "application/json", ...authHeaders()}, body: JSON.stringify(body)});
   return readJson(response);
 }
 
 async function readJson(response) {
   const body = await response.json().catch(() => null);
+  // Not signed in (no local role here, or the token expired): send the reader to sign in and back.
+  if (response.status === 401 && !onSignInPage()) location.assign(signInHref());
   if (!response.ok) {
     const e = body?.error;
     const details = Array.isArray(e?.details) ? `: ${e.details.map((d) => `${d.field ? `${d.field} — ` : ""}${d.message}`).join("; ")}` : "";

@@ -3,6 +3,7 @@
 import * as Plot from "./vendor/plot.js";
 import {COLOURS, accessible} from "./palette.js";
 import {formatMoney, formatRatio, formatValue} from "./format.js";
+import {separateLabels} from "./labels.js";
 
 const SIG_SHAPE = {"High (0.001)": "triangle", "High (0.025)": "triangle", "Low (0.001)": "triangle2", "Low (0.025)": "triangle2", "Not significant": "circle"};
 
@@ -47,6 +48,7 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
     ]
   });
   accessible(chart);
+  separateLabels(chart, {move: 0, keep: [1]}); // provider names clear of each other and of the average's label
   chart.drawn = [...rows.map((r) => ({series: "provider", provider: r.provider, x: r.x, value: r.y, lower95: r.lower95, upper95: r.upper95, significance: r.significance})), ...lines.map((l) => ({series: `limit ${l.level}`, provider: "", x: l.x, value: l.value}))];
   chart.columns = [
     {key: "series", label: "Series"}, {key: "provider", label: "Provider"},

@@ -43,7 +43,8 @@ export function wardTileMap(wards, {width = 640, unit = "per-10000", indicatorNa
     return {ward: w.name, id: w.id, col, row, target: w.target, count: w.count, rate: typeof w.rate?.value === "number" ? w.rate.value : null, flag: w.rate?.flag ?? (typeof w.count === "string" ? w.count : null), ratio: typeof w.ratio?.value === "number" ? w.ratio.value : null, significance: sig};
   });
   const id = `hatch-${++hatchSerial}`;
-  const tile = Math.min(120, Math.floor((width - 20) / 6));
+  // Never smaller than a ward's name at a legible size: on a phone the map scrolls inside its card.
+  const tile = Math.max(80, Math.min(120, Math.floor((width - 20) / 6)));
   const by = (s) => rows.filter((r) => r.significance === s);
   const extent = Math.max(2, ...rows.map((r) => (r.ratio ? Math.max(r.ratio, 1 / r.ratio) : 1)));
   const marks = [
@@ -53,9 +54,9 @@ export function wardTileMap(wards, {width = 640, unit = "per-10000", indicatorNa
   for (const [s, style] of Object.entries(SIG)) {
     marks.push(Plot.cell(by(s), {x: "col", y: "row", fill: "none", stroke: s === "Not significant" ? COLOURS.muted : COLOURS.ink, strokeWidth: style.width, strokeDasharray: style.dash ?? undefined, inset: 2 + style.width / 2}));
   }
-  const short = (n) => (n.length > 11 ? n.replace("Sundon Park", "Sundon Pk").replace("Round Green", "Round Grn") : n);
+  const short = (n) => n.replace("Sundon Park", "Sundon Pk").replace("Round Green", "Round Grn");
   marks.push(
-    Plot.text(rows, {x: "col", y: "row", text: (d) => short(d.ward), dy: -tile * 0.22, fontWeight: 700, fontSize: 12, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+    Plot.text(rows, {x: "col", y: "row", text: (d) => short(d.ward), dy: -tile * 0.22, fontWeight: 700, fontSize: tile < 90 ? 11 : 12, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
     Plot.text(rows, {x: "col", y: "row", text: (d) => (d.rate === null ? d.flag ?? "x" : `${formatValue(d.rate, unit)}${d.flag === "u" ? " u" : ""}`), dy: 0, fontSize: 12, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
     Plot.text(rows, {x: "col", y: "row", text: (d) => `${SIG[d.significance]?.glyph ?? ""}${d.target ? " target" : ""}`.trim(), dy: tile * 0.24, fontSize: 11, fontWeight: 700, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke"})
   );
@@ -67,8 +68,12 @@ export function wardTileMap(wards, {width = 640, unit = "per-10000", indicatorNa
     marks
   });
   hatch(chart, id);
+  // Plot shrinks a chart to its container (max-width: 100%), which would shrink the names with it.
+  chart.style.maxWidth = "none";
   // The shade's key, as a small ramp above the map (an SVG, so exports keep it).
-  const key = chart.legend("color", {label: "Ratio to the borough rate (log scale)", tickFormat: (v) => formatRatio(v), ticks: 5, width: Math.min(340, tile * 4), marginLeft: 14, marginRight: 14});
+  // Five named ticks, symmetric on the log scale: a log scale's own ticks (0.6, 0.7, 0.8 …) collide on a narrow key.
+  const keyTicks = [1 / extent, 1 / Math.sqrt(extent), 1, Math.sqrt(extent), extent];
+  const key = chart.legend("color", {label: "Ratio to the borough rate (log scale)", tickFormat: (v) => formatRatio(v), ticks: keyTicks, width: Math.min(340, Math.max(280, width - 20)), marginLeft: 14, marginRight: 14});
   const figure = document.createElement("div");
   figure.append(...(key ? [key] : []), chart);
   accessible(figure);

@@ -15,6 +15,7 @@ import {TokenStore} from "../../api/auth/tokens.js";
 import type {Role} from "../../api/auth/roles.js";
 import {runPipeline} from "../../pipelines/run.js";
 import {scratch} from "../helpers/warehouse.js";
+import {screenshotPath} from "../helpers/browser.js";
 
 /**
  * Every dashboard page in a real browser (Debian's Chromium driven by playwright-core) over a warehouse
@@ -154,7 +155,7 @@ describe.each(PAGES)("dashboard page $path", ({path, heading, screenshot, charts
       expect(await page.locator("figure.chart-card svg g[data-mark] :is(path, circle, rect, line, text)").count()).toBeGreaterThan(10);
     }
     expect(await page.locator(".notice-error").allTextContents()).toEqual([]);
-    await page.screenshot({path: `docs/screenshots/${screenshot}.png`, fullPage: true});
+    await page.screenshot({path: screenshotPath(screenshot), fullPage: true}); // docs/screenshots/ is refreshed by npm run screenshots
     expect({...problems, violations: await axe(page)}).toEqual({offsite: [], failed: [], errors: [], violations: []});
     await page.close();
   });
