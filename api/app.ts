@@ -31,6 +31,13 @@ export function createApi(services: Services) {
     })
     // The API serves only JSON and CSV: nothing in a response may load or run anything.
     .use("*", secureHeaders({contentSecurityPolicy: {defaultSrc: ["'none'"], frameAncestors: ["'none'"]}, crossOriginResourcePolicy: "same-origin"}))
+    // What an answer shows depends on who asked (role, provider, disclosure): no shared cache (a
+    // proxy, a CDN, the browser's back button on a shared machine) may keep or replay it for another.
+    .use("*", async (c, next) => {
+      await next();
+      c.header("Cache-Control", "private, no-store");
+      c.header("Vary", "Authorization, Cookie");
+    })
     // Fail closed: without access control configured, every API request is refused.
     .use("*", services.access ? (accessControl(services.access) as unknown as MiddlewareHandler<Env>) : refuseAll)
     .use("*", bodyLimit({maxSize: 256 * 1024, onError: (c) => c.json(errorBody("payload-too-large", "request body over 256 KB"), 413)}))

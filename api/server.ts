@@ -5,13 +5,16 @@ import {secureHeaders} from "hono/secure-headers";
 import {createApp} from "./app.js";
 import type {Services} from "./context.js";
 
+/** The API's own paths: `/api` and below, never a sibling such as `/apix` (which is a dashboard path and gets their headers). */
+export const isApiPath = (path: string) => path === "/api" || path.startsWith("/api/");
+
 /** The API plus the built dashboards (Observable Framework's static dist/), on one origin. */
 export function createServer(services: Services, {dashboardsDir}: {dashboardsDir: string}) {
   const app = createApp(services);
   // Framework pages use inline scripts and styles, so the dashboards need 'unsafe-inline'; everything
   // else is this origin only — no CDN, fonts or telemetry can load. /api/* keeps its own strict policy.
   app.use("*", async (c, next) => {
-    if (c.req.path.startsWith("/api")) return next();
+    if (isApiPath(c.req.path)) return next();
     return secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"],
@@ -22,7 +25,7 @@ export function createServer(services: Services, {dashboardsDir}: {dashboardsDir
   // Framework writes /page as page.html; map clean URLs to it.
   app.use("*", async (c, next) => {
     const path = c.req.path;
-    if (!path.startsWith("/api") && !path.startsWith("/_") && !/\.[a-z0-9]+$/i.test(path) && path !== "/") {
+    if (!isApiPath(path) && !path.startsWith("/_") && !/\.[a-z0-9]+$/i.test(path) && path !== "/") {
       const file = join(dashboardsDir, `${path.replace(/\/$/, "")}.html`);
       if (existsSync(file)) return serveStatic({root: dashboardsDir, path: `${path.replace(/\/$/, "")}.html`})(c, next);
     }

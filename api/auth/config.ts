@@ -26,8 +26,20 @@ export const AuthConfig = z.object({
   }).nullable().default(null),
   /** The role given to requests from this machine's loopback interface with no credentials (demo). */
   localRole: z.enum(ROLES).nullable(),
-  rateLimit: z.object({requestsPerMinute: z.number().int().min(1)}),
-  audit: z.object({dir: z.string().min(1), retentionDays: z.number().int().min(1)})
+  rateLimit: z.object({
+    /** Per authenticated principal. */
+    requestsPerMinute: z.number().int().min(1),
+    /** Per client address, before authentication: requests that fail it (default 60). */
+    unauthenticatedPerMinute: z.number().int().min(1).optional(),
+    /** Per client address, before authentication: all requests (default 5 × requestsPerMinute; behind a proxy every client shares its address). */
+    clientRequestsPerMinute: z.number().int().min(1).optional()
+  }),
+  audit: z.object({
+    dir: z.string().min(1),
+    retentionDays: z.number().int().min(1),
+    /** A day's audit file rolls over to a new part at this size (default 50). */
+    maxFileMB: z.number().min(1).optional()
+  })
 }).refine((c) => c.tokens.enabled || c.oidc !== null || c.localRole !== null, {
   message: "no way to authenticate is enabled (tokens, oidc or localRole): every request would be refused"
 });

@@ -2,7 +2,7 @@ import {readFileSync} from "node:fs";
 import {resolve} from "node:path";
 import {AuditLog} from "./audit.js";
 import {parseAuthConfig} from "./config.js";
-import {configuredAuthenticator, RateLimiter, type AccessControl} from "./middleware.js";
+import {configuredAuthenticator, DEFAULT_UNAUTHENTICATED_PER_MINUTE, RateLimiter, type AccessControl} from "./middleware.js";
 import {signInOptions} from "./sign-in.js";
 import {TokenStore} from "./tokens.js";
 
@@ -12,9 +12,16 @@ export function buildAccessControl(configPath: string, clock: () => Date = () =>
   const config = parseAuthConfig(raw.auth, configPath);
   const tokens = new TokenStore(resolve(process.env.CURVE_TOKENS ?? config.tokens.store));
   tokens.list(); // a corrupt token file stops the start, with its message
-  const audit = new AuditLog(resolve(process.env.CURVE_AUDIT ?? config.audit.dir), config.audit.retentionDays);
+  const audit = new AuditLog(resolve(process.env.CURVE_AUDIT ?? config.audit.dir), config.audit.retentionDays, (config.audit.maxFileMB ?? 50) * 1024 * 1024);
   audit.sweep(clock());
-  const control: AccessControl = {authenticator: configuredAuthenticator(config, tokens, clock), limiter: new RateLimiter(config.rateLimit.requestsPerMinute), audit, clock, signIn: signInOptions(config)};
+  const control: AccessControl = {
+    authenticator: configuredAuthenticator(config, tokens, clock), limiter: new RateLimiter(config.rateLimit.requestsPerMinute),
+    clientLimits: {
+      unauthenticated: new RateLimiter(config.rateLimit.unauthenticatedPerMinute ?? DEFAULT_UNAUTHENTICATED_PER_MINUTE),
+      requests: new RateLimiter(config.rateLimit.clientRequestsPerMinute ?? 5 * config.rateLimit.requestsPerMinute)
+    },
+    audit, clock, signIn: signInOptions(config)
+  };
   const ways = [config.tokens.enabled && "bearer tokens", config.oidc && `OpenID Connect (${config.oidc.issuer})`].filter(Boolean).join(" and ");
   const describe = [
     `Access control: ${ways || "no credentials"}; default deny; audit in ${config.audit.dir} (kept ${config.audit.retentionDays} days).`,

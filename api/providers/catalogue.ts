@@ -80,6 +80,11 @@ export const MeasureSchema = z.object({
   polarity: z.enum(POLARITIES),
   /** Offered for case-mix adjusted comparison (proportions only). */
   caseMix: z.boolean().default(false),
+  /**
+   * Financial years too small to show for an audience are also reported pooled with the year before
+   * (the two years' counts added), as councils do for small linked cohorts, instead of only `c`.
+   */
+  poolTwoYearsWhenSmall: z.boolean().default(false),
   /** Not yet collected: why, and what would be needed (OBA's data development agenda). */
   dataDevelopment: z.string().optional()
 }).strict();
@@ -134,6 +139,7 @@ export function checkMeasure(m: PerformanceMeasure): void {
     throw new MeasureCatalogueError(`${where}: field (the cost) is given exactly for mean and cost-per measures`);
   }
   if (m.caseMix && m.statistic !== "proportion") throw new MeasureCatalogueError(`${where}: case-mix adjustment applies to proportions only`);
+  if (m.poolTwoYearsWhenSmall && m.statistic !== "proportion") throw new MeasureCatalogueError(`${where}: pooling two years applies to proportions only`);
   m.numerator.forEach((f, i) => checkFilter(`${where} numerator[${i}]`, f));
 }
 

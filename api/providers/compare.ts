@@ -182,22 +182,27 @@ export function publishComparison(cmp: Comparison, access: Access, plan: Disclos
   const poolHidden = !poolSee.full && plan !== null && isHidden(plan, cmp.pool.id, m).any;
   const showPool = poolSee.see && !poolHidden;
   const c = "c" as const;
+  // Every figure built on the pool's rates goes with the pool: the expected count (Σ expected = the
+  // pooled numerator), the ratio O/E and its limits (O is shown, so they give E), the standardised
+  // value (ratio × pooled rate) and the judgements against the pooled average or its funnel.
+  const poolWithheld = !showPool;
   const providers = cmp.rows.flatMap((r) => {
     const see = canSee(access, r.unit);
     if (!see.see) return [];
     const hidden = !see.full && plan !== null && isHidden(plan, r.unit.id, m).any;
     const num = (v: number | null): Published => (hidden ? c : v);
+    const onPool = (v: number | null): Published => (hidden || poolWithheld ? c : v);
     return [{
       providerId: r.unit.key, name: r.unit.name, shown: see.full ? "in full" : "with small numbers suppressed",
       numerator: num(r.observed), denominator: !see.full && plan !== null && isHidden(plan, r.unit.id, m).denominator ? c : r.denominator,
       value: num(r.value), lower95: num(r.ci95.lower), upper95: num(r.ci95.upper), lower998: num(r.ci998.lower), upper998: num(r.ci998.upper),
-      method: "wilson", significance: hidden ? c : r.significance,
+      method: "wilson", significance: hidden || poolWithheld ? c : r.significance,
       adjusted: r.adjusted === null ? null : {
-        observed: num(r.adjusted.observed), expected: num(r.adjusted.expected), ratio: num(r.adjusted.ratio),
-        lower95: num(r.adjusted.ci95.lower), upper95: num(r.adjusted.ci95.upper), lower998: num(r.adjusted.ci998.lower), upper998: num(r.adjusted.ci998.upper),
-        method: r.adjusted.method, standardisedValue: num(r.adjusted.standardisedValue), significance: hidden ? c : r.adjusted.significance
+        observed: num(r.adjusted.observed), expected: onPool(r.adjusted.expected), ratio: onPool(r.adjusted.ratio),
+        lower95: onPool(r.adjusted.ci95.lower), upper95: onPool(r.adjusted.ci95.upper), lower998: onPool(r.adjusted.ci998.lower), upper998: onPool(r.adjusted.ci998.upper),
+        method: r.adjusted.method, standardisedValue: onPool(r.adjusted.standardisedValue), significance: hidden || poolWithheld ? c : r.adjusted.significance
       },
-      verdict: hidden ? null : verdict(r.significance, r.adjusted?.significance ?? null, m.polarity)
+      verdict: hidden || poolWithheld ? null : verdict(r.significance, r.adjusted?.significance ?? null, m.polarity)
     }];
   });
   // The reference strata are pooled counts published nowhere else; they add up to the pool's

@@ -173,6 +173,42 @@ export interface DisclosurePlan {
  * computed on the unsuppressed counts; this only decides what is published.
  */
 export function planDisclosure(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[], p: Period): DisclosurePlan {
+  const {cells, groups} = disclosureTable(measures, units, episodes, p);
+  const result = suppress({cells, groups});
+  return {period: p, hidden: new Set([...result.primary, ...result.secondary]), unprotected: result.unprotected};
+}
+
+/**
+ * The plan for figures pooled over two periods (counts added), made together with the two periods'
+ * own plans so that nothing undoes them: each period's cells keep their plan (hidden stays hidden,
+ * shown is never taken as a secondary cell), each pooled count is the sum of its two period counts,
+ * and the pooled counts have the same sums across units as a period's. A pooled count is then hidden
+ * wherever showing it would give back a hidden period count (one period shown, the other hidden: the
+ * pooled minus the shown), and wherever it is small itself.
+ */
+export function planPooledDisclosure(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[],
+  periods: readonly [Period, Period], plans: readonly [DisclosurePlan, DisclosurePlan], pooled: Period): DisclosurePlan {
+  const tables = periods.map((p) => disclosureTable(measures, units, episodes, p));
+  const cells: CountCell[] = [];
+  const groups: ConstraintGroup[] = [];
+  tables.forEach((t, k) => {
+    for (const c of t.cells) cells.push({id: `${k}#${c.id}`, count: c.count, ...(plans[k].hidden.has(c.id) ? {hidden: true} : {keep: true})});
+    for (const g of t.groups) groups.push({parts: g.parts.map((x) => `${k}#${x}`), total: g.total === undefined ? undefined : `${k}#${g.total}`});
+  });
+  const [a, b] = tables;
+  const second = new Map(b.cells.map((c) => [c.id, c.count ?? 0]));
+  for (const c of a.cells) {
+    cells.push({id: c.id, count: (c.count ?? 0) + (second.get(c.id) ?? 0)});
+    groups.push({parts: [`0#${c.id}`, `1#${c.id}`], total: c.id});
+  }
+  for (const g of a.groups) groups.push(g);
+  const result = suppress({cells, groups});
+  const hidden = new Set([...result.primary, ...result.secondary].filter((id) => !/^[01]#/.test(id)));
+  return {period: pooled, hidden, unprotected: result.unprotected};
+}
+
+/** The count cells of every unit for a period, and every sum linking them. */
+function disclosureTable(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[], p: Period): {cells: CountCell[]; groups: ConstraintGroup[]} {
   const {defs, relations} = definitions(measures, p);
   const cells: CountCell[] = [];
   const groups: ConstraintGroup[] = [];
@@ -209,8 +245,7 @@ export function planDisclosure(measures: readonly PerformanceMeasure[], units: r
       if (parts.length) groups.push({parts, total: `${g.id}|${d.id}`});
     }
   }
-  const result = suppress({cells, groups});
-  return {period: p, hidden: new Set([...result.primary, ...result.secondary]), unprotected: result.unprotected};
+  return {cells, groups};
 }
 
 /** Whether the plan hides the measure's figures for the unit (any of the counts it publishes). */

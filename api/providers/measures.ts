@@ -174,3 +174,24 @@ export function strataCounts(m: PerformanceMeasure, episodes: readonly EpisodeRo
   }
   return [...out.values()].sort((a, b) => a.stratum.localeCompare(b.stratum));
 }
+
+/**
+ * A percentage pooled over two periods: the two periods' numerators and denominators added (an
+ * episode counts in the period its own cohort puts it in), with Wilson intervals on the sums. Not
+ * available when either period is not.
+ */
+export function pooledMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], periods: readonly [Period, Period], label: Period): MeasureValue {
+  const [a, b] = periods.map((p) => computeMeasure(m, episodes.filter((e) => relevantTo(e, p)), p));
+  const base = {measure: m.id, period: label};
+  if (m.statistic !== "proportion") throw new Error(`pooledMeasure: ${m.id} is not a percentage`);
+  if (!a.available || !b.available || a.numerator === null || b.numerator === null) {
+    return {...base, available: false, reason: (!a.available ? a.reason : b.reason) ?? "not available", numerator: null, denominator: null, totalCost: null, value: null, ci95: null, ci998: null, method: null};
+  }
+  const x = a.numerator + b.numerator;
+  const n = (a.denominator ?? 0) + (b.denominator ?? 0);
+  const ci = levels((level) => {
+    const w = proportionInterval(x, n, {level, multiplier: 100});
+    return {lower: w.lower, upper: w.upper};
+  });
+  return {...base, available: true, numerator: x, denominator: n, totalCost: null, value: n ? (x / n) * 100 : null, ...(n ? ci : {ci95: null, ci998: null}), method: n ? "wilson" : null};
+}

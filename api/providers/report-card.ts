@@ -4,9 +4,9 @@ import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {xmr} from "../stats/spc.js";
 import {recentTrend} from "../stats/trend.js";
 import {QUADRANTS, describeMeasure, type PerformanceMeasure} from "./catalogue.js";
-import {canSee, isHidden, namedProviders, planDisclosure, publishValue, type Access, type DisclosurePlan, type PublishedValue, type Unit} from "./disclosure.js";
+import {canSee, isHidden, namedProviders, planDisclosure, planPooledDisclosure, publishValue, type Access, type DisclosurePlan, type PublishedValue, type Unit} from "./disclosure.js";
 import {historyPeriods, resolvePeriod, type Coverage, type EpisodeRow, type PeriodKind, type ResolvedPeriod} from "./episodes.js";
-import {computeMeasure, relevantTo, type MeasureValue} from "./measures.js";
+import {computeMeasure, pooledMeasure, relevantTo, type MeasureValue} from "./measures.js";
 
 /**
  * An OBA report card for one provider or one programme: every performance measure of the
@@ -101,6 +101,21 @@ export function reportCard(input: ReportCardInput) {
     return plan;
   };
   const mine = episodes.filter(unit.includes);
+  const pooledUnprotected: string[] = [];
+  /**
+   * A year too small to show, for a measure that allows it: the year pooled with the one before
+   * (counts added), under a plan made with both years' plans so it gives neither back.
+   */
+  const pooledWhenSmall = (m: PerformanceMeasure, latest: PublishedValue | undefined, full: boolean): (PublishedValue & {years: string[]}) | null => {
+    if (!m.poolTwoYearsWhenSmall || full || period.type !== "financial-year" || latest?.flag !== "c") return null;
+    const before = resolvePeriod(fyLabel(+period.label.slice(0, 4) - 1));
+    if (coverage && before.start < coverage.from) return null;
+    const pair = [before, period] as const;
+    const label = {label: `${before.label} and ${period.label}`, start: before.start, end: period.end};
+    const plan = planPooledDisclosure(measures, units, episodes, pair, [planFor(before), planFor(period)], label);
+    pooledUnprotected.push(...plan.unprotected);
+    return {years: [before.label, period.label], ...publishValue(m, pooledMeasure(m, mine, pair, label), isHidden(plan, unit.id, m))};
+  };
   const rows = measures.map((m) => {
     const history = periods.map((p) => computeMeasure(m, mine.filter((e) => relevantTo(e, p)), p));
     const published: PublishedValue[] = history.map((v) => publishValue(m, v, see.full || m.dataDevelopment ? null : isHidden(planFor(v.period), unit.id, m)));
@@ -108,6 +123,7 @@ export function reportCard(input: ReportCardInput) {
     return {
       ...describeMeasure(m),
       latest: published[n - 1] ?? null,
+      pooledTwoYears: pooledWhenSmall(m, published[n - 1], see.full),
       previous: n > 1 ? published[n - 2] : null,
       baseline: m.dataDevelopment ? null
         // The trend, SPC and forecast are fitted to every history value: with one hidden they would give it back.
@@ -115,7 +131,7 @@ export function reportCard(input: ReportCardInput) {
         : {history: published, ...measureBaseline(m, period.type, history)}
     };
   });
-  const unprotected = [...plans.values()].flatMap((p) => p.unprotected);
+  const unprotected = [...[...plans.values()].flatMap((p) => p.unprotected), ...pooledUnprotected];
   const notes: string[] = [];
   if (coverage && periods.length && periods[0].start === coverage.from) {
     notes.push(`Episodes referred before ${coverage.from} are not loaded: in the first period(s) the measures by start or end date count only episodes referred since then.`);

@@ -17,10 +17,10 @@ const AuditQuery = z.object({
 
 describe({method: "get", path: "/api/audit", summary: "The audit trail of data requests (admin only): who, role, when, route, parameters, rows returned, outcome", tag: "platform", query: AuditQuery, csv: true});
 
-export const audit = new Hono<Env>().get("/", valid("query", AuditQuery), (c) => {
+export const audit = new Hono<Env>().get("/", valid("query", AuditQuery), async (c) => {
   const access = c.var.services.access;
   if (!access) throw new ApiError(503, "audit-unavailable", "no audit log is configured");
-  const entries = access.audit.query(c.req.valid("query"));
+  const entries = await access.audit.query(c.req.valid("query"));
   if (wantsCsv(c)) return csvResponse(c, entries as unknown as Record<string, unknown>[], "audit");
   return c.json({entries});
 });

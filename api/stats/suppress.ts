@@ -92,6 +92,14 @@ export interface SuppressionPolicy {
    */
   batch?: boolean;
   /**
+   * The narrowest range a reader may be able to pin a primary cell to, as max − min of the counts
+   * it could be, given every published figure, the sums, and that every `c` is at least 1 (zeros are
+   * published as 0). Default 1: never known exactly. Cells are hidden until each primary cell's
+   * range, as the bound audit ({@link boundRanges}) finds it, is at least this wide; 0 turns the bound
+   * audit off (the linear check alone).
+   */
+  protectionInterval?: number;
+  /**
    * How a secondary cell is chosen within a group. "smallest" (default): the smallest non-zero
    * cell. "pairing": among the non-zero cells, the one whose hiding leaves the fewest other groups
    * with a single hidden cell (so fewer further cells are needed), then the smallest. On tables with
@@ -367,6 +375,180 @@ function determined(eq: Equations, hidden: readonly number[]): boolean[] {
   return hidden.map((_, j) => a[j] === 0 && b[j] === 0);
 }
 
+/** A group as index arrays: members and their coefficients (+1 part, −1 total). */
+interface IndexGroup {
+  idx: Int32Array;
+  coef: Int8Array;
+}
+
+/**
+ * Interval propagation over the sums (bounds consistency): each hidden cell starts at [1, ∞) and
+ * each shown cell at its value; every sum then narrows each hidden member to what the other members'
+ * ranges allow, until nothing changes (or a work budget runs out). The result contains every value
+ * an integer-programming reader could find, so a range found narrow here is truly narrow: it can only
+ * err towards wide on tables whose sums interlock in cycles (where the linear check still applies).
+ */
+function propagateBounds(groups: readonly IndexGroup[], val: Float64Array, hid: Uint8Array): {lo: Float64Array; hi: Float64Array} {
+  const n = val.length;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    lo[i] = hid[i] ? 1 : val[i];
+    hi[i] = hid[i] ? Infinity : val[i];
+  }
+  const groupsOf = new Map<number, number[]>();
+  const active: number[] = [];
+  groups.forEach((g, gi) => {
+    let h = 0;
+    for (const i of g.idx) if (hid[i]) h++;
+    if (h === 0) return;
+    active.push(gi);
+    for (const i of g.idx) if (hid[i]) (groupsOf.get(i) ?? groupsOf.set(i, []).get(i)!).push(gi);
+  });
+  const queued = new Uint8Array(groups.length);
+  const queue = [...active];
+  for (const gi of active) queued[gi] = 1;
+  // Bounds can creep by one per visit around a cycle: a budget keeps the audit linear in the table.
+  let budget = 40 * active.length + 1000;
+  while (queue.length && budget-- > 0) {
+    const gi = queue.shift() as number;
+    queued[gi] = 0;
+    const {idx, coef} = groups[gi];
+    // Σ coef·x = 0. The least and greatest the sum can be, with infinite terms counted apart.
+    let minFinite = 0;
+    let maxFinite = 0;
+    let minInf = 0;
+    let maxInf = 0;
+    for (let e = 0; e < idx.length; e++) {
+      const [a, b] = coef[e] > 0 ? [lo[idx[e]], hi[idx[e]]] : [-hi[idx[e]], -lo[idx[e]]];
+      if (a === -Infinity) minInf++;
+      else minFinite += a;
+      if (b === Infinity) maxInf++;
+      else maxFinite += b;
+    }
+    for (let e = 0; e < idx.length; e++) {
+      const i = idx[e];
+      if (!hid[i]) continue;
+      const [a, b] = coef[e] > 0 ? [lo[i], hi[i]] : [-hi[i], -lo[i]];
+      const restMin = minInf - (a === -Infinity ? 1 : 0) > 0 ? -Infinity : minFinite - (a === -Infinity ? 0 : a);
+      const restMax = maxInf - (b === Infinity ? 1 : 0) > 0 ? Infinity : maxFinite - (b === Infinity ? 0 : b);
+      // coef·x = −rest
+      const [newLo, newHi] = coef[e] > 0 ? [-restMax, -restMin] : [restMin, restMax];
+      let moved = false;
+      if (newLo > lo[i]) {
+        lo[i] = newLo;
+        moved = true;
+      }
+      if (newHi < hi[i]) {
+        hi[i] = newHi;
+        moved = true;
+      }
+      if (!moved) continue;
+      for (const g2 of groupsOf.get(i) ?? []) {
+        if (g2 === gi || queued[g2]) continue;
+        queued[g2] = 1;
+        queue.push(g2);
+      }
+    }
+  }
+  return {lo, hi};
+}
+
+/**
+ * The sums around one set of linked hidden cells, as a small integer program: cells `0..n-1`, each
+ * sum `Σ coef·x = k` (shown members moved into k), every cell at least 1.
+ */
+class HiddenComponent {
+  readonly eqs: {idx: number[]; coef: number[]; k: number}[] = [];
+  constructor(readonly cells: readonly number[], groups: readonly IndexGroup[], val: Float64Array, hid: Uint8Array, groupIds: Iterable<number>) {
+    const local = new Map(cells.map((c, j) => [c, j]));
+    for (const gi of groupIds) {
+      const {idx, coef} = groups[gi];
+      const eq = {idx: [] as number[], coef: [] as number[], k: 0};
+      for (let e = 0; e < idx.length; e++) {
+        if (hid[idx[e]]) {
+          eq.idx.push(local.get(idx[e]) as number);
+          eq.coef.push(coef[e]);
+        } else eq.k -= coef[e] * val[idx[e]];
+      }
+      this.eqs.push(eq);
+    }
+  }
+
+  /** Narrows lo/hi in place to what every sum allows; false when no solution is left. */
+  private narrow(lo: number[], hi: number[]): boolean {
+    for (let pass = 0, changed = true; changed && pass < 200; pass++) {
+      changed = false;
+      for (const {idx, coef, k} of this.eqs) {
+        let min = 0;
+        let max = 0;
+        for (let e = 0; e < idx.length; e++) {
+          min += coef[e] > 0 ? lo[idx[e]] : -hi[idx[e]];
+          max += coef[e] > 0 ? hi[idx[e]] : -lo[idx[e]];
+        }
+        if (min > k || max < k) return false;
+        for (let e = 0; e < idx.length; e++) {
+          const v = idx[e];
+          const restMin = min - (coef[e] > 0 ? lo[v] : -hi[v]);
+          const restMax = max - (coef[e] > 0 ? hi[v] : -lo[v]);
+          const [a, b] = coef[e] > 0 ? [k - restMax, k - restMin] : [restMin - k, restMax - k];
+          if (a > lo[v]) [lo[v], changed] = [a, true];
+          if (b < hi[v]) [hi[v], changed] = [b, true];
+          if (lo[v] > hi[v]) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether some integer solution lies within lo/hi: narrowing, then splitting the narrowest open
+   * range in two. Null when the node budget runs out first (undecided).
+   */
+  feasible(lo0: readonly number[], hi0: readonly number[], budget: {nodes: number}): boolean | null {
+    if (budget.nodes-- <= 0) return null;
+    const lo = [...lo0];
+    const hi = [...hi0];
+    if (!this.narrow(lo, hi)) return false;
+    let pick = -1;
+    for (let v = 0; v < lo.length; v++) if (hi[v] > lo[v] && (pick < 0 || hi[v] - lo[v] < hi[pick] - lo[pick])) pick = v;
+    if (pick < 0) return true;
+    const mid = hi[pick] === Infinity ? lo[pick] + Math.max(8, lo[pick]) : Math.floor((lo[pick] + hi[pick]) / 2);
+    const left = this.feasible(lo, hi.map((h, v) => (v === pick ? mid : h)), budget);
+    if (left !== false) return left;
+    return this.feasible(lo.map((l, v) => (v === pick ? mid + 1 : l)), hi, budget);
+  }
+}
+
+/** Largest set of linked hidden cells the exact bound check is run on (larger ones rely on propagation and the linear check). */
+const EXACT_COMPONENT_MAX = 40;
+
+/**
+ * The range of counts a reader could narrow each suppressed cell to ({@link propagateBounds}): given
+ * every shown cell, the groups' sums and that a suppressed cell is at least 1. Exported for auditing a
+ * publication: {@link suppress} leaves every primary cell's range at least `protectionInterval` wide.
+ */
+export function boundRanges(table: SuppressionTable, suppressed: ReadonlySet<string> | readonly string[]): Map<string, [number, number]> {
+  const index = new Map(table.cells.map((c, i) => [c.id, i]));
+  const hidden = [...new Set(suppressed)].filter((id) => index.has(id));
+  const val = Float64Array.from(table.cells, (c) => (c.applicable === false ? 0 : c.count ?? 0));
+  const hid = new Uint8Array(table.cells.length);
+  for (const id of hidden) hid[index.get(id) as number] = 1;
+  const {lo, hi} = propagateBounds(indexGroups(table, index), val, hid);
+  return new Map(hidden.map((id) => [id, [lo[index.get(id) as number], hi[index.get(id) as number]]]));
+}
+
+/** Groups over cell indices, leaving out unknown ("x") and structural-zero ("z") members, which never help or hurt recovery. */
+function indexGroups(table: SuppressionTable, index: ReadonlyMap<string, number>): IndexGroup[] {
+  const byId = new Map(table.cells.map((c) => [c.id, c]));
+  return (table.groups ?? []).map((g) => {
+    const members = groupMembers(g).filter((m) => {
+      const c = byId.get(m.id) as CountCell;
+      return c.count !== null && c.applicable !== false;
+    });
+    return {idx: Int32Array.from(members, (m) => index.get(m.id) as number), coef: Int8Array.from(members, (m) => m.coef)};
+  });
+}
 
 function groupMembers(g: ConstraintGroup): Member[] {
   const members: Member[] = g.parts.map((id) => ({id, coef: 1}));
@@ -571,6 +753,96 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
     return order.filter((i) => roots.has(find(i)));
   };
 
+  const protectionInterval = policy.protectionInterval ?? 1;
+  /**
+   * A cell to hide so that primary cell `i`'s range can widen: from the sums that pin it on their own
+   * (the range the sum allows, given its other members' ranges, is too narrow), else from any of its
+   * sums, else one or two sums further along. A cell that can give up `protectionInterval` (its count
+   * is at least 1 + that) is preferred, the smallest such; otherwise the largest available.
+   */
+  const widenRange = (i: number, lo: Float64Array, hi: Float64Array): number => {
+    let pick = -1;
+    const better = (cand: number) => {
+      if (pick < 0) return true;
+      const canGive = (k: number) => val[k] - 1 >= protectionInterval;
+      if (canGive(cand) !== canGive(pick)) return canGive(cand);
+      return canGive(cand) ? val[cand] < val[pick] : val[cand] > val[pick];
+    };
+    const consider = (gi: number) => {
+      for (const k of groups[gi].idx) if (eligible(k) && better(k)) pick = k;
+    };
+    const tight = groupsOfCell[i].filter((gi) => {
+      const {idx, coef} = groups[gi];
+      let slack = 0;
+      for (let e = 0; e < idx.length; e++) if (idx[e] !== i) slack += hi[idx[e]] - lo[idx[e]];
+      return slack < protectionInterval && coef.length > 0;
+    });
+    tight.forEach(consider);
+    if (pick < 0) groupsOfCell[i].forEach(consider);
+    for (let ring = 0, seen = new Set(groupsOfCell[i]), frontier = groupsOfCell[i]; pick < 0 && ring < 2; ring++) {
+      const next: number[] = [];
+      for (const gi of frontier) {
+        for (const j of groups[gi].idx) {
+          if (!hid[j]) continue;
+          for (const g2 of groupsOfCell[j]) {
+            if (seen.has(g2)) continue;
+            seen.add(g2);
+            next.push(g2);
+            consider(g2);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return pick;
+  };
+
+  /**
+   * Primary cells that propagation left wide enough but an exact integer check finds too narrow, in
+   * sets of linked hidden cells of at most EXACT_COMPONENT_MAX cells. The true counts are one
+   * solution; the cell is protected when a solution at least `protectionInterval` above or below its
+   * count exists (or, for a wider interval, when its smallest and largest solutions are that far apart).
+   */
+  const exactNarrow = (lo: Float64Array, hi: Float64Array): Set<number> => {
+    const narrow = new Set<number>();
+    for (const i of order) parent[i] = i;
+    for (const g of groups) {
+      let first = -1;
+      for (const i of g.idx) {
+        if (!hid[i]) continue;
+        if (first < 0) first = find(i);
+        else parent[find(i)] = first;
+      }
+    }
+    const members = new Map<number, number[]>();
+    for (const i of order) (members.get(find(i)) ?? members.set(find(i), []).get(find(i))!).push(i);
+    const primaryIdx = new Set(primary.map((id) => cellIndex.get(id) as number));
+    for (const cells of members.values()) {
+      const targets = cells.filter((i) => primaryIdx.has(i) && hi[i] - lo[i] >= protectionInterval);
+      if (!targets.length || cells.length > EXACT_COMPONENT_MAX) continue;
+      const groupIds = new Set(cells.flatMap((i) => groupsOfCell[i]));
+      const problem = new HiddenComponent(cells, groups, val, hid, groupIds);
+      const lo0 = cells.map((i) => lo[i]);
+      const hi0 = cells.map((i) => hi[i]);
+      for (const i of targets) {
+        const j = cells.indexOf(i);
+        const within = (a: number, b: number) => problem.feasible(lo0.map((l, v) => (v === j ? Math.max(l, a) : l)), hi0.map((h, v) => (v === j ? Math.min(h, b) : h)), {nodes: 2000});
+        // Undecided (the budget ran out) counts as wide: propagation already found it wide.
+        if (within(val[i] + protectionInterval, Infinity) !== false || within(-Infinity, val[i] - protectionInterval) !== false) continue;
+        if (protectionInterval === 1) {
+          narrow.add(i);
+          continue;
+        }
+        let min = val[i];
+        while (min - 1 >= lo[i] && within(min - 1, min - 1) !== false) min--;
+        let max = val[i];
+        while (max + 1 <= hi[i] && within(max + 1, max + 1) !== false) max++;
+        if (max - min < protectionInterval) narrow.add(i);
+      }
+    }
+    return narrow;
+  };
+
   for (let guard = 0; guard <= table.cells.length + 1; guard++) {
     let changed = false;
     // Single-hidden-cell rule, group by group, until no group exposes a lone cell.
@@ -652,6 +924,29 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
       changed = true;
       if (!policy.batch) break; // re-run the cheaper rules before testing recovery again
       for (const gi of groupsOfCell[pick]) touched.add(gi);
+    }
+    if (changed) continue;
+    // Integer bounds: with every `c` at least 1, the sums can pin a primary cell to a few values (or
+    // one) though no equation determines it. Checked once the linear rules are stable.
+    if (protectionInterval > 0 && primary.length) {
+      const {lo, hi} = propagateBounds(groups, val, hid);
+      const exact = exactNarrow(lo, hi);
+      const bumped = new Set<number>();
+      for (const id of primary) {
+        const i = cellIndex.get(id) as number;
+        if (hi[i] - lo[i] >= protectionInterval && !exact.has(i)) continue;
+        // One new cell per sum each round: the next round's propagation shows whether it was enough.
+        if (groupsOfCell[i].some((gi) => bumped.has(gi))) continue;
+        const pick = widenRange(i, lo, hi);
+        if (pick < 0) {
+          unprotected.add(`cell ${ids[i]} (bounds)`);
+          continue;
+        }
+        hide(pick);
+        changed = true;
+        for (const gi of groupsOfCell[pick]) bumped.add(gi);
+        for (const gi of groupsOfCell[i]) bumped.add(gi);
+      }
     }
     if (!changed) break;
   }

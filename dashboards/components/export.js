@@ -4,6 +4,7 @@
 // table in a <details>, the chart's text alternative. Charts attach what they drew as `chart.drawn`
 // (an array of flat rows) and may name its columns as `chart.columns` ([{key, label, format}]).
 import {html} from "htl";
+import {neutraliseCsvCell} from "./csv-cell.js";
 
 let serial = 0;
 
@@ -74,16 +75,16 @@ export function dataTable(rows, columns, caption) {
   </table>`;
 }
 
-/** RFC 4180 CSV of flat rows: the values as drawn, unrounded; GSS symbols (c, u, x) kept as text. */
+/** RFC 4180 CSV of flat rows: the values as drawn, unrounded; GSS symbols (c, u, x) kept as text; formula-like text neutralised (csv-cell.js). */
 export function toCsv(rows) {
   if (!rows.length) return "";
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const esc = (v) => {
     if (v === null || v === undefined) return "";
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+    const s = String(neutraliseCsvCell(v instanceof Date ? v.toISOString().slice(0, 10) : v));
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [keys.join(","), ...rows.map((r) => keys.map((k) => esc(r[k])).join(","))].join("\r\n") + "\r\n";
+  return [keys.map(esc).join(","), ...rows.map((r) => keys.map((k) => esc(r[k])).join(","))].join("\r\n") + "\r\n";
 }
 
 const XMLNS = "http://www.w3.org/2000/svg";

@@ -35,7 +35,9 @@ const sum = (groups: any[]) => groups.reduce((t, g) => t + g.contribution, 0);
 
 describe("GET /api/indicators/:id/drivers", () => {
   it("sorts the groups of a count by the size of their contribution, which is their change", async () => {
-    const {status, body} = await drivers("referrals", "breakdown=source&from=2008/09&to=2015/16");
+    // As an analyst: in this fixture every source's count is tiny, and with every `c` at least 1 the
+    // year totals would give them all back, so a suppressed role sees the totals as c (issue 13, item 7).
+    const {status, body} = await s.get("/api/indicators/referrals/drivers?breakdown=source&from=2008/09&to=2015/16", "analyst");
     expect(status).toBe(200);
     expect(body.method).toBe("count");
     expect(body.totalChange).toBe(0);

@@ -1,0 +1,99 @@
+import {describe, expect, it} from "vitest";
+import {suppress, type SuppressionTable} from "../../../api/stats/suppress.js";
+import {feasibleRanges, recoverablePrimaries, twoWay} from "./feasible-range.js";
+
+/**
+ * METHODS §7: no suppressed cell is recoverable — including by a reader who knows every `c` is at
+ * least 1 (zeros are published as 0) and solves the published sums as an integer program. The
+ * oracle (feasible-range.ts) computes each hidden cell's exact range of possible values.
+ */
+
+/** Wards × months, with each ward's quarter and the borough's months (the issue's first example). */
+function wardsByMonth(rows: number[][]): SuppressionTable {
+  const cells: {id: string; count: number}[] = [];
+  const groups: {parts: string[]; total: string}[] = [];
+  rows.forEach((r, w) => {
+    r.forEach((v, m) => cells.push({id: `w${w}m${m}`, count: v}));
+    cells.push({id: `w${w}q`, count: r.reduce((a, b) => a + b, 0)});
+    groups.push({parts: r.map((_, m) => `w${w}m${m}`), total: `w${w}q`});
+  });
+  rows[0].forEach((_, m) => {
+    cells.push({id: `bm${m}`, count: rows.reduce((a, r) => a + r[m], 0)});
+    groups.push({parts: rows.map((_, w) => `w${w}m${m}`), total: `bm${m}`});
+  });
+  return {cells, groups};
+}
+
+/** Random small tables, the same every run (mulberry32). */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function randomTables(count: number, seed = 13): number[][][] {
+  const next = random(seed);
+  const value = () => {
+    const u = next();
+    return u < 0.2 ? 0 : u < 0.55 ? 1 + Math.floor(next() * 3) : u < 0.75 ? 4 + Math.floor(next() * 6) : 10 + Math.floor(next() * 40);
+  };
+  return Array.from({length: count}, (_, i) => Array.from({length: i % 2 ? 3 : 2}, () => Array.from({length: 3}, value)));
+}
+
+describe("suppressed counts cannot be recovered by integer bounds", () => {
+  it("wards [[1,0,8],[1,1,8]] by month, with ward quarters and borough months: no hidden ward count is pinned", () => {
+    const table = wardsByMonth([[1, 0, 8], [1, 1, 8]]);
+    const result = suppress(table);
+    expect(result.unprotected).toEqual([]);
+    const ranges = feasibleRanges(table, result);
+    for (const id of result.primary) expect({id, range: ranges.get(id)}).not.toMatchObject({range: [1, 1]});
+    expect(recoverablePrimaries(table, result, 1)).toEqual([]);
+  });
+
+  it("a 2×3 table [[1,40,1],[1,40,1]] with its margins: no corner is known to be 1", () => {
+    const table = twoWay([[1, 40, 1], [1, 40, 1]]);
+    const result = suppress(table);
+    expect(result.unprotected).toEqual([]);
+    expect(recoverablePrimaries(table, result, 1)).toEqual([]);
+  });
+
+  it("widens each primary cell's range to the policy's protection interval (3) on random tables", () => {
+    let narrow = 0;
+    let primaries = 0;
+    for (const rows of randomTables(60, 7)) {
+      const table = twoWay(rows);
+      const result = suppress(table, {protectionInterval: 3});
+      expect(result.unprotected).toEqual([]);
+      primaries += result.primary.length;
+      narrow += recoverablePrimaries(table, result, 3).length;
+    }
+    expect(primaries).toBeGreaterThan(60);
+    expect(narrow).toBe(0);
+  });
+
+  it("leaves no primary cell of 200 random 2×3 and 3×3 tables with margins narrower than the protection interval", () => {
+    let before = 0;
+    let after = 0;
+    let unprotected = 0;
+    let primaries = 0;
+    for (const rows of randomTables(200)) {
+      const table = twoWay(rows);
+      const result = suppress(table);
+      if (result.unprotected.length) {
+        unprotected++;
+        continue;
+      }
+      primaries += result.primary.length;
+      after += recoverablePrimaries(table, result, 1).length;
+      // The same table with only the linear check (protectionInterval 0): what the bound audit adds.
+      before += recoverablePrimaries(table, suppress(table, {protectionInterval: 0}), 1).length;
+    }
+    console.log(`random tables: ${primaries} primary cells; recoverable exactly by integer bounds — without the bound audit ${before}, with it ${after}; tables reported unprotected ${unprotected}`);
+    expect(after).toBe(0);
+    expect(unprotected).toBe(0);
+  });
+});
