@@ -3,6 +3,9 @@ import {resolve} from "node:path";
 import {z} from "zod";
 import {Cron} from "croner";
 
+/** A replacement may lose up to 20% of its period's published rows before it is held for --accept. */
+export const DEFAULT_MAX_LOSS_SHARE = 0.2;
+
 /** data/config.json, validated: a bad schedule or path fails at start with the field named. */
 export const Config = z.object({
   inbox: z.string().min(1),
@@ -20,7 +23,9 @@ export const Config = z.object({
       return false;
     }
   }, "expected a cron expression such as '0 2 * * *' (02:00 nightly) or null"),
-  port: z.number().int().min(1).max(65535)
+  port: z.number().int().min(1).max(65535),
+  /** A file that would lose more than this share of its period's published rows is held for --accept. */
+  replaceGuard: z.object({maxLossShare: z.number().min(0).max(1)}).optional()
 });
 export type Config = z.infer<typeof Config>;
 
@@ -39,6 +44,7 @@ export function loadConfig(path = process.env.CURVE_CONFIG ?? "data/config.json"
     referenceDir: resolve(c.referenceDir),
     demoExtracts: resolve(process.env.CURVE_DEMO_EXTRACTS ?? c.demoExtracts),
     appStore: resolve(process.env.CURVE_APP_STORE ?? c.appStore),
-    port: Number(process.env.PORT ?? c.port)
+    port: Number(process.env.PORT ?? c.port),
+    replaceGuard: c.replaceGuard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE}
   };
 }
