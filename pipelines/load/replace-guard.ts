@@ -41,8 +41,8 @@ export async function judgeReplacement(conn: DuckDBConnection, c: Candidate, gua
   if (c.rowsLoaded === 0) {
     const rule = await dominantRule(conn, c.loadId);
     const kept = c.previousRows === null ? `nothing was published for ${c.period}` : `the ${c.previousRows} published ${c.period} rows stay`;
-    return {outcome: "refused", message: `${c.file} was refused: it would publish no row for ${c.period} (${counts}${rule ? `, most for ${rule}` : ""}); ${kept}. ` +
-      `See \`npm run pipeline -- quarantine\` for each row's rule.`};
+    return {outcome: "refused", message: `${c.file} was refused: it would publish no row for ${c.period} (${counts}${rule ? `, most for ${rule}` : ""}); ${kept}.` +
+      (await firstIssue(conn, c.loadId))};
   }
   if (c.previousRows === null || c.previousRows === 0) return null;
   const loss = (c.previousRows - c.rowsLoaded) / c.previousRows;
@@ -54,10 +54,22 @@ export async function judgeReplacement(conn: DuckDBConnection, c: Candidate, gua
     `npm run pipeline -- run --accept ${c.file}`};
 }
 
-/** The rule that quarantined the most rows of this load, with its row count. */
+/** The first quarantined row's message: the file's quarantine is rolled back with it, so say one here. */
+async function firstIssue(conn: DuckDBConnection, loadId: string): Promise<string> {
+  const [q] = await queryRows<{row: number | null; line: number | null; message: string}>(conn, `
+    SELECT source_row AS row, line, message FROM quarantine WHERE load_id = $1 ORDER BY source_row NULLS LAST, line, field LIMIT 1`, [loadId]);
+  if (!q) return "";
+  return ` For example, ${q.row !== null ? `row ${q.row}` : `line ${q.line}`}: ${q.message}.`;
+}
+
+/**
+ * The rules that quarantined the most rows of this load, with their row counts: up to three, since a
+ * wrong file usually breaks several at once (another authority's rows are wrong-authority and
+ * unknown-ward alike).
+ */
 async function dominantRule(conn: DuckDBConnection, loadId: string): Promise<string | null> {
-  const [top] = await queryRows<{rule: string; n: number}>(conn, `
+  const top = await queryRows<{rule: string; n: number}>(conn, `
     SELECT rule, count(DISTINCT coalesce(source_row, -line))::INTEGER AS n FROM quarantine WHERE load_id = $1
-    GROUP BY rule ORDER BY n DESC, rule LIMIT 1`, [loadId]);
-  return top ? `${top.rule} (${top.n} rows)` : null;
+    GROUP BY rule ORDER BY n DESC, rule LIMIT 3`, [loadId]);
+  return top.length ? top.map((r) => `${r.rule} (${r.n} rows)`).join(", ") : null;
 }

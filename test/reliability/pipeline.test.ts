@@ -104,6 +104,7 @@ describe("one bad inbox entry is refused by name; the rest of the inbox loads", 
   it("refuses a gzip file that is not a CSV, a directory named like an extract and an entry it cannot read, naming each", async () => {
     const s = scratch();
     s.put(FILE, referralsCsv(5));
+    s.put("marac_821_2012-13.csv.gz", gzipSync("case_id,la_code,meeting,meeting_date,referring_agency,repeat_case,children_in_household\nM1,821,May,2012-05-03,Police,N,2\n"));
     s.put("referrals_821_2013-14.csv.gz", gzipSync(Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919) % 256))));
     mkdirSync(join(s.inbox, "referrals_821_2014-15.csv"));
     symlinkSync(join(s.root, "nowhere.csv"), join(s.inbox, "referrals_821_2015-16.csv"));
@@ -114,6 +115,7 @@ describe("one bad inbox entry is refused by name; the rest of the inbox loads", 
     expect(r.status).toBe("published");
     const by = (f: string) => r.extracts.find((e) => e.file === f);
     expect(by(FILE)).toMatchObject({outcome: "loaded", rowsLoaded: 5});
+    expect(by("marac_821_2012-13.csv.gz")).toMatchObject({outcome: "loaded", rowsLoaded: 1}); // a real gzip CSV still loads
     expect(by("referrals_821_2013-14.csv.gz")).toMatchObject({outcome: "refused"});
     expect(by("referrals_821_2013-14.csv.gz")!.message).toMatch(/referrals_821_2013-14\.csv\.gz.*not a gzip-compressed CSV/);
     expect(by("referrals_821_2014-15.csv")!.message).toMatch(/referrals_821_2014-15\.csv is a directory/);
