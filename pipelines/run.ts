@@ -229,7 +229,8 @@ async function alreadyPublished(published: Published, files: string[]): Promise<
     const file = basename(path);
     const name = parseExtractName(file);
     if ("error" in name) return null;
-    const {sha256} = await inspectFile(path);
+    const sha256 = await inspectFile(path).then((i) => i.sha256, () => null);
+    if (sha256 === null) return null; // unreadable: the loader refuses it by name
     if (!published.loads.has([sha256, name.type, name.laCode, name.period].join(" "))) return null;
     results.push({file, sha256, type: name.type, laCode: name.laCode, period: name.period, outcome: "unchanged",
       message: `${file} is already loaded (same content, same ${name.type} ${name.laCode} ${name.period}): nothing changed`,

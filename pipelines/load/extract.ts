@@ -65,7 +65,14 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   const file = basename(path);
   const name = parseExtractName(file);
   if ("error" in name) return empty(file, "refused", name.error);
-  const info = await inspectFile(path);
+  let info: FileInspection;
+  try {
+    info = await inspectFile(path);
+  } catch (err) {
+    // A .gz cut short, a file removed or locked since the inbox screen: this file only, by name.
+    return empty(file, "refused", `${file} cannot be read to the end (${(err as Error).message}); nothing was loaded`,
+      {type: name.type, laCode: name.laCode, period: name.period});
+  }
   const base = {sha256: info.sha256, type: name.type, laCode: name.laCode, period: name.period};
   if (info.bytes === 0) return empty(file, "refused", `${file} is empty (0 bytes): nothing was loaded and the previous ${name.period} data stays`, base);
   if (info.headerTooLong) {

@@ -39,6 +39,18 @@ describe("the replace guard: a file never silently empties or shrinks a publishe
     expect(await count(s, "referrals")).toBe(10);
   });
 
+  it("refuses a replacement whose dates Excel turned into serial numbers, naming the rule", async () => {
+    const s = scratch();
+    s.put(FILE, referralsCsv(10));
+    await s.run();
+    s.put(FILE, referralsCsv(10).replaceAll("2012-06-15", "41075"));
+    const e = (await s.run()).extracts[0];
+    expect(e.outcome).toBe("refused");
+    expect(e.message).toMatch(/most for invalid \(10 rows\)/);
+    expect(e.message).toMatch(/referral_date: expected a date as YYYY-MM-DD or DD\/MM\/YYYY, got '41075'/);
+    expect(await count(s, "referrals")).toBe(10);
+  });
+
   it("holds a file that would lose more than 20% of the period's rows until it is accepted by name", async () => {
     const s = scratch();
     s.put(FILE, referralsCsv(10));
@@ -105,6 +117,7 @@ describe("one bad inbox entry is refused by name; the rest of the inbox loads", 
     const s = scratch();
     s.put(FILE, referralsCsv(5));
     s.put("marac_821_2012-13.csv.gz", gzipSync("case_id,la_code,meeting,meeting_date,referring_agency,repeat_case,children_in_household\nM1,821,May,2012-05-03,Police,N,2\n"));
+    s.put("assessments_821_2012-13.csv.gz", gzipSync(referralsCsv(5000)).subarray(0, 3000)); // cut short in transit
     s.put("referrals_821_2013-14.csv.gz", gzipSync(Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919) % 256))));
     mkdirSync(join(s.inbox, "referrals_821_2014-15.csv"));
     symlinkSync(join(s.root, "nowhere.csv"), join(s.inbox, "referrals_821_2015-16.csv"));
@@ -118,6 +131,7 @@ describe("one bad inbox entry is refused by name; the rest of the inbox loads", 
     expect(by("marac_821_2012-13.csv.gz")).toMatchObject({outcome: "loaded", rowsLoaded: 1}); // a real gzip CSV still loads
     expect(by("referrals_821_2013-14.csv.gz")).toMatchObject({outcome: "refused"});
     expect(by("referrals_821_2013-14.csv.gz")!.message).toMatch(/referrals_821_2013-14\.csv\.gz.*not a gzip-compressed CSV/);
+    expect(by("assessments_821_2012-13.csv.gz")!.message).toMatch(/assessments_821_2012-13\.csv\.gz cannot be read to the end \(unexpected end of file\)/);
     expect(by("referrals_821_2014-15.csv")!.message).toMatch(/referrals_821_2014-15\.csv is a directory/);
     expect(by("referrals_821_2015-16.csv")!.message).toMatch(/referrals_821_2015-16\.csv cannot be read/);
     // Root reads a mode-000 file; anyone else is refused it. Either way the run names it and goes on.
