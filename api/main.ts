@@ -2,8 +2,8 @@ import {cpSync, existsSync, mkdirSync, readdirSync} from "node:fs";
 import {spawnSync} from "node:child_process";
 import {serve} from "@hono/node-server";
 import {loadConfig} from "../pipelines/config.js";
-import {createLogger, terminalProgress} from "../pipelines/log.js";
-import {runPipeline} from "../pipelines/run.js";
+import {createLogger} from "../pipelines/log.js";
+import {runPipelineInChild} from "../pipelines/child.js";
 import {startSchedule} from "../pipelines/schedule.js";
 import {createServer} from "./server.js";
 import {Warehouse} from "./warehouse.js";
@@ -11,7 +11,8 @@ import {buildAccessControl} from "./auth/setup.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
- * API and dashboards on http://localhost:3000, with the pipeline scheduled in-process.
+ * API and dashboards on http://localhost:3000, with the pipeline scheduled. Every pipeline run is a
+ * child process, so a run that crashes or exhausts memory never takes the server down.
  */
 const config = loadConfig();
 const log = createLogger("curve");
@@ -37,10 +38,11 @@ if (csvs(config.inbox).length === 0) {
   console.log(`Copied the demo extracts into the inbox (${config.inbox}).`);
 }
 
-const record = await runPipeline(config, {log, progress: terminalProgress("loading extracts")});
-console.log(`pipeline ${record.status}: ${record.message}`);
+const outcome = await runPipelineInChild(config);
+const record = "record" in outcome ? outcome.record : null;
+console.log("record" in outcome ? `pipeline ${outcome.record.status}: ${outcome.record.message}` : `pipeline crashed: ${outcome.crashed}`);
 
-if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html") || process.env.CURVE_REBUILD_DASHBOARDS === "1" || record.status === "published")) {
+if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html") || process.env.CURVE_REBUILD_DASHBOARDS === "1" || record?.status === "published")) {
   console.log("Building dashboards …");
   const build = spawnSync("npm", ["run", "dashboards:build"], {stdio: "inherit", env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"}});
   if (build.status !== 0) console.error("The dashboards did not build; the API still starts. See the output above.");

@@ -7,7 +7,9 @@ import {summariseWarehouse} from "./warehouse/summary.js";
 
 /**
  * `npm run pipeline -- <command>`:
- *   run [--inbox DIR]     load every extract in the inbox and publish a new warehouse version
+ *   run [--inbox DIR] [--accept FILE]...
+ *                         load every extract in the inbox and publish a new warehouse version when
+ *                         data changed; --accept confirms a file the replace guard held (repeatable)
  *   status                the published version, when, and its row counts
  *   runs                  recent runs with per-extract outcomes
  *   quarantine [--run ID] quarantined rows with their rule and message (no child keys)
@@ -43,8 +45,11 @@ async function withCurrent<T>(fn: (conn: Awaited<ReturnType<Awaited<ReturnType<t
 switch (command) {
   case "run": {
     const inbox = opt("inbox") ?? config.inbox;
-    const record = await runPipeline({...config, inbox}, {log, progress: terminalProgress("loading")});
-    for (const e of record.extracts.filter((e) => e.outcome === "refused" || e.outcome === "failed")) console.error(`${e.outcome}: ${e.message}`);
+    const accept = args.flatMap((a, i) => (a === "--accept" && args[i + 1] ? [args[i + 1]] : []));
+    const record = await runPipeline({...config, inbox, accept}, {log, progress: terminalProgress("loading")});
+    for (const e of record.extracts.filter((e) => e.outcome === "refused" || e.outcome === "held" || e.outcome === "failed")) console.error(`${e.outcome}: ${e.message}`);
+    const strays = accept.filter((f) => !record.extracts.some((e) => e.file === f));
+    if (strays.length) console.error(`--accept named file(s) not in the inbox: ${strays.join(", ")}`);
     for (const r of record.reference ?? []) (r.outcome === "refused" ? console.error : console.log)(`reference ${r.outcome}: ${r.message}`);
     console.log(`${record.status}: ${record.message}`);
     if (record.status === "failed") process.exitCode = 1;

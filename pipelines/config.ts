@@ -3,6 +3,9 @@ import {resolve} from "node:path";
 import {z} from "zod";
 import {Cron} from "croner";
 
+/** A replacement may lose up to 20% of its period's published rows before it is held for --accept. */
+export const DEFAULT_MAX_LOSS_SHARE = 0.2;
+
 /** data/config.json, validated: a bad schedule or path fails at start with the field named. */
 export const Config = z.object({
   inbox: z.string().min(1),
@@ -26,7 +29,9 @@ export const Config = z.object({
    * synthetic statutory files (SSDA903, CIN census) for the five types they cover ("statutory").
    * CURVE_DEMO_INPUT overrides it. See pipelines/demo/statutory/inbox.ts.
    */
-  demoInput: z.enum(["curve", "statutory"]).optional()
+  demoInput: z.enum(["curve", "statutory"]).optional(),
+  /** A file that would lose more than this share of its period's published rows is held for --accept. */
+  replaceGuard: z.object({maxLossShare: z.number().min(0).max(1)}).optional()
 });
 export type Config = z.infer<typeof Config>;
 
@@ -46,6 +51,7 @@ export function loadConfig(path = process.env.CURVE_CONFIG ?? "data/config.json"
     demoExtracts: resolve(process.env.CURVE_DEMO_EXTRACTS ?? c.demoExtracts),
     appStore: resolve(process.env.CURVE_APP_STORE ?? c.appStore),
     port: Number(process.env.PORT ?? c.port),
-    demoInput: process.env.CURVE_DEMO_INPUT === "statutory" || process.env.CURVE_DEMO_INPUT === "curve" ? process.env.CURVE_DEMO_INPUT : (c.demoInput ?? "curve")
+    demoInput: process.env.CURVE_DEMO_INPUT === "statutory" || process.env.CURVE_DEMO_INPUT === "curve" ? process.env.CURVE_DEMO_INPUT : (c.demoInput ?? "curve"),
+    replaceGuard: c.replaceGuard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE}
   };
 }

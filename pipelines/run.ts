@@ -1,7 +1,11 @@
 import {appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync} from "node:fs";
 import {createHash, randomBytes} from "node:crypto";
-import {join} from "node:path";
+import {basename, join} from "node:path";
+import {parseExtractName} from "./contracts/extracts.js";
 import {loadExtractFile, type LoadResult} from "./load/extract.js";
+import {screenInbox} from "./load/inbox.js";
+import {inspectFile} from "./load/inspect.js";
+import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables} from "./load/schema.js";
 import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
@@ -20,6 +24,10 @@ export interface PipelineConfig {
   warehouseDir: string;
   referenceDir: string;
   keepVersions?: number;
+  /** The replace guard's threshold (data/config.json `replaceGuard`). */
+  replaceGuard?: {maxLossShare: number};
+  /** Files confirmed to replace their period even though the replace guard held them (--accept). */
+  accept?: string[];
 }
 
 export interface PipelineEffects {
@@ -101,21 +109,22 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
   let building: string | null = null;
   try {
     sweep(layout, config.keepVersions ?? 3);
-    const published = await applyPublishedReference(loadReference(config.referenceDir), join(config.referenceDir, "published"), join(config.referenceDir, "published-benchmarks.json"));
-    const reference = published.reference;
-    record.reference = published.outcomes;
-    for (const o of published.outcomes) log({msg: "reference", run_id: runId, file: o.file, outcome: o.outcome, detail: o.message});
+    const publishedRef = await applyPublishedReference(loadReference(config.referenceDir), join(config.referenceDir, "published"), join(config.referenceDir, "published-benchmarks.json"));
+    const reference = publishedRef.reference;
+    record.reference = publishedRef.outcomes;
+    for (const o of publishedRef.outcomes) log({msg: "reference", run_id: runId, file: o.file, outcome: o.outcome, detail: o.message});
     const fingerprint = referenceFingerprint(config.referenceDir);
-    const files = existsSync(config.inbox)
-      ? readdirSync(config.inbox).filter((f) => /\.csv(\.gz)?$/i.test(f)).sort()
-      : [];
+    const screen = screenInbox(config.inbox, new Set(reference.authorities.map((a) => a.la_code)));
+    for (const e of screen.refused) log({msg: "extract", run_id: runId, file: e.file, outcome: e.outcome, detail: e.message});
+    record.extracts.push(...screen.refused);
+    const files = screen.files;
     const current = currentVersion(layout);
+    const published = current ? await readPublished(current.path) : null;
 
-    if (current && (await nothingNew(current.path, files.map((f) => join(config.inbox, f)), fingerprint))) {
-      record.status = "unchanged";
-      record.version = current.version;
-      record.message = `every extract in the inbox is already in version ${current.version}; nothing to publish`;
-      return record;
+    const unchanged = published && published.referenceSha === fingerprint ? await alreadyPublished(published, files) : null;
+    if (current && unchanged) {
+      record.extracts.push(...unchanged);
+      return unchangedRun(record, current.version);
     }
 
     const version = (current?.version ?? 0) + 1;
@@ -125,18 +134,23 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     const conn = await instance.connect();
     try {
       await ensureSchema(conn);
-      await loadReferenceTables(conn, reference, config.referenceDir, published);
+      await loadReferenceTables(conn, reference, config.referenceDir, publishedRef);
       const syntheticWardCounts = new Map(
         reference.authorities.filter((a) => !reference.wards.some((w) => w.la_code === a.la_code)).map((a) => [a.la_code, a.ward_count])
       );
+      const guard = {maxLossShare: config.replaceGuard?.maxLossShare ?? DEFAULT_MAX_LOSS_SHARE, accepted: new Set(config.accept ?? [])};
       let seq = 0;
       for (const [i, f] of files.entries()) {
-        const result = await loadExtractFile(conn, join(config.inbox, f), {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq});
+        const result = await loadExtractFile(conn, f, {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard});
         record.extracts.push(result);
-        log({msg: "extract", run_id: runId, file: f, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
-        effects.progress?.(i + 1, files.length, f);
+        log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
+        effects.progress?.(i + 1, files.length, result.file);
         await effects.afterFile?.(result);
       }
+      // A new version only when data changed: a version number is what the API's cache and saved
+      // disclosure plans key on, so a run that refused everything must not throw them away.
+      const changed = !current || published?.referenceSha !== fingerprint || record.extracts.some((e) => e.outcome === "loaded" || e.outcome === "replaced");
+      if (current && !changed) return unchangedRun(record, current.version);
       await publishExtractTables(conn);
       const facts = await deriveFacts(conn);
       const publishedAt = clock().toISOString();
@@ -156,11 +170,13 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     renameSync(building, finalPath);
     building = null;
     publishVersion(layout, version);
-    sweep(layout, config.keepVersions ?? 3);
     const failed = record.extracts.filter((e) => e.outcome === "failed").length;
     record.status = "published";
     record.version = version;
     record.message = `published version ${version}: ${summarise(record.extracts)}${failed ? ` (${failed} file(s) failed and were not loaded)` : ""}`;
+    // Recorded at once, so a kill from here on still shows the run as what it did: it published.
+    appendRunEvent(config.warehouseDir, {...record, event: "published"});
+    sweep(layout, config.keepVersions ?? 3);
     return record;
   } catch (err) {
     record.status = "failed";
@@ -178,25 +194,57 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
 function summarise(results: LoadResult[]): string {
   const by = (o: string) => results.filter((r) => r.outcome === o).length;
   const rows = results.reduce((s, r) => s + r.rowsLoaded, 0);
-  const q = results.reduce((s, r) => s + r.rowsQuarantined, 0);
-  return `${by("loaded")} loaded, ${by("replaced")} replaced, ${by("unchanged")} unchanged, ${by("refused")} refused; ${rows} rows published, ${q} quarantined`;
+  const q = results.reduce((s, r) => s + (r.outcome === "loaded" || r.outcome === "replaced" ? r.rowsQuarantined : 0), 0);
+  const held = by("held") ? `, ${by("held")} held for confirmation (--accept <file>)` : "";
+  return `${by("loaded")} loaded, ${by("replaced")} replaced, ${by("unchanged")} unchanged, ${by("refused")} refused${held}; ${rows} rows published, ${q} quarantined`;
 }
 
-/** True when the live version already holds every inbox file (by content) and the same reference data. */
-async function nothingNew(versionPath: string, files: string[], fingerprint: string): Promise<boolean> {
-  const {inspectFile} = await import("./load/inspect.js");
+function unchangedRun(record: RunRecord, version: number): RunRecord {
+  record.status = "unchanged";
+  record.version = version;
+  const untouched = record.extracts.every((e) => e.outcome === "unchanged");
+  record.message = untouched
+    ? `every extract in the inbox is already in version ${version}; nothing to publish`
+    : `no data changed, so nothing was published; version ${version} keeps serving: ${summarise(record.extracts)}`;
+  return record;
+}
+
+interface Published {
+  referenceSha: string | null;
+  /** `sha256 type la_code period` of every extract the version holds. */
+  loads: Set<string>;
+}
+
+async function readPublished(versionPath: string): Promise<Published> {
   const instance = await openReadOnly(versionPath);
   const conn = await instance.connect();
   try {
     const [ref] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'reference_sha256'`);
-    if (ref?.value !== fingerprint) return false;
-    const loaded = new Set((await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM extract_loads`)).map((r) => r.sha256));
-    for (const f of files) {
-      if (!loaded.has((await inspectFile(f)).sha256)) return false;
-    }
-    return true;
+    const loads = await queryRows<{k: string}>(conn, `SELECT concat_ws(' ', sha256, extract_type, la_code, period) AS k FROM extract_loads`);
+    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k))};
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+/**
+ * "Unchanged" results for every inbox file when the live version holds each one already, matched on
+ * content and target (type, authority, period): the same bytes under another period's name are a
+ * new extract, not a copy. Null as soon as one file is new.
+ */
+async function alreadyPublished(published: Published, files: string[]): Promise<LoadResult[] | null> {
+  const results: LoadResult[] = [];
+  for (const path of files) {
+    const file = basename(path);
+    const name = parseExtractName(file);
+    if ("error" in name) return null;
+    const sha256 = await inspectFile(path).then((i) => i.sha256, () => null);
+    if (sha256 === null) return null; // unreadable: the loader refuses it by name
+    if (!published.loads.has([sha256, name.type, name.laCode, name.period].join(" "))) return null;
+    results.push({file, sha256, type: name.type, laCode: name.laCode, period: name.period, outcome: "unchanged",
+      message: `${file} is already loaded (same content, same ${name.type} ${name.laCode} ${name.period}): nothing changed`,
+      rowsIn: 0, rowsLoaded: 0, rowsQuarantined: 0, warnings: [], loadId: null});
+  }
+  return results;
 }

@@ -42,6 +42,12 @@ export interface ExtractContract {
   fields: Field[];
   /** The record's own identifier: duplicates within the loaded data are quarantined. */
   key: string;
+  /**
+   * Event records (a referral, an assessment) belong to one period, so a key already loaded from
+   * another period's file of the same authority is quarantined as a duplicate. Not so for episodes,
+   * which every return lists while open, nor for a person's yearly snapshot.
+   */
+  keyUniqueAcrossPeriods?: boolean;
   /** The date that places a record in its collection year. */
   periodField: string;
   /**
@@ -77,7 +83,7 @@ const ward = () => field.id("ward", "ward (or Leeds cluster) id from data/refere
 function contractsFor(year: number): ExtractContract[] {
   return [
     {
-      type: "referrals", fromYear: year, key: "referral_id", periodField: "referral_date",
+      type: "referrals", fromYear: year, key: "referral_id", keyUniqueAcrossPeriods: true, periodField: "referral_date",
       description: "Referrals to children's social care",
       fields: [
         field.id("referral_id", "referral identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
@@ -89,7 +95,7 @@ function contractsFor(year: number): ExtractContract[] {
       dateFields: ["referral_date"], age: {at: "referral_date", min: -1, max: 17}, wardField: "ward", rules: []
     },
     {
-      type: "assessments", fromYear: year, key: "assessment_id", periodField: "start_date",
+      type: "assessments", fromYear: year, key: "assessment_id", keyUniqueAcrossPeriods: true, periodField: "start_date",
       description: "Initial, core and single assessments with CIN factors identified",
       fields: [
         field.id("assessment_id", "assessment identifier"), field.id("referral_id", "the referral it follows", false),
@@ -101,7 +107,7 @@ function contractsFor(year: number): ExtractContract[] {
       dateFields: ["start_date", "completion_date"], wardField: "ward", rules: [ended("start_date", "completion_date")]
     },
     {
-      type: "s47", fromYear: year, key: "enquiry_id", periodField: "start_date",
+      type: "s47", fromYear: year, key: "enquiry_id", keyUniqueAcrossPeriods: true, periodField: "start_date",
       description: "Section 47 enquiries and initial child protection conferences",
       fields: [
         field.id("enquiry_id", "enquiry identifier"), child(), la(), ward(),
@@ -137,7 +143,7 @@ function contractsFor(year: number): ExtractContract[] {
       rules: [ended("start_date", "end_date")]
     },
     {
-      type: "early_help", fromYear: year, key: "caf_id", periodField: "completed_date",
+      type: "early_help", fromYear: year, key: "caf_id", keyUniqueAcrossPeriods: true, periodField: "completed_date",
       description: "Early help (CAF) assessments completed",
       fields: [
         field.id("caf_id", "CAF identifier"), child(), la(), birth(), field.id("ward", "ward id", false),
@@ -169,7 +175,7 @@ function contractsFor(year: number): ExtractContract[] {
       rules: [ended("referral_date", "start_date"), ended("start_date", "end_date")]
     },
     {
-      type: "marac", fromYear: year, key: "case_id", periodField: "meeting_date",
+      type: "marac", fromYear: year, key: "case_id", keyUniqueAcrossPeriods: true, periodField: "meeting_date",
       description: "Multi-agency risk assessment conference cases (domestic abuse)",
       fields: [
         field.id("case_id", "case identifier"), la(),

@@ -6,16 +6,22 @@ import {contractFor, parseExtractName, type ExtractContract} from "../contracts/
 import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
 import {screenHeaders, valueScreenSql} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
-import {inspectFile, transcodeWindows1252} from "./inspect.js";
+import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
+import {DEFAULT_MAX_LOSS_SHARE, judgeReplacement, type ReplaceGuard} from "./replace-guard.js";
 
 /**
  * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
  * screen for direct identifiers, validate against the contract, quarantine failing rows with their
  * rule and message, and publish the rest with lineage. The whole file goes in one transaction:
- * it is loaded entirely (valid rows + quarantine) or not at all.
+ * it is loaded entirely (valid rows + quarantine) or not at all. Columns outside the contract are
+ * dropped by name before any value is read: never scanned, staged or stored.
  */
 
-export type LoadOutcome = "loaded" | "replaced" | "unchanged" | "refused" | "failed";
+/** "held": the replace guard wants the file confirmed (`--accept`) before it shrinks a period. */
+export type LoadOutcome = "loaded" | "replaced" | "unchanged" | "refused" | "held" | "failed";
+
+/** More columns than any council export carries: refused before a row is read (5,000 took 23 GB). */
+export const MAX_COLUMNS = 2000;
 
 export interface LoadResult {
   file: string;
@@ -39,6 +45,8 @@ export interface LoadContext {
   /** Authorities whose wards are synthetic (`<la>-wNN`), with their ward counts. */
   syntheticWardCounts: Map<string, number>;
   loadSeq: () => number;
+  /** When a file may replace a period's rows (defaults: 20% loss, nothing accepted). */
+  guard?: ReplaceGuard;
 }
 
 const empty = (file: string, outcome: LoadOutcome, message: string, extra: Partial<LoadResult> = {}): LoadResult => ({
@@ -46,21 +54,41 @@ const empty = (file: string, outcome: LoadOutcome, message: string, extra: Parti
   rowsIn: 0, rowsLoaded: 0, rowsQuarantined: 0, warnings: [], loadId: null, ...extra
 });
 
+/** A file refused before it was opened for loading (the inbox screen), named as the loader names files. */
+export function refusedResult(file: string, message: string): LoadResult {
+  const name = parseExtractName(file);
+  const target = "error" in name ? {} : {type: name.type, laCode: name.laCode, period: name.period};
+  return empty(file, "refused", message, target);
+}
+
 export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx: LoadContext): Promise<LoadResult> {
   const file = basename(path);
   const name = parseExtractName(file);
   if ("error" in name) return empty(file, "refused", name.error);
-  const info = await inspectFile(path);
+  let info: FileInspection;
+  try {
+    info = await inspectFile(path);
+  } catch (err) {
+    // A .gz cut short, a file removed or locked since the inbox screen: this file only, by name.
+    return empty(file, "refused", `${file} cannot be read to the end (${(err as Error).message}); nothing was loaded`,
+      {type: name.type, laCode: name.laCode, period: name.period});
+  }
   const base = {sha256: info.sha256, type: name.type, laCode: name.laCode, period: name.period};
   if (info.bytes === 0) return empty(file, "refused", `${file} is empty (0 bytes): nothing was loaded and the previous ${name.period} data stays`, base);
+  if (info.headerTooLong) {
+    return empty(file, "refused", `${file} has no line break in its first ${HEAD_LIMIT / 1024} KB: it is not a CSV extract with a header line`, base);
+  }
   if (!info.header) return empty(file, "refused", `${file} has no header line`, base);
+  if (info.header.length > MAX_COLUMNS) {
+    return empty(file, "refused", `${file} has ${info.header.length} columns; at most ${MAX_COLUMNS} are read (a ${name.type} extract needs ${contractFor(name.type, name.collectionYear).fields.length}): nothing was loaded`, base);
+  }
   if (info.headerOnly) {
     return empty(file, "refused", `${file} has a header but no data rows; loading it would replace ${name.period} with nothing, so it was refused`, base);
   }
 
   const contract = contractFor(name.type, name.collectionYear);
-  const previous = await queryRows<{load_id: string; sha256: string}>(conn,
-    `SELECT load_id, sha256 FROM extract_loads WHERE extract_type = $1 AND la_code = $2 AND period = $3`,
+  const previous = await queryRows<{load_id: string; sha256: string; rows_loaded: number}>(conn,
+    `SELECT load_id, sha256, rows_loaded FROM extract_loads WHERE extract_type = $1 AND la_code = $2 AND period = $3`,
     [name.type, name.laCode, name.period]);
   if (previous.some((p) => p.sha256 === info.sha256)) {
     return empty(file, "unchanged", `${file} is already loaded (same sha256): nothing changed`, base);
@@ -81,7 +109,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   const duplicated = header.filter((h, i) => header.indexOf(h) !== i);
   if (duplicated.length) return empty(file, "refused", `${file} repeats column(s) ${[...new Set(duplicated)].join(", ")}`, base);
   const extra = header.filter((h) => !expected.includes(h));
-  if (extra.length) warnings.push(`extra column(s) ignored: ${extra.join(", ")}`);
+  if (extra.length) warnings.push(`column(s) outside the contract dropped unread: ${extra.join(", ")}`);
   if (header.join(",") !== expected.filter((c) => header.includes(c)).concat(extra).join(",") && !extra.length) {
     warnings.push("columns are in a different order from the contract; read by name");
   }
@@ -98,10 +126,17 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
   try {
     await run(conn, "BEGIN TRANSACTION");
-    const result = await stageValidatePublish(conn, readPath, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id));
+    const result = await stageValidatePublish(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id));
     if ("refused" in result) {
       await run(conn, "ROLLBACK");
       return empty(file, "refused", result.refused, base);
+    }
+    const verdict = await judgeReplacement(conn, {file, period: name.period, loadId, ...result,
+      previousRows: previous.length ? previous.reduce((n, p) => n + p.rows_loaded, 0) : null},
+    ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()});
+    if (verdict) {
+      await run(conn, "ROLLBACK");
+      return empty(file, verdict.outcome, verdict.message, {...base, rowsIn: result.rowsIn, rowsQuarantined: result.rowsQuarantined});
     }
     await run(conn, `INSERT INTO extract_loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now()::TIMESTAMP)`, [
       loadId, ctx.runId, file, info.sha256, name.type, name.laCode, name.period, name.collectionYear, encoding,
@@ -137,22 +172,28 @@ interface Staged {
 }
 
 async function stageValidatePublish(
-  conn: DuckDBConnection, path: string, file: string, header: string[], contract: ExtractContract,
+  conn: DuckDBConnection, path: string, info: FileInspection, file: string, header: string[], contract: ExtractContract,
   name: {type: string; laCode: string; collectionYear: number; period: string}, loadId: string, ctx: LoadContext,
   previousLoads: string[]
 ): Promise<Staged | {refused: string}> {
   const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
   for (const t of ["stage", "typed", "issues", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  // Only the contract's columns are staged: the reader splits every column of a line, but columns
+  // outside the contract are never materialised, screened or stored (a 1,000-column file took 3.6 GB).
+  const staged = contract.fields.map((f) => sqlIdent(f.name));
+  // CR-only line endings (old Mac Excel) must be named to DuckDB, whose parallel scanner cannot then
+  // pad short rows next to quoted line breaks.
+  const crOnly = info.newLine === "\r" ? `, new_line = '\\r', parallel = false` : "";
   await run(conn, `CREATE TEMP TABLE stage AS
-    SELECT (row_number() OVER ())::INTEGER AS source_row, *
+    SELECT (row_number() OVER ())::INTEGER AS source_row, ${staged.join(", ")}
     FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = ${columns}, delim = ',', quote = '"',
                   escape = '"', strict_mode = true, null_padding = true, store_rejects = true,
-                  rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576)`);
+                  rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576${crOnly})`);
   const rejects = await queryRows<{line: number; error_type: string; error_message: string; column_name: string | null}>(conn,
     `SELECT line::INTEGER AS line, error_type, error_message, column_name FROM stage_rejects ORDER BY line`);
 
   // Direct identifiers anywhere in the file refuse it whole.
-  const screen = valueScreenSql("stage", header);
+  const screen = valueScreenSql("stage", contract.fields.map((f) => f.name));
   const [counts] = await queryRows<Record<string, number>>(conn, screen.sql);
   const found = screen.checks.filter((_, i) => (counts[`c${i}`] ?? 0) > 0);
   if (found.length) return {refused: refusal(file, found)};
@@ -218,10 +259,21 @@ async function stageValidatePublish(
       ${sqlString(`${contract.key} '`)} || ${key} || ''' appears ' || n || ' times in this file; every copy is quarantined' AS message
     FROM (SELECT source_row, ${key}, count(*) OVER (PARTITION BY ${key}) AS n FROM typed WHERE ${key} IS NOT NULL) WHERE n > 1`);
 
+  if (contract.keyUniqueAcrossPeriods) {
+    // A record belongs to one period: a key already published from another period's file of this
+    // authority is a copy (a reused id, a year's file carrying last year's rows), not a new record.
+    const replaced = previousLoads.length ? `AND r.load_id NOT IN (${previousLoads.map(sqlString).join(", ")})` : "";
+    checks.push(`SELECT t.source_row, ${sqlString(contract.key)} AS field, 'duplicate-key' AS rule,
+        ${sqlString(`${contract.key} '`)} || t.${key} || ''' is already loaded from ' || min(l.file) || ' (' || min(l.period) || '); a record may appear in one period only' AS message
+      FROM typed t JOIN ${name.type}__loaded r ON r.${key} = t.${key} AND r.la_code = ${sqlString(name.laCode)} ${replaced}
+      JOIN extract_loads l ON l.load_id = r.load_id
+      GROUP BY t.source_row, t.${key}`);
+  }
+
   await run(conn, `CREATE OR REPLACE TEMP TABLE issues AS ${checks.join("\nUNION ALL\n")}`);
 
   // Quarantine keeps the row's content for the analyst, minus the child key (it stays in the archived file).
-  const rawCols = header.filter((h) => h !== "child_key" && h !== "young_person_key");
+  const rawCols = contract.fields.map((f) => f.name).filter((h) => h !== "child_key" && h !== "young_person_key");
   const rawJson = `json_object(${rawCols.map((h) => `${sqlString(h)}, s.${sqlIdent(h)}`).join(", ")})`;
   await run(conn, `INSERT INTO quarantine
     SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, i.source_row, NULL, i.field, i.rule, i.message, ${rawJson}

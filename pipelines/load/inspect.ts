@@ -1,12 +1,15 @@
 import {createHash} from "node:crypto";
 import {createReadStream, createWriteStream} from "node:fs";
+import {Transform, type Readable} from "node:stream";
 import {pipeline} from "node:stream/promises";
+import {createGunzip} from "node:zlib";
 import iconv from "iconv-lite";
 import {parse} from "csv-parse/sync";
 
 /**
  * One streaming pass over an extract file before anything is loaded: its sha256 (for idempotent
- * re-loads), its size, whether it is valid UTF-8, and its header line. Never holds the file in memory.
+ * re-loads), its size, whether it is valid UTF-8, its header line and how its lines end. A `.gz` file
+ * is hashed as stored and read decompressed. Never holds the file in memory.
  */
 export interface FileInspection {
   sha256: string;
@@ -16,17 +19,39 @@ export interface FileInspection {
   header: string[] | null;
   /** A header line with nothing after it. */
   headerOnly: boolean;
+  /** No line break in the first HEAD_LIMIT bytes of a longer file: the header is not a header. */
+  headerTooLong: boolean;
+  /** How the first line ends; "\r" alone is old Mac Excel, which DuckDB reads only when told. */
+  newLine: "\n" | "\r\n" | "\r" | null;
+}
+
+export const HEAD_LIMIT = 64 * 1024;
+
+/** The file's bytes as DuckDB will read them: decompressed when the name says gzip. */
+export function openContent(path: string): Readable {
+  const raw = createReadStream(path, {highWaterMark: 1 << 20});
+  return /\.gz$/i.test(path) ? raw.pipe(createGunzip()) : raw;
 }
 
 export async function inspectFile(path: string): Promise<FileInspection> {
   const hash = createHash("sha256");
+  let rawBytes = 0;
+  const raw = createReadStream(path, {highWaterMark: 1 << 20});
+  // The hash is over the bytes as stored, so a re-compressed copy of the same rows is a new file.
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      rawBytes += chunk.length;
+      done(null, chunk);
+    }
+  });
+  const content = /\.gz$/i.test(path) ? raw.pipe(tap).pipe(createGunzip()) : raw.pipe(tap);
+  raw.on("error", (err) => content.destroy(err));
   const decoder = new TextDecoder("utf-8", {fatal: true});
   let utf8 = true;
   let bytes = 0;
   let head = Buffer.alloc(0);
-  const HEAD_LIMIT = 64 * 1024;
-  for await (const chunk of createReadStream(path, {highWaterMark: 1 << 20}) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
+  for await (const chunk of content as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     if (head.length < HEAD_LIMIT) head = Buffer.concat([head, chunk.subarray(0, HEAD_LIMIT - head.length)]);
     if (utf8) {
@@ -46,18 +71,24 @@ export async function inspectFile(path: string): Promise<FileInspection> {
   }
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
   const text = utf8 ? head.toString("utf8").replace(/^\uFEFF/, "") : iconv.decode(head, "win1252");
-  const firstBreak = text.search(/\r?\n/);
+  const lineBreak = /\r\n|\r|\n/.exec(text);
+  const firstBreak = lineBreak ? lineBreak.index : -1;
+  const headerTooLong = firstBreak === -1 && bytes > HEAD_LIMIT;
   const headerLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
   let header: string[] | null = null;
-  if (headerLine.trim() !== "") {
+  if (headerLine.trim() !== "" && !headerTooLong) {
     const parsed = parse(headerLine, {relax_quotes: true}) as string[][];
     header = parsed[0]?.map((h) => h.trim()) ?? null;
   }
   const rest = firstBreak === -1 ? "" : text.slice(firstBreak).trim();
-  return {sha256: hash.digest("hex"), bytes, utf8, bom, header, headerOnly: header !== null && rest === "" && bytes < HEAD_LIMIT};
+  return {
+    sha256: hash.digest("hex"), bytes: rawBytes === 0 ? 0 : bytes, utf8, bom, header, headerTooLong,
+    headerOnly: header !== null && rest === "" && bytes < HEAD_LIMIT,
+    newLine: lineBreak ? (lineBreak[0] as FileInspection["newLine"]) : null
+  };
 }
 
 /** Excel on Windows saves CSV as Windows-1252; DuckDB reads only UTF-8 (and Latin-1, which differs). */
 export async function transcodeWindows1252(from: string, to: string): Promise<void> {
-  await pipeline(createReadStream(from), iconv.decodeStream("win1252"), iconv.encodeStream("utf8"), createWriteStream(to));
+  await pipeline(openContent(from), iconv.decodeStream("win1252"), iconv.encodeStream("utf8"), createWriteStream(to));
 }

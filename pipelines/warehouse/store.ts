@@ -39,7 +39,11 @@ export function publishVersion(layout: WarehouseLayout, version: number): void {
   renameSync(tmp, join(layout.dir, POINTER));
 }
 
-/** Remove half-built files and all but the newest `keep` published versions. */
+/**
+ * Remove half-built files and all but the newest `keep` published versions, each with its Parquet
+ * directory (`parquet/vNNNNNN/`); a Parquet directory whose version file is gone (swept, or a run
+ * killed before it published) goes too.
+ */
 export function sweep(layout: WarehouseLayout, keep = 3): string[] {
   if (!existsSync(layout.dir)) return [];
   const current = currentVersion(layout);
@@ -59,6 +63,15 @@ export function sweep(layout: WarehouseLayout, keep = 3): string[] {
     if (current && v === current.version) continue;
     rmSync(join(layout.dir, versionFileName(v)), {force: true});
     removed.push(versionFileName(v));
+  }
+  const parquet = join(layout.dir, "parquet");
+  if (existsSync(parquet)) {
+    for (const d of readdirSync(parquet)) {
+      if (/^v\d{6}$/.test(d) && !existsSync(join(layout.dir, `${d}.duckdb`))) {
+        rmSync(join(parquet, d), {recursive: true, force: true});
+        removed.push(`parquet/${d}`);
+      }
+    }
   }
   return removed;
 }

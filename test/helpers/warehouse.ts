@@ -1,7 +1,7 @@
 import {mkdtempSync, mkdirSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {runPipeline, type RunRecord} from "../../pipelines/run.js";
+import {runPipeline, type PipelineConfig, type RunRecord} from "../../pipelines/run.js";
 import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
 
 /** A scratch inbox + warehouse for one test, using the committed reference data. */
@@ -15,8 +15,8 @@ export function scratch(prefix = "curve-test-") {
     put(name: string, content: string | Buffer) {
       writeFileSync(join(inbox, name), content);
     },
-    run(asOf = new Date("2026-11-23T12:00:00Z")): Promise<RunRecord> {
-      return runPipeline({inbox, warehouseDir, referenceDir: process.env.CURVE_TEST_REFERENCE ?? "data/reference"}, {clock: () => asOf});
+    run(asOf = new Date("2026-11-23T12:00:00Z"), options: Partial<PipelineConfig> = {}): Promise<RunRecord> {
+      return runPipeline({inbox, warehouseDir, referenceDir: process.env.CURVE_TEST_REFERENCE ?? "data/reference", ...options}, {clock: () => asOf});
     },
     async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
       const current = currentVersion({dir: warehouseDir});
