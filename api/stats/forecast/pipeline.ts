@@ -2,7 +2,7 @@
  * Runs member models on one (already transformed) series: seasonal adjustment when the series
  * needs it, the models on the adjusted data, then the seasonal indices put back on the forecasts.
  */
-import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, type ModelForecast} from "./models.js";
+import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedTheta, type ModelForecast} from "./models.js";
 import {isSeasonal, classicalDecomposition, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
 import type {MemberMethod} from "./types.js";
 
@@ -15,7 +15,8 @@ export const MEMBERS: Record<MemberMethod, (y: readonly number[], h: number) => 
   holt,
   damped,
   theta,
-  "ses-drift": (y, h) => sesWithDrift(y, h, 1)
+  "ses-drift": (y, h) => sesWithDrift(y, h, 1),
+  dotm: (y, h) => optimisedTheta(y, h, true)
 };
 
 /** Fewest points each member can be fitted to. */
@@ -27,6 +28,7 @@ export const MIN_POINTS: Record<MemberMethod, number> = {
   theta: 3,
   "ses-drift": 3,
   holt: 4,
+  dotm: 5,
   damped: 5
 };
 
