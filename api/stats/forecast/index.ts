@@ -37,7 +37,7 @@ export type {
   MemberMethod,
   SeriesKind
 } from "./types.js";
-export {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, ets, etsFilter, dampedFixed} from "./models.js";
+export {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedTheta, ets, etsFilter, dampedFixed} from "./models.js";
 export type {ModelForecast, EtsParams, EtsTrend, EtsOptions} from "./models.js";
 
 /** Fewest points for any statistical forecast. */
@@ -263,7 +263,12 @@ export function forecast(values: readonly number[], options: ForecastOptions): F
     reason += ` The series was seasonally adjusted first (${full.seasonal.type} classical decomposition, period ${frequency}), because its seasonal autocorrelation is significant at the 90% level.`;
   }
   if (tr.name !== "none") {
-    reason += tr.name === "log1p" ? " Modelled on log(1 + count) so the forecast cannot go below zero." : " Modelled on the logit scale so the forecast stays between 0 and 1.";
+    reason +=
+      tr.name === "log1p"
+        ? " Modelled on log(1 + count) so the forecast cannot go below zero."
+        : tr.name === "log"
+          ? " Modelled on the log scale because the series' month-to-month spread grows with its level (Guerrero's Box-Cox λ is nearer 0 than 1), so errors are proportional; the forecast is the median on the original scale."
+          : " Modelled on the logit scale so the forecast stays between 0 and 1.";
   }
 
   const point = combine(full.forecasts, weights);
