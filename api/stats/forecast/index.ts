@@ -143,7 +143,9 @@ function validate(values: readonly number[], options: ForecastOptions): void {
  * Forecasts a short series with prediction intervals.
  *
  * - Counts are modelled on log(1 + y) and proportions on logit(y), so forecasts and intervals never
- *   leave [0, ∞) and [0, 1]; point forecasts are then medians on the original scale.
+ *   leave [0, ∞) and [0, 1]; point forecasts are then medians on the original scale. Under `auto`,
+ *   positive monthly values whose spread grows with their level (Guerrero's λ < ½) are modelled on
+ *   log(y) for the same reason.
  * - Quarterly and monthly series are seasonally adjusted (classical multiplicative decomposition,
  *   additive on a log/logit scale) when the seasonal autocorrelation is significant at 90%, as in
  *   the M3 Theta method, and reseasonalised afterwards.
@@ -152,8 +154,8 @@ function validate(values: readonly number[], options: ForecastOptions): void {
  *   empirical coverage falls short (`backtest`), every level at least as much as the one below it,
  *   and the 95% band is capped at {@link BAND_CAP_RANGES}× the history's range (`bandCapped` says
  *   why). Explicit methods return their textbook intervals unless asked to calibrate.
- * - `auto` weights the candidates {@link AUTO_CANDIDATES} by the inverse square of their
- *   rolling-origin MASE and says so in `reason`.
+ * - `auto` weights the candidates {@link AUTO_CANDIDATES} ({@link AUTO_CANDIDATES_MONTHLY} on
+ *   monthly series) by the inverse square of their rolling-origin MASE and says so in `reason`.
  *
  * @param values - the series in time order, at least 5 finite values (5–7 gives a warning).
  * @param options - see {@link ForecastOptions}.

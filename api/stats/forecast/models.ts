@@ -376,12 +376,14 @@ function thetaFit(y: readonly number[], alpha: number, dynamic: boolean) {
   const rec = thetaRecursion(y, alpha, dynamic);
   let spp = 0, spg = 0, sgg = 0, srp = 0, srg = 0, srr = 0;
   for (let t = Math.min(3, y.length - 2); t < y.length; t++) {
-    const {[t]: rt} = rec.r, {[t]: pt} = rec.p, {[t]: gt} = rec.g;
+    const rt = rec.r[t], pt = rec.p[t], gt = rec.g[t];
     spp += pt * pt; spg += pt * gt; sgg += gt * gt; srp += rt * pt; srg += rt * gt; srr += rt * rt;
   }
   const sseOf = (l0: number, c: number) => srr - 2 * l0 * srp - 2 * c * srg + l0 * l0 * spp + 2 * l0 * c * spg + c * c * sgg;
   const l0Given = (c: number) => (spp > 1e-300 ? (srp - c * spg) / spp : 0);
   const cMax = 1 - 1e-6;
+  // The SSE is a convex quadratic in (ℓ₀, c): its minimum over the strip 0 ≤ c ≤ cMax is the
+  // unconstrained one when that is inside, and otherwise lies on one of the two edges.
   let best = {l0: 0, c: 0, sse: Number.POSITIVE_INFINITY};
   const det = spp * sgg - spg * spg;
   if (det > 1e-12 * (spp * sgg + 1e-300)) {
@@ -393,10 +395,6 @@ function thetaFit(y: readonly number[], alpha: number, dynamic: boolean) {
     const sse = sseOf(l0, c);
     if (sse < best.sse) best = {l0, c, sse};
   }
-  // c on the boundary beats the interior only when the interior solution was outside [0, 1).
-  const cs = sgg > 0 ? Math.min(cMax, Math.max(0, (srg - best.l0 * spg) / sgg)) : best.c;
-  const sse2 = sseOf(l0Given(cs), cs);
-  if (sse2 < best.sse) best = {l0: l0Given(cs), c: cs, sse: sse2};
   return {...best, sse: Math.max(0, best.sse), rec};
 }
 
