@@ -328,3 +328,118 @@ export function sesWithDrift(y: readonly number[], h: number, weight: number, me
  * it to be: SES with drift equal to half the OLS slope.
  */
 export const theta = (y: readonly number[], h: number): ModelForecast => sesWithDrift(y, h, 0.5, "theta");
+
+/**
+ * Runs the optimised Theta recursions (Fiorucci et al. 2016) over y for a given α: the level is
+ * SES of y, the trend line's intercept A and slope B are the OLS fit of y (dynamic: refitted on
+ * y₁..y_t at each t, as DOTM; static: on all of y, as OTM). The one-step forecast is
+ * μ_t = ℓ_{t−1} + c·g_t with g_t = A_{t−1}(1 − α)^{t−1} + B_{t−1}(1 − (1 − α)^t)/α and c = 1 − 1/θ.
+ * The level does not depend on c and is affine in ℓ₀, so the errors are affine in (ℓ₀, c): both are
+ * solved by least squares for each α, leaving a one-dimensional search.
+ */
+function thetaRecursion(y: readonly number[], alpha: number, dynamic: boolean) {
+  const n = y.length;
+  const ols = dynamic ? null : olsTrend(y);
+  // Level as lc + lp·ℓ₀.
+  let lc = alpha * y[0];
+  let lp = 1 - alpha;
+  let mean = y[0];
+  let a = ols ? ols.intercept : y[0];
+  let b = ols ? ols.slope : 0;
+  const r: number[] = [];
+  const p: number[] = [];
+  const g: number[] = [];
+  // t = 0 (the first point): static models predict it from ℓ₀ and the trend line, dynamic ones exactly.
+  r.push(dynamic ? 0 : y[0]);
+  p.push(dynamic ? 0 : 1);
+  g.push(dynamic ? 0 : a + b);
+  for (let i = 1; i < n; i++) {
+    const gi = a * (1 - alpha) ** i + (b * (1 - (1 - alpha) ** (i + 1))) / alpha;
+    r.push(y[i] - lc);
+    p.push(lp);
+    g.push(gi);
+    lc = alpha * y[i] + (1 - alpha) * lc;
+    lp = (1 - alpha) * lp;
+    if (dynamic) {
+      const prevMean = mean;
+      mean = (i * mean + y[i]) / (i + 1);
+      b = ((i - 1) * b + (6 * (y[i] - prevMean)) / (i + 1)) / (i + 2);
+      a = mean - (b * (i + 2)) / 2;
+    }
+  }
+  if (!dynamic) mean = y.reduce((s, v) => s + v, 0) / n;
+  return {r, p, g, lc, lp, mean, a, b};
+}
+
+/** Least-squares (ℓ₀, c) for one α, with c = 1 − 1/θ kept in [0, 1) (θ ≥ 1); errors from t = 3 on (as Fiorucci et al.). */
+function thetaFit(y: readonly number[], alpha: number, dynamic: boolean) {
+  const rec = thetaRecursion(y, alpha, dynamic);
+  let spp = 0, spg = 0, sgg = 0, srp = 0, srg = 0, srr = 0;
+  for (let t = Math.min(3, y.length - 2); t < y.length; t++) {
+    const rt = rec.r[t], pt = rec.p[t], gt = rec.g[t];
+    spp += pt * pt; spg += pt * gt; sgg += gt * gt; srp += rt * pt; srg += rt * gt; srr += rt * rt;
+  }
+  const sseOf = (l0: number, c: number) => srr - 2 * l0 * srp - 2 * c * srg + l0 * l0 * spp + 2 * l0 * c * spg + c * c * sgg;
+  const l0Given = (c: number) => (spp > 1e-300 ? (srp - c * spg) / spp : 0);
+  const cMax = 1 - 1e-6;
+  // The SSE is a convex quadratic in (ℓ₀, c): its minimum over the strip 0 ≤ c ≤ cMax is the
+  // unconstrained one when that is inside, and otherwise lies on one of the two edges.
+  let best = {l0: 0, c: 0, sse: Number.POSITIVE_INFINITY};
+  const det = spp * sgg - spg * spg;
+  if (det > 1e-12 * (spp * sgg + 1e-300)) {
+    const c = (srg * spp - srp * spg) / det;
+    if (c >= 0 && c <= cMax) best = {l0: l0Given(c), c, sse: sseOf(l0Given(c), c)};
+  }
+  for (const c of [0, cMax]) {
+    const l0 = l0Given(c);
+    const sse = sseOf(l0, c);
+    if (sse < best.sse) best = {l0, c, sse};
+  }
+  return {...best, sse: Math.max(0, best.sse), rec};
+}
+
+/**
+ * The Optimised Theta Method (OTM, `dynamic` false) and the Dynamic Optimised Theta Model (DOTM,
+ * `dynamic` true) of Fiorucci et al. (2016): SES plus a share c = 1 − 1/θ of the least-squares
+ * trend, with α, θ ≥ 1 and the initial level chosen to minimise the in-sample squared one-step
+ * errors. θ = 2 with a static trend is the classical Theta method. DOTM refits the trend line as
+ * each point arrives, so a trend that has changed counts less than in Theta's whole-history slope.
+ * Standard errors are those of SES with the fitted α.
+ */
+export function optimisedTheta(y: readonly number[], h: number, dynamic: boolean): ModelForecast {
+  const n = y.length;
+  const r = gridThenPolish((x) => thetaFit(y, x[0], dynamic).sse, {lower: [0.1], upper: [0.99]}, {gridPoints: 10, polish: 1});
+  const alpha = r.x[0];
+  const fit = thetaFit(y, alpha, dynamic);
+  const {rec, c, l0} = fit;
+  const fitted = rec.r.map((rt, t) => y[t] - (rt - l0 * rec.p[t] - c * rec.g[t]));
+  const errors = y.map((v, t) => v - fitted[t]);
+  const used = errors.slice(Math.min(3, n - 2));
+  const sigma2 = used.reduce((s, e) => s + e * e, 0) / Math.max(1, used.length - 3);
+  // Forecast by feeding the model its own forecasts (the recursions with y replaced by μ).
+  let level = rec.lc + rec.lp * l0;
+  let {mean, a, b} = rec;
+  const out: number[] = [];
+  for (let i = n; i < n + h; i++) {
+    const mu = level + c * (a * (1 - alpha) ** i + (b * (1 - (1 - alpha) ** (i + 1))) / alpha);
+    out.push(mu);
+    level = alpha * mu + (1 - alpha) * level;
+    if (dynamic) {
+      const prevMean = mean;
+      mean = (i * mean + mu) / (i + 1);
+      b = ((i - 1) * b + (6 * (mu - prevMean)) / (i + 1)) / (i + 2);
+      a = mean - (b * (i + 2)) / 2;
+    }
+  }
+  const se = Array.from({length: h}, (_, j) => Math.sqrt(sigma2 * (1 + j * alpha * alpha)));
+  const theta = c < 1 ? 1 / (1 - c) : Number.POSITIVE_INFINITY;
+  return {
+    method: dynamic ? "dotm" : "otm",
+    mean: out,
+    se,
+    df: null,
+    params: {alpha, theta, l0, level, slope: b, intercept: a, sigma2},
+    fitted,
+    sigma2
+  };
+}

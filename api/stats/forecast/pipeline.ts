@@ -2,7 +2,7 @@
  * Runs member models on one (already transformed) series: seasonal adjustment when the series
  * needs it, the models on the adjusted data, then the seasonal indices put back on the forecasts.
  */
-import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, type ModelForecast} from "./models.js";
+import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedTheta, type ModelForecast} from "./models.js";
 import {isSeasonal, classicalDecomposition, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
 import type {MemberMethod} from "./types.js";
 
@@ -15,7 +15,8 @@ export const MEMBERS: Record<MemberMethod, (y: readonly number[], h: number) => 
   holt,
   damped,
   theta,
-  "ses-drift": (y, h) => sesWithDrift(y, h, 1)
+  "ses-drift": (y, h) => sesWithDrift(y, h, 1),
+  dotm: (y, h) => optimisedTheta(y, h, true)
 };
 
 /** Fewest points each member can be fitted to. */
@@ -27,6 +28,7 @@ export const MIN_POINTS: Record<MemberMethod, number> = {
   theta: 3,
   "ses-drift": 3,
   holt: 4,
+  dotm: 5,
   damped: 5
 };
 
@@ -55,11 +57,22 @@ export function recentCyclesFor(period: number): number {
   return period === 12 ? Number.POSITIVE_INFINITY : 5;
 }
 
+/**
+ * How each seasonal index averages its ratios to the trend. Monthly: the median, as in the
+ * ratio-to-moving-average method's robust variants: a month's index rests on one ratio per year,
+ * and one strike, stock-take or recording change in one year would otherwise shift that month's
+ * forecast for every year ahead (on the tuning half of the M3 monthly series the median improved
+ * every method by about 0.04 sMAPE). Quarterly: the mean of the last five, as chosen earlier.
+ */
+export function seasonalAverageFor(period: number): "mean" | "median" {
+  return period === 12 ? "median" : "mean";
+}
+
 /** Decides on, and estimates, seasonal indices for y. */
 export function seasonalFor(y: readonly number[], plan: SeasonalPlan): SeasonalIndices | null {
   if (plan.mode === "none" || plan.period <= 1 || !isSeasonal(y, plan.period)) return null;
   const type = plan.multiplicative && y.every((v) => v > 0) ? "multiplicative" : "additive";
-  return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period));
+  return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period), seasonalAverageFor(plan.period));
 }
 
 /** Fits each member to y and forecasts h steps, adjusting for seasonality as the plan says. */

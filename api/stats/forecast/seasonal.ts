@@ -45,7 +45,8 @@ export interface SeasonalIndices {
 /**
  * Classical decomposition (centred moving average of order m, 2×m for even m). The seasonal index
  * of a position is the mean ratio (or difference) of the data to that trend over the most recent
- * `recentCycles` cycles, normalised to average 1 (or 0). Seasonal patterns drift, so recent cycles
+ * `recentCycles` cycles (or their median, which one unusual year cannot pull), normalised to
+ * average 1 (or 0). Seasonal patterns drift, so recent cycles
  * say more about next year than old ones (X-11's 3×5 seasonal filter weights them the same way);
  * on the M3 quarterly series five cycles beat all cycles for theta, SES and the damped trend.
  */
@@ -53,7 +54,8 @@ export function classicalDecomposition(
   y: readonly number[],
   m: number,
   type: "multiplicative" | "additive",
-  recentCycles = 5
+  recentCycles = 5,
+  average: "mean" | "median" = "mean"
 ): SeasonalIndices {
   const n = y.length;
   const half = Math.floor(m / 2);
@@ -73,7 +75,11 @@ export function classicalDecomposition(
   const neutral = type === "multiplicative" ? 1 : 0;
   const raw = ratios.map((r) => {
     const recent = Number.isFinite(recentCycles) ? r.slice(-recentCycles) : r;
-    return recent.length ? recent.reduce((s, v) => s + v, 0) / recent.length : neutral;
+    if (!recent.length) return neutral;
+    if (average === "mean") return recent.reduce((s, v) => s + v, 0) / recent.length;
+    const sorted = [...recent].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   });
   const avg = raw.reduce((s, v) => s + v, 0) / m;
   const indices = type === "multiplicative" ? raw.map((v) => v / avg) : raw.map((v) => v - avg);

@@ -7,7 +7,7 @@ export const BAND_CAP_RANGES = 3;
 export type ForecastMethod = "naive" | "drift" | "linear" | "ses" | "holt" | "damped" | "theta" | "comb" | "auto";
 
 /** Internal building blocks: the public methods plus SES with the full OLS drift (θ → ∞ theta line). */
-export type MemberMethod = Exclude<ForecastMethod, "auto" | "comb"> | "ses-drift";
+export type MemberMethod = Exclude<ForecastMethod, "auto" | "comb"> | "ses-drift" | "dotm";
 
 /** What the numbers are: counts stay ≥ 0, proportions stay in [0, 1]. */
 export type SeriesKind = "count" | "proportion" | "value";
@@ -92,8 +92,11 @@ export interface ForecastResult {
   /** Plain-English account of the method and why it was used. */
   reason: string;
   kind: SeriesKind;
-  /** Scale the model worked on: counts on log(1 + y), proportions on logit(y). */
-  transform: "none" | "log1p" | "logit";
+  /**
+   * Scale the model worked on: counts on log(1 + y), proportions on logit(y), and monthly values
+   * whose spread grows with their level on log(y) under `auto`.
+   */
+  transform: "none" | "log1p" | "logit" | "log";
   /**
    * Why the bands were capped, in plain English, or null when they were not: the backtest asked
    * for a 95% band wider than {@link BAND_CAP_RANGES}× the range of the history, which says little
