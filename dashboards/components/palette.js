@@ -38,6 +38,31 @@ export function badge(word, judgement = word, {title} = {}) {
   return html`<span class="badge ${cls}" title=${title ?? ""}><span aria-hidden="true">${SHAPES[judgement] ?? shape}</span> ${word}</span>`;
 }
 
+/**
+ * Fingertips separates what happened from whether it is good: the arrow is the direction (▲ up,
+ * ▼ down, ● no significant change), the colour and the word are the judgement by polarity. So
+ * "▼ Decreasing, getting better" (blue) and "▼ Decreasing, getting worse" (orange) never share a look.
+ */
+export function directionBadge(direction, judgement, word, {title} = {}) {
+  const arrow = direction === "up" || direction === "increasing" ? "▲" : direction === "down" || direction === "decreasing" ? "▼" : "●";
+  const cls = judgement === "better" ? "better" : judgement === "worse" ? "worse" : "neutral";
+  const judged = judgement === "better" ? ", getting better" : judgement === "worse" ? ", getting worse" : "";
+  return html`<span class="badge ${cls}" title=${title ?? ""}><span aria-hidden="true">${arrow}</span> ${word}${judged}</span>`;
+}
+
+/** A Fingertips recent-trend marker with its judgement (no judgement: direction only, in grey). */
+export function trendBadge(trend, {title} = {}) {
+  const marker = trend?.marker ?? "cannot-be-calculated";
+  const word = marker === "increasing" ? "Increasing" : marker === "decreasing" ? "Decreasing" : marker === "no-change" ? "No significant change" : "Cannot be calculated";
+  return directionBadge(marker, trend?.judgement ?? null, word, {title: title ?? trend?.reason ?? (trend?.pointsUsed ? `Fingertips recent trend on the last ${trend.pointsUsed} points` : "")});
+}
+
+/** The gap's verdict: the arrow is the ratio's direction, colour and word its judgement by polarity. */
+export function gapBadge(gap) {
+  const word = gap?.status === "no significant change" ? "No significant change in the gap" : gap?.status === "no clear gap before" ? "No clear gap before" : gap?.status === "cannot be assessed" || !gap ? "Gap cannot be assessed" : `Gap ${gap.status}`;
+  return directionBadge(gap?.direction ?? null, gap?.judgement ?? null, word, {title: gap?.reason ?? ""});
+}
+
 /** Labels for codes the API returns as they are stored (CIN and SSDA903 codes, slugs). */
 const CODE_LABELS = {
   // Child protection categories of abuse

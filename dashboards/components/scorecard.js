@@ -2,7 +2,7 @@
 // (trend, verdict against the frozen baseline, SPC icons, target status, benchmark comparison) and
 // shown with a word and a shape as well as a colour.
 import {html} from "htl";
-import {badge, variationIcon, assuranceIcon} from "./palette.js";
+import {badge, trendBadge, variationIcon, assuranceIcon} from "./palette.js";
 import {formatChange, formatInterval, formatValue, humanise, unitLabel} from "./format.js";
 import {sparkline} from "./sparkline.js";
 
@@ -28,10 +28,9 @@ function trendCell(m, points) {
   const t = m.trend ?? {};
   const {direction, run} = runOf(points ?? []);
   const arrow = direction === "up" ? "↗" : direction === "down" ? "↘" : "→";
-  const word = t.marker === "increasing" ? "Increasing" : t.marker === "decreasing" ? "Decreasing" : t.marker === "no-change" ? "No significant change" : "Cannot be calculated";
   const runText = run ? `${direction === "up" ? "up" : "down"} ${run} period${run > 1 ? "s" : ""} running` : "no run";
   return html`<td>
-    ${t.judgement ? badge(word, t.judgement, {title: `Fingertips recent trend on the last ${t.pointsUsed} points`}) : html`<span class="badge neutral" title=${t.reason ?? `Fingertips recent trend on the last ${t.pointsUsed ?? 0} points`}><span aria-hidden="true">${t.marker === "increasing" ? "▲" : t.marker === "decreasing" ? "▼" : "●"}</span> ${word}</span>`}
+    ${trendBadge(t)}
     <div class="small muted"><span aria-hidden="true">${arrow}</span> ${runText}</div>
   </td>`;
 }
