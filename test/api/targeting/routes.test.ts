@@ -106,6 +106,14 @@ describe("GET /api/wards/targeting", () => {
     expect(top.every((id: string) => TARGET.includes(id))).toBe(true);
   });
 
+  it("draws rank intervals from 10,000 simulations by default, so 'top five' is not decided on bounds that move with the seed", async () => {
+    const b = await ok("/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13");
+    expect(b.draws).toBe(10_000);
+    expect(b.method.rank).toMatch(/from 10000 draws/);
+    const review = await ok("/api/target-wards/review?indicators=cp-referrals,dv-referrals&period=2012/13");
+    expect(review.draws).toBe(10_000);
+  });
+
   it("weights the need index as asked, and shows each component's contribution (the factors multiply to the index)", async () => {
     const b = await ok("/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13&weights=cp-referrals:3,dv-referrals:1");
     expect(b.indicators.map((i: any) => [i.id, i.weight])).toEqual([["cp-referrals", 3], ["dv-referrals", 1]]);
