@@ -79,6 +79,16 @@ export function scorecardTable(measures, {seriesById = new Map(), hrefOf = () =>
       const name = html`<th scope="row"><a href=${href}>${m.label ?? m.name}</a><div class="small muted">${unitLabel(m.unit)}${m.tier ? ` · ${m.tier}` : ""}</div></th>`;
       const quadrant = quadrants ? html`<td>${m.quadrant === "how-much" ? "How much did we do?" : m.quadrant === "how-well" ? "How well did we do it?" : m.quadrant === "better-off" ? "Is anyone better off?" : ""}</td>` : "";
       if (!m.available) return html`<tr>${quadrant}${name}<td colspan="6" class="muted">Not available: ${m.reason}</td></tr>`;
+      if (m.status === "discontinued") {
+        const d = m.discontinued;
+        const successorHref = d.successor ? hrefOf({...m, indicator: d.successor.id}) : null;
+        return html`<tr class="discontinued">${quadrant}${name}
+          <td class="num" colspan="2"><span class="latest">${formatValue(m.latest?.value, m.unit)}</span><div class="small muted">${m.latest?.period}, its last year</div></td>
+          <td colspan="4"><span class="badge neutral"><span aria-hidden="true">■</span> Discontinued after ${d.after}</span>
+            ${d.successor ? html`<div>Replaced by <a href=${successorHref}>${d.successor.name}</a>.</div>` : ""}
+            <div class="small muted">${d.reason}</div></td>
+        </tr>`;
+      }
       const l = m.latest;
       const interval = formatInterval(l.lower95, l.upper95, m.unit);
       return html`<tr>
@@ -107,7 +117,7 @@ export function scorecardRows(card) {
     england: m.benchmarks?.find((b) => b.comparator === "england")?.value ?? null, england_comparison: m.benchmarks?.find((b) => b.comparator === "england")?.comparison ?? null,
     statistical_neighbours: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.value ?? null,
     statistical_neighbours_comparison: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.comparison ?? null,
-    available: m.available, reason: m.reason ?? null
+    available: m.available, reason: m.reason ?? (m.status === "discontinued" ? `discontinued after ${m.discontinued.after}${m.discontinued.successor ? `; replaced by ${m.discontinued.successor.id}` : ""}` : null)
   });
   for (const r of card.results) for (const m of r.measures) add(r.name, m);
   for (const p of card.programmes) for (const m of p.measures) add(p.name, m);
