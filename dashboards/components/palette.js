@@ -72,7 +72,10 @@ const CODE_LABELS = {
   "3C": "School nurse", "3D": "Other primary health", "3E": "A&E", "3F": "Other health", "4": "Housing", "5A": "LA social care",
   "5B": "Other internal", "5C": "External LA", "5D": "Early help", "6": "Police", "7": "Other legal agency", "8": "Other", "9": "Anonymous", "10": "Unknown",
   // Sex (CIN/SSDA903 codes)
-  M: "Male", F: "Female", U: "Unknown"
+  M: "Male", F: "Female", U: "Unknown",
+  // Referral outcomes and provider / programme slugs as stored
+  nfa: "No further action", initial_assessment: "Initial assessment", single_assessment: "Single assessment", early_help: "Early help", signposted: "Signposted",
+  dapp: "Domestic abuse perpetrator programme", "beds-dapp": "Bedfordshire domestic abuse perpetrator programme"
 };
 
 /** A breakdown group as a reader says it. */
@@ -82,6 +85,8 @@ export function groupLabel(breakdown, group) {
   if (breakdown === "sex" && (g === "1" || g === "2")) return g === "1" ? "Male" : "Female";
   if (breakdown === "plan_order") return g === "first" ? "First plan" : g === "subsequent" ? "Subsequent plan" : g;
   if (CODE_LABELS[g] && breakdown !== "age") return CODE_LABELS[g];
+  // Ward slugs read as ward names: "high-town" → "High Town".
+  if (breakdown === "ward") return g.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
   return g.includes("-") || g.includes("_") ? g.replaceAll(/[_-]+/g, " ").replace(/^\w/, (c) => c.toUpperCase()) : g.charAt(0).toUpperCase() + g.slice(1);
 }
 
@@ -110,7 +115,7 @@ export function assuranceIcon(type) {
 
 /** The legend every page with figures shows: GSS symbols and the shapes of judgements. */
 export function symbolsLegend() {
-  return html`<p class="legend muted small"><span><b>c</b> confidential (1–5 children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
+  return html`<p class="legend muted small"><span><b>c</b> confidential (1–5 children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span><b>z</b> not applicable</span> · <span><b>(trial)</b> SPC limits from fewer than 12 points: provisional</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
 }
 
 /**
