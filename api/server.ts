@@ -34,7 +34,8 @@ export function createServer(services: Services, {dashboardsDir}: {dashboardsDir
   // /api/* keeps its JSON errors.
   const notFoundPage = join(dashboardsDir, "404.html");
   app.notFound(async (c) => {
-    if (!c.req.path.startsWith("/api") && existsSync(notFoundPage)) return c.html(await readFile(notFoundPage, "utf8"), 404);
+    // Its links and assets are relative to the root: a <base> keeps them working under any missing path (/a/b/c).
+    if (!c.req.path.startsWith("/api") && existsSync(notFoundPage)) return c.html((await readFile(notFoundPage, "utf8")).replace("<head>", '<head><base href="/">'), 404);
     return c.text("Not found", 404);
   });
   return app;

@@ -11,7 +11,7 @@ const rateOf = (area, unit) => html`<span class="latest">${formatValue(area?.rat
 /** The strategy group's report card: target wards and the rest of the borough, the gap and its trend, per measure. */
 export function targetWardsReportCard(summary) {
   const rows = summary.indicators ?? [];
-  return html`<div class="table-scroll printable"><table class="scorecard side-by-side">
+  return html`<div class="table-scroll printable" tabindex="0" role="region" aria-label="Target wards and the rest of the borough, side by side"><table class="scorecard side-by-side">
     <caption>Target wards and the rest of the borough, ${summary.period.label}: the gap (target ÷ rest) and whether it has changed since ${summary.since}</caption>
     <thead><tr><th scope="col">Measure</th><th scope="col" class="num">Target wards</th><th scope="col" class="num">Rest of borough</th>
       <th scope="col" class="num">Gap: ratio (95% CI)</th><th scope="col">Gap since ${summary.since}</th></tr></thead>
@@ -34,7 +34,7 @@ export function targetWardsReportCard(summary) {
 export function providerQuadrantTable(table) {
   const byId = new Map(table.measures.map((m) => [m.id, m]));
   const quadrants = table.quadrants.filter((q) => q.measures.length);
-  return html`<div class="table-scroll printable"><table class="scorecard side-by-side quadrant-table">
+  return html`<div class="table-scroll printable" tabindex="0" role="region" aria-label="Every provider by quadrant"><table class="scorecard side-by-side quadrant-table">
     <caption>Every provider, ${table.period.label}: how much did they do, how well did they do it, and is anyone better off?</caption>
     <thead>
       <tr><td></td>${quadrants.map((q) => html`<th scope="colgroup" colspan=${q.measures.length}>${q.question}</th>`)}</tr>
