@@ -217,7 +217,7 @@ export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Perio
   const tests = {beforeAfter: "not assessed" as "towards parity" | "away from parity" | "no clear change" | "not assessed", fingertips: reading, turnTheCurve: turnTheCurve.verdict?.verdict ?? "not judged"};
   if (!beforeAfter) {
     reason = `the gap cannot be compared before and after ${since.label}: ${!before.length ? "no year before it" : !after.length ? "no year from it" : "a pooled count is zero"}`;
-    headline = `The gap cannot be assessed yet: ${!before.length ? `no year before ${since.label}` : !after.length ? `no year from ${since.label}` : "too few cases"}.`;
+    headline = `The gap cannot be assessed yet: ${!before.length ? `no year before ${since.label}` : !after.length ? `no year from ${since.label}` : `no cases in the target wards or the rest ${pb ? `from ${since.label}` : `before ${since.label}`}`}.`;
   } else {
     const {before: b, after: a, change} = beforeAfter;
     const text = `the target wards' rate ratio to the rest of the borough went from ${fmt(b.rateRatio)} (${b.from} to ${b.to}) to ${fmt(a.rateRatio)} (${a.from} to ${a.to}): ×${fmt(change.value, 3)} (95% CI ${fmt(change.lower95, 3)} to ${fmt(change.upper95, 3)})`;

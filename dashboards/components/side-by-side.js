@@ -24,7 +24,9 @@ export function targetWardsReportCard(summary) {
         <td class="num">${rateOf(r.targetWards, unit)}</td>
         <td class="num">${rateOf(r.rest, unit)}</td>
         <td class="num"><span class="latest">${typeof rr.value === "number" ? formatRatio(rr.value) : rr.value ?? "x"}</span>${typeof rr.lower95 === "number" ? html`<div class="small muted">${formatRatio(rr.lower95)} to ${typeof rr.upper95 === "number" ? formatRatio(rr.upper95) : "undefined"}</div>` : ""}</td>
-        <td>${gapBadge(r.gap)}<div class="small">${r.gap?.headline ?? ""}</div></td>
+        <td>${r.indicator.discontinued && r.period > r.indicator.discontinued.after
+          ? html`<span class="badge neutral"><span aria-hidden="true">■</span> Discontinued after ${r.indicator.discontinued.after}</span>${r.indicator.discontinued.successor ? html`<div class="small">Replaced by ${r.indicator.discontinued.successor.name}.</div>` : ""}`
+          : html`${gapBadge(r.gap)}<div class="small">${(r.gap?.headline ?? "").replace(/^[^:]+: (\w)/, (_, c) => c.toUpperCase())}</div>`}</td>
       </tr>`;
     })}</tbody>
   </table></div>`;
