@@ -1,4 +1,5 @@
 import {existsSync} from "node:fs";
+import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {serveStatic} from "@hono/node-server/serve-static";
 import {secureHeaders} from "hono/secure-headers";
@@ -32,6 +33,13 @@ export function createServer(services: Services, {dashboardsDir}: {dashboardsDir
     await next();
   });
   app.use("*", serveStatic({root: dashboardsDir}));
-  app.notFound((c) => c.text("Not found", 404));
+  // A page that does not exist gets the dashboards' own 404 page (with navigation), still as a 404;
+  // /api/* keeps its JSON errors.
+  const notFoundPage = join(dashboardsDir, "404.html");
+  app.notFound(async (c) => {
+    // Its links and assets are relative to the root: a <base> keeps them working under any missing path (/a/b/c).
+    if (!c.req.path.startsWith("/api") && existsSync(notFoundPage)) return c.html((await readFile(notFoundPage, "utf8")).replace("<head>", '<head><base href="/">'), 404);
+    return c.text("Not found", 404);
+  });
   return app;
 }

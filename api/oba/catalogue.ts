@@ -160,7 +160,16 @@ export const IndicatorSchema = z.object({
   /** Default authority (DfE LA number) for the borough geography. */
   laCode: z.string().regex(/^\d{3}$/).default("821"),
   /** A note shown with every series (e.g. an approximation in the definition). */
-  note: z.string().optional()
+  note: z.string().optional(),
+  /**
+   * A measure that ended: values after the financial year `after` are not judged (a tail of the old
+   * process would read as a collapse), and readers are pointed to its successor.
+   */
+  discontinued: z.object({
+    after: z.string().regex(/^\d{4}\/\d{2}$/, "expected a financial year such as 2013/14"),
+    successor: slug.nullable(),
+    reason: z.string().min(1)
+  }).strict().optional()
 }).strict();
 
 export type Indicator = z.infer<typeof IndicatorSchema>;
@@ -338,6 +347,10 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
     }
     byId.set(ind.id, ind);
   }
+  for (const ind of result.data.indicators) {
+    const next = ind.discontinued?.successor;
+    if (next && !byId.has(next)) throw new CatalogueError(`${source}: indicator ${ind.id}: discontinued.successor '${next}' is not in the catalogue`);
+  }
   const agendaById = new Map<string, AgendaItem>();
   for (const a of result.data.agenda) {
     if (byId.has(a.id) || agendaById.has(a.id)) throw new CatalogueError(`${source}: agenda id '${a.id}' is already used`);
@@ -370,6 +383,14 @@ export function describeAgendaItem(a: AgendaItem) {
   return {id: a.id, name: a.name, definition: a.definition, unit: a.unit, polarity: a.polarity, tier: "development" as const, hasData: false, wouldBeFedBy: a.source};
 }
 
+/** When a discontinued indicator ended (the last day of its last year) and what replaced it, with the successor's name. */
+export function discontinuedView(ind: Indicator) {
+  const d = ind.discontinued;
+  if (!d) return null;
+  const successor = d.successor ? loadCatalogue().byId.get(d.successor) ?? null : null;
+  return {after: d.after, endsOn: `${Number(d.after.slice(0, 4)) + 1}-03-31`, reason: d.reason, successor: successor ? {id: successor.id, name: successor.name} : null};
+}
+
 /** What a client sees of an indicator: everything but the internal source description is public. */
 export function describeIndicator(ind: Indicator) {
   return {
@@ -377,6 +398,7 @@ export function describeIndicator(ind: Indicator) {
     unit: ind.unit, polarity: ind.polarity, periods: ind.periods, geographies: ind.geographies,
     breakdowns: Object.fromEntries(Object.entries(ind.breakdowns).map(([k, b]) => [k, b.label])),
     tier: ind.tier, power: ind.power, benchmark: ind.benchmark, laCode: ind.laCode, note: ind.note ?? null,
+    discontinued: discontinuedView(ind),
     source: {
       extract: ind.numerator.extract, kind: ind.numerator.kind, date: ind.numerator.date, end: ind.numerator.end ?? null,
       numeratorFilter: ind.numerator.filter,

@@ -13,7 +13,7 @@ import {
 import {publicationFor, seriesMask} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
 import {forecast, ForecastError, type ForecastResult} from "../stats/forecast/index.js";
-import {xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
+import {MIN_FIX_AFTER, xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
 import {recentTrend, type RecentTrend} from "../stats/trend.js";
 
 /**
@@ -195,11 +195,15 @@ export const WITHHELD = "withheld: it is computed from a count that disclosure c
 export function spcEvidence(ind: Indicator, points: InternalPoint[], historyLength: number, target?: number | null, hidden?: HiddenTest) {
   const values = points.map((p) => p.value as number);
   if (!values.length || (hidden && points.some(hidden))) return null;
-  const r: XmrResult = xmr(values, {improvement: improvementOf(ind.polarity), fixAfter: historyLength > 1 ? historyLength : null, target: target ?? null});
+  // Limits are fixed after the baseline only on 12 or more points of history; fewer give trial limits over every point.
+  const fix = historyLength >= MIN_FIX_AFTER && historyLength < values.length;
+  const r: XmrResult = xmr(values, {improvement: improvementOf(ind.polarity), fixAfter: fix ? historyLength : null, target: target ?? null});
   const g = r.groups[0];
   return {
     variationIcon: r.variationIcon, assuranceIcon: r.assuranceIcon, trial: r.trial, message: r.message,
-    limitsFrom: `the first ${g.pointsUsed} point(s)`, mean: g.mean, lpl: g.lpl, upl: g.upl, nlpl: g.nlpl, nupl: g.nupl,
+    limitsFrom: fix ? `the first ${g.pointsUsed} point(s)` : historyLength < values.length
+      ? `all ${g.pointsUsed} point(s): limits are fixed after the baseline only on at least ${MIN_FIX_AFTER} points of history, and it has ${historyLength}`
+      : `all ${g.pointsUsed} point(s)`, mean: g.mean, lpl: g.lpl, upl: g.upl, nlpl: g.nlpl, nupl: g.nupl,
     points: r.points.map((p, i) => ({period: points[i].period.label, pointType: p.pointType, rule: p.rule, specialCauseType: p.specialCauseType}))
   };
 }

@@ -12,6 +12,7 @@ import type {Period} from "../oba/series.js";
 import {assertCovered, latestYear, loadEpisodes, loadProviders, resolvePeriod, type ResolvedPeriod} from "../providers/episodes.js";
 import {reportCard} from "../providers/report-card.js";
 import {valueForMoney} from "../providers/value.js";
+import {quadrantTable} from "../providers/quadrant-table.js";
 
 /**
  * Providers and programmes: the performance-measure catalogue, OBA report cards, fair comparisons
@@ -87,6 +88,7 @@ function unitOr404(units: readonly Unit[], kind: "provider" | "programme", id: s
 
 describe({method: "get", path: "/api/providers", summary: "Providers, their programmes and the performance-measure catalogue (OBA quadrants)", tag: "providers"});
 describe({method: "get", path: "/api/providers/compare", summary: "Every provider on one percentage measure: intervals, funnel limits (95%, 99.8%) around the pooled average, significance, and with adjust=casemix indirectly standardised ratios by age group and level of need", tag: "providers", query: CompareQuery, csv: true, responses: {422: "period not loaded, or the measure cannot be computed for it"}});
+describe({method: "get", path: "/api/providers/quadrants", summary: "Every provider the viewer may see on one screen: the latest value of every performance measure, grouped by OBA quadrant (how much, how well, is anyone better off)", tag: "providers", query: CardQuery});
 describe({method: "get", path: "/api/providers/value-for-money", summary: "Cost per family better off, with an interval, per provider, per programme and for all providers", tag: "providers", query: PeriodQuery, csv: true, responses: {422: "period not loaded"}});
 describe({method: "get", path: "/api/providers/programmes/:id/report-card", summary: "OBA report card for a programme (pooled over the providers delivering it): every measure by quadrant with baseline, trend, SPC and forecast", tag: "providers", params: Id, query: CardQuery, responses: {403: "a provider may not see this pool", 404: "unknown programme", 422: "period not loaded"}});
 describe({method: "get", path: "/api/providers/:id/report-card", summary: "OBA report card for a provider: every measure by quadrant with baseline, trend, SPC and forecast", tag: "providers", params: Id, query: CardQuery, responses: {403: "a provider may see only its own report card", 404: "unknown provider", 422: "period not loaded"}});
@@ -125,6 +127,12 @@ export const providers = new Hono<Env>()
       return csvResponse(c, body.providers.map((r) => ({measure: measure.id, period: p.label, adjust: q.adjust, ...r})), `compare-${measure.id}-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);
     }
     return c.json(body);
+  })
+  .get("/quadrants", valid("query", CardQuery), async (c) => {
+    const access = accessOf(c);
+    const d = await load(c);
+    const p = periodOf(c.req.valid("query").period, d.coverage);
+    return c.json(quadrantTable({units: d.units, measures: d.catalogue.measures, episodes: d.episodes, period: p, access, plan: d.planFor(p)}));
   })
   .get("/value-for-money", valid("query", PeriodQuery), async (c) => {
     const access = accessOf(c);

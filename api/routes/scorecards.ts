@@ -6,7 +6,7 @@ import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {ApiError, notFound} from "../errors.js";
 import type {FrozenBaseline, Target} from "../appstore.js";
-import {describeAgendaItem, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Geography, type Indicator} from "../oba/catalogue.js";
+import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Geography, type Indicator} from "../oba/catalogue.js";
 import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -83,10 +83,13 @@ export async function scorecardMeasure(c: Context<Env>, ind: Indicator, card: Sc
   }
   // The borough default is the indicator's own authority (Leeds for the infants indicator).
   const series = await buildSeries(c.var.services.warehouse, ind, {geography, code: geography === "borough" ? code ?? ind.laCode : code, period});
-  const {history: usable} = splitAt(series, null);
+  const ended = discontinuedView(ind);
+  const {history: usable} = splitAt(series, ended?.endsOn ?? null);
   if (!usable.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
   const publication = await publicationFor(c.var.services.warehouse, series, disclosureFor(c));
   const {pubOf, hidden} = publishedTotals(series, publication);
+  // Loaded periods after the end (with a tail of values, or none at all) are the discontinued case.
+  if (ended && series.totals.some((p) => p.period.end > ended.endsOn)) return discontinuedMeasure(head, ended, series, usable.map(pubOf));
   const latest = usable[usable.length - 1];
   const previous = usable.length > 1 ? usable[usable.length - 2] : null;
   const geo = series.geography;
@@ -127,6 +130,32 @@ export async function scorecardMeasure(c: Context<Env>, ind: Indicator, card: Sc
     },
     benchmarks: latestPub.benchmarks,
     notes: series.notes
+  };
+}
+
+/**
+ * A measure that has ended: its last value before the end, for the record, and no judgement at all
+ * (no trend, SPC, benchmark comparison or target status), since the periods after it hold only the
+ * old process's tail; the reader is pointed to the successor.
+ */
+function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<ReturnType<typeof discontinuedView>>, series: Awaited<ReturnType<typeof buildSeries>>, published: ReturnType<ReturnType<typeof publishedTotals>["pubOf"]>[]) {
+  const last = published[published.length - 1];
+  const reason = `discontinued after ${ended.after}${ended.successor ? `: see ${ended.successor.name}` : ""}. ${ended.reason}`;
+  return {
+    ...head,
+    available: true,
+    status: "discontinued" as const,
+    discontinued: ended,
+    geography: geographyView(series.geography),
+    latest: {...last, benchmarks: last.benchmarks.map((b) => ({...b, comparison: "not-compared"}))},
+    previous: null,
+    change: null,
+    trend: {marker: "cannot-be-calculated", judgement: null, slope: null, chi2: null, significant: false, pointsUsed: 0, reason},
+    baseline: null,
+    spc: null,
+    target: {period: null, value: null, status: "not assessed", setBy: null},
+    benchmarks: last.benchmarks.map((b) => ({...b, comparison: "not-compared"})),
+    notes: [reason, ...series.notes]
   };
 }
 

@@ -28,7 +28,7 @@ export const targetWards = new Hono<Env>()
       const rows = view.indicators.map((r) => r.available
         ? {indicator: r.indicator.id, period: r.period, target_count: r.targetWards.count, target_rate: r.targetWards.rate.value, rest_count: r.rest.count, rest_rate: r.rest.rate.value,
             borough_count: r.borough.count, borough_rate: r.borough.rate.value, rate_ratio: r.rateRatio.value, rate_ratio_lower95: r.rateRatio.lower95, rate_ratio_upper95: r.rateRatio.upper95,
-            share_of_cases: r.shareOfCases.value, share_of_children: r.shareOfChildren, excess: r.excess.value, gap: r.gap.status, statement: r.statement}
+            share_of_cases: r.shareOfCases.value, share_of_children: r.shareOfChildren, excess: r.excess.value, gap: r.gap.status, gap_judgement: r.gap.judgement, statement: r.statement}
         : {indicator: r.indicator.id, period: view.period.label, gap: "not available", statement: r.reason});
       return csvResponse(c, rows, `target-wards-${view.period.label.replace("/", "-")}`);
     }

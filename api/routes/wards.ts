@@ -6,6 +6,7 @@ import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {concentrationView, DEFAULT_SEED, profileView, targetingRows, targetingView} from "../targeting/service.js";
 import {disclosureFor} from "../auth/disclosure.js";
+import {RANK_DRAWS} from "../stats/index.js";
 
 /** Wards: the targeting table (every ward on chosen indicators, with a need index), concentration and inequality, and one ward's profile. */
 
@@ -19,7 +20,7 @@ export const NeedQuery = z.object({
   period: year.optional(),
   weights: z.string().max(1000).optional(),
   seed,
-  draws: z.coerce.number().int().min(100).max(10000).default(1000)
+  draws: z.coerce.number().int().min(100).max(100_000).default(RANK_DRAWS)
 });
 const TargetingQuery = NeedQuery.extend({format: z.enum(["json", "csv"]).optional()});
 const ConcentrationQuery = z.object({
@@ -46,4 +47,4 @@ export const wards = new Hono<Env>()
   })
   .get("/concentration", valid("query", ConcentrationQuery), async (c) => c.json(await concentrationView(c.var.services.warehouse, c.req.valid("query"), disclosureFor(c))))
   .get("/:id/profile", valid("param", WardId), valid("query", ProfileQuery), async (c) =>
-    c.json(await profileView(c.var.services.warehouse, c.req.valid("param").id, {seed: c.req.valid("query").seed, draws: 1000}, disclosureFor(c))));
+    c.json(await profileView(c.var.services.warehouse, c.req.valid("param").id, {seed: c.req.valid("query").seed, draws: RANK_DRAWS}, disclosureFor(c))));

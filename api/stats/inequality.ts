@@ -362,11 +362,17 @@ export interface RankInterval {
  * @throws RangeError for negative counts, populations ≤ 0, fewer than 100 draws or an
  * invalid seed.
  */
+/**
+ * Draws behind a rank interval unless asked otherwise. At 1,000, about 8% of the bounds move by ±1
+ * between seeds, and "top k" is decided on those bounds; at 10,000 they settle.
+ */
+export const RANK_DRAWS = 10_000;
+
 export function rankIntervals(
   rows: readonly RankRow[],
   options: {seed: number; draws?: number; polarity?: Polarity; multiplier?: number}
 ): RankInterval[] {
-  const {seed, draws = 1000, polarity = "low-is-good", multiplier = 10000} = options;
+  const {seed, draws = RANK_DRAWS, polarity = "low-is-good", multiplier = 10000} = options;
   if (!Array.isArray(rows) || rows.length === 0) throw new RangeError("rankIntervals needs at least one row");
   if (!Number.isInteger(draws) || draws < 100) throw new RangeError(`draws must be an integer ≥ 100, got ${draws}`);
   rows.forEach((r, i) => {

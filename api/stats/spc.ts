@@ -31,8 +31,13 @@ export interface XmrOptions {
    * NHSRplotthedots default). `false` reproduces the Making Data Count Excel tool.
    */
   screenOutliers?: boolean;
-  /** Freeze the mean and limits of each group after its first n points (null/undefined: never). */
+  /**
+   * Freeze the mean and limits of each group after its first n points (null/undefined: never).
+   * Refused below {@link MIN_FIX_AFTER}: limits from fewer points are trial limits, not a baseline.
+   */
   fixAfter?: number | null;
+  /** Allow `fixAfter` below 12, as some reference tools do (NHS-py): for reproducing them only. */
+  allowShortFix?: boolean;
   /** 0-based indices where a new group starts (a rebase): limits are recalculated and rules do not cross it. */
   rebaseAt?: number[];
   /** Target used for the assurance icon. */
@@ -200,11 +205,44 @@ export function assuranceType(
   return "inconsistent";
 }
 
+/** Fixing limits after fewer points than this is refused (Making Data Count: at least 12 points before limits are fixed). */
+export const MIN_FIX_AFTER = 12;
+
+/** Neumaier's compensated sum: the rounding error of each addition is carried, not lost. */
+function compensatedSum(ys: readonly number[], n = ys.length): number {
+  let sum = 0;
+  let carry = 0;
+  for (let i = 0; i < n; i++) {
+    const t = sum + ys[i];
+    carry += Math.abs(sum) >= Math.abs(ys[i]) ? (sum - t) + ys[i] : (ys[i] - t) + sum;
+    sum = t;
+  }
+  return sum + carry;
+}
+
+/**
+ * The mean as R's mean() computes it (NHSRplotthedots uses it): the sum over n, then one refining
+ * pass adding the mean residual, here with compensated sums. So a point equal to the mean of a
+ * series such as 0.1, 0.2, 0.3 is on it (relativeToMean 0), not a rounding error above or below.
+ */
+function mean(ys: readonly number[], n: number): number {
+  const m = compensatedSum(ys, n) / n;
+  if (!Number.isFinite(m)) return m;
+  // Each residual exactly, as a rounded difference and its rounding error (Knuth's TwoSum), so the
+  // refinement cannot add the error it is meant to remove.
+  const residuals = new Array<number>(2 * n);
+  for (let i = 0; i < n; i++) {
+    const d = ys[i] - m;
+    const back = d + m;
+    residuals[2 * i] = d;
+    residuals[2 * i + 1] = (ys[i] - back) + (-m - (d - back));
+  }
+  return m + compensatedSum(residuals) / n;
+}
+
 function groupLimits(ys: readonly number[], fixAfter: number | null | undefined, screen: boolean) {
   const used = fixAfter != null && fixAfter > 0 ? Math.min(Math.floor(fixAfter), ys.length) : ys.length;
-  let sum = 0;
-  for (let i = 0; i < used; i++) sum += ys[i];
-  const mean = sum / used;
+  const mean_ = mean(ys, used);
   const mrs: number[] = [];
   for (let i = 1; i < used; i++) mrs.push(Math.abs(ys[i] - ys[i - 1]));
   const avg = (a: number[]) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : Number.NaN);
@@ -213,12 +251,12 @@ function groupLimits(ys: readonly number[], fixAfter: number | null | undefined,
   if (screen && mrBar > 0) mrBar = avg(mrs.filter((m) => m < MR_SCREEN_FACTOR * mrBar));
   return {
     used,
-    mean,
+    mean: mean_,
     mrBar,
-    lpl: mean - LIMIT_FACTOR * mrBar,
-    upl: mean + LIMIT_FACTOR * mrBar,
-    nlpl: mean - (2 / 3) * LIMIT_FACTOR * mrBar,
-    nupl: mean + (2 / 3) * LIMIT_FACTOR * mrBar
+    lpl: mean_ - LIMIT_FACTOR * mrBar,
+    upl: mean_ + LIMIT_FACTOR * mrBar,
+    nlpl: mean_ - (2 / 3) * LIMIT_FACTOR * mrBar,
+    nupl: mean_ + (2 / 3) * LIMIT_FACTOR * mrBar
   };
 }
 
@@ -253,6 +291,9 @@ function label(rule: SpecialCauseRule | null, dir: number): string {
 export function xmr(values: readonly number[], options: XmrOptions): XmrResult {
   const n = values.length;
   if (values.some((v) => !Number.isFinite(v))) throw new RangeError("xmr: every value must be a finite number");
+  if (options.fixAfter != null && options.fixAfter > 0 && options.fixAfter < MIN_FIX_AFTER && !options.allowShortFix) {
+    throw new RangeError(`xmr: cannot fix limits after ${options.fixAfter} points: at least ${MIN_FIX_AFTER} are needed for limits to serve as a baseline (leave them unfixed, as trial limits)`);
+  }
   const improvement = directionSign(options.improvement);
   const screen = options.screenOutliers ?? true;
   const starts = [

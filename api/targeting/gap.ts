@@ -85,7 +85,10 @@ export interface GapPoint {
   difference: number | null;
 }
 
-export type GapStatus = "closing" | "widening" | "no clear change" | "no clear gap before" | "cannot be assessed";
+export type GapStatus = "closing" | "widening" | "reversed" | "no significant change" | "no clear gap before" | "cannot be assessed";
+
+/** Which way is good for the indicator itself (catalogue polarity), so the gap's movement can be judged. */
+export type GapPolarity = "low-is-good" | "high-is-good" | "no-judgement";
 
 export interface PooledGap {
   from: string;
@@ -118,8 +121,15 @@ export interface GapTrend {
   };
   /** What each test said, in words. */
   tests: {beforeAfter: "towards parity" | "away from parity" | "no clear change" | "not assessed"; fingertips: string; turnTheCurve: string};
+  /** Decided by the before/after interval alone: a change whose interval contains 1 is no significant change. */
   status: GapStatus;
   closing: boolean;
+  /** Which way the target wards' ratio moved (the arrow), when the change is significant. */
+  direction: "up" | "down" | null;
+  /** Whether that movement is good for the target wards by the indicator's polarity (the colour and word), when significant. */
+  judgement: "better" | "worse" | "no judgement" | null;
+  /** The verdict in a sentence a newcomer can read. */
+  headline: string;
   reason: string;
 }
 
@@ -153,14 +163,20 @@ function pooled(years: readonly GroupYear[], s: {t: number; nt: number; r: numbe
  * 3. turn the curve on the gap: a baseline forecast of ln(ratio) fitted to the years before `since`,
  *    the years since judged against its 80% band (better = nearer parity).
  *
- * Status: "no clear gap before" when the pooled ratio before `since` has a 95% interval including 1
- * (nothing to close); otherwise "closing" when the gap since is smaller than before and at least one
- * of the three tests puts the change beyond chance (the before/after interval excludes no change,
- * the Fingertips trend is significant towards parity, or turn the curve says turned/accelerated);
- * "widening" when it is larger (or has reversed past parity into a larger gap) and a test says so;
- * "no clear change" otherwise.
+ * Status, from the before/after comparison (the other two are reported beside it, never override it,
+ * so a verdict cannot rest on the one test of three that happened to agree): "no clear gap before"
+ * when the pooled ratio before `since` has a 95% interval including 1 (nothing to close); "no
+ * significant change" when the ratio of ratios' 95% interval contains 1; otherwise "reversed" when
+ * the ratio has crossed 1 and the target wards are now clearly on the other side of the rest (their
+ * pooled interval excludes 1), "closing" when the distance from parity, |ln ratio|, is smaller, and
+ * "widening" when it is larger.
+ *
+ * Direction (the arrow) is which way the ratio moved; judgement (colour and word) is whether that is
+ * good for the target wards by the indicator's polarity: a widening gap in early-help assessments,
+ * where more is better and the target wards pull ahead, is better, not worse.
  */
-export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Period): GapTrend {
+export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Period, options: {polarity?: GapPolarity} = {}): GapTrend {
+  const polarity = options.polarity ?? "no-judgement";
   const comparisons = years.map((y) => compareTargetWards(scale, y));
   const points: GapPoint[] = comparisons.filter((c) => c.rateRatio !== null).map((c) => ({
     period: c.period.label,
@@ -195,37 +211,48 @@ export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Perio
 
   let status: GapStatus = "cannot be assessed";
   let reason: string;
+  let direction: GapTrend["direction"] = null;
+  let judgement: GapTrend["judgement"] = null;
+  let headline: string;
   const tests = {beforeAfter: "not assessed" as "towards parity" | "away from parity" | "no clear change" | "not assessed", fingertips: reading, turnTheCurve: turnTheCurve.verdict?.verdict ?? "not judged"};
   if (!beforeAfter) {
     reason = `the gap cannot be compared before and after ${since.label}: ${!before.length ? "no year before it" : !after.length ? "no year from it" : "a pooled count is zero"}`;
+    headline = `The gap cannot be assessed yet: ${!before.length ? `no year before ${since.label}` : !after.length ? `no year from ${since.label}` : `no cases in the target wards or the rest ${pb ? `from ${since.label}` : `before ${since.label}`}`}.`;
   } else {
     const {before: b, after: a, change} = beforeAfter;
     const text = `the target wards' rate ratio to the rest of the borough went from ${fmt(b.rateRatio)} (${b.from} to ${b.to}) to ${fmt(a.rateRatio)} (${a.from} to ${a.to}): ×${fmt(change.value, 3)} (95% CI ${fmt(change.lower95, 3)} to ${fmt(change.upper95, 3)})`;
+    const significant = change.lower95 > 1 || change.upper95 < 1;
     const significantTowards = side > 0 ? change.upper95 < 1 : change.lower95 > 1;
     const significantAway = side > 0 ? change.lower95 > 1 : change.upper95 < 1;
     tests.beforeAfter = significantTowards ? "towards parity" : significantAway ? "away from parity" : "no clear change";
-    const smaller = Math.abs(Math.log(a.rateRatio)) < Math.abs(Math.log(b.rateRatio));
-    const latest = turnTheCurve.verdict?.points ?? [];
-    const sustain = turnTheCurve.verdict?.sustain ?? 2;
-    const ttcBetter = turnTheCurve.verdict?.verdict === "turned" || turnTheCurve.verdict?.verdict === "accelerated";
-    const ttcWorse = latest.length >= sustain && latest.slice(-sustain).every((p) => p.judgement === "worse");
-    const evidence = (kinds: string[]) => kinds.length ? kinds.join(" and ") : "none of the tests";
+    const where = (r: number, rest: string) => r >= 2 ? `${fmt(r, 1)} times ${rest}` : r >= 1 ? `${Math.round((r - 1) * 100)}% above ${rest}` : `${Math.round((1 - r) * 100)}% below ${rest}`;
+    const moved = `the target wards went from ${where(b.rateRatio, "the rest of the borough")} to ${where(a.rateRatio, "it")}`;
     if (b.lower95 <= 1 && b.upper95 >= 1) {
       status = "no clear gap before";
       reason = `${text}; before ${since.label} the target wards could not be told apart from the rest of the borough (95% CI ${fmt(b.lower95)} to ${fmt(b.upper95)}), so there was no clear gap to close`;
-    } else if (smaller) {
-      const why = [...(significantTowards ? ["the before/after interval"] : []), ...(reading === "closing" ? ["the Fingertips trend"] : []), ...(ttcBetter ? [`turn the curve (${tests.turnTheCurve})`] : [])];
-      status = why.length ? "closing" : "no clear change";
-      reason = why.length
-        ? `closing: ${text}; beyond chance by ${evidence(why)}`
-        : `no clear change: ${text}; smaller, but not beyond chance by any test`;
+      headline = `No clear gap before ${since.label}: the target wards could not be told apart from the rest of the borough.`;
+    } else if (!significant) {
+      status = "no significant change";
+      reason = `${text}; the interval contains 1, so the change could be chance`;
+      headline = `No significant change in the gap: ${moved}, but the change could be chance.`;
     } else {
-      const reversed = side > 0 ? a.rateRatio < 1 : a.rateRatio > 1;
-      const why = [...(significantAway || (reversed && significantTowards) ? ["the before/after interval"] : []), ...(reading === "widening" ? ["the Fingertips trend"] : []), ...(ttcWorse ? ["turn the curve (worse than forecast)"] : [])];
-      status = why.length ? "widening" : "no clear change";
-      reason = why.length
-        ? `widening: ${text}${reversed ? "; the gap has reversed past parity and is now larger the other way" : ""}; beyond chance by ${evidence(why)}`
-        : `no clear change: ${text}; not beyond chance by any test`;
+      direction = change.value > 1 ? "up" : "down";
+      judgement = polarity === "no-judgement" ? "no judgement"
+        : (direction === "down") === (polarity === "low-is-good") ? "better" : "worse";
+      const crossed = Math.sign(Math.log(a.rateRatio)) === -side && (side > 0 ? a.upper95 < 1 : a.lower95 > 1);
+      if (crossed) {
+        status = "reversed";
+        reason = `reversed: ${text}; the ratio has crossed parity and the target wards are now clearly ${a.rateRatio < 1 ? "below" : "above"} the rest of the borough (95% CI ${fmt(a.lower95)} to ${fmt(a.upper95)})`;
+        headline = `Gap reversed: ${moved}.`;
+      } else if (Math.abs(Math.log(a.rateRatio)) < Math.abs(Math.log(b.rateRatio))) {
+        status = "closing";
+        reason = `closing: ${text}; nearer parity, beyond chance`;
+        headline = `Gap closing: ${moved}.`;
+      } else {
+        status = "widening";
+        reason = `widening: ${text}; further from parity, beyond chance`;
+        headline = `Gap widening: ${moved}.`;
+      }
     }
     reason += `. Fingertips trend of the ratio: ${reading}; turn the curve on the gap: ${tests.turnTheCurve}.`;
   }
@@ -233,7 +260,7 @@ export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Perio
     measure: "rate ratio, target wards ÷ rest of the borough (1 = parity)",
     since: since.label, points, beforeAfter,
     fingertips: {...trend, reading},
-    turnTheCurve, tests, status, closing: status === "closing", reason
+    turnTheCurve, tests, status, closing: status === "closing", direction, judgement, headline, reason
   };
 }
 

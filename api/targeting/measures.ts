@@ -1,5 +1,5 @@
 import {ApiError} from "../errors.js";
-import {loadCatalogue, parseCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
+import {discontinuedView, loadCatalogue, parseCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
 
 /**
  * The measures ward targeting works with: every catalogue indicator published by ward, plus a few
@@ -136,6 +136,8 @@ export function describeMeasure(m: TargetingMeasure) {
     id: i.id, name: i.name, definition: i.definition, technicalDefinition: i.technicalDefinition, source: m.source,
     polarity: i.polarity, catalogueUnit: i.unit, wardScale: m.scale, multiplier: m.multiplier,
     denominator: m.denominatorDescription, kind: i.numerator.kind, needDirection: m.needDirection === 1 ? "higher is more need" : "lower is more need",
+    // Catalogue indicators only (ward-only measures are not in the catalogue and never end).
+    discontinued: m.source === "catalogue" ? discontinuedView(i) : null,
     notes: m.notes
   };
 }

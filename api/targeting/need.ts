@@ -1,4 +1,4 @@
-import {seededSampler} from "../stats/index.js";
+import {RANK_DRAWS, seededSampler} from "../stats/index.js";
 
 /**
  * The composite need index (docs/methods/targeting.md).
@@ -85,7 +85,7 @@ const rankQuantile = (sorted: readonly number[], p: number) => sorted[Math.max(0
  * components that do not list the same wards, or negative counts.
  */
 export function needIndex(components: readonly NeedComponentInput[], options: {seed: number; draws?: number}): NeedResult {
-  const {seed, draws = 1000} = options;
+  const {seed, draws = RANK_DRAWS} = options;
   if (!components.length) throw new RangeError("the need index needs at least one indicator");
   if (!Number.isInteger(draws) || draws < 100) throw new RangeError(`draws must be an integer ≥ 100, got ${draws}`);
   for (const c of components) {

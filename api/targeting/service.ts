@@ -2,7 +2,7 @@ import {ApiError, badRequest} from "../errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
 import {parsePeriod, type Disclosure, type Period, type Queryable} from "../oba/series.js";
 import {wardTableMask} from "../oba/disclosure.js";
-import {compareWithBenchmark, isConfidentlyTopK, recentTrend} from "../stats/index.js";
+import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";
 import {inequality, type SiiGroups} from "./concentration.js";
 import {protectWardRates, publishedCount, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
@@ -378,11 +378,12 @@ export async function summaryView(db: Queryable, q: {period?: string; since: str
       rateRatio: "target wards' O/E with E = target-ward denominator × the rest of the borough's rate; exact/Byar limits on O divided by E",
       shareOfCases: "target wards' cases ÷ cases in all wards, with a Wilson 95% interval; shareOfChildren is their share of children aged 0-17",
       excess: "target wards' cases minus the cases they would have at the rest of the borough's rate (how many fewer there would be), with the exact/Byar 95% limits of the observed count",
-      gap: "the gap is the rate ratio; its status compares the pooled ratio before and from `since` (95% interval of the ratio of ratios); the Fingertips recent trend and a turn-the-curve verdict on the ratio (forecast from the years before `since`) are given beside it"
+      gap: "the gap is the rate ratio; its status compares the pooled ratio before and from `since` (95% interval of the ratio of ratios): no significant change when that interval contains 1, reversed when the ratio has crossed 1, otherwise closing or widening as the distance from parity (|ln ratio|) shrinks or grows; its judgement is better or worse by the indicator's polarity. The Fingertips recent trend and a turn-the-curve verdict on the ratio (forecast from the years before `since`) are given beside it"
     },
     indicators: results,
     closing: results.filter((r) => r.available && r.gap.status === "closing").map((r) => r.indicator.id),
     widening: results.filter((r) => r.available && r.gap.status === "widening").map((r) => r.indicator.id),
+    reversed: results.filter((r) => r.available && r.gap.status === "reversed").map((r) => r.indicator.id),
     notByWard: borough.map((i) => ({id: i.id, reason: "published for the borough only"})),
     otherAuthorities: otherLa.map((m) => ({id: m.indicator.id, reason: `for LA ${m.indicator.laCode}, which has no target-ward set`})),
     notes: vintageNotes(geo, allYears.filter((y) => y.end <= year.end))
@@ -435,7 +436,7 @@ function summaryEntry(m: TargetingMeasure, g: GroupYear, d: WardRateDisclosure, 
 }
 
 function publishGap(m: TargetingMeasure, years: GroupYear[], ds: WardRateDisclosure[], since: Period) {
-  const g = gapTrend(m.scale, years, since);
+  const g = gapTrend(m.scale, years, since, {polarity: m.indicator.polarity});
   const hiddenIn = new Set(years.filter((_, i) => ds[i].rateHidden("total:target") || ds[i].rateHidden("total:rest")).map((y) => y.period.label));
   return {
     ...g,
@@ -541,7 +542,7 @@ export async function allocationView(db: Queryable, body: {budget: number; need:
     const n = body.need;
     const ids = n.indicators?.length ? n.indicators : [...DEFAULT_NEED_INDICATORS];
     const weightText = n.weights ? Object.entries(n.weights).map(([k, v]) => `${k}:${v}`).join(",") : undefined;
-    const ctx = await needContext(db, {indicators: ids, period: n.period, weights: weightText, seed: n.seed ?? DEFAULT_SEED, draws: 1000}, mode);
+    const ctx = await needContext(db, {indicators: ids, period: n.period, weights: weightText, seed: n.seed ?? DEFAULT_SEED, draws: RANK_DRAWS}, mode);
     geo = ctx.geo;
     wards = geo.wards.map((w) => ({id: w.id, target: w.target, children: ctx.computed[0].period.wards.get(w.id)!.children, need: ctx.need.wards.find((x) => x.id === w.id)!.index}));
     hiddenNeed = new Set(geo.wards.filter((w) => publishNeed(ctx.need, ctx.computed, w.id).index === "c").map((w) => w.id));

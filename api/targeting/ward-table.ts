@@ -1,5 +1,5 @@
 import {
-  countInterval, funnelSignificance, indirectlyStandardisedRatio, proportionInterval, rankIntervals, rateInterval,
+  countInterval, funnelSignificance, indirectlyStandardisedRatio, proportionInterval, RANK_DRAWS, rankIntervals, rateInterval,
   type FunnelSignificance, type Interval, type RankInterval
 } from "../stats/index.js";
 
@@ -135,7 +135,7 @@ export function wardTable(scale: Scale, wards: readonly WardInput[], unknown: {n
   const rankable = options.ranks === false ? [] : wards.filter((w) => w.denominator > 0);
   const ranks = rankable.length
     ? new Map(rankIntervals(rankable.map((w) => ({id: w.id, count: w.numerator, population: w.denominator})), {
-        seed: options.seed, draws: options.draws ?? 1000, polarity: options.needDirection === -1 ? "high-is-good" : "low-is-good",
+        seed: options.seed, draws: options.draws ?? RANK_DRAWS, polarity: options.needDirection === -1 ? "high-is-good" : "low-is-good",
         multiplier: scale === "percent" ? 100 : 10000
       }).map((r) => [r.id, r]))
     : new Map<string, RankInterval>();

@@ -12,9 +12,24 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson(path) {
-  const response = await fetch(path, {headers: {accept: "application/json", ...authHeaders()}});
-  return readJson(response);
+// One request per address at a time: cells that ask for the same thing together share the answer,
+// and a series (the heaviest read, asked for by the chart, the sparklines and the report) is kept
+// for a minute so a re-render does not fetch it again.
+const inFlight = new Map();
+const SERIES_TTL_MS = 60_000;
+
+export function getJson(path) {
+  const hit = inFlight.get(path);
+  if (hit && (hit.pending || Date.now() - hit.at < SERIES_TTL_MS)) return hit.promise;
+  const entry = {pending: true, at: Date.now(), promise: null};
+  entry.promise = fetch(path, {headers: {accept: "application/json", ...authHeaders()}}).then(readJson).finally(() => {
+    entry.pending = false;
+    entry.at = Date.now();
+    if (!/\/api\/indicators\/[^/]+\/series/.test(path)) inFlight.delete(path);
+  });
+  entry.promise.catch(() => inFlight.delete(path));
+  inFlight.set(path, entry);
+  return entry.promise;
 }
 
 export async function sendJson(method, path, body) {

@@ -39,7 +39,7 @@ export function chartCard(render, {title, subtitle = "", filename = "chart", lev
     <div class="chart-head">${heading}<div class="chart-tools" role="group" aria-label=${`Download ${title}`}>
       ${button("PNG", "Download PNG image (2×)", async () => download(await toPng(current, meta()), `${filename}.png`))}
       ${button("SVG", "Download SVG image", async () => download(new Blob([toSvg(current, meta())], {type: "image/svg+xml"}), `${filename}.svg`))}
-      ${button("CSV", "Download the data drawn as CSV", async () => download(new Blob([toCsv(current.drawn ?? [])], {type: "text/csv;charset=utf-8"}), `${filename}.csv`))}
+      ${button("CSV", "Download the data drawn as CSV", async () => download(new Blob([toCsv(current.drawn ?? [], columns ?? current.columns)], {type: "text/csv;charset=utf-8"}), `${filename}.csv`))}
     </div></div>
     ${subtitle ? html`<p class="chart-subtitle muted">${subtitle}</p>` : ""}
     ${holder}
@@ -75,16 +75,31 @@ export function dataTable(rows, columns, caption) {
   </table>`;
 }
 
-/** RFC 4180 CSV of flat rows: the values as drawn, unrounded; GSS symbols (c, u, x) kept as text; formula-like text neutralised (csv-cell.js). */
-export function toCsv(rows) {
+/**
+ * Rows as CSV. With the chart's columns, a number is rounded to the precision its column shows
+ * (45.2% stays 45.2, not 45.18571428571429) and the unrounded value follows in `<key>_unrounded`
+ * for analysts who want it. GSS symbols (c, u, x) stay as text; formula-like text is neutralised (csv-cell.js).
+ */
+export function toCsv(rows, columns = null) {
   if (!rows.length) return "";
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const formats = new Map((columns ?? []).filter((c) => c.format).map((c) => [c.key, c.format]));
+  const rounded = new Set(keys.filter((k) => formats.has(k) && rows.some((r) => typeof r[k] === "number" && Number.isFinite(r[k]))));
+  // The number exactly as the column shows it, without grouping commas, units or a typographic minus.
+  const cell = (k, r) => {
+    const v = r[k];
+    if (!rounded.has(k) || typeof v !== "number" || !Number.isFinite(v)) return v;
+    const shown = /-?\d[\d,]*(\.\d+)?/.exec(String(formats.get(k)(v, r) ?? "").replace("−", "-"));
+    return shown ? shown[0].replaceAll(",", "") : v;
+  };
   const esc = (v) => {
     if (v === null || v === undefined) return "";
     const s = String(neutraliseCsvCell(v instanceof Date ? v.toISOString().slice(0, 10) : v));
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [keys.map(esc).join(","), ...rows.map((r) => keys.map((k) => esc(r[k])).join(","))].join("\r\n") + "\r\n";
+  const header = keys.flatMap((k) => (rounded.has(k) ? [k, `${k}_unrounded`] : [k]));
+  const line = (r) => keys.flatMap((k) => (rounded.has(k) ? [esc(cell(k, r)), esc(r[k])] : [esc(r[k])])).join(",");
+  return [header.join(","), ...rows.map(line)].join("\r\n") + "\r\n";
 }
 
 const XMLNS = "http://www.w3.org/2000/svg";

@@ -68,6 +68,26 @@ export function formatInterval(lower, upper, unit) {
   return `${ok(lower) ? formatValue(lower, unit, {suffix: false}) : "undefined"} to ${ok(upper) ? formatValue(upper, unit, {suffix: false}) : "undefined"}`;
 }
 
+/** "about 45 per 10,000" / "about 45%" / "about 1,200": a forecast said the way a reader says it. */
+export function roughly(value, unit) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "x";
+  const v = Math.abs(value) >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
+  const text = count.format(v);
+  return unit === "per-10000" ? `${text} per 10,000` : unit === "percent" ? `${text}%` : unit === "gbp" ? money.format(v) : text;
+}
+
+/**
+ * The forecast in one sentence a commissioner can read: "If nothing changes, we expect about 45 per
+ * 10,000 by 2016/17 (likely between 38 and 52)". "Likely" is the 80% band.
+ */
+export function forecastSentence(forecast, unit) {
+  const last = forecast?.points?.at(-1);
+  if (!last) return "There is no forecast for this series.";
+  const band = typeof last.lower80 === "number" && typeof last.upper80 === "number"
+    ? ` (likely between ${roughly(last.lower80, unit === "per-10000" ? "count" : unit)} and ${roughly(last.upper80, unit === "per-10000" ? "count" : unit)})` : "";
+  return `If nothing changes, we expect about ${roughly(last.mean, unit)} by ${last.period}${band}.`;
+}
+
 /** A ratio as "1.23". */
 export function formatRatio(value) {
   return formatValue(value, "ratio");

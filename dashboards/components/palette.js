@@ -38,6 +38,31 @@ export function badge(word, judgement = word, {title} = {}) {
   return html`<span class="badge ${cls}" title=${title ?? ""}><span aria-hidden="true">${SHAPES[judgement] ?? shape}</span> ${word}</span>`;
 }
 
+/**
+ * Fingertips separates what happened from whether it is good: the arrow is the direction (▲ up,
+ * ▼ down, ● no significant change), the colour and the word are the judgement by polarity. So
+ * "▼ Decreasing, getting better" (blue) and "▼ Decreasing, getting worse" (orange) never share a look.
+ */
+export function directionBadge(direction, judgement, word, {title} = {}) {
+  const arrow = direction === "up" || direction === "increasing" ? "▲" : direction === "down" || direction === "decreasing" ? "▼" : "●";
+  const cls = judgement === "better" ? "better" : judgement === "worse" ? "worse" : "neutral";
+  const judged = judgement === "better" ? ", getting better" : judgement === "worse" ? ", getting worse" : "";
+  return html`<span class="badge ${cls}" title=${title ?? ""}><span aria-hidden="true">${arrow}</span> ${word}${judged}</span>`;
+}
+
+/** A Fingertips recent-trend marker with its judgement (no judgement: direction only, in grey). */
+export function trendBadge(trend, {title} = {}) {
+  const marker = trend?.marker ?? "cannot-be-calculated";
+  const word = marker === "increasing" ? "Increasing" : marker === "decreasing" ? "Decreasing" : marker === "no-change" ? "No significant change" : "Cannot be calculated";
+  return directionBadge(marker, trend?.judgement ?? null, word, {title: title ?? trend?.reason ?? (trend?.pointsUsed ? `Fingertips recent trend on the last ${trend.pointsUsed} points` : "")});
+}
+
+/** The gap's verdict: the arrow is the ratio's direction, colour and word its judgement by polarity. */
+export function gapBadge(gap) {
+  const word = gap?.status === "no significant change" ? "No significant change in the gap" : gap?.status === "no clear gap before" ? "No clear gap before" : gap?.status === "cannot be assessed" || !gap ? "Gap cannot be assessed" : `Gap ${gap.status}`;
+  return directionBadge(gap?.direction ?? null, gap?.judgement ?? null, word, {title: gap?.reason ?? ""});
+}
+
 /** Labels for codes the API returns as they are stored (CIN and SSDA903 codes, slugs). */
 const CODE_LABELS = {
   // Child protection categories of abuse
@@ -47,7 +72,10 @@ const CODE_LABELS = {
   "3C": "School nurse", "3D": "Other primary health", "3E": "A&E", "3F": "Other health", "4": "Housing", "5A": "LA social care",
   "5B": "Other internal", "5C": "External LA", "5D": "Early help", "6": "Police", "7": "Other legal agency", "8": "Other", "9": "Anonymous", "10": "Unknown",
   // Sex (CIN/SSDA903 codes)
-  M: "Male", F: "Female", U: "Unknown"
+  M: "Male", F: "Female", U: "Unknown",
+  // Referral outcomes and provider / programme slugs as stored
+  nfa: "No further action", initial_assessment: "Initial assessment", single_assessment: "Single assessment", early_help: "Early help", signposted: "Signposted",
+  dapp: "Domestic abuse perpetrator programme", "beds-dapp": "Bedfordshire domestic abuse perpetrator programme"
 };
 
 /** A breakdown group as a reader says it. */
@@ -57,6 +85,8 @@ export function groupLabel(breakdown, group) {
   if (breakdown === "sex" && (g === "1" || g === "2")) return g === "1" ? "Male" : "Female";
   if (breakdown === "plan_order") return g === "first" ? "First plan" : g === "subsequent" ? "Subsequent plan" : g;
   if (CODE_LABELS[g] && breakdown !== "age") return CODE_LABELS[g];
+  // Ward slugs read as ward names: "high-town" → "High Town".
+  if (breakdown === "ward") return g.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
   return g.includes("-") || g.includes("_") ? g.replaceAll(/[_-]+/g, " ").replace(/^\w/, (c) => c.toUpperCase()) : g.charAt(0).toUpperCase() + g.slice(1);
 }
 
@@ -85,7 +115,7 @@ export function assuranceIcon(type) {
 
 /** The legend every page with figures shows: GSS symbols and the shapes of judgements. */
 export function symbolsLegend() {
-  return html`<p class="legend muted small"><span><b>c</b> confidential (1–5 children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
+  return html`<p class="legend muted small"><span><b>c</b> confidential (1–5 children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span><b>z</b> not applicable</span> · <span><b>(trial)</b> SPC limits from fewer than 12 points: provisional</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
 }
 
 /**

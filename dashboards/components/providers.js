@@ -3,9 +3,31 @@
 import * as Plot from "./vendor/plot.js";
 import {COLOURS, accessible} from "./palette.js";
 import {formatMoney, formatRatio, formatValue} from "./format.js";
-import {separateLabels} from "./labels.js";
 
-const SIG_SHAPE = {"High (0.001)": "triangle", "High (0.025)": "triangle", "Low (0.001)": "triangle2", "Low (0.025)": "triangle2", "Not significant": "circle"};
+// Glyphs, not Plot symbols: Plot's "triangle2" points up too, so "below the funnel" was drawn ▲.
+const SIG_GLYPH = {"High (0.001)": "▲", "High (0.025)": "▲", "Low (0.001)": "▼", "Low (0.025)": "▼", "Not significant": "●"};
+
+/**
+ * Label positions that do not overlap: labels start beside their points (in pixels), and any label
+ * that would touch one already placed moves down (or up) by a line until it is clear. Returned in
+ * the chart's data coordinates so Plot draws them; `moved` labels get a leader line to their point.
+ */
+export function placeLabels(rows, {x: [x0, x1], y: [y0, y1]}, {left, top, width, height, lineHeight = 13, charWidth = 6.2, dx = 9}) {
+  const px = (v) => left + ((v - x0) / (x1 - x0)) * width;
+  const py = (v) => top + (1 - (v - y0) / (y1 - y0)) * height;
+  const placed = [];
+  const order = [...rows].sort((a, b) => py(a.y) - py(b.y) || px(a.x) - px(b.x));
+  for (const r of order) {
+    const w = r.label.length * charWidth;
+    const boxX = px(r.x) + dx;
+    const clash = (y) => placed.some((p) => boxX < p.boxX + p.w && p.boxX < boxX + w && Math.abs(p.y - y) < lineHeight);
+    let y = py(r.y);
+    for (let k = 1; clash(y) && k < 40; k++) y = py(r.y) + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * lineHeight;
+    y = Math.max(top + lineHeight / 2, Math.min(top + height - lineHeight / 2, y));
+    placed.push({row: r, boxX, w, y});
+  }
+  return placed.map((p) => ({...p.row, labelY: y0 + (1 - (p.y - top) / height) * (y1 - y0), moved: Math.abs(p.y - py(p.row.y)) > 1}));
+}
 
 function funnelLines(funnel) {
   const lines = [];
@@ -32,8 +54,12 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
   const yValues = [...rows.map((r) => r.y), funnel.centre];
   const yDomain = which === "raw" ? [0, 100] : [0, Math.max(2, ...yValues) * 1.2];
   const clipped = lines.map((l) => ({...l, value: Math.max(yDomain[0], Math.min(yDomain[1], l.value))}));
+  const frame = {left: 56, top: 20, right: 150, bottom: 30, height: 360};
+  const labels = placeLabels(rows.map((r) => ({...r, label: r.provider.length > 22 ? `${r.provider.slice(0, 21)}…` : r.provider})), {x: [0, xMax], y: yDomain},
+    {left: frame.left, top: frame.top, width: width - frame.left - frame.right, height: frame.height - frame.top - frame.bottom});
+  const colourOf = (d) => (judge(d.significance) === "better" ? COLOURS.better : judge(d.significance) === "worse" ? COLOURS.worse : COLOURS.muted);
   const chart = Plot.plot({
-    width, height: 360, marginLeft: 56, marginRight: 150,
+    width, height: frame.height, marginLeft: frame.left, marginRight: frame.right, marginTop: frame.top, marginBottom: frame.bottom,
     x: {label: which === "raw" ? "Families in the denominator" : "Expected number (from each provider's case mix)", domain: [0, xMax], grid: true},
     y: {label: which === "raw" ? `${compare.measure.name} (%)` : "Observed ÷ expected (1 = as expected)", domain: yDomain, grid: true},
     ariaLabel: `Funnel plot of ${compare.measure.name}, ${which === "raw" ? "raw percentages" : "case-mix adjusted ratios"}: providers outside the funnel differ significantly from the ${which === "raw" ? "pooled average" : "expected"}. The data table below gives every value.`,
@@ -42,21 +68,22 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
       Plot.line(clipped.filter((l) => l.level.endsWith("95")), {x: "x", y: "value", z: "level", stroke: COLOURS.muted, strokeDasharray: "5,3", curve: "monotone-x"}),
       Plot.line(clipped.filter((l) => l.level.endsWith("998")), {x: "x", y: "value", z: "level", stroke: COLOURS.muted, curve: "monotone-x"}),
       Plot.ruleX(rows, {x: "x", y1: (d) => Math.max(yDomain[0], d.lower95 ?? d.y), y2: (d) => Math.min(yDomain[1], d.upper95 ?? d.y), stroke: (d) => (judge(d.significance) === "better" ? COLOURS.better : judge(d.significance) === "worse" ? COLOURS.worse : COLOURS.muted), strokeOpacity: 0.6}),
-      Plot.dot(rows, {x: "x", y: "y", r: 6, symbol: (d) => SIG_SHAPE[d.significance] ?? "circle", fill: (d) => (judge(d.significance) === "better" ? COLOURS.better : judge(d.significance) === "worse" ? COLOURS.worse : "white"), stroke: COLOURS.ink}),
-      Plot.text(rows, {x: "x", y: "y", text: (d) => (d.provider.length > 22 ? `${d.provider.slice(0, 21)}…` : d.provider), dx: 9, textAnchor: "start", fontSize: 11, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}),
+      Plot.text(rows, {x: "x", y: "y", text: (d) => SIG_GLYPH[d.significance] ?? "●", fontSize: 15, fill: (d) => (judge(d.significance) === "similar" ? COLOURS.ink : colourOf(d)), stroke: "white", strokeWidth: 3, paintOrder: "stroke", className: "funnel-glyph"}),
+      Plot.link(labels.filter((d) => d.moved), {x1: "x", y1: "y", x2: "x", y2: "labelY", dx: 6, stroke: COLOURS.faint}),
+      Plot.text(labels, {x: "x", y: "labelY", text: "label", dx: 9, textAnchor: "start", fontSize: 11, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke", className: "funnel-label"}),
       Plot.text([which === "raw" ? `average ${formatValue(funnel.centre, "percent")}` : "as expected"], {x: xMax, y: funnel.centre, dx: 4, textAnchor: "start", fontSize: 11, fill: COLOURS.ink})
     ]
   });
   accessible(chart);
-  separateLabels(chart, {move: 0, keep: [1]}); // provider names clear of each other and of the average's label
-  chart.drawn = [...rows.map((r) => ({series: "provider", provider: r.provider, x: r.x, value: r.y, lower95: r.lower95, upper95: r.upper95, significance: r.significance})), ...lines.map((l) => ({series: `limit ${l.level}`, provider: "", x: l.x, value: l.value}))];
+  chart.drawn = [...rows.map((r) => ({series: "provider", provider: r.provider, x: r.x, value: r.y, lower95: r.lower95, upper95: r.upper95, significance: r.significance, symbol: SIG_GLYPH[r.significance] ?? "●"})), ...lines.map((l) => ({series: `limit ${l.level}`, provider: "", x: l.x, value: l.value}))];
   chart.columns = [
     {key: "series", label: "Series"}, {key: "provider", label: "Provider"},
     {key: "x", label: which === "raw" ? "Denominator" : "Expected", format: (v) => v.toLocaleString("en-GB", {maximumFractionDigits: 1})},
     {key: "value", label: which === "raw" ? "Per cent" : "Ratio", format: (v) => (which === "raw" ? formatValue(v, "percent") : formatRatio(v))},
     {key: "lower95", label: "95% from", format: (v) => (v == null ? "" : which === "raw" ? formatValue(v, "percent") : formatRatio(v))},
     {key: "upper95", label: "95% to", format: (v) => (v == null ? "" : which === "raw" ? formatValue(v, "percent") : formatRatio(v))},
-    {key: "significance", label: "Significance", format: (v) => v ?? ""}
+    {key: "significance", label: "Significance", format: (v) => v ?? ""},
+    {key: "symbol", label: "Symbol", format: (v) => v ?? ""}
   ];
   return chart;
 }

@@ -2,7 +2,7 @@
 // (trend, verdict against the frozen baseline, SPC icons, target status, benchmark comparison) and
 // shown with a word and a shape as well as a colour.
 import {html} from "htl";
-import {badge, variationIcon, assuranceIcon} from "./palette.js";
+import {badge, trendBadge, variationIcon, assuranceIcon} from "./palette.js";
 import {formatChange, formatInterval, formatValue, humanise, unitLabel} from "./format.js";
 import {sparkline} from "./sparkline.js";
 
@@ -28,10 +28,9 @@ function trendCell(m, points) {
   const t = m.trend ?? {};
   const {direction, run} = runOf(points ?? []);
   const arrow = direction === "up" ? "↗" : direction === "down" ? "↘" : "→";
-  const word = t.marker === "increasing" ? "Increasing" : t.marker === "decreasing" ? "Decreasing" : t.marker === "no-change" ? "No significant change" : "Cannot be calculated";
   const runText = run ? `${direction === "up" ? "up" : "down"} ${run} period${run > 1 ? "s" : ""} running` : "no run";
   return html`<td>
-    ${t.judgement ? badge(word, t.judgement, {title: `Fingertips recent trend on the last ${t.pointsUsed} points`}) : html`<span class="badge neutral" title=${t.reason ?? `Fingertips recent trend on the last ${t.pointsUsed ?? 0} points`}><span aria-hidden="true">${t.marker === "increasing" ? "▲" : t.marker === "decreasing" ? "▼" : "●"}</span> ${word}</span>`}
+    ${trendBadge(t)}
     <div class="small muted"><span aria-hidden="true">${arrow}</span> ${runText}</div>
   </td>`;
 }
@@ -80,6 +79,16 @@ export function scorecardTable(measures, {seriesById = new Map(), hrefOf = () =>
       const name = html`<th scope="row"><a href=${href}>${m.label ?? m.name}</a><div class="small muted">${unitLabel(m.unit)}${m.tier ? ` · ${m.tier}` : ""}</div></th>`;
       const quadrant = quadrants ? html`<td>${m.quadrant === "how-much" ? "How much did we do?" : m.quadrant === "how-well" ? "How well did we do it?" : m.quadrant === "better-off" ? "Is anyone better off?" : ""}</td>` : "";
       if (!m.available) return html`<tr>${quadrant}${name}<td colspan="6" class="muted">Not available: ${m.reason}</td></tr>`;
+      if (m.status === "discontinued") {
+        const d = m.discontinued;
+        const successorHref = d.successor ? hrefOf({...m, indicator: d.successor.id}) : null;
+        return html`<tr class="discontinued">${quadrant}${name}
+          <td class="num" colspan="2"><span class="latest">${formatValue(m.latest?.value, m.unit)}</span><div class="small muted">${m.latest?.period}, its last year</div></td>
+          <td colspan="4"><span class="badge neutral"><span aria-hidden="true">■</span> Discontinued after ${d.after}</span>
+            ${d.successor ? html`<div>Replaced by <a href=${successorHref}>${d.successor.name}</a>.</div>` : ""}
+            <div class="small muted">${d.reason}</div></td>
+        </tr>`;
+      }
       const l = m.latest;
       const interval = formatInterval(l.lower95, l.upper95, m.unit);
       return html`<tr>
@@ -125,7 +134,7 @@ export function scorecardRows(card) {
     england: m.benchmarks?.find((b) => b.comparator === "england")?.value ?? null, england_comparison: m.benchmarks?.find((b) => b.comparator === "england")?.comparison ?? null,
     statistical_neighbours: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.value ?? null,
     statistical_neighbours_comparison: m.benchmarks?.find((b) => b.comparator === "statistical-neighbours")?.comparison ?? null,
-    available: m.available, reason: m.reason ?? null, quality_notes: (m.latest?.qualityNotes ?? []).join(" ")
+    available: m.available, reason: m.reason ?? (m.status === "discontinued" ? `discontinued after ${m.discontinued.after}${m.discontinued.successor ? `; replaced by ${m.discontinued.successor.id}` : ""}` : null), quality_notes: (m.latest?.qualityNotes ?? []).join(" ")
   });
   for (const r of card.results) for (const m of r.measures) add(r.name, m);
   for (const r of card.results) {

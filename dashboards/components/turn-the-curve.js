@@ -78,6 +78,22 @@ export function turnTheCurveChart(data, {width = 640, height = 360, showFan = tr
   const labels = [...all.map((r) => r.period), ...fc.map((r) => r.period), ...frozenRows.flatMap((b) => b.rows.map((r) => r.period)), ...targetRows.map((r) => r.period)];
   const {ticks, tickFormat} = periodTicks(labels.sort((a, b) => periodEnd(a) - periodEnd(b)), width);
   const lastLabelled = (rows) => rows.filter((r) => r.value !== null).slice(-1);
+  // The y-axis fits what was measured (history and actuals with their intervals, targets, England),
+  // not the fan: a fan four times the latest value would squash the history into a line. What runs
+  // off the chart is clipped and labelled with how far it goes.
+  const fitted = [...all.flatMap((r) => [r.value, r.lower95, r.upper95]), ...targetRows.map((r) => r.value), ...england.map((r) => r.value)].filter((v) => v !== null);
+  const dataMax = fitted.length ? Math.max(...fitted) : null;
+  const dataMin = fitted.length ? Math.min(0, ...fitted) : 0;
+  const yMax = dataMax === null ? null : dataMax + 0.15 * Math.max(dataMax - dataMin, Math.abs(dataMax) * 0.1, 1e-9);
+  const fanValues = [...fc, ...frozenRows.flatMap((b) => [...b.rows, ...b.judgedRows])].flatMap((r) => [r.value, showFan ? r.upper95 : null, showFan ? r.upper80 : null, r.upper80]).filter((v) => v !== null && v !== undefined);
+  const fanMax = fanValues.length ? Math.max(...fanValues) : null;
+  const fanMin = [...fc, ...frozenRows.flatMap((b) => b.rows)].flatMap((r) => [r.value, showFan ? r.lower95 : null, r.lower80]).filter((v) => v !== null && v !== undefined);
+  const offTop = yMax !== null && fanMax !== null && fanMax > yMax;
+  const offBottom = fanMin.length > 0 && Math.min(...fanMin) < dataMin;
+  const clipLabel = [
+    ...(offTop ? [{x: (fc.length ? fc : frozenRows.flatMap((b) => b.rows)).slice(-1)[0]?.x, text: `▲ band runs off the chart, to ${formatValue(fanMax, unit)}`, anchor: "top", dy: 4}] : []),
+    ...(offBottom ? [{x: (fc.length ? fc : frozenRows.flatMap((b) => b.rows)).slice(-1)[0]?.x, text: `▼ band runs off the chart, to ${formatValue(Math.min(...fanMin), unit)}`, anchor: "bottom", dy: -4}] : [])
+  ].filter((d) => d.x);
   const marks = [
     // Annotations first, so data draws over them.
     Plot.rectX(notes.filter((n) => n.to > n.from), {x1: "from", x2: "to", fill: COLOURS.annotation, fillOpacity: 0.12}),
@@ -87,20 +103,20 @@ export function turnTheCurveChart(data, {width = 640, height = 360, showFan = tr
   ];
   if (showFan && fc.length) {
     marks.push(
-      Plot.areaY(fcLine, {x: "x", y1: "lower95", y2: "upper95", fill: COLOURS.forecast, fillOpacity: 0.12, curve: "linear"}),
-      Plot.areaY(fcLine, {x: "x", y1: "lower80", y2: "upper80", fill: COLOURS.forecast, fillOpacity: 0.22, curve: "linear"})
+      Plot.areaY(fcLine, {x: "x", y1: "lower95", y2: "upper95", fill: COLOURS.forecast, fillOpacity: 0.12, curve: "linear", clip: true}),
+      Plot.areaY(fcLine, {x: "x", y1: "lower80", y2: "upper80", fill: COLOURS.forecast, fillOpacity: 0.22, curve: "linear", clip: true})
     );
   }
   if (fc.length) {
     marks.push(
-      Plot.lineY(fcLine, {x: "x", y: "value", stroke: COLOURS.forecast, strokeWidth: 2, strokeDasharray: "5,3"}),
-      Plot.text(fc.slice(-1), {x: "x", y: "value", text: () => "forecast", dx: 6, textAnchor: "start", fill: COLOURS.forecast, fontSize: 11})
+      Plot.lineY(fcLine, {x: "x", y: "value", stroke: COLOURS.forecast, strokeWidth: 2, strokeDasharray: "5,3", clip: true}),
+      Plot.text(fc.slice(-1).filter((d) => yMax === null || d.value <= yMax), {x: "x", y: "value", text: () => "forecast", dx: 6, textAnchor: "start", fill: COLOURS.forecast, fontSize: 11})
     );
   }
   for (const b of frozenRows) {
     marks.push(
-      Plot.ruleX(b.rows, {x: "x", y1: "lower80", y2: "upper80", stroke: b.colour, strokeOpacity: 0.5, strokeWidth: 3}),
-      Plot.lineY(b.rows, {x: "x", y: "value", stroke: b.colour, strokeWidth: 2, strokeDasharray: b.dash}),
+      Plot.ruleX(b.rows, {x: "x", y1: "lower80", y2: "upper80", stroke: b.colour, strokeOpacity: 0.5, strokeWidth: 3, clip: true}),
+      Plot.lineY(b.rows, {x: "x", y: "value", stroke: b.colour, strokeWidth: 2, strokeDasharray: b.dash, clip: true}),
       Plot.text(lastLabelled(b.rows), {x: "x", y: "value", text: () => `frozen: ${b.name}`, dx: 6, dy: 12, textAnchor: "start", fill: b.colour, fontSize: 11})
     );
   }
@@ -131,17 +147,27 @@ export function turnTheCurveChart(data, {width = 640, height = 360, showFan = tr
     const shown = b.judgedRows.filter((d) => d.value !== null);
     marks.push(Plot.text(shown, {x: "x", y: "value", text: (d) => GLYPH[d.judgement] ?? "●", dy: 0, fill: (d) => (d.judgement === "better" ? COLOURS.better : d.judgement === "worse" ? COLOURS.worse : COLOURS.ink), fontSize: 15, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}));
   }
+  if (clipLabel.length) {
+    for (const anchor of ["top", "bottom"]) {
+      marks.push(Plot.text(clipLabel.filter((d) => d.anchor === anchor), {x: "x", frameAnchor: anchor, text: "text", dy: anchor === "top" ? 6 : -6, textAnchor: "end", fill: COLOURS.forecast, fontSize: 11, fontWeight: 700, stroke: "white", strokeWidth: 3, paintOrder: "stroke"}));
+    }
+  }
   marks.push(Plot.tip(all.filter((d) => d.value !== null), Plot.pointerX({x: "x", y: "value", title: (d) => `${d.period}: ${formatValue(d.value, unit)}${d.lower95 !== null ? ` (95% interval ${formatValue(d.lower95, unit, {suffix: false})} to ${formatValue(d.upper95, unit, {suffix: false})})` : ""}${d.judgement ? `\n${d.judgement} than forecast` : ""}${d.flag === "u" ? "\nu: low reliability" : ""}`})));
   const rightLabels = fc.length || frozenRows.length || england.length || targetRows.length;
   const chart = Plot.plot({
     width, height, marginLeft: 56, marginRight: rightLabels ? 118 : 20, marginTop: 22, marginBottom: 36,
     x: {type: "utc", ticks, tickFormat, label: null},
-    y: {type: "linear", label: unitLabel(unit) === "%" ? "Per cent" : unitLabel(unit) === "number" ? "Number" : unitLabel(unit), grid: true, zero: true, nice: true},
+    y: {type: "linear", label: unitLabel(unit) === "%" ? "Per cent" : unitLabel(unit) === "number" ? "Number" : unitLabel(unit), grid: true, zero: true, nice: true,
+      ...(yMax !== null && yMax > dataMin ? {domain: [dataMin, yMax]} : {})},
     style: {fontSize: "12px", fontFamily: 'Arial, "Helvetica Neue", Helvetica, system-ui, sans-serif'},
     ariaLabel: `${indicator.name}: history${fc.length ? ", baseline forecast with 80% and 95% bands" : ""}${frozenRows.length ? `, ${frozenRows.length} frozen baseline(s)` : ""}${targetRows.length ? ", target" : ""}. The data table below the chart gives every value.`,
     marks
   });
   accessible(chart);
+  // For tests and the curious: what the axis was fitted to, and what was clipped.
+  chart.setAttribute("data-y-max", String(yMax ?? ""));
+  chart.setAttribute("data-data-max", String(dataMax ?? ""));
+  chart.setAttribute("data-fan-max", String(fanMax ?? ""));
   chart.drawn = drawn.map(({x: _x, ...r}) => r);
   chart.columns = [
     {key: "series", label: "Series"}, {key: "period", label: "Period"},

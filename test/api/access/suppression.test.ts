@@ -196,9 +196,11 @@ class Attacker {
     this.readSeries(ind, geo, type, null, points, body.geography);
     if (COUNT[ind].den || ind !== "referrals") return;
     const hist: string[] = body.history.map((p: any) => this.cell(COUNT[ind].num, geoKey(geo), periodKey(type, p.period), ""));
-    // The SPC limits come from the history: its mean × n is the sum of the history's counts.
-    if (body.spc && typeof body.spc.mean === "number" && body.spc.limitsFrom === `the first ${hist.length} point(s)`) {
-      this.equations.push({terms: hist.map((k) => [k, 1]), total: body.spc.mean * hist.length, why: `SPC mean of ${ind} ${geoKey(geo)} ${type}`});
+    const all: string[] = [...body.history, ...body.actuals].map((p: any) => this.cell(COUNT[ind].num, geoKey(geo), periodKey(type, p.period), ""));
+    // The SPC limits come from the history (fixed after it) or from every point: its mean × n is the sum of those counts.
+    const used = body.spc?.limitsFrom === `the first ${hist.length} point(s)` ? hist : body.spc?.limitsFrom?.startsWith(`all ${all.length} point(s)`) ? all : null;
+    if (body.spc && typeof body.spc.mean === "number" && used) {
+      this.equations.push({terms: used.map((k) => [k, 1]), total: body.spc.mean * used.length, why: `SPC mean of ${ind} ${geoKey(geo)} ${type}`});
     }
     if (body.forecast?.method === "naive" && hist.length) {
       this.learn(hist[hist.length - 1], Math.round(body.forecast.points[0].mean), `naive forecast of ${ind} ${geoKey(geo)} ${type}`);

@@ -1,13 +1,21 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {targetStatus} from "../../../api/routes/scorecards.js";
 import {loadCatalogue} from "../../../api/oba/catalogue.js";
-import {lutonWorld, obaScratch} from "../../helpers/oba.js";
+import {lutonWorld, obaScratch, rows} from "../../helpers/oba.js";
 
 /** Scorecards: every measure computed in the API, so a dashboard only draws it. */
 
 const s = obaScratch();
 beforeAll(async () => {
   lutonWorld(s);
+  // Initial assessments (10 working days) until 2013/14, then single assessments (45); a tail of late
+  // initial assessments finishes in 2014/15, as it did when the process changed.
+  for (const fy of [2012, 2013, 2014, 2015]) {
+    s.extract("assessments", fy, fy < 2014
+      ? [...rows("assessments", 40, () => ({start_date: `${fy}-06-01`, completion_date: `${fy}-06-08`})), ...rows("assessments", 10, () => ({start_date: `${fy}-06-01`, completion_date: `${fy}-07-30`}))]
+      : [...(fy === 2014 ? rows("assessments", 10, () => ({start_date: "2014-04-01", completion_date: "2014-06-30"})) : []),
+        ...rows("assessments", 45, () => ({assessment_type: "single", start_date: `${fy}-06-01`, completion_date: `${fy}-07-01`}))]);
+  }
   expect((await s.run()).status).toBe("published");
   expect((await s.send("POST", "/api/baselines", {name: "Launch", indicator: "cp-rate", geography: "target-wards", asOf: "2013-10", author: "a"})).status).toBe(201);
   expect((await s.send("POST", "/api/targets", {indicator: "cp-rate", geography: "target-wards", period: "2015/16", value: 10, author: "a"})).status).toBe(201);
@@ -55,6 +63,25 @@ describe("GET /api/scorecards", () => {
     const neet = measures.find((m: any) => m.indicator === "neet");
     expect(neet).toMatchObject({available: false, reason: "no published values yet"});
     expect(body.programmes.map((p: any) => p.id)).toEqual(["flying-start", "troubled-families"]);
+  });
+
+  it("says a discontinued measure is discontinued after its last year and points to its successor, never 'worse than England' on the old process's tail", async () => {
+    const {body} = await s.get("/api/scorecards/early-help-strategy?geography=borough");
+    const measures = body.results.flatMap((r: any) => r.measures);
+    const old = measures.find((m: any) => m.indicator === "assessments-on-time");
+    expect(old).toMatchObject({status: "discontinued", discontinued: {after: "2013/14", successor: {id: "single-assessments-on-time", name: "Single assessments completed within 45 working days"}}});
+    expect(old.latest).toMatchObject({period: "2013/14", value: 80});
+    expect(old.spc).toBeNull();
+    expect(old.trend).toMatchObject({marker: "cannot-be-calculated", judgement: null});
+    expect(old.trend.reason).toMatch(/^discontinued after 2013\/14: see Single assessments completed within 45 working days/);
+    expect(old.benchmarks.length).toBeGreaterThan(0);
+    expect(old.benchmarks.every((b: any) => b.comparison === "not-compared")).toBe(true);
+    expect(JSON.stringify(old)).not.toMatch(/"(worse|concern|special_cause_concern)"/);
+    const next = measures.find((m: any) => m.indicator === "single-assessments-on-time");
+    expect(next).toMatchObject({available: true, latest: {period: "2015/16", value: 100}});
+    // The catalogue says so too, wherever the indicator is described.
+    const ind = await s.get("/api/indicators/assessments-on-time");
+    expect(ind.body.discontinued ?? ind.body.indicator?.discontinued).toMatchObject({after: "2013/14", successor: {id: "single-assessments-on-time"}});
   });
 
   it("compares the borough with its benchmarks and marks a measure not published for the geography", async () => {

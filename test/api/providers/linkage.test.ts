@@ -164,6 +164,20 @@ describe("input validation and errors", () => {
     expect(body.coverage.referrals).toEqual({from: "2012-04-01", to: "2014-03-31"});
   });
 
+  it("puts every provider on one screen by quadrant (how much, how well, is anyone better off) for a commissioner's side-by-side view", async () => {
+    const {status, body} = await get("/api/providers/quadrants?period=2012/13", "analyst");
+    expect(status).toBe(200);
+    expect(body.period.label).toBe("2012/13");
+    expect(body.quadrants.map((q: any) => q.question)).toEqual(["How much did we do?", "How well did we do it?", "Is anyone better off?"]);
+    for (const q of body.quadrants) expect(q.measures.length, q.id).toBeGreaterThan(0);
+    const pw = body.providers.find((p: any) => p.id === "parenting-works");
+    expect(pw.values["not-referred-12-months"]).toMatchObject({numerator: 4, denominator: 8, value: 50});
+    for (const p of body.providers) for (const id of body.quadrants.flatMap((q: any) => q.measures)) expect(p.values, `${p.id} ${id}`).toHaveProperty(id);
+    // A provider sees its own row only: no other provider is named.
+    const own = await app.request("/api/providers/quadrants?period=2012/13", {headers: {"x-test-role": "provider", "x-test-provider": "parenting-works"}});
+    expect((await own.json() as any).providers.map((p: any) => p.id)).toEqual(["parenting-works"]);
+  });
+
   it("keeps another provider's report card from a provider (403) and gives the provider its own", async () => {
     const other = await app.request("/api/providers/lbc-family-support/report-card?period=2012/13", {headers: {"x-test-role": "provider", "x-test-provider": "parenting-works"}});
     expect(other.status).toBe(403);

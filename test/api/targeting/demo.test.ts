@@ -51,27 +51,44 @@ describe.skipIf(!haveDemo)("ward targeting on the demo data", () => {
     expect(entry(body, "dv-referrals").shareOfCases.value).toBeCloseTo(0.37, 2);
   });
 
-  it("finds the gap closing from 2014/15 for CP plan starts, domestic-violence referrals and entries to care, the indicators where the demo puts the Early Help effect", () => {
+  it("finds the gap closing from 2014/15 for CP plan starts and domestic-violence referrals, the indicators where the demo puts the Early Help effect", () => {
     expect(summary.period.label).toBe("2015/16");
     expect(summary.since).toBe("2014/15");
-    for (const id of ["cp-plan-starts", "dv-referrals", "cla-started"]) {
+    for (const id of ["cp-plan-starts", "dv-referrals"]) {
       const gap = entry(summary, id).gap;
       expect(gap.status, `${id}: ${gap.reason}`).toBe("closing");
-      expect(gap.beforeAfter.after.rateRatio).toBeLessThan(gap.beforeAfter.before.rateRatio);
+      expect(gap).toMatchObject({direction: "down", judgement: "better"});
+      expect(gap.beforeAfter.change.upper95).toBeLessThan(1);
       expect(gap.turnTheCurve.verdict.verdict, id).toMatch(/turned|accelerated/);
       expect(gap.reason).toMatch(/^closing: the target wards' rate ratio to the rest of the borough went from/);
     }
-    expect(summary.closing).toEqual(expect.arrayContaining(["cp-plan-starts", "dv-referrals", "cla-started"]));
+    expect(summary.closing).toEqual(expect.arrayContaining(["cp-plan-starts", "dv-referrals"]));
+  });
+
+  it("says the CP-rate gap reversed (1.52 to 0.78) and the CLA gaps show no significant change (their intervals contain 1)", () => {
+    const cp = entry(summary, "cp-rate").gap;
+    expect(cp.beforeAfter.before.rateRatio).toBeGreaterThan(1.4);
+    expect(cp.beforeAfter.after.rateRatio).toBeLessThan(0.9);
+    expect(cp).toMatchObject({status: "reversed", closing: false, direction: "down", judgement: "better"});
+    expect(cp.headline).toMatch(/^Gap reversed: the target wards went from 5\d% above the rest of the borough to 2\d% below it\.$/);
+    for (const id of ["cla-rate", "cla-started"]) {
+      const gap = entry(summary, id).gap;
+      expect(gap.beforeAfter.change.lower95, id).toBeLessThan(1);
+      expect(gap.beforeAfter.change.upper95, id).toBeGreaterThan(1);
+      expect(gap, id).toMatchObject({status: "no significant change", closing: false, judgement: null});
+    }
+    expect(summary.closing).not.toContain("cp-rate");
+    expect(summary.reversed).toContain("cp-rate");
   });
 
   it("does not find the gap closing for indicators the demo leaves alone (CP referrals, re-referrals, conversion, timeliness, repeat plans, toxic trio, NEET)", () => {
     for (const id of ["cp-referrals", "re-referrals", "referral-to-assessment", "assessments-on-time", "cp-repeat", "cp-toxic-trio", "neet"]) {
       const gap = entry(summary, id).gap;
       expect(gap.closing, `${id}: ${gap.reason}`).toBe(false);
-      expect(["no clear change", "no clear gap before"]).toContain(gap.status);
+      expect(["no significant change", "no clear gap before"]).toContain(gap.status);
     }
-    // More early help went to the target wards from 2014/15: that gap widens, by design.
-    expect(entry(summary, "caf-completed").gap.status).toBe("widening");
+    // More early help went to the target wards from 2014/15: that gap widens, by design, and more early help is better.
+    expect(entry(summary, "caf-completed").gap).toMatchObject({status: "widening", direction: "up", judgement: "better"});
   });
 
   it("takes the SII and RII from the stats library, on the wards' own counts and populations", async () => {

@@ -187,7 +187,7 @@ describe("the gap between the target wards and the rest", () => {
 
   it("is not closing when the ratio stays where it was", () => {
     const g = gapTrend("per-10000", years([150, 152, 149, 151, 150, 150, 151, 149], [200, 201, 199, 200, 202, 200, 200, 201]), since);
-    expect(g.status).toBe("no clear change");
+    expect(g.status).toBe("no significant change");
     expect(g.closing).toBe(false);
   });
 
@@ -199,6 +199,40 @@ describe("the gap between the target wards and the rest", () => {
   it("is widening when the ratio moves away from parity", () => {
     const g = gapTrend("per-10000", years([150, 150, 150, 150, 150, 150, 220, 260], [200, 200, 200, 200, 200, 200, 200, 200]), since);
     expect(g.status).toBe("widening");
+  });
+
+  it("says the gap reversed, not closed, when the ratio crosses parity (1.52 to 0.78), and judges it by the indicator's polarity", () => {
+    const g = gapTrend("per-10000", years([152, 152, 152, 152, 152, 152, 78, 78], [100, 100, 100, 100, 100, 100, 100, 100].map((r) => r * 35000 / 15000)), since, {polarity: "low-is-good"});
+    expect(g.beforeAfter!.before.rateRatio).toBeCloseTo(1.52, 2);
+    expect(g.beforeAfter!.after.rateRatio).toBeCloseTo(0.78, 2);
+    expect(g.status).toBe("reversed");
+    expect(g.closing).toBe(false);
+    expect(g.direction).toBe("down");
+    expect(g.judgement).toBe("better");
+    expect(g.headline).toMatch(/^Gap reversed: the target wards went from 52% above the rest of the borough to 22% below it/);
+    expect(g.reason).toMatch(/^reversed: /);
+  });
+
+  it("says no significant change when the ratio of ratios' interval contains 1, whatever the other tests say", () => {
+    // The CLA case: the ratio fell from about 1.9 to 1.6 on small counts; the interval runs past 1.
+    const g = gapTrend("per-10000", years([19, 19, 19, 19, 19, 19, 16, 16], [23, 23, 23, 23, 23, 23, 23, 23]), since, {polarity: "low-is-good"});
+    expect(g.beforeAfter!.change.lower95).toBeLessThan(1);
+    expect(g.beforeAfter!.change.upper95).toBeGreaterThan(1);
+    expect(g.status).toBe("no significant change");
+    expect(g.judgement).toBeNull();
+    expect(g.closing).toBe(false);
+  });
+
+  it("judges a widening gap better, not worse, when more is better and the target wards pull ahead", () => {
+    // Early-help assessments: the target wards got more of them from the strategy's start, by design.
+    const g = gapTrend("per-10000", years([150, 150, 150, 150, 150, 150, 400, 450], [200, 200, 200, 200, 200, 200, 200, 200]), since, {polarity: "high-is-good"});
+    expect(g.status).toBe("widening");
+    expect(g.direction).toBe("up");
+    expect(g.judgement).toBe("better");
+    const low = gapTrend("per-10000", years([150, 150, 150, 150, 150, 150, 400, 450], [200, 200, 200, 200, 200, 200, 200, 200]), since, {polarity: "low-is-good"});
+    expect(low.judgement).toBe("worse");
+    const none = gapTrend("per-10000", years([150, 150, 150, 150, 150, 150, 400, 450], [200, 200, 200, 200, 200, 200, 200, 200]), since, {polarity: "no-judgement"});
+    expect(none.judgement).toBe("no judgement");
   });
 
   it("cannot be assessed without a year from the strategy's start", () => {

@@ -106,6 +106,14 @@ describe("GET /api/wards/targeting", () => {
     expect(top.every((id: string) => TARGET.includes(id))).toBe(true);
   });
 
+  it("draws rank intervals from 10,000 simulations by default, so 'top five' is not decided on bounds that move with the seed", async () => {
+    const b = await ok("/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13");
+    expect(b.draws).toBe(10_000);
+    expect(b.method.rank).toMatch(/from 10000 draws/);
+    const review = await ok("/api/target-wards/review?indicators=cp-referrals,dv-referrals&period=2012/13");
+    expect(review.draws).toBe(10_000);
+  });
+
   it("weights the need index as asked, and shows each component's contribution (the factors multiply to the index)", async () => {
     const b = await ok("/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13&weights=cp-referrals:3,dv-referrals:1");
     expect(b.indicators.map((i: any) => [i.id, i.weight])).toEqual([["cp-referrals", 3], ["dv-referrals", 1]]);
@@ -167,9 +175,14 @@ describe("GET /api/target-wards/summary", () => {
     const b = await ok("/api/target-wards/summary?since=2014/15&indicators=cp-referrals,dv-referrals");
     const gap = (id: string) => b.indicators.find((i: any) => i.indicator.id === id).gap;
     expect(b.period.label).toBe("2014/15");
-    expect(gap("dv-referrals")).toMatchObject({status: "closing", closing: true, tests: {beforeAfter: "towards parity"}});
-    expect(gap("cp-referrals").closing).toBe(false);
-    expect(b.closing).toEqual(["dv-referrals"]);
+    // Domestic-violence referrals fell from twice the rest's rate to below it: reversed, not closing, and better (fewer is good).
+    expect(gap("dv-referrals").beforeAfter.before.rateRatio).toBeGreaterThan(1.3);
+    expect(gap("dv-referrals").beforeAfter.after.rateRatio).toBeLessThan(0.8);
+    expect(gap("dv-referrals")).toMatchObject({status: "reversed", closing: false, direction: "down", judgement: "better", tests: {beforeAfter: "towards parity"}});
+    expect(gap("dv-referrals").headline).toMatch(/^Gap reversed: the target wards went from \d+% above the rest of the borough to \d+% below/);
+    expect(gap("cp-referrals")).toMatchObject({status: "no significant change", closing: false, judgement: null});
+    expect(b.closing).toEqual([]);
+    expect(b.reversed).toEqual(["dv-referrals"]);
     expect(gap("dv-referrals").points.map((p: any) => p.period)).toEqual(["2012/13", "2013/14", "2014/15"]);
   });
 

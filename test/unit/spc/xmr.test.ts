@@ -51,6 +51,8 @@ const optionsOf = (c: XmrCase["input"]): XmrOptions => ({
   improvement: c.improvement_direction,
   screenOutliers: c.screen_outliers,
   fixAfter: c.fix_after_n_points,
+  // The NHS-py reference cases fix limits after 3 and 11 points; Curve refuses that unless asked.
+  allowShortFix: true,
   rebaseAt: c.rebase_idx,
   target: c.target
 });
@@ -102,6 +104,7 @@ describe("XmR flattened points (xmr_points.csv) and summary (xmr_summary.csv)", 
           improvement: first.improvement_direction as ImprovementDirection,
           screenOutliers: bool(first.screen_outliers),
           fixAfter: first.fix_after_n_points ? Number(first.fix_after_n_points) : null,
+          allowShortFix: true,
           rebaseAt: rebase,
           target: first.target ? Number(first.target) : null
         }
@@ -175,8 +178,21 @@ describe("XmR rules on whole charts", () => {
     expect(r.points[7].relativeToMean).toBe(0);
     expect(r.points.some((p) => p.rule === "shift")).toBe(false);
   });
+  it("puts a point equal to the mean on it: the mean is summed with compensation, as R's mean() has it", () => {
+    // Plain left-to-right summing gives 0.1 + 0.2 + 0.3 = 0.6000000000000001 and a mean just above 0.2.
+    const r = xmr([0.1, 0.2, 0.3], {improvement: "increase"});
+    expect(r.groups[0].mean).toBe(0.2);
+    expect(r.points[1].relativeToMean).toBe(0);
+    const ys = [1e16, 1, -1e16, 1, 0.5];
+    expect(xmr(ys, {improvement: "increase"}).groups[0].mean).toBe(0.5);
+    expect(xmr(ys, {improvement: "increase"}).points[4].relativeToMean).toBe(0);
+  });
+  it("refuses to fix limits after fewer than 12 points, naming the rule", () => {
+    expect(() => xmr([1, 2, 3, 4, 5, 6, 7, 8], {improvement: "increase", fixAfter: 5})).toThrow(/fix limits after 5 points: at least 12 are needed/);
+    expect(() => xmr(Array.from({length: 20}, (_, i) => i % 3), {improvement: "increase", fixAfter: 12})).not.toThrow();
+  });
   it("a point outside the limits takes precedence over every other rule", () => {
-    const r = xmr([1, 2, 3, 4, 5, 6, 7, 8], {improvement: "increase", fixAfter: 3});
+    const r = xmr([1, 2, 3, 4, 5, 6, 7, 8], {improvement: "increase", fixAfter: 3, allowShortFix: true});
     expect(r.points.map((p) => p.rule)).toEqual(["trend", "trend", "trend", "trend", "outside_limits", "outside_limits", "outside_limits", "outside_limits"]);
   });
   it("maps special causes to concern when the direction is decrease, and to high/low when neutral", () => {
