@@ -4,6 +4,7 @@ import {listRuns, runPipeline} from "./run.js";
 import {startSchedule} from "./schedule.js";
 import {currentVersion, openReadOnly, queryRows} from "./warehouse/store.js";
 import {summariseWarehouse} from "./warehouse/summary.js";
+import {exitCodeOf, printReport, publicReport, validateCommand} from "./door/validate-command.js";
 
 /**
  * `npm run pipeline -- <command>`:
@@ -12,6 +13,7 @@ import {summariseWarehouse} from "./warehouse/summary.js";
  *   runs                  recent runs with per-extract outcomes
  *   quarantine [--run ID] quarantined rows with their rule and message (no child keys)
  *   schedule              run on the cron schedule in data/config.json until stopped
+ *   validate [--json] FILE...  check statutory returns (SSDA903, ...) or Curve extracts; writes nothing
  * A run while the server is running is safe: it builds a new version beside the live one and the
  * server switches to it when it is published; a second concurrent run is refused by the lock.
  */
@@ -45,6 +47,7 @@ switch (command) {
     const inbox = opt("inbox") ?? config.inbox;
     const record = await runPipeline({...config, inbox}, {log, progress: terminalProgress("loading")});
     for (const e of record.extracts.filter((e) => e.outcome === "refused" || e.outcome === "failed")) console.error(`${e.outcome}: ${e.message}`);
+    for (const d of (record.door ?? []).filter((d) => d.outcome === "refused")) console.error(`refused: ${d.file}: ${d.message}`);
     console.log(`${record.status}: ${record.message}`);
     if (record.status === "failed") process.exitCode = 1;
     if (record.status === "skipped") process.exitCode = 3;
@@ -70,7 +73,20 @@ switch (command) {
   case "schedule":
     startSchedule(config, log);
     break;
+  case "validate": {
+    const files = args.filter((a) => a !== "--json");
+    if (!files.length) {
+      console.error("Usage: npm run pipeline -- validate [--json] FILE...");
+      process.exitCode = 2;
+      break;
+    }
+    const reports = await validateCommand(files, {defaultLa: config.laCode});
+    if (args.includes("--json")) process.stdout.write(JSON.stringify(reports.map(publicReport), null, 2) + "\n");
+    else for (const r of reports) printReport(r, (s) => process.stdout.write(s));
+    process.exitCode = exitCodeOf(reports);
+    break;
+  }
   default:
-    console.error(`Unknown command '${command}'. Commands: run, status, runs, quarantine, schedule.`);
+    console.error(`Unknown command '${command}'. Commands: run, status, runs, quarantine, schedule, validate.`);
     process.exitCode = 2;
 }

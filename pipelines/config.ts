@@ -20,7 +20,11 @@ export const Config = z.object({
       return false;
     }
   }, "expected a cron expression such as '0 2 * * *' (02:00 nightly) or null"),
-  port: z.number().int().min(1).max(65535)
+  port: z.number().int().min(1).max(65535),
+  /** The authority (3-digit DfE number) of statutory files that do not say and sit in no authority folder. */
+  laCode: z.string().regex(/^\d{3}$/, "expected a 3-digit DfE LA number").nullable().optional(),
+  /** The secret key file for child keys; must be outside the project folder (default ~/.config/curve/child-key). */
+  childKeyFile: z.string().min(1).nullable().optional()
 });
 export type Config = z.infer<typeof Config>;
 

@@ -6,6 +6,8 @@ import {ensureSchema, publishExtractTables} from "./load/schema.js";
 import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
+import {loadStatutory, splitInbox} from "./door/run-step.js";
+import type {DoorOutcome} from "./door/door.js";
 import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
 
 /**
@@ -19,6 +21,10 @@ export interface PipelineConfig {
   warehouseDir: string;
   referenceDir: string;
   keepVersions?: number;
+  /** The authority of statutory files that do not say (903 tables) and sit in no authority folder. */
+  laCode?: string | null;
+  /** The child key file (default ~/.config/curve/child-key; CURVE_CHILD_KEY overrides). */
+  childKeyFile?: string | null;
 }
 
 export interface PipelineEffects {
@@ -37,6 +43,8 @@ export interface RunRecord {
   version: number | null;
   message: string;
   extracts: LoadResult[];
+  /** Statutory files in the inbox (SSDA903, CIN census, ...): what the door made of each. */
+  door?: DoorOutcome[];
   pid?: number;
 }
 
@@ -96,12 +104,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     sweep(layout, config.keepVersions ?? 3);
     const reference = loadReference(config.referenceDir);
     const fingerprint = referenceFingerprint(config.referenceDir);
-    const files = existsSync(config.inbox)
-      ? readdirSync(config.inbox).filter((f) => /\.csv(\.gz)?$/i.test(f)).sort()
-      : [];
+    const inbox = splitInbox(config.inbox);
+    const files = inbox.curve.map((p) => p.slice(config.inbox.length + 1));
     const current = currentVersion(layout);
 
-    if (current && (await nothingNew(current.path, files.map((f) => join(config.inbox, f)), fingerprint))) {
+    if (current && (await nothingNew(current.path, [...inbox.curve, ...inbox.other], fingerprint))) {
       record.status = "unchanged";
       record.version = current.version;
       record.message = `every extract in the inbox is already in version ${current.version}; nothing to publish`;
@@ -126,6 +133,21 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
         log({msg: "extract", run_id: runId, file: f, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
         effects.progress?.(i + 1, files.length, f);
         await effects.afterFile?.(result);
+      }
+      // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
+      const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq};
+      const statutory = await loadStatutory(conn, inbox.other, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
+        async (result) => {
+          record.extracts.push(result);
+          log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
+          await effects.afterFile?.(result);
+        });
+      record.door = statutory.outcomes;
+      for (const o of statutory.outcomes) log({msg: "statutory file", run_id: runId, file: o.file, format: o.format, outcome: o.outcome, detail: o.message});
+      for (const path of statutory.unrecognisedCsv) {
+        const result = await loadExtractFile(conn, path, ctx);
+        record.extracts.push(result);
+        log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: 0, loaded: 0, quarantined: 0, detail: result.message});
       }
       await publishExtractTables(conn);
       const facts = await deriveFacts(conn);
@@ -181,6 +203,8 @@ async function nothingNew(versionPath: string, files: string[], fingerprint: str
     const [ref] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'reference_sha256'`);
     if (ref?.value !== fingerprint) return false;
     const loaded = new Set((await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM extract_loads`)).map((r) => r.sha256));
+    const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
+    if (tables[0].n) for (const r of await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`)) loaded.add(r.sha256);
     for (const f of files) {
       if (!loaded.has((await inspectFile(f)).sha256)) return false;
     }

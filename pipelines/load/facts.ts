@@ -37,7 +37,9 @@ export const FACTS: FactSpec[] = [
     breakdowns: {category: "category", sequence: "CASE WHEN plan_sequence > 1 THEN 'subsequent' ELSE 'first' END"}},
   {extract: "cp_plans", measure: "cp-plans-open", kind: "snapshot", date: "start_date", end: "end_date",
     breakdowns: {category: "category", ethnicity: "ethnicity", age: AGE_BAND("m.month_end")}},
-  {extract: "looked_after", measure: "cla-started", kind: "event", date: "start_date", breakdowns: {age: AGE_BAND("start_date"), legal_status: "legal_status"}},
+  {extract: "looked_after", measure: "cla-started", kind: "event", date: "start_date",
+    // SSDA903 episodes change at every placement move; a child starts care only where RNE is 'S'.
+    where: "rne IS NULL OR rne = 'S'", breakdowns: {age: AGE_BAND("start_date"), legal_status: "legal_status"}},
   {extract: "looked_after", measure: "cla-open", kind: "snapshot", date: "start_date", end: "end_date",
     breakdowns: {age: AGE_BAND("m.month_end"), placement: "placement"}},
   {extract: "early_help", measure: "cafs-completed", kind: "event", date: "completed_date",
