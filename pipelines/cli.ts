@@ -13,7 +13,7 @@ import {exitCodeOf, printReport, publicReport, validateCommand} from "./door/val
  *   runs                  recent runs with per-extract outcomes
  *   quarantine [--run ID] quarantined rows with their rule and message (no child keys)
  *   schedule              run on the cron schedule in data/config.json until stopped
- *   validate [--json] FILE...  check statutory returns (SSDA903, ...) or Curve extracts; writes nothing
+ *   validate [--json] [--la NNN] FILE...  check statutory returns (SSDA903, ...) or Curve extracts; writes nothing
  * A run while the server is running is safe: it builds a new version beside the live one and the
  * server switches to it when it is published; a second concurrent run is refused by the lock.
  */
@@ -74,13 +74,14 @@ switch (command) {
     startSchedule(config, log);
     break;
   case "validate": {
-    const files = args.filter((a) => a !== "--json");
+    const la = opt("la");
+    const files = args.filter((a, i) => a !== "--json" && a !== "--la" && args[i - 1] !== "--la");
     if (!files.length) {
       console.error("Usage: npm run pipeline -- validate [--json] FILE...");
       process.exitCode = 2;
       break;
     }
-    const reports = await validateCommand(files, {defaultLa: config.laCode});
+    const reports = await validateCommand(files, {defaultLa: la ?? config.laCode});
     if (args.includes("--json")) process.stdout.write(JSON.stringify(reports.map(publicReport), null, 2) + "\n");
     else for (const r of reports) printReport(r, (s) => process.stdout.write(s));
     process.exitCode = exitCodeOf(reports);

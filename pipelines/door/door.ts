@@ -91,7 +91,8 @@ async function readOne(file: DoorFile, ret: Return | null, asOf: Date, onRecord:
 export async function validateFiles(paths: string[], options: RecogniseOptions & {asOf?: Date} = {}): Promise<FileReport[]> {
   const asOf = options.asOf ?? new Date();
   const files = await recogniseFiles(paths, options);
-  const returns = groupReturns(files);
+  // validate checks a return even when its authority is unknown: the officer sees every issue at once.
+  const returns = groupReturns(files, {evenWithProblems: true});
   const reports: FileReport[] = [];
   for (const f of files) {
     if (!f.recognition || !f.importer) {
@@ -101,7 +102,7 @@ export async function validateFiles(paths: string[], options: RecogniseOptions &
     }
     const ret = returns.find((r) => r.files.includes(f) || r.superseded.some((s) => s.file === f)) ?? null;
     const {report} = await readOne(f, ret, asOf, () => undefined);
-    if (f.problem) report.issues.unshift({row: null, field: "(file)", rule: "wrong-authority-or-year", message: f.problem});
+    if (f.problem) report.issues.unshift({row: null, field: "(file)", rule: "authority-or-year", message: f.problem});
     for (const need of f.importer.needs?.(f.recognition) ?? []) {
       if (!ret?.files.some((o) => o.recognition!.format === need)) {
         report.issues.push({row: null, field: "(file)", rule: "incomplete-return", message: `its rows can be loaded only with the ${need} table of the same return (authority ${f.recognition.la ?? "?"}, ${f.recognition.year ?? "?"}), which was not given`});
@@ -194,10 +195,9 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
       }
     }
     const groups = stage.close();
-    const blocking = ret.files.filter((f) => {
-      const r = reads.get(f)!;
-      return r.fatal && (r.records > 0 || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format)));
-    });
+    const feedsRecords = (f: DoorFile) => reads.get(f)!.records > 0 || (f.importer!.feeds?.(f.recognition!).length ?? 0) > 0
+      || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format));
+    const blocking = ret.files.filter((f) => reads.get(f)!.fatal && feedsRecords(f));
     const missingNeeds = ret.files.flatMap((f) => (f.importer!.needs?.(f.recognition!) ?? []).filter((need) => !ret.files.some((o) => o.recognition!.format === need)).map((need) => ({f, need})));
     const label = `${ret.family} return for authority ${ret.la}, ${ret.year - 1}-${String(ret.year % 100).padStart(2, "0")}`;
     if (blocking.length || missingNeeds.length) {
@@ -218,7 +218,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     }
     for (const f of ret.files) {
       const r = reads.get(f)!;
-      const feeds = r.records > 0 || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format));
+      const feeds = feedsRecords(f);
       outcome(f, feeds ? "used" : "validated",
         `${r.report.rows} rows, ${r.report.issues.length} issue(s)${feeds ? `; part of the ${label}` : `; checked and reported (Curve has no extract for ${f.recognition!.format} yet)`}${r.fatal ? `; not usable: ${firstFatal(r)}` : ""}`,
         r.report.rows, r.report.issues.length);

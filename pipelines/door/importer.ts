@@ -44,4 +44,9 @@ export interface Importer {
    * Episodes table needs the Header of the same return (sex, date of birth, ethnicity).
    */
   needs?: (recognition: Recognition) => string[];
+  /**
+   * The record types this file's rows become (903 Episodes → looked_after). A file that feeds records
+   * and cannot be read makes its whole return incomplete, so nothing of the return replaces earlier data.
+   */
+  feeds?: (recognition: Recognition) => string[];
 }

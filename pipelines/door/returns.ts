@@ -104,10 +104,10 @@ export interface Return {
 }
 
 /** Groups usable files into returns; a format sent twice keeps the newest (by modification time, then name). */
-export function groupReturns(files: DoorFile[]): Return[] {
+export function groupReturns(files: DoorFile[], options: {evenWithProblems?: boolean} = {}): Return[] {
   const byKey = new Map<string, DoorFile[]>();
   for (const f of files) {
-    if (f.problem || !f.recognition) continue;
+    if ((f.problem && !options.evenWithProblems) || !f.recognition) continue;
     const r = f.recognition;
     const key = `${r.family}|${r.la}|${r.year}`;
     byKey.set(key, [...(byKey.get(key) ?? []), f]);

@@ -4,6 +4,24 @@ import {parseExtractName} from "../contracts/extracts.js";
 import {validateFiles, type FileReport} from "./door.js";
 import {probeFile} from "./sniff.js";
 import {validateCurveFile} from "./validate-curve.js";
+import {csvRows} from "./csv-rows.js";
+import {isLookupHeader, parsePostcode} from "./postcodes.js";
+
+/** A postcode → ward lookup: every row needs a full postcode, a 3-digit authority and a ward id. */
+async function validateLookup(path: string): Promise<FileReport> {
+  const report: FileReport = {file: path, format: "postcode-lookup", la: null, year: null, rows: 0, issues: [], readable: true};
+  const las = new Set<string>();
+  for await (const {row, values} of csvRows(path)) {
+    report.rows = row;
+    const v = Object.fromEntries(Object.entries(values).map(([k, x]) => [k.toLowerCase(), (x ?? "").trim()]));
+    if (!parsePostcode(v.postcode)?.full) report.issues.push({row, field: "postcode", rule: "invalid", message: `postcode in row ${row} is not a full UK postcode`});
+    if (!/^\d{3}$/.test(v.la_code ?? "")) report.issues.push({row, field: "la_code", rule: "invalid", message: `la_code in row ${row}: expected a 3-digit DfE LA number`});
+    else las.add(v.la_code);
+    if (!v.ward_id) report.issues.push({row, field: "ward_id", rule: "missing", message: `ward_id in row ${row} is blank`});
+  }
+  if (las.size === 1) report.la = [...las][0];
+  return report;
+}
 
 /**
  * `npm run pipeline -- validate [--json] FILE...`: what a performance officer runs before sending a
@@ -22,7 +40,8 @@ export async function validateCommand(paths: string[], options: {defaultLa?: str
     }
     const name = parseExtractName(basename(p));
     const probe = await probeFile(p);
-    if (!("error" in name) && probe.kind === "csv") reports.set(p, await validateCurveFile(p, name, probe.header ?? []));
+    if (probe.kind === "csv" && isLookupHeader(probe.header)) reports.set(p, await validateLookup(p));
+    else if (!("error" in name) && probe.kind === "csv") reports.set(p, await validateCurveFile(p, name, probe.header ?? []));
     else statutory.push(p);
   }
   for (const r of await validateFiles(statutory, {defaultLa: options.defaultLa, asOf: options.asOf})) reports.set(r.file, r);

@@ -71,7 +71,9 @@ function factSql(f: FactSpec): string {
 export async function deriveFacts(conn: DuckDBConnection): Promise<number> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
     SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
-    FROM range(DATE '2008-04-01', (SELECT greatest(max(start_date), DATE '2009-01-01') FROM cp_plans) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
+    FROM range(DATE '2008-04-01', greatest(DATE '2009-01-01', coalesce((SELECT max(start_date) FROM cp_plans), DATE '2009-01-01'),
+      -- An authority may load looked-after returns without plans (a 903 set alone): its months count too.
+      coalesce((SELECT max(start_date) FROM looked_after), DATE '2009-01-01')) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
   await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map(factSql).join("\nUNION ALL\n")}`);
   const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
   return n;

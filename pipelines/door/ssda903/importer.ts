@@ -200,7 +200,8 @@ function importerFor(table: Ssda903Table): Importer {
     },
     inferYear,
     read: readTable,
-    needs: () => (table.table === "episodes" ? ["ssda903:header"] : [])
+    needs: () => (table.table === "episodes" ? ["ssda903:header"] : []),
+    feeds: () => (table.table === "episodes" ? ["looked_after"] : [])
   };
 }
 
