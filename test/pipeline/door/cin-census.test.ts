@@ -107,3 +107,15 @@ describe("CIN census XML", () => {
     expectNoIdentifierIn(issues, [...IDENTIFIERS, "B821400"]);
   });
 });
+
+describe("CIN census XML at a county's size", () => {
+  it("streams a 20 MB census in bounded memory and reports the parse rate", async () => {
+    const {benchCinParse} = await import("../../../pipelines/bench/cin-parse.js");
+    const r = await benchCinParse(23_000);
+    console.log(`CIN parse: ${r.megabytes.toFixed(1)} MB in ${r.seconds.toFixed(2)} s = ${r.mbPerSecond.toFixed(1)} MB/s (${r.mbPerCpuSecond.toFixed(1)} MB per CPU second), peak heap growth ${r.peakHeapGrowthMb.toFixed(1)} MB`);
+    expect(r.megabytes).toBeGreaterThan(19);
+    expect(r.records).toBe(51_750);
+    // Holding the file (a 40 MB UTF-16 string) or a DOM of it would cost several times the file size.
+    expect(r.peakHeapGrowthMb).toBeLessThan(80);
+  });
+});
