@@ -79,3 +79,38 @@ export function leadingCode(text: string | null, pattern: RegExp): string | null
   const m = pattern.exec(t);
   return m ? m[1].toUpperCase() : t;
 }
+
+/** A sex as M/F/U from any of the returns' spellings (1/2/9/0, M/F/U, "a) Male", "Female"); unknown text passes through. */
+export function sexMfu(text: string | null): string | null {
+  if (text === null) return null;
+  const t = text.trim().toLowerCase().replace(/^[a-z]\)\s*/, "");
+  if (["1", "m", "male", "01"].includes(t)) return "M";
+  if (["2", "f", "female", "02"].includes(t)) return "F";
+  if (["9", "0", "u", "00", "09", "unknown", "not known", "not stated/recorded", "neither", "indeterminate"].includes(t) || t.startsWith("not stated")) return "U";
+  return text.trim();
+}
+
+/**
+ * The sex code Curve's contract expects for a collection year (the April it starts): M/F/U from
+ * 2024-25, 1/2/9 before (Curve's older coding reads 9 as not known). Sources without a year of their
+ * own (Annex A, SSD) are coded M/F/U by their parsers and converted here once the door knows the year.
+ */
+export function sexCodeFor(mfu: string | null, collectionYear: number): string | null {
+  if (mfu === null || collectionYear >= 2024) return mfu;
+  return ({M: "1", F: "2", U: "9"} as Record<string, string>)[mfu] ?? mfu;
+}
+
+/** An ethnicity group from a DfE code or its label ("a) WBRI", "White British", "Any other Black background"). */
+export function ethnicityFromLabel(text: string | null): string | null {
+  if (text === null) return null;
+  const code = /\b([A-Z]{4})\b/.exec(text.trim())?.[1];
+  if (code && (ETHNICITY_GROUP[code] || code === "CNHE")) return ethnicityGroup(code);
+  const t = text.toLowerCase();
+  const labels: [RegExp, string][] = [
+    [/refus|not (yet )?obtained|not known|unknown/, "Missing"], [/mixed|white and/, "Mixed"],
+    [/white|irish|gypsy|roma|traveller/, "White"], [/asian|indian|pakistani|bangladeshi/, "Asian"],
+    [/black|caribbean|african/, "Black"], [/chinese|other/, "Other"]
+  ];
+  for (const [re, group] of labels) if (re.test(t)) return group;
+  return text.trim();
+}
