@@ -53,7 +53,8 @@ export interface Person {
  * found, so the contract's own validation quarantines a bad one with its rule and message.
  */
 export interface SourceRecord {
-  type: ExtractType;
+  /** `child_addresses` (SSD ssd_address) is not an extract: the door uses it to give CIN-sourced records a ward. */
+  type: ExtractType | "child_addresses";
   values: Record<string, string | null>;
   person: Person;
   /** Where the row came from, for quarantine and validate messages. */
