@@ -60,7 +60,8 @@ export interface Person {
  * with CHILD_TOKEN in place of the child id; the door puts the child's key there.
  */
 export interface SourceRecord {
-  /** A Curve extract type, or "child_addresses" (a child's home postcode over time: values from_date, to_date). */
+  /** A Curve extract type, or "child_addresses" (SSD ssd_address: a child's home postcode over time, values from_date and
+   * to_date), which is not an extract: the door uses it to give records without a postcode (CIN census) a ward. */
   type: ExtractType | "child_addresses";
   values: Record<string, string | null>;
   person: Person;
