@@ -1,8 +1,9 @@
 import {mkdtempSync, rmSync, statSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {parse, recognise} from "../door/cin-census.js";
-import {readProbe} from "../door/parser.js";
+import {read, recognise} from "../door/cin-census.js";
+import {isRecord} from "../door/importer.js";
+import {probeFile} from "../door/sniff.js";
 import {writeSyntheticCinXml} from "./cin-xml.js";
 
 /**
@@ -22,8 +23,8 @@ export async function benchCinParse(children: number): Promise<{megabytes: numbe
     let records = 0;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    for await (const item of parse(path, recognise(await readProbe(path))!)) {
-      if ("record" in item && ++records % 2000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    for await (const item of read(path, recognise(await probeFile(path))!)) {
+      if (isRecord(item) && ++records % 2000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);

@@ -3,26 +3,24 @@ import {basename} from "node:path";
 import ExcelJS from "exceljs";
 import {parseDate} from "../contracts/fields.js";
 import {ANNEX_A_LISTS, listOfSheet, type AnnexAList} from "../contracts/statutory/annex-a.js";
-import {categoryOfAbuse, ethnicityFromLabel, leadingCode, primaryConcern, sexCodeFor, sexMfu, yesNo} from "../contracts/statutory/codes.js";
-import {type Importer, type ParseItem, type Probe, withholdValues} from "./parser.js";
+import {categoryOfAbuse, ethnicityFromLabel, leadingCode, primaryConcern, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import type {Importer, ImportItem} from "./importer.js";
+import {withholdValues} from "./parser.js";
+import type {Probe} from "./sniff.js";
 import {sheetNamesFromHead} from "./xlsx-head.js";
-import type {Issue, Recognition, SourceRecord} from "./types.js";
+import {CHILD_TOKEN, type Issue, type Recognition, type SourceRecord} from "./types.js";
 
 /**
  * Ofsted's Annex A workbook, read sheet by sheet and row by row with exceljs' streaming reader.
  * Lists 3, 4, 5, 7 and 8 become Curve referrals, assessments, s47 enquiries, CP plans and looked-after
- * episodes; the rest are counted and reported as read but not mapped, with the reason.
+ * episodes; the rest are counted and reported as read but not mapped, with the reason. Sex is
+ * given as M/F/U: the door codes it for the collection year each record is placed in.
  */
-
-export interface AnnexAOptions {
-  /** The collection year (the April it starts) when the door knows it: sex is then coded for that year. */
-  collectionYear?: number;
-}
 
 /** At least this many list sheets make a workbook an Annex A (a renamed sheet or two must still be recognised). */
 const MIN_LIST_SHEETS = 3;
 
-export function recognise(probe: Probe): Recognition | null {
+export function recognise(probe: Pick<Probe, "head">): Recognition | null {
   const names = sheetNamesFromHead(probe.head);
   if (!names) return null;
   const lists = new Set(names.map(listOfSheet).filter((n) => n !== null));
@@ -66,7 +64,7 @@ interface SheetPlan {
   columns: Map<string, number> | null;
 }
 
-export async function* parse(path: string, _recognition: Recognition, options: AnnexAOptions = {}): AsyncGenerator<ParseItem> {
+export async function* read(path: string): AsyncGenerator<ImportItem> {
   const file = basename(path);
   const seen = new Map<number, string>();
   const notMapped: string[] = [];
@@ -89,33 +87,33 @@ export async function* parse(path: string, _recognition: Recognition, options: A
           const found = headerColumns(spec, values);
           if (found) {
             plan.columns = found.columns;
-            for (const missing of found.missing) yield {issue: missingColumn(file, plan, missing)};
+            for (const missing of found.missing) yield missingColumn(file, plan, missing);
           } else if (headerRowsLooked >= 15) {
             plan.columns = new Map();
-            yield {issue: {row: null, field: spec.columns[0].header, rule: "annex-a-no-header",
-              message: `${file}: sheet '${withholdValues(plan.sheet)}' (List ${spec.list}) has no header row with a '${spec.columns[0].header}' column in its first 15 rows`}};
+            yield {row: null, field: spec.columns[0].header, rule: "annex-a-no-header",
+              message: `${file}: sheet '${withholdValues(plan.sheet)}' (List ${spec.list}) has no header row with a '${spec.columns[0].header}' column in its first 15 rows`};
           }
           continue;
         }
         if (values.every((v) => cellText(v) === null)) continue;
         dataRow += 1;
         rows += 1;
-        if (typeof spec.mapsTo === "string" && plan.columns.size) yield* rowRecords(plan, values, dataRow, file, options);
+        if (typeof spec.mapsTo === "string" && plan.columns.size) yield* rowRecords(plan, values, dataRow, file);
       }
       if (typeof spec.mapsTo !== "string") notMapped.push(`annex-a:list-${spec.list} ${spec.title.toLowerCase()} (${dataRow} rows): ${spec.mapsTo.notMapped}`);
     }
   } catch (err) {
-    yield {issue: {row: null, field: "file", rule: "xlsx-unreadable",
-      message: `${file} could not be read as an xlsx workbook: ${withholdValues((err as Error).message)}`}};
-    yield {summary: {rows, readable: false, notMapped}};
+    yield {row: null, field: "file", rule: "xlsx-unreadable", fatal: true,
+      message: `${file} could not be read as an xlsx workbook: ${withholdValues((err as Error).message)}`};
+    yield {tally: {rows, readable: false, notMapped}};
     return;
   }
   for (const spec of ANNEX_A_LISTS) {
     if (seen.has(spec.list)) continue;
-    yield {issue: {row: null, field: `List ${spec.list}`, rule: "annex-a-missing-sheet",
-      message: `${file} has no sheet for List ${spec.list} (${spec.title}): expected a sheet named like 'List ${spec.list} - ${spec.title}' (was it renamed?)`}};
+    yield {row: null, field: `List ${spec.list}`, rule: "annex-a-missing-sheet",
+      message: `${file} has no sheet for List ${spec.list} (${spec.title}): expected a sheet named like 'List ${spec.list} - ${spec.title}' (was it renamed?)`};
   }
-  yield {summary: {rows, readable: true, notMapped}};
+  yield {tally: {rows, notMapped}};
 }
 
 /** Workbooks above this size are read only by the streaming reader (the whole-file reader holds every cell). */
@@ -175,33 +173,30 @@ function missingColumn(file: string, plan: SheetPlan, header: string): Issue {
     message: `${file}: sheet '${withholdValues(plan.sheet)}' (List ${plan.spec.list}) has no '${header}' column`};
 }
 
-function* rowRecords(plan: SheetPlan, values: Cell[], row: number, file: string, options: AnnexAOptions): Generator<ParseItem> {
+function* rowRecords(plan: SheetPlan, values: Cell[], row: number, file: string): Generator<ImportItem> {
   const cols = plan.columns!;
   const raw = (key: string): Cell => (cols.has(key) ? values[cols.get(key)!] : null);
   const text = (key: string) => cellText(raw(key));
-  const issues: ParseItem[] = [];
+  const issues: Issue[] = [];
   const date = (key: string): string | null => {
     const {date: d, bad} = cellDate(raw(key));
     if (bad) {
       const header = plan.spec.columns.find((c) => c.key === key)!.header;
-      issues.push({issue: {row, field: header, rule: "annex-a-invalid-date",
-        message: `List ${plan.spec.list} row ${row}: '${header}' is not a date (expected DD/MM/YYYY)`}});
+      issues.push({row, field: header, rule: "annex-a-invalid-date",
+        message: `List ${plan.spec.list} row ${row}: '${header}' is not a date (expected DD/MM/YYYY)`});
     }
     return d;
   };
   const childId = text("childId");
   if (childId === null) {
-    issues.push({issue: {row, field: "Child Unique ID", rule: "annex-a-child-id-missing", message: `List ${plan.spec.list} row ${row}: Child Unique ID is missing`}});
+    issues.push({row, field: "Child Unique ID", rule: "annex-a-child-id-missing", message: `List ${plan.spec.list} row ${row}: Child Unique ID is missing`});
   }
-  const sex = sexMfu(text("gender"));
-  const characteristics = {
-    sex: options.collectionYear === undefined ? sex : sexCodeFor(sex, options.collectionYear),
-    ethnicity: ethnicityFromLabel(text("ethnicity"))
-  };
+  const characteristics = {sex: sexMfu(text("gender")), ethnicity: ethnicityFromLabel(text("ethnicity"))};
   const person = {childId, dob: date("dob")};
   const origin = {file, row};
-  const record = (type: SourceRecord["type"], v: Record<string, string | null>): ParseItem => ({record: {type, values: v, person, origin}});
-  const id = (what: string, d: string | null) => `${childId ?? ""}/${what}${d ?? `row-${row}`}`;
+  const record = (type: SourceRecord["type"], v: Record<string, string | null>): SourceRecord => ({type, values: v, person, origin});
+  // Annex A rows have no ids of their own: the child (CHILD_TOKEN, keyed by the door) and the event's date stand for one.
+  const id = (what: string, d: string | null) => `${CHILD_TOKEN}/${what}${d ?? `row-${row}`}`;
 
   switch (plan.spec.mapsTo) {
     case "referrals": {
@@ -248,17 +243,25 @@ function* rowRecords(plan: SheetPlan, values: Cell[], row: number, file: string,
     case "looked_after": {
       const start = date("start");
       const postcode = text("placementPostcode");
-      yield {record: {type: "looked_after", person: {...person, placementPostcode: postcode}, origin, values: {
+      yield {type: "looked_after", person: {...person, placementPostcode: postcode}, origin, values: {
         episode_id: id("episode/", start), start_date: start, end_date: date("end"),
         legal_status: leadingCode(text("legalStatus"), /^([A-Z]\d)\b/),
         placement: leadingCode(text("placement"), /^([A-Z]\d)\b/),
         reason_ceased: leadingCode(text("reasonCeased"), /^(E\d{1,2}[AB]?|X1)\b/),
         ...characteristics
-      }}};
+      }};
       break;
     }
   }
   yield* issues;
 }
 
-export const annexAImporter: Importer<AnnexAOptions> = {family: "annex-a", recognise, parse};
+export const annexAImporter: Importer = {
+  family: "annex-a",
+  describe: "Ofsted Annex A workbook (xlsx): lists 3, 4, 5, 7 and 8 become referrals, assessments, s47, CP plans and looked-after episodes",
+  recognise: (probe) => (probe.kind === "xlsx" ? recognise(probe) : null),
+  read: (path) => read(path),
+  feeds: () => ["referrals", "assessments", "s47", "cp_plans", "looked_after"],
+  // A list covers the months before an inspection, not a financial year: each row goes to its own date's year.
+  datedByRecord: true
+};

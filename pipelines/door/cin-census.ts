@@ -3,18 +3,20 @@ import {basename} from "node:path";
 import {SaxesParser} from "saxes";
 import {parseDate} from "../contracts/fields.js";
 import {categoryOfAbuse, ethnicityGroup, primaryConcern, yesNo} from "../contracts/statutory/codes.js";
-import {CIN_RULES, PRIMARY_NEED_CODES, cinCensusYear} from "../contracts/statutory/cin-census.js";
-import {type Importer, type ParseItem, type Probe, withholdValues} from "./parser.js";
-import type {Issue, Person, Recognition, SourceRecord} from "./types.js";
+import {CIN_RULES, PRIMARY_NEED_CODES, SINGLE_ASSESSMENT_FROM, cinCensusYear} from "../contracts/statutory/cin-census.js";
+import type {Importer, ImportItem} from "./importer.js";
+import {withholdValues} from "./parser.js";
+import type {Probe} from "./sniff.js";
+import {CHILD_TOKEN, type Issue, type Person, type Recognition, type SourceRecord} from "./types.js";
 
 /**
  * CIN census XML (Message/Header, Children/Child) streamed with saxes: one <Child> at a time is held
  * as a small tree, turned into Curve referrals, assessments, s47 enquiries and CP plans, then dropped.
  *
- * Ids: the census has no referral, assessment, enquiry or plan ids, so each is built from the child's
- * LAchildID and the event's date (stable across returns and years: the same open referral appears in
- * next year's census with the same id). Those fields are in IDENTITY_DERIVED_FIELDS: the door hashes
- * them with the child key.
+ * Ids: the census has no referral, assessment, enquiry or plan ids, so each is built from the child
+ * and the event's date (stable across returns and years: the same open referral appears in next
+ * year's census with the same id). The child stands as CHILD_TOKEN, which the door replaces with the
+ * child's key: the LAchildID itself never leaves the parser except in `person`.
  */
 
 interface XmlNode {
@@ -37,7 +39,7 @@ function text(node: XmlNode | undefined, name: string): string | null {
 
 // ---------- recognition ----------
 
-export function recognise(probe: Probe): Recognition | null {
+export function recognise(probe: Pick<Probe, "head">): Recognition | null {
   const head = probe.head.toString("utf8").replace(/^\uFEFF/, "");
   // The root is <Message> (the DfE schema); CINdetails, Children/Child or <Collection>CIN identify the census.
   if (!/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<Message[\s>]/.test(head)) return null;
@@ -59,7 +61,7 @@ function returnYear(header: string): number | null {
 
 const HEADER_FIELDS = new Set(["LEA", "Year", "ReferenceDate"]);
 
-export async function* parse(path: string, recognition: Recognition): AsyncGenerator<ParseItem> {
+export async function* read(path: string, recognition: Recognition): AsyncGenerator<ImportItem> {
   const file = basename(path);
   const parser = new SaxesParser({position: true});
   const done: XmlNode[] = [];
@@ -121,14 +123,14 @@ export async function* parse(path: string, recognition: Recognition): AsyncGener
   }
   if (!failure) yield* drain(done, state, file);
   if (failure) {
-    yield {issue: notWellFormed(file, parser, failure)};
-    yield {summary: {rows: state.rows, children: state.ordinal, readable: false}};
+    yield notWellFormed(file, parser, failure);
+    yield {tally: {rows: state.rows, children: state.ordinal, readable: false}};
     return;
   }
   if (state.ordinal === 0) {
-    yield {issue: {row: null, field: "Children", rule: "cin-no-children", message: `${file} has no <Child> elements: a CIN census lists at least one child`}};
+    yield {row: null, field: "Children", rule: "cin-no-children", fatal: true, message: `${file} has no <Child> elements: a CIN census lists at least one child`};
   }
-  yield {summary: {rows: state.rows, children: state.ordinal, readable: true}};
+  yield {tally: {rows: state.rows, children: state.ordinal}};
 }
 
 /** A file-level error naming the file and where parsing stopped; the parser's words never quote data. */
@@ -137,7 +139,7 @@ function notWellFormed(file: string, parser: SaxesParser, err: Error): Issue {
   const [line, column, reason] = m ? [m[1], m[2], m[3]] : [String(parser.line), String(parser.column), err.message];
   const truncated = /unexpected end|unclosed tag/i.test(reason);
   return {
-    row: null, field: "file", rule: truncated ? "xml-truncated" : "xml-not-well-formed",
+    row: null, field: "file", rule: truncated ? "xml-truncated" : "xml-not-well-formed", fatal: true,
     message: `${file} is not well-formed XML${truncated ? " (the file ends early: is it truncated?)" : ""}: parsing failed at line ${line}, column ${column}: ${withholdValues(reason)}`
   };
 }
@@ -149,7 +151,7 @@ interface ChildState {
   year: number | null;
 }
 
-function* drain(done: XmlNode[], state: ChildState, file: string): Generator<ParseItem> {
+function* drain(done: XmlNode[], state: ChildState, file: string): Generator<ImportItem> {
   while (done.length) {
     const node = done.shift()!;
     state.ordinal += 1;
@@ -161,20 +163,20 @@ function isoDate(value: string | null): string | null {
   return value === null ? null : parseDate(value);
 }
 
-function* childRecords(node: XmlNode, state: ChildState, file: string): Generator<ParseItem> {
+function* childRecords(node: XmlNode, state: ChildState, file: string): Generator<ImportItem> {
   const row = state.ordinal;
   const origin = {file, row};
-  const issue = (r: {rule: string; field: string; message: string}, field: string = r.field): ParseItem =>
-    ({issue: {row, field, rule: r.rule, message: `child ${row}: ${r.message}`}});
-  const invalidDate = (field: string): ParseItem =>
-    ({issue: {row, field, rule: "cin-invalid-date", message: `child ${row}: ${field} is not a date (expected YYYY-MM-DD)`}});
+  const issue = (r: {rule: string; field: string; message: string}, field: string = r.field): Issue =>
+    ({row, field, rule: r.rule, message: `child ${row}: ${r.message}`});
+  const invalidDate = (field: string): Issue =>
+    ({row, field, rule: "cin-invalid-date", message: `child ${row}: ${field} is not a date (expected YYYY-MM-DD)`});
   const date = (parent: XmlNode | undefined, name: string): string | null => {
     const raw = text(parent, name);
     const iso = isoDate(raw);
     if (raw !== null && iso === null) pending.push(invalidDate(name));
     return iso;
   };
-  const pending: ParseItem[] = [];
+  const pending: Issue[] = [];
 
   const ids = child(node, "ChildIdentifiers");
   const characteristics = child(node, "ChildCharacteristics");
@@ -211,22 +213,28 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
     if (text(episode, "ReasonForClosure") !== null && closure === null) yield issue(CIN_RULES.closureReasonWithoutDate);
 
     // Two referrals of one child on one day are rare but legal: number the second so ids stay unique.
-    const base = `${childId ?? ""}/${referralDate ?? `episode-${state.rows}`}`;
+    const base = `${CHILD_TOKEN}/${referralDate ?? `episode-${state.rows}`}`;
     const seenBase = (referralIds.get(base) ?? 0) + 1;
     referralIds.set(base, seenBase);
-    const referralId = seenBase === 1 ? base : `${base}#${seenBase}`;
+    const referralId = seenBase === 1 ? base : `${base}/${seenBase}`;
+    const singleAssessments = referralDate === null || referralDate >= SINGLE_ASSESSMENT_FROM;
 
-    const assessments: {start: string | null; factors: string[]}[] = [];
+    const assessments: {start: string | null; completed: string | null; factors: string[]}[] = [];
     for (const a of each(episode, "Assessments")) {
       const start = date(a, "AssessmentActualStartDate");
       const completed = date(a, "AssessmentAuthorisationDate");
       if (text(a, "AssessmentActualStartDate") === null) yield issue(CIN_RULES.assessmentStartMissing);
       if (start !== null && completed !== null && start > completed) yield issue(CIN_RULES.assessmentDates);
       const factors = each(child(a, "FactorsIdentifiedAtAssessment"), "AssessmentFactors").map((f) => f.text.trim()).filter(Boolean);
-      assessments.push({start, factors});
+      assessments.push({start, completed, factors});
+    }
+    const firstStart = assessments.map((a) => a.start).filter((d): d is string => d !== null).sort()[0];
+    for (const [i, a] of assessments.entries()) {
       yield record("assessments", {
-        assessment_id: `${referralId}/assessment/${start ?? assessments.length}`, referral_id: referralId,
-        assessment_type: "single", start_date: start, completion_date: completed, factors: factors.length ? factors.join(";") : null
+        assessment_id: `${referralId}/assessment/${a.start ?? i + 1}`, referral_id: referralId,
+        // Before single assessments, an episode's first assessment was the initial and any later one the core.
+        assessment_type: singleAssessments ? "single" : a.start === firstStart ? "initial" : "core",
+        start_date: a.start, completion_date: a.completed, factors: a.factors.length ? a.factors.join(";") : null
       });
     }
 
@@ -234,8 +242,8 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
     yield record("referrals", {
       referral_id: referralId, referral_date: referralDate, source,
       primary_concern: primaryConcern(need, allFactors),
-      // A referral the census does not mark NFA went on to assessment (single assessments since 2013-14).
-      outcome: nfa === true ? "nfa" : nfa === false ? "single_assessment" : null,
+      // A referral the census does not mark NFA went on to assessment: initial before single assessments began.
+      outcome: nfa === true ? "nfa" : nfa === false ? (singleAssessments ? "single_assessment" : "initial_assessment") : null,
       ...characteristicsValues
     });
 
@@ -266,7 +274,7 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
         .filter((a) => a.start !== null && start !== null && a.start <= start)
         .sort((x, y) => (x.start! < y.start! ? -1 : 1)).at(-1);
       yield record("cp_plans", {
-        plan_id: `${childId ?? ""}/plan/${start ?? referralId}`, start_date: start, end_date: date(p, "CPPendDate"),
+        plan_id: `${CHILD_TOKEN}/plan/${start ?? referralId}`, start_date: start, end_date: date(p, "CPPendDate"),
         category: categoryOfAbuse(initial), plan_sequence: previous === null ? null : String(previous + 1),
         factors: assessment?.factors.length ? assessment.factors.join(";") : null,
         ...characteristicsValues
@@ -275,9 +283,15 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
   }
   yield* pending;
 
-  function record(type: SourceRecord["type"], values: Record<string, string | null>): ParseItem {
-    return {record: {type, values, person, origin}};
+  function record(type: SourceRecord["type"], values: Record<string, string | null>): SourceRecord {
+    return {type, values, person, origin};
   }
 }
 
-export const cinCensusImporter: Importer = {family: "cin-census", recognise, parse};
+export const cinCensusImporter: Importer = {
+  family: "cin-census",
+  describe: "CIN census (XML): referrals, assessments, section 47 enquiries and child protection plans",
+  recognise: (probe) => (probe.kind === "xml" ? recognise(probe) : null),
+  read,
+  feeds: () => ["referrals", "assessments", "s47", "cp_plans"]
+};

@@ -1,11 +1,13 @@
 import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {contractFor, EXTRACT_TYPES, type ExtractType} from "../contracts/extracts.js";
+import {sexCodeFor, sexMfu} from "../contracts/statutory/codes.js";
 import {birthMonth, ChildKeys} from "./identity.js";
 import {isIssue, isRecord, isTally, type ImportItem} from "./importer.js";
+import {RECORD_ID_FIELDS} from "./parser.js";
 import type {PostcodeLookup} from "./postcodes.js";
 import {groupReturns, recogniseFiles, type DoorFile, type RecogniseOptions, type Return} from "./returns.js";
-import {Stage, yearsOf, type StagedGroup} from "./stage.js";
+import {fyOfDate, Stage, yearsOf, type StagedGroup} from "./stage.js";
 import {CHILD_TOKEN, type Issue, type SourceRecord} from "./types.js";
 
 /**
@@ -59,6 +61,8 @@ interface FileRead {
   report: FileReport;
   records: number;
   fatal: boolean;
+  /** Parts of the file read and checked but not loaded, with the reason. */
+  notMapped: string[];
 }
 
 /** Reads one file through its importer, handing records to `onRecord`; never throws. */
@@ -66,12 +70,16 @@ async function readOne(file: DoorFile, ret: Return | null, asOf: Date, onRecord:
   const r = file.recognition!;
   const report: FileReport = {file: file.display, format: r.format, la: r.la, year: r.year, rows: 0, issues: [], readable: true};
   let records = 0;
+  let notMapped: string[] = [];
   const companions = (ret?.files ?? []).filter((f) => f !== file).map((f) => ({path: f.path, recognition: f.recognition!}));
   try {
     for await (const item of file.importer!.read(file.path, r, {companions, asOf}) as AsyncIterable<ImportItem>) {
       if (isTally(item)) {
         report.rows = item.tally.rows;
         if (item.tally.children !== undefined) report.children = item.tally.children;
+        // The reader stopped at a break (XML cut short, a CSV or workbook broken part-way): nothing of the file is used.
+        if (item.tally.readable === false) report.readable = false;
+        notMapped = item.tally.notMapped ?? [];
       } else if (isRecord(item)) {
         records++;
         onRecord({...item, origin: {...item.origin, file: file.display}});
@@ -84,7 +92,7 @@ async function readOne(file: DoorFile, ret: Return | null, asOf: Date, onRecord:
     // The reader's own message names what was wrong; it must not quote the file's content.
     report.issues.push({row: null, field: "(file)", rule: "unreadable", fatal: true, message: `the file could not be read: ${(err as Error).message}`});
   }
-  return {report, records, fatal: !report.readable || report.issues.some((i) => i.fatal)};
+  return {report, records, notMapped, fatal: !report.readable || report.issues.some((i) => i.fatal)};
 }
 
 /** `pipeline validate`: every file recognised and checked; nothing is written anywhere. */
@@ -129,19 +137,42 @@ export interface DoorResult {
 
 const isExtractType = (t: string): t is ExtractType => (EXTRACT_TYPES as readonly string[]).includes(t);
 
-/** Addresses over time, by child key: fills the ward of records that carry no postcode (the CIN census). */
+type Spell = {from: string; to: string | null; ward: string | null};
+
+/**
+ * Addresses over time, by child key: fills the ward of records that carry no postcode (the CIN
+ * census). A return's addresses are pending while it is read and kept only if the return is used,
+ * so a refused address table gives no ward to anything.
+ */
 class AddressBook {
-  readonly #byChild = new Map<string, {from: string; to: string | null; ward: string | null}[]>();
+  readonly #byChild = new Map<string, Spell[]>();
+  #pending = new Map<string, Spell[]>();
   add(key: string, from: string | null, to: string | null, ward: string | null): void {
     if (!from) return;
-    this.#byChild.set(key, [...(this.#byChild.get(key) ?? []), {from, to, ward}]);
+    this.#pending.set(key, [...(this.#pending.get(key) ?? []), {from, to, ward}]);
   }
   wardAt(key: string, date: string | null | undefined): string | null {
     if (!date) return null;
-    const spells = this.#byChild.get(key)?.filter((s) => s.from <= date && (s.to === null || s.to >= date));
-    return spells?.sort((a, b) => b.from.localeCompare(a.from))[0]?.ward ?? null;
+    const spells = [...(this.#byChild.get(key) ?? []), ...(this.#pending.get(key) ?? [])].filter((s) => s.from <= date && (s.to === null || s.to >= date));
+    return spells.sort((a, b) => b.from.localeCompare(a.from))[0]?.ward ?? null;
+  }
+  keep(): void {
+    for (const [key, spells] of this.#pending) this.#byChild.set(key, [...(this.#byChild.get(key) ?? []), ...spells]);
+    this.#pending = new Map();
+  }
+  discard(): void {
+    this.#pending = new Map();
   }
 }
+
+/** Sex as the contract of the collection year a record is placed in codes it (1/2/9 before 2024-25, M/F/U from). */
+function codedForYear(values: Record<string, string | null>, collectionYear: number): Record<string, string | null> {
+  if (values.sex == null) return values;
+  return {...values, sex: sexCodeFor(sexMfu(values.sex), collectionYear)};
+}
+
+/** Loading order: address tables first (their wards serve every other record), then extracts of every year, then yearly returns, so a return's own data has the last word for its year. */
+const rank = (ret: Return) => (ret.files.some(isAddress) ? 0 : ret.year === null ? 1 : 2);
 
 /**
  * Recognises and groups the statutory files, reads each complete return, degrades identity and
@@ -158,12 +189,12 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
 
   for (const f of files) if (!f.recognition || f.problem) outcome(f, "refused", f.problem ?? "not recognised");
 
-  // Address tables first, so every other record can find its child's ward on its date.
   const addresses = new AddressBook();
-  const order = [...returns].sort((a, b) => Number(b.files.some(isAddress)) - Number(a.files.some(isAddress)));
+  const order = [...returns].sort((a, b) => rank(a) - rank(b));
+  const thisYear = fyOfDate(options.asOf.toISOString().slice(0, 10));
   let n = 0;
   for (const ret of order) {
-    for (const s of ret.superseded) outcome(s.file, "superseded", `a newer ${s.file.recognition!.format} file for authority ${ret.la}, ${ret.year} (${s.by.display}) replaces this one in the same inbox`);
+    for (const s of ret.superseded) outcome(s.file, "superseded", `a newer ${s.file.recognition!.format} file for authority ${ret.la}${ret.year === null ? "" : `, ${ret.year}`} (${s.by.display}) replaces this one in the same inbox`);
     const stage = new Stage(join(options.stageDir, `return-${++n}`));
     const held: HeldRow[] = [];
     const warnings: string[] = [];
@@ -171,7 +202,8 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     let outside = 0;
     let unkeyed = 0;
     let wardless = 0;
-    for (const f of ret.files) {
+    // Within a return too, addresses come first: an SSD extract's referrals find their wards in its own ssd_address.
+    for (const f of [...ret.files].sort((a, b) => Number(isAddress(b)) - Number(isAddress(a)))) {
       const read = await readOne(f, ret, options.asOf, (rec) => {
         const result = degrade(rec, ret, options, addresses);
         if ("held" in result) {
@@ -180,14 +212,14 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
           return;
         }
         if (rec.type === "child_addresses" || !isExtractType(rec.type)) return;
-        const contract = contractFor(rec.type, ret.year - 1);
-        const years = yearsOf(contract, result.values, ret.family === "ssd" ? null : ret.year, options.asOf);
+        const contract = contractFor(rec.type, ret.year === null ? thisYear : ret.year - 1);
+        const years = yearsOf(contract, result.values, ret.year, options.asOf);
         if (years === "outside") {
           outside++;
           return;
         }
         if (contract.wardField && !result.values[contract.wardField]) wardless++;
-        for (const y of years === "undated" ? [ret.year - 1] : years) stage.write(rec.type, ret.la, y, result.values, rec.origin);
+        for (const y of years === "undated" ? [ret.year === null ? thisYear : ret.year - 1] : years) stage.write(rec.type, ret.la, y, codedForYear(result.values, y), rec.origin);
       });
       reads.set(f, read);
       for (const i of read.report.issues) {
@@ -199,7 +231,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
       || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format));
     const blocking = ret.files.filter((f) => reads.get(f)!.fatal && feedsRecords(f));
     const missingNeeds = ret.files.flatMap((f) => (f.importer!.needs?.(f.recognition!) ?? []).filter((need) => !ret.files.some((o) => o.recognition!.format === need)).map((need) => ({f, need})));
-    const label = `${ret.family} return for authority ${ret.la}, ${ret.year - 1}-${String(ret.year % 100).padStart(2, "0")}`;
+    const label = ret.year === null ? `${ret.family} extract for authority ${ret.la}` : `${ret.family} return for authority ${ret.la}, ${ret.year - 1}-${String(ret.year % 100).padStart(2, "0")}`;
     if (blocking.length || missingNeeds.length) {
       const why = blocking.length
         ? `${blocking.map((b) => b.display).join(", ")} could not be used (${firstFatal(reads.get(blocking[0])!)})`
@@ -209,8 +241,10 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
         outcome(f, "refused", `the ${label} is incomplete and was not loaded; the earlier data stays: ${why}`, r.report.rows, r.report.issues.length);
       }
       rmSync(stage.dir, {recursive: true, force: true});
+      addresses.discard();
       continue;
     }
+    addresses.keep();
     if (outside) warnings.push(`${outside} record(s) dated outside ${label.replace(/^.* /, "")} belong to another year's return and were not loaded from this one`);
     if (unkeyed) warnings.push(`${unkeyed} record(s) had no child id and were quarantined`);
     if (wardless && !options.postcodes?.covers(ret.la)) {
@@ -220,11 +254,11 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
       const r = reads.get(f)!;
       const feeds = feedsRecords(f);
       outcome(f, feeds ? "used" : "validated",
-        `${r.report.rows} rows, ${r.report.issues.length} issue(s)${feeds ? `; part of the ${label}` : `; checked and reported (Curve has no extract for ${f.recognition!.format} yet)`}${r.fatal ? `; not usable: ${firstFatal(r)}` : ""}`,
+        `${r.report.rows} rows, ${r.report.issues.length} issue(s)${feeds ? `; part of the ${label}` : `; checked and reported (Curve has no extract for ${f.recognition!.format} yet)`}${r.fatal ? `; not usable: ${firstFatal(r)}` : ""}${r.notMapped.length ? `; read but not loaded: ${r.notMapped.join("; ")}` : ""}`,
         r.report.rows, r.report.issues.length);
     }
     // Held rows go to the quarantine of the return's own year, or its first staged extract.
-    const home = groups.find((g) => g.collectionYear === ret.year - 1) ?? groups[0];
+    const home = groups.find((g) => ret.year !== null && g.collectionYear === ret.year - 1) ?? groups[0];
     for (const g of groups) {
       staged.push({...g, sources: ret.files.map((f) => f.display), held: g === home ? held : [], warnings});
     }
@@ -242,9 +276,16 @@ function degrade(rec: SourceRecord, ret: Return, options: DoorOptions, addresses
   if (!id) {
     return {held: {file: rec.origin.file, row: rec.origin.row, field: "child id", rule: "missing-child-id", message: `row ${rec.origin.row} has no child id, so it cannot be joined to the child's other records`}};
   }
-  const key = options.keys().of(ret.la, id);
+  const keys = options.keys();
+  const key = keys.of(ret.la, id);
   const values: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(rec.values)) values[k] = typeof v === "string" ? v.split(CHILD_TOKEN).join(key.slice(0, 16)) : v;
+  for (const [k, v] of Object.entries(rec.values)) {
+    if (typeof v !== "string") values[k] = v;
+    else if (v.includes(CHILD_TOKEN)) values[k] = v.split(CHILD_TOKEN).join(key.slice(0, 16));
+    // A case-system id (SSD) is never stored as written: keyed, it still joins across tables and years.
+    else if ((RECORD_ID_FIELDS as readonly string[]).includes(k)) values[k] = keys.ofRecord(ret.la, v);
+    else values[k] = v;
+  }
   values.child_key = key;
   values.la_code = ret.la;
   if (rec.person.dob !== undefined) values.birth_month = birthMonth(rec.person.dob);
@@ -257,7 +298,8 @@ function degrade(rec: SourceRecord, ret: Return, options: DoorOptions, addresses
     values.ward = lookup?.ward(ret.la, rec.person.homePostcode) ?? null;
   }
   if (!values.ward && isExtractType(rec.type)) {
-    const contract = contractFor(rec.type, ret.year - 1);
+    // Only the period field is wanted here, and it is the same in every year's contract.
+    const contract = contractFor(rec.type, ret.year === null ? fyOfDate(options.asOf.toISOString().slice(0, 10)) : ret.year - 1);
     values.ward = addresses.wardAt(key, values[contract.periodField]) ?? values.ward ?? null;
   }
   if (rec.person.placementPostcode !== undefined) values.placement_area = lookup?.area(ret.la, rec.person.placementPostcode) ?? null;

@@ -61,6 +61,14 @@ export class ChildKeys {
   of(laCode: string, childId: string): string {
     return createHmac("sha256", this.#key).update(`${laCode}\u0000${childId.trim()}`).digest("hex").slice(0, 32);
   }
+  /**
+   * A case-system record id (an SSD referral or plan id) as a keyed hash: the same id joins across
+   * tables and years, and nobody without the key can turn it back into the case system's record.
+   * Separated from child keys so a record id that equals a child id never gives the child's key.
+   */
+  ofRecord(laCode: string, recordId: string): string {
+    return createHmac("sha256", this.#key).update(`record\u0000${laCode}\u0000${recordId.trim()}`).digest("hex").slice(0, 32);
+  }
   /** Never let the key reach a log line through an accidental JSON.stringify or console.log. */
   toJSON(): string {
     return "[child key]";

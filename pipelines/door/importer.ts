@@ -10,7 +10,18 @@ import type {Issue, Recognition, SourceRecord} from "./types.js";
 
 /** How many rows (and, for XML, children) a file held: yielded once, at the end. */
 export interface Tally {
-  tally: {rows: number; children?: number};
+  tally: {
+    rows: number;
+    children?: number;
+    /**
+     * False when the reader could not read the file to its end (XML not well-formed or truncated, a
+     * CSV or workbook that breaks part-way): validate exits 2, and a run refuses the file whole,
+     * discarding what was read before the break. Absent means true.
+     */
+    readable?: boolean;
+    /** Parts read and checked but not turned into Curve records, each with the reason (Annex A lists 1, 2, 6, 9-11). */
+    notMapped?: string[];
+  };
 }
 
 export type ImportItem = SourceRecord | Issue | Tally;
@@ -49,4 +60,10 @@ export interface Importer {
    * and cannot be read makes its whole return incomplete, so nothing of the return replaces earlier data.
    */
   feeds?: (recognition: Recognition) => string[];
+  /**
+   * The format is an extract of every year, not one year's return (SSD tables, Annex A lists): its
+   * files are grouped by authority alone and each record goes to the collection year of its own date
+   * (an episode to every year it is open), so no return year is needed or inferred.
+   */
+  datedByRecord?: boolean;
 }

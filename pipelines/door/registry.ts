@@ -1,20 +1,22 @@
 import type {Importer} from "./importer.js";
 import type {Probe} from "./sniff.js";
 import type {Recognition} from "./types.js";
+import {annexAImporter} from "./annex-a.js";
+import {cinCensusImporter} from "./cin-census.js";
+import {ssdImporter} from "./ssd.js";
 import {SSDA903_IMPORTERS} from "./ssda903/importer.js";
 
 /**
  * ─── REGISTRATION LIST ───────────────────────────────────────────────────────────────────────────
  * Every statutory-format importer the door knows. A format appears in `pipeline run` and in
- * `pipeline validate` by being listed here, and nowhere else. Add the CIN census, Annex A and SSD
- * importers (pipelines/door/cin-census.ts, annex-a.ts, ssd.ts) to this list when they land.
+ * `pipeline validate` by being listed here, and nowhere else.
  * Order matters only when two importers claim the same file: the first wins.
  */
 export const IMPORTERS: Importer[] = [
-  ...SSDA903_IMPORTERS
-  // ...CIN_CENSUS_IMPORTERS,
-  // ...ANNEX_A_IMPORTERS,
-  // ...SSD_IMPORTERS,
+  ...SSDA903_IMPORTERS,
+  cinCensusImporter,
+  annexAImporter,
+  ssdImporter
 ];
 
 export interface Recognised {

@@ -69,12 +69,15 @@ export async function recogniseFiles(paths: string[], options: RecogniseOptions 
       recognition.la = distinct[0] ?? options.defaultLa ?? null;
       if (!recognition.la) problem = `cannot tell which authority this ${recognition.format} file is for: put it in an inbox folder named by its 3-digit DfE number (e.g. inbox/821/), or set laCode in data/config.json`;
     }
-    recognition.year ??= yearFromName(basename(path)) ?? (found.importer.inferYear ? await found.importer.inferYear(path, recognition) : null);
+    // An extract of every year (SSD, Annex A) needs no year: its records go to their own dates' years.
+    if (!found.importer.datedByRecord) {
+      recognition.year ??= yearFromName(basename(path)) ?? (found.importer.inferYear ? await found.importer.inferYear(path, recognition) : null);
+    }
     files.push({path, display, probe, importer: found.importer, recognition, mtimeMs, problem});
   }
   // A table with no dates of its own (the 903 Header) takes the year of the rest of its return.
   for (const f of files) {
-    if (!f.recognition || f.recognition.year !== null || f.problem) continue;
+    if (!f.recognition || f.recognition.year !== null || f.problem || f.importer?.datedByRecord) continue;
     const years = new Set(files.filter((o) => o !== f && o.recognition?.family === f.recognition!.family && o.recognition?.la === f.recognition!.la
       && dirname(o.path) === dirname(f.path) && o.recognition?.year).map((o) => o.recognition!.year));
     if (years.size === 1) f.recognition.year = [...years][0];
@@ -97,7 +100,8 @@ export interface Return {
   key: string;
   family: string;
   la: string;
-  year: number;
+  /** The return year (ending 31 March), or null for an extract of every year (SSD, Annex A). */
+  year: number | null;
   /** The file used for each format (the newest complete one when a return was sent twice). */
   files: DoorFile[];
   superseded: {file: DoorFile; by: DoorFile}[];
@@ -109,7 +113,7 @@ export function groupReturns(files: DoorFile[], options: {evenWithProblems?: boo
   for (const f of files) {
     if ((f.problem && !options.evenWithProblems) || !f.recognition) continue;
     const r = f.recognition;
-    const key = `${r.family}|${r.la}|${r.year}`;
+    const key = `${r.family}|${r.la}|${f.importer?.datedByRecord ? "every-year" : r.year}`;
     byKey.set(key, [...(byKey.get(key) ?? []), f]);
   }
   return [...byKey.entries()].map(([key, list]) => {
@@ -123,6 +127,6 @@ export function groupReturns(files: DoorFile[], options: {evenWithProblems?: boo
       files.push(candidates[0]);
       for (const older of candidates.slice(1)) superseded.push({file: older, by: candidates[0]});
     }
-    return {key, family, la, year: Number(year), files, superseded};
+    return {key, family, la, year: year === "every-year" ? null : Number(year), files, superseded};
   });
 }

@@ -2,19 +2,22 @@ import {createReadStream} from "node:fs";
 import {basename} from "node:path";
 import {parse as csvParse} from "csv-parse";
 import {parseDate} from "../contracts/fields.js";
-import {categoryOfAbuse, ethnicityGroup, leadingCode, primaryConcern, sexCodeFor, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import {categoryOfAbuse, ethnicityGroup, leadingCode, primaryConcern, sexMfu, yesNo} from "../contracts/statutory/codes.js";
 import {NOT_HOME_ADDRESS, SSD_TABLES, type SsdTable} from "../contracts/statutory/ssd.js";
-import {type Importer, type ParseItem, type Probe, readProbe} from "./parser.js";
-import type {Recognition, SourceRecord} from "./types.js";
+import type {Importer, ImportItem, ReadContext} from "./importer.js";
+import type {Probe} from "./sniff.js";
+import type {Issue, Recognition, SourceRecord} from "./types.js";
 
 /**
  * Standard Safeguarding Dataset extract tables as CSV, one table a file, recognised by header.
  *
  * Joins: the SSD keeps a child's date of birth, sex and ethnicity in ssd_person only, and an s47
- * enquiry's conference in ssd_initial_cp_conference. The door calls `buildSsdContext(files)` once over
- * the batch (it reads those two tables into id-keyed maps: one small entry per child or conference),
- * then parses each table with that context. Without it, records carry no characteristics and the file
- * gets one issue saying why. Parquet is not read (CSV only): a Parquet SSD is not recognised.
+ * enquiry's conference in ssd_initial_cp_conference. Each table is read with the context of its
+ * extract (the same authority's other SSD tables, the door's companions): `buildSsdContext` reads those
+ * two tables into id-keyed maps (one small entry per child or conference), once per extract. Without
+ * them, records carry no characteristics and the file gets one issue saying why. Sex is given as
+ * M/F/U: the door codes it for the collection year each record is placed in. Ids are the case
+ * system's own: the door replaces them with keyed hashes. Parquet is not read (CSV only).
  */
 
 export interface SsdPerson {
@@ -28,19 +31,9 @@ export interface SsdContext {
   icpcByEnquiry?: Map<string, {date: string | null; plan: boolean | null}>;
 }
 
-export interface SsdOptions {
-  context?: SsdContext;
-  /** The collection year (the April it starts) when the door knows it: sex is then coded for that year. */
-  collectionYear?: number;
-}
-
-function headerOf(head: Buffer): string[] {
-  const line = head.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  return line.split(",").map((h) => h.trim().replace(/^"|"$/g, "").toLowerCase());
-}
-
-export function recognise(probe: Probe): Recognition | null {
-  const header = headerOf(probe.head);
+export function recognise(probe: Pick<Probe, "kind" | "header">): Recognition | null {
+  if (probe.kind !== "csv" || !probe.header) return null;
+  const header = probe.header.map((h) => h.trim().toLowerCase());
   const table = SSD_TABLES.find((t) => t.required.every((c) => header.includes(c)));
   return table ? {family: "ssd", format: `ssd:${table.table}`, la: null, year: null} : null;
 }
@@ -64,12 +57,11 @@ async function* rowsOf(path: string): AsyncGenerator<Record<string, string>> {
   for await (const row of parser) yield row as Record<string, string>;
 }
 
-/** Reads ssd_person and ssd_initial_cp_conference among the batch's files into the maps the other tables join to. */
-export async function buildSsdContext(paths: readonly string[]): Promise<SsdContext> {
+/** Reads ssd_person and ssd_initial_cp_conference among an extract's files into the maps the other tables join to. */
+export async function buildSsdContext(files: readonly {path: string; recognition: Recognition}[]): Promise<SsdContext> {
   const context: SsdContext = {};
-  for (const path of paths) {
-    const r = recognise(await readProbe(path));
-    if (r?.format === "ssd:person") {
+  for (const {path, recognition: r} of files) {
+    if (r.format === "ssd:person") {
       context.persons ??= new Map();
       for await (const row of rowsOf(path)) {
         const id = value(row, "pers_person_id");
@@ -80,7 +72,7 @@ export async function buildSsdContext(paths: readonly string[]): Promise<SsdCont
           ethnicity: ethnicityGroup(value(row, "pers_ethnicity"))
         });
       }
-    } else if (r?.format === "ssd:initial_cp_conference") {
+    } else if (r.format === "ssd:initial_cp_conference") {
       context.icpcByEnquiry ??= new Map();
       for await (const row of rowsOf(path)) {
         const enquiry = value(row, "icpc_s47_enquiry_id");
@@ -96,15 +88,29 @@ export async function buildSsdContext(paths: readonly string[]): Promise<SsdCont
   return context;
 }
 
-export async function* parse(path: string, recognition: Recognition, options: SsdOptions = {}): AsyncGenerator<ParseItem> {
+/** One context per extract: the tables of one authority's SSD are read one after another with the same companions. */
+let cached: {key: string; context: Promise<SsdContext>} | null = null;
+
+function contextFor(path: string, recognition: Recognition, ctx: ReadContext): Promise<SsdContext> {
+  const files = [{path, recognition}, ...ctx.companions].filter((f) => f.recognition.format === "ssd:person" || f.recognition.format === "ssd:initial_cp_conference");
+  const key = files.map((f) => f.path).sort().join("\u0000");
+  if (cached?.key !== key) cached = {key, context: buildSsdContext(files)};
+  return cached.context;
+}
+
+export async function* read(path: string, recognition: Recognition, ctx: ReadContext): AsyncGenerator<ImportItem> {
+  yield* parseTable(path, recognition, await contextFor(path, recognition, ctx));
+}
+
+export async function* parseTable(path: string, recognition: Recognition, context: SsdContext = {}): AsyncGenerator<ImportItem> {
   const file = basename(path);
   const table = SSD_TABLES.find((t) => `ssd:${t.table}` === recognition.format);
   if (!table) throw new RangeError(`${recognition.format} is not an SSD table this parser reads`);
-  const persons = options.context?.persons;
+  const persons = context.persons;
   const needsPersons = table.mapsTo === "referrals" || table.mapsTo === "cp_plans" || table.mapsTo === "looked_after";
   if (needsPersons && !persons) {
-    yield {issue: {row: null, field: "person_id", rule: "ssd-person-not-joined",
-      message: `${file}: no ssd_person table in the batch, so birth month, sex and ethnicity are empty on its records`}};
+    yield {row: null, field: "person_id", rule: "ssd-person-not-joined",
+      message: `${file}: no ssd_person table for the same authority, so birth month, sex and ethnicity are empty on its records`};
   }
   let rows = 0;
   try {
@@ -112,17 +118,17 @@ export async function* parse(path: string, recognition: Recognition, options: Ss
     const planRank = table.mapsTo === "cp_plans" ? await rankPlans(path) : null;
     for await (const row of rowsOf(path)) {
       rows += 1;
-      yield* tableRecords(table, row, rows, file, options, planRank);
+      yield* tableRecords(table, row, rows, file, context, planRank);
     }
   } catch (err) {
     const e = err as {code?: string; lines?: number};
-    yield {issue: {row: null, field: "file", rule: "csv-unreadable",
-      message: `${file} could not be read as CSV${e.lines ? ` at line ${e.lines}` : ""}: ${e.code ?? "unreadable"}`}};
-    yield {summary: {rows, readable: false}};
+    yield {row: null, field: "file", rule: "csv-unreadable", fatal: true,
+      message: `${file} could not be read as CSV${e.lines ? ` at line ${e.lines}` : ""}: ${e.code ?? "unreadable"}`};
+    yield {tally: {rows, readable: false}};
     return;
   }
   const notMapped = typeof table.mapsTo === "object" ? [`ssd:${table.table} (${rows} rows): ${table.mapsTo.notMapped}`] : undefined;
-  yield {summary: {rows, readable: true, ...(notMapped ? {notMapped} : {})}};
+  yield {tally: {rows, ...(notMapped ? {notMapped} : {})}};
 }
 
 async function rankPlans(path: string): Promise<Map<string, string[]>> {
@@ -138,24 +144,20 @@ async function rankPlans(path: string): Promise<Map<string, string[]>> {
 }
 
 function* tableRecords(
-  table: SsdTable, row: Record<string, string>, n: number, file: string, options: SsdOptions, planRank: Map<string, string[]> | null
-): Generator<ParseItem> {
+  table: SsdTable, row: Record<string, string>, n: number, file: string, context: SsdContext, planRank: Map<string, string[]> | null
+): Generator<ImportItem> {
   const prefix = table.required[0].split("_")[0];
   const personId = value(row, `${prefix}_person_id`);
   const origin = {file, row: n};
-  const known = personId !== null ? options.context?.persons?.get(personId) : undefined;
+  const known = personId !== null ? context.persons?.get(personId) : undefined;
   if (personId === null) {
-    yield {issue: {row: n, field: `${prefix}_person_id`, rule: "ssd-person-id-missing", message: `row ${n}: ${prefix}_person_id is missing`}};
-  } else if (options.context?.persons && !known && table.mapsTo !== "child_addresses") {
-    yield {issue: {row: n, field: `${prefix}_person_id`, rule: "ssd-person-unknown", message: `row ${n}: the person is not in ssd_person`}};
+    yield {row: n, field: `${prefix}_person_id`, rule: "ssd-person-id-missing", message: `row ${n}: ${prefix}_person_id is missing`} satisfies Issue;
+  } else if (context.persons && !known && table.mapsTo !== "child_addresses") {
+    yield {row: n, field: `${prefix}_person_id`, rule: "ssd-person-unknown", message: `row ${n}: the person is not in ssd_person`} satisfies Issue;
   }
-  const sex = known?.sex ?? null;
-  const characteristics = {
-    sex: options.collectionYear === undefined ? sex : sexCodeFor(sex, options.collectionYear),
-    ethnicity: known?.ethnicity ?? null
-  };
+  const characteristics = {sex: known?.sex ?? null, ethnicity: known?.ethnicity ?? null};
   const person = {childId: personId, dob: known?.dob ?? null};
-  const record = (type: SourceRecord["type"], values: Record<string, string | null>): ParseItem => ({record: {type, values, person, origin}});
+  const record = (type: SourceRecord["type"], values: Record<string, string | null>): SourceRecord => ({type, values, person, origin});
 
   switch (table.mapsTo) {
     case "referrals": {
@@ -178,7 +180,7 @@ function* tableRecords(
       break;
     case "s47": {
       const id = value(row, "s47e_s47_enquiry_id");
-      const icpc = id !== null ? options.context?.icpcByEnquiry?.get(id) : undefined;
+      const icpc = id !== null ? context.icpcByEnquiry?.get(id) : undefined;
       const nfa = yesNo(value(row, "s47e_s47_nfa"));
       const outcome = icpc?.plan === true ? "plan" : icpc || nfa === true ? "no_plan" : "pending";
       yield record("s47", {enquiry_id: id, start_date: ssdDate(value(row, "s47e_s47_start_date")), icpc_date: icpc?.date ?? null, outcome});
@@ -205,12 +207,27 @@ function* tableRecords(
       break;
     case "child_addresses": {
       if (NOT_HOME_ADDRESS.test(value(row, "addr_address_type") ?? "")) break;
-      yield {record: {type: "child_addresses", origin,
+      yield {type: "child_addresses", origin,
         person: {childId: personId, homePostcode: value(row, "addr_address_postcode")},
-        values: {from_date: ssdDate(value(row, "addr_address_start_date")), to_date: ssdDate(value(row, "addr_address_end_date"))}}};
+        values: {from_date: ssdDate(value(row, "addr_address_start_date")), to_date: ssdDate(value(row, "addr_address_end_date"))}};
       break;
     }
   }
 }
 
-export const ssdImporter: Importer<SsdOptions> = {family: "ssd", recognise, parse};
+const tableOf = (r: Recognition) => SSD_TABLES.find((t) => `ssd:${t.table}` === r.format);
+
+export const ssdImporter: Importer = {
+  family: "ssd",
+  describe: "Standard Safeguarding Dataset table (CSV), one table a file",
+  recognise,
+  read,
+  feeds: (r) => {
+    const mapsTo = tableOf(r)?.mapsTo;
+    return typeof mapsTo === "string" && mapsTo !== "child_addresses" ? [mapsTo] : [];
+  },
+  // Characteristics come from ssd_person: without it the records would load with no sex, ethnicity or month of birth.
+  needs: (r) => (["referrals", "cp_plans", "looked_after"].includes(tableOf(r)?.mapsTo as string) ? ["ssd:person"] : []),
+  // An SSD extract holds every year: each row goes to its own date's year.
+  datedByRecord: true
+};

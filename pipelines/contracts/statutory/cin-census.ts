@@ -21,10 +21,22 @@ export const CIN_CENSUS_YEARS: readonly CinCensusYear[] = [
   {fromYear: 2025, sexElement: "Sex", sexCodes: ["M", "F", "U"], yesNo: ["1", "0"]}
 ];
 
+/**
+ * The schema version for a return year. A census of an earlier year than the first listed (2008-09
+ * to 2012-13) reads as the earliest version: councils re-submitting or backfilling old years write
+ * them in a recent layout, with GenderCurrent and true/false or 1/0. An unknown year reads as the latest.
+ */
 export function cinCensusYear(returnYear: number | null): CinCensusYear {
-  const years = [...CIN_CENSUS_YEARS].reverse();
-  return years.find((y) => returnYear !== null && returnYear >= y.fromYear) ?? CIN_CENSUS_YEARS[CIN_CENSUS_YEARS.length - 1];
+  if (returnYear === null) return CIN_CENSUS_YEARS[CIN_CENSUS_YEARS.length - 1];
+  return [...CIN_CENSUS_YEARS].reverse().find((y) => returnYear >= y.fromYear) ?? CIN_CENSUS_YEARS[0];
 }
+
+/**
+ * Single assessments replaced initial and core assessments for referrals from 1 April 2014 (the
+ * 2014-15 census). Before it a referral that was not NFA went to an initial assessment, and an
+ * episode's first assessment was the initial, any later one the core.
+ */
+export const SINGLE_ASSESSMENT_FROM = "2014-04-01";
 
 export const PRIMARY_NEED_CODES = ["N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"];
 export const REASONS_FOR_CLOSURE = ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"];

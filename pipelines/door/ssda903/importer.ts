@@ -108,7 +108,6 @@ async function* readTable(path: string, recognition: Recognition, ctx: ReadConte
   const episodes: Episode[] = [];
   const headerFile = ctx.companions.find((c) => c.recognition.format === "ssda903:header");
   const children = isEpisodes && headerFile ? await readHeader(headerFile.path, year, today) : null;
-  const collectionYear = year === null ? null : year - 1;
 
   for await (const {row, values} of csvRows(path)) {
     const upper = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.trim().toUpperCase(), v]));
@@ -150,7 +149,7 @@ async function* readTable(path: string, recognition: Recognition, ctx: ReadConte
     if (children) {
       for (const e of episodes) {
         if (e.blocked) continue;
-        yield episodeRecord(e, children.get(e.child)!, collectionYear, file);
+        yield episodeRecord(e, children.get(e.child)!, file);
       }
     }
   }
@@ -158,15 +157,14 @@ async function* readTable(path: string, recognition: Recognition, ctx: ReadConte
 }
 
 /** One Episodes row with its child's Header facts, in Curve's looked_after shape. */
-function episodeRecord(e: Episode, facts: HeaderFacts, collectionYear: number | null, file: string): SourceRecord {
+function episodeRecord(e: Episode, facts: HeaderFacts, file: string): SourceRecord {
   const v = e.values;
-  // The CIN census moved sex to M/F/U from 2024-25 and Curve's contracts follow it; 903 still codes 1/2.
-  const sex = facts.sex && collectionYear !== null && collectionYear >= 2024 ? (facts.sex === "1" ? "M" : "F") : facts.sex;
+  // 903 codes sex 1/2 in every year; the door codes it for the contract year the episode is placed in (M/F/U from 2024-25).
   return {
     type: "looked_after",
     values: {
       episode_id: `${CHILD_TOKEN}-${e.decom.replace(/-/g, "")}`,
-      la_code: null, sex, ethnicity: facts.ethnic ? ethnicGroup(facts.ethnic) : null,
+      la_code: null, sex: facts.sex, ethnicity: facts.ethnic ? ethnicGroup(facts.ethnic) : null,
       start_date: e.decom, end_date: e.dec, legal_status: v.LS, placement: v.PLACE, reason_ceased: v.REC, rne: v.RNE
     },
     person: {childId: e.child, dob: facts.dob, homePostcode: v.HOME_POST, placementPostcode: v.PL_POST},

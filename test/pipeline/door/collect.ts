@@ -1,20 +1,20 @@
 import {expect} from "vitest";
-import type {ParseItem, ParseSummary} from "../../../pipelines/door/parser.js";
+import {isIssue, isRecord, isTally, type ImportItem, type Tally} from "../../../pipelines/door/importer.js";
 import type {Issue, SourceRecord} from "../../../pipelines/door/types.js";
 
-/** Everything a parser yields, split by kind; asserts the summary comes exactly once and last. */
-export async function collect(items: AsyncIterable<ParseItem>): Promise<{records: SourceRecord[]; issues: Issue[]; summary: ParseSummary}> {
+/** Everything an importer yields, split by kind; asserts the tally comes exactly once and last. */
+export async function collect(items: AsyncIterable<ImportItem>): Promise<{records: SourceRecord[]; issues: Issue[]; summary: Tally["tally"]}> {
   const records: SourceRecord[] = [];
   const issues: Issue[] = [];
-  const summaries: ParseSummary[] = [];
+  const tallies: Tally["tally"][] = [];
   for await (const item of items) {
-    expect(summaries, "nothing follows the summary").toHaveLength(0);
-    if ("record" in item) records.push(item.record);
-    else if ("issue" in item) issues.push(item.issue);
-    else summaries.push(item.summary);
+    expect(tallies, "nothing follows the tally").toHaveLength(0);
+    if (isTally(item)) tallies.push(item.tally);
+    else if (isRecord(item)) records.push(item);
+    else if (isIssue(item)) issues.push(item);
   }
-  expect(summaries).toHaveLength(1);
-  return {records, issues, summary: summaries[0]};
+  expect(tallies).toHaveLength(1);
+  return {records, issues, summary: tallies[0]};
 }
 
 /** Asserts no issue message, field or rule contains any of the identifier values. */
