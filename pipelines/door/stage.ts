@@ -70,7 +70,7 @@ export class Stage {
     for (const [key, w] of this.#writers) {
       this.#flush(w);
       closeSync(w.fd);
-      const [, la, period] = /^[a-z_]+_(\d{3})_(\d{4}-\d{2})$/.exec(key)!;
+      const [, la, period] = /^[a-z0-9_]+_(\d{3})_(\d{4}-\d{2})$/.exec(key)!;
       groups.push({path: w.path, type: w.contract.type, la, collectionYear: +period.slice(0, 4), period, rows: w.rows});
     }
     this.#writers.clear();
