@@ -9,8 +9,8 @@ export const RETURN_2013 = join(FIXTURES, "ssda903", "2013");
 export const RETURN_2014 = join(FIXTURES, "ssda903", "2014");
 
 const ids = JSON.parse(readFileSync(join(FIXTURES, "IDENTIFIERS.json"), "utf8"));
-/** Every original identifier in the fixtures. */
-export const IDENTIFIERS: string[] = [...ids.childIds, ...ids.upns, ...ids.dobs, ...ids.postcodes];
+/** Every original identifier in the fixtures, and the SSD's case-system record ids (keyed at the door too). */
+export const IDENTIFIERS: string[] = [...ids.childIds, ...ids.upns, ...ids.dobs, ...ids.postcodes, ...ids.caseIds];
 
 /** Copies a return's tables into `inbox/<folder>/`, optionally renamed (names are arbitrary). */
 export function dropReturn(inbox: string, folder: string, from: string, rename: (name: string) => string = (n) => n): void {

@@ -1,15 +1,20 @@
 import {execFileSync} from "node:child_process";
-import {readFileSync, readdirSync, writeFileSync} from "node:fs";
+import {copyFileSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {obaScratch} from "../../helpers/oba.js";
 import {currentVersion, openReadOnly, queryRows} from "../../../pipelines/warehouse/store.js";
-import {dropReturn, leaks, RETURN_2013, RETURN_2014, tempChildKey} from "./fixtures.js";
+import {buildAnnexA} from "../../fixtures/statutory/annex-a/build.js";
+import {dropReturn, FIXTURES, leaks, RETURN_2013, RETURN_2014, tempChildKey} from "./fixtures.js";
 
 /**
  * A council drops its SSDA903 returns into the inbox for an authority Curve has never seen (886):
- * the run recognises them by content, degrades identity, and the API publishes the figures.
+ * the run recognises them by content, degrades identity, and the API publishes the figures. The same
+ * inbox holds every CIN census, Annex A and SSD fixture (other authorities), so the leak test covers them.
  */
+
+/** Every CIN, Annex A and SSD fixture file, as dropped in the inbox (the leak test validates them too). */
+const OTHER_FORMATS: string[] = [];
 
 const s = obaScratch("curve-door-");
 let keyFile: string;
@@ -20,6 +25,24 @@ beforeAll(async () => {
   // Names are arbitrary; the authority is the folder's.
   dropReturn(s.inbox, "886", RETURN_2013, (n) => n.replace("SSDA903_2013_", "export 2012-13 ").toLowerCase());
   dropReturn(s.inbox, "886/next", RETURN_2014, (n) => n.replace("SSDA903_", "cla_"));
+  const drop = (from: string, to: string) => {
+    mkdirSync(join(s.inbox, to, ".."), {recursive: true});
+    copyFileSync(from, join(s.inbox, to));
+    OTHER_FORMATS.push(join(s.inbox, to));
+  };
+  mkdirSync(join(s.inbox, "821"), {recursive: true});
+  drop(join(FIXTURES, "cin821", "cin-census-2012-13.xml"), "821/cin 2012-13.xml");
+  drop(join(FIXTURES, "cin821", "ssd_address.csv"), "821/address.csv");
+  drop(join(FIXTURES, "postcode-wards.csv"), "lookup.csv");
+  mkdirSync(join(s.inbox, "cin"), {recursive: true});
+  for (const f of readdirSync(join(FIXTURES, "cin"))) drop(join(FIXTURES, "cin", f), `cin/${f}`);
+  // The broken census is for the same authority and year as the good one: older, it is superseded, so the good one loads.
+  utimesSync(join(s.inbox, "cin", "cin-census-not-well-formed.xml"), new Date("2024-01-01"), new Date("2024-01-01"));
+  mkdirSync(join(s.inbox, "823"), {recursive: true});
+  for (const f of readdirSync(join(FIXTURES, "ssd"))) drop(join(FIXTURES, "ssd", f), `823/${f}`);
+  mkdirSync(join(s.inbox, "822"), {recursive: true});
+  await buildAnnexA(join(s.inbox, "822", "annex-a.xlsx"));
+  OTHER_FORMATS.push(join(s.inbox, "822", "annex-a.xlsx"));
   const {runPipeline} = await import("../../../pipelines/run.js");
   const record = await runPipeline({inbox: s.inbox, warehouseDir: s.warehouseDir, referenceDir: "data/reference"},
     {clock: () => new Date("2026-11-23T12:00:00Z"), log: (e) => logLines.push(JSON.stringify(e))});
@@ -61,9 +84,9 @@ describe("a 903 set for a new authority", () => {
     const [ep] = await warehouse<{end_date: string; reason_ceased: string; years: number}>(
       `SELECT end_date::VARCHAR AS end_date, reason_ceased,
          (SELECT count(DISTINCT l.collection_year)::INTEGER FROM looked_after__loaded r JOIN extract_loads l USING (load_id) WHERE r.child_key = x.child_key) AS years
-       FROM looked_after x WHERE start_date = DATE '2012-08-01'`);
+       FROM looked_after x WHERE start_date = DATE '2012-08-01' AND la_code = '886'`);
     expect(ep).toEqual({end_date: "2013-12-12", reason_ceased: "E41", years: 2});
-    const keys = await warehouse<{child_key: string}>(`SELECT DISTINCT child_key FROM looked_after`);
+    const keys = await warehouse<{child_key: string}>(`SELECT DISTINCT child_key FROM looked_after WHERE la_code = '886'`);
     expect(keys.every((k) => /^[0-9a-f]{32}$/.test(k.child_key))).toBe(true);
     expect(keys).toHaveLength(5);
   });
@@ -111,14 +134,31 @@ describe("no original identifier leaves the door", () => {
     }
     const warehouseText = dumped.join("\n");
     expect(warehouseText).toMatch(/886/); // the dump did capture the loaded data
+    // ... from every format: 903 (886), CIN census (821, 383), SSD (823), Annex A (822).
+    for (const la of ["821", "383", "822", "823"]) expect(warehouseText).toContain(`"la_code":"${la}"`);
     const answers: string[] = [];
     for (const path of [
       "/api/indicators/cla-started/series?geography=borough&code=886&period=financial-year&from=2012/13&to=2013/14",
       "/api/indicators/cla-rate/series?geography=borough&code=886&period=financial-year&from=2012/13&to=2013/14",
+      "/api/indicators/referrals/series?geography=borough&code=821&period=financial-year&from=2012/13&to=2022/23",
+      "/api/indicators/cp-rate/series?geography=ward&code=biscot&period=financial-year&from=2012/13&to=2022/23",
+      "/api/indicators/referrals/series?geography=borough&code=823&period=financial-year&from=2020/21&to=2024/25",
+      "/api/indicators/referrals/series?geography=borough&code=822&period=financial-year&from=2022/23&to=2024/25",
       "/api/pipeline/runs", "/api/pipeline/quarantine", "/api/pipeline/runs?format=csv", "/api/pipeline/quarantine?format=csv"
     ]) answers.push(JSON.stringify((await s.get(path, "analyst")).body));
-    const validate = execFileSync("npx", ["tsx", "pipelines/cli.ts", "validate", "--json", "--la", "886",
-      ...readdirSync(RETURN_2013).map((f) => join(RETURN_2013, f))], {encoding: "utf8"});
+    // validate exits 2 here (one CIN fixture is not well-formed): its answer must be as clean as a run's.
+    const validateRun = (files: string[]) => {
+      try {
+        return execFileSync("npx", ["tsx", "pipelines/cli.ts", "validate", "--json", "--la", "886", ...files], {encoding: "utf8", stdio: ["ignore", "pipe", "pipe"]});
+      } catch (err) {
+        const e = err as {stdout: string; stderr: string};
+        return e.stdout + e.stderr;
+      }
+    };
+    const validate = validateRun([...readdirSync(RETURN_2013).map((f) => join(RETURN_2013, f)), ...OTHER_FORMATS]);
+    expect(validate).toMatch(/"format": "annex-a"/);
+    expect(validate).toMatch(/"format": "ssd:cin_episodes"/);
+    expect(validate).toMatch(/"format": "cin-census"/);
     const everything = [warehouseText, readFileSync(join(s.warehouseDir, "runs.jsonl"), "utf8"), logLines.join("\n"), answers.join("\n"), validate].join("\n");
     expect(leaks(everything)).toEqual([]);
     // The key itself is a secret too.

@@ -10,6 +10,8 @@ import {recognise} from "../../../pipelines/door/registry.js";
 import {yearFromName} from "../../../pipelines/door/returns.js";
 import {probeFile} from "../../../pipelines/door/sniff.js";
 import {validateCommand} from "../../../pipelines/door/validate-command.js";
+import {exitCodeOf} from "../../../pipelines/door/validate-command.js";
+import {buildAnnexA} from "../../fixtures/statutory/annex-a/build.js";
 import {FIXTURES, leaks, RETURN_2013} from "./fixtures.js";
 
 const run = promisify(execFile);
@@ -120,5 +122,43 @@ describe("validate: bad input gets a clear per-file answer naming row, field and
     const reports = await validateCommand([file("SSDA903_2013_Header.csv")], {defaultLa: null});
     expect(reports[0].issues[0]).toMatchObject({rule: "authority-or-year"});
     expect(reports[0].issues[0].message).toMatch(/cannot tell which authority/);
+  });
+});
+
+describe("validate: CIN census, Annex A and SSD files", () => {
+  it("reports each file's format, authority, year, rows (and children for XML) and issues, as JSON", async () => {
+    const dir = scratchDir();
+    await buildAnnexA(join(dir, "Annex A June.xlsx"));
+    const cin = join(FIXTURES, "cin", "cin-census-2022-23.xml");
+    const ssd = [join(FIXTURES, "ssd", "ssd_cp_plans.csv"), join(FIXTURES, "ssd", "ssd_person.csv")];
+    const ok = await run("npx", ["tsx", "pipelines/cli.ts", "validate", "--json", "--la", "822", cin, join(dir, "Annex A June.xlsx"), ...ssd]);
+    const [census, annexA, plans, persons] = JSON.parse(ok.stdout);
+    expect(Object.keys(census)).toEqual(["file", "format", "la", "year", "rows", "children", "issues"]);
+    // The census names its own authority; --la only fills in for files that do not say.
+    expect(census).toMatchObject({format: "cin-census", la: "821", year: 2023, rows: 4, children: 3});
+    expect(census.issues).toEqual([expect.objectContaining({row: 3, field: "PrimaryNeedCode", rule: "8650"})]);
+    // An Annex A covers the months before an inspection, not one return year: each row keeps its own date.
+    expect(annexA).toMatchObject({format: "annex-a", la: "822", year: null, rows: 10});
+    expect(annexA.issues).toEqual([expect.objectContaining({row: 3, field: "Date of referral", rule: "annex-a-invalid-date"})]);
+    expect(plans).toMatchObject({format: "ssd:cp_plans", la: "822", year: null, rows: 2, issues: []});
+    expect(persons).toMatchObject({format: "ssd:person", rows: 3, issues: []});
+    expect(leaks(ok.stdout + ok.stderr)).toEqual([]);
+  }, 60_000);
+
+  it("says an SSD table whose characteristics live in a missing ssd_person cannot be loaded alone", async () => {
+    const [plans] = await validateCommand([join(FIXTURES, "ssd", "ssd_cp_plans.csv")], {defaultLa: "822"});
+    expect(plans.issues.map((i) => i.rule)).toEqual(["ssd-person-not-joined", "incomplete-return"]);
+    expect(plans.issues[1].message).toMatch(/ssd:person table of the same return/);
+  });
+
+  it("reports a truncated CIN census as unreadable (exit code 2), naming where it ends, without quoting it", async () => {
+    const dir = scratchDir();
+    const whole = readFileSync(join(FIXTURES, "cin", "cin-census-2022-23.xml"), "utf8");
+    writeFileSync(join(dir, "census.xml"), whole.slice(0, whole.indexOf("LUT0051177") + 5));
+    const reports = await validateCommand([join(dir, "census.xml")], {defaultLa: null});
+    expect(reports[0]).toMatchObject({format: "cin-census", la: "821", year: 2023, children: 1, readable: false});
+    expect(reports[0].issues.at(-1)).toMatchObject({row: null, field: "file", rule: "xml-truncated", fatal: true});
+    expect(exitCodeOf(reports)).toBe(2);
+    expect(leaks(JSON.stringify(reports))).toEqual([]);
   });
 });
