@@ -218,8 +218,14 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
           outside++;
           return;
         }
+        if (years === "undated") {
+          // Only an extract of every year gives this (a return's records are its year's): without a date a record has no year, so it is held, not guessed.
+          held.push({file: rec.origin.file, row: rec.origin.row, field: contract.periodField, rule: "missing",
+            message: `row ${rec.origin.row} has no ${contract.periodField}, so it cannot be placed in a year`});
+          return;
+        }
         if (contract.wardField && !result.values[contract.wardField]) wardless++;
-        for (const y of years === "undated" ? [ret.year === null ? thisYear : ret.year - 1] : years) stage.write(rec.type, ret.la, y, codedForYear(result.values, y), rec.origin);
+        for (const y of years) stage.write(rec.type, ret.la, y, codedForYear(result.values, y), rec.origin);
       });
       reads.set(f, read);
       for (const i of read.report.issues) {
