@@ -113,7 +113,7 @@ export async function validateFiles(paths: string[], options: RecogniseOptions &
     if (f.problem) report.issues.unshift({row: null, field: "(file)", rule: "authority-or-year", message: f.problem});
     for (const need of f.importer.needs?.(f.recognition) ?? []) {
       if (!ret?.files.some((o) => o.recognition!.format === need)) {
-        report.issues.push({row: null, field: "(file)", rule: "incomplete-return", message: `its rows can be loaded only with the ${need} table of the same return (authority ${f.recognition.la ?? "?"}, ${f.recognition.year ?? "?"}), which was not given`});
+        report.issues.push({row: null, field: "(file)", rule: "incomplete-return", message: `its rows can be loaded only with the ${need} table of the same ${f.importer.datedByRecord ? `extract (authority ${f.recognition.la ?? "?"})` : `return (authority ${f.recognition.la ?? "?"}, ${f.recognition.year ?? "?"})`}, which was not given`});
       }
     }
     reports.push(report);

@@ -148,7 +148,7 @@ describe("validate: CIN census, Annex A and SSD files", () => {
   it("says an SSD table whose characteristics live in a missing ssd_person cannot be loaded alone", async () => {
     const [plans] = await validateCommand([join(FIXTURES, "ssd", "ssd_cp_plans.csv")], {defaultLa: "822"});
     expect(plans.issues.map((i) => i.rule)).toEqual(["ssd-person-not-joined", "incomplete-return"]);
-    expect(plans.issues[1].message).toMatch(/ssd:person table of the same return/);
+    expect(plans.issues[1].message).toMatch(/ssd:person table of the same extract \(authority 822\)/);
   });
 
   it("reports a truncated CIN census as unreadable (exit code 2), naming where it ends, without quoting it", async () => {
