@@ -4,6 +4,7 @@ import {listRuns, runPipeline} from "./run.js";
 import {startSchedule} from "./schedule.js";
 import {currentVersion, openReadOnly, queryRows} from "./warehouse/store.js";
 import {summariseWarehouse} from "./warehouse/summary.js";
+import {exitCodeOf, printReport, publicReport, validateCommand} from "./door/validate-command.js";
 
 /**
  * `npm run pipeline -- <command>`:
@@ -14,6 +15,7 @@ import {summariseWarehouse} from "./warehouse/summary.js";
  *   runs                  recent runs with per-extract outcomes
  *   quarantine [--run ID] quarantined rows with their rule and message (no child keys)
  *   schedule              run on the cron schedule in data/config.json until stopped
+ *   validate [--json] [--la NNN] FILE...  check statutory returns (SSDA903, ...) or Curve extracts; writes nothing
  * A run while the server is running is safe: it builds a new version beside the live one and the
  * server switches to it when it is published; a second concurrent run is refused by the lock.
  */
@@ -51,6 +53,7 @@ switch (command) {
     const strays = accept.filter((f) => !record.extracts.some((e) => e.file === f));
     if (strays.length) console.error(`--accept named file(s) not in the inbox: ${strays.join(", ")}`);
     for (const r of record.reference ?? []) (r.outcome === "refused" ? console.error : console.log)(`reference ${r.outcome}: ${r.message}`);
+    for (const d of (record.door ?? []).filter((d) => d.outcome === "refused")) console.error(`refused: ${d.file}: ${d.message}`);
     console.log(`${record.status}: ${record.message}`);
     if (record.status === "failed") process.exitCode = 1;
     if (record.status === "skipped") process.exitCode = 3;
@@ -76,7 +79,21 @@ switch (command) {
   case "schedule":
     startSchedule(config, log);
     break;
+  case "validate": {
+    const la = opt("la");
+    const files = args.filter((a, i) => a !== "--json" && a !== "--la" && args[i - 1] !== "--la");
+    if (!files.length) {
+      console.error("Usage: npm run pipeline -- validate [--json] FILE...");
+      process.exitCode = 2;
+      break;
+    }
+    const reports = await validateCommand(files, {defaultLa: la ?? config.laCode});
+    if (args.includes("--json")) process.stdout.write(JSON.stringify(reports.map(publicReport), null, 2) + "\n");
+    else for (const r of reports) printReport(r, (s) => process.stdout.write(s));
+    process.exitCode = exitCodeOf(reports);
+    break;
+  }
   default:
-    console.error(`Unknown command '${command}'. Commands: run, status, runs, quarantine, schedule.`);
+    console.error(`Unknown command '${command}'. Commands: run, status, runs, quarantine, schedule, validate.`);
     process.exitCode = 2;
 }

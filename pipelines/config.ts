@@ -31,7 +31,11 @@ export const Config = z.object({
    */
   demoInput: z.enum(["curve", "statutory"]).optional(),
   /** A file that would lose more than this share of its period's published rows is held for --accept. */
-  replaceGuard: z.object({maxLossShare: z.number().min(0).max(1)}).optional()
+  replaceGuard: z.object({maxLossShare: z.number().min(0).max(1)}).optional(),
+  /** The authority (3-digit DfE number) of statutory files that do not say and sit in no authority folder. */
+  laCode: z.string().regex(/^\d{3}$/, "expected a 3-digit DfE LA number").nullable().optional(),
+  /** The secret key file for child keys; must be outside the project folder (default ~/.config/curve/child-key). */
+  childKeyFile: z.string().min(1).nullable().optional()
 });
 export type Config = z.infer<typeof Config>;
 

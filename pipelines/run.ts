@@ -11,6 +11,8 @@ import {deriveFacts, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
 import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
+import {loadStatutory, splitInbox} from "./door/run-step.js";
+import type {DoorOutcome} from "./door/door.js";
 import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
 
 /**
@@ -28,6 +30,10 @@ export interface PipelineConfig {
   replaceGuard?: {maxLossShare: number};
   /** Files confirmed to replace their period even though the replace guard held them (--accept). */
   accept?: string[];
+  /** The authority of statutory files that do not say (903 tables) and sit in no authority folder. */
+  laCode?: string | null;
+  /** The child key file (default ~/.config/curve/child-key; CURVE_CHILD_KEY overrides). */
+  childKeyFile?: string | null;
 }
 
 export interface PipelineEffects {
@@ -48,6 +54,8 @@ export interface RunRecord {
   extracts: LoadResult[];
   /** Published reference files (data/reference/published/) applied or refused by this run. */
   reference?: PublishedOutcome[];
+  /** Statutory files in the inbox (SSDA903, CIN census, ...): what the door made of each. */
+  door?: DoorOutcome[];
   pid?: number;
 }
 
@@ -118,10 +126,12 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     for (const e of screen.refused) log({msg: "extract", run_id: runId, file: e.file, outcome: e.outcome, detail: e.message});
     record.extracts.push(...screen.refused);
     const files = screen.files;
+    // Everything that is not a Curve-layout extract at the top level goes to the door, recognised by content.
+    const statutoryPaths = splitInbox(config.inbox).other;
     const current = currentVersion(layout);
     const published = current ? await readPublished(current.path) : null;
 
-    const unchanged = published && published.referenceSha === fingerprint ? await alreadyPublished(published, files) : null;
+    const unchanged = published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths)) ? await alreadyPublished(published, files) : null;
     if (current && unchanged) {
       record.extracts.push(...unchanged);
       return unchangedRun(record, current.version);
@@ -146,6 +156,21 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
         log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
         effects.progress?.(i + 1, files.length, result.file);
         await effects.afterFile?.(result);
+      }
+      // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
+      const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard};
+      const statutory = await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
+        async (result) => {
+          record.extracts.push(result);
+          log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
+          await effects.afterFile?.(result);
+        });
+      record.door = statutory.outcomes;
+      for (const o of statutory.outcomes) log({msg: "statutory file", run_id: runId, file: o.file, format: o.format, outcome: o.outcome, detail: o.message});
+      for (const path of statutory.unrecognisedCsv) {
+        const result = await loadExtractFile(conn, path, ctx);
+        record.extracts.push(result);
+        log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: 0, loaded: 0, quarantined: 0, detail: result.message});
       }
       // A new version only when data changed: a version number is what the API's cache and saved
       // disclosure plans key on, so a run that refused everything must not throw them away.
@@ -213,6 +238,14 @@ interface Published {
   referenceSha: string | null;
   /** `sha256 type la_code period` of every extract the version holds. */
   loads: Set<string>;
+  /** sha256 of every statutory file the door has loaded into the version. */
+  statutory: Set<string>;
+}
+
+/** True when the door has already loaded every statutory file in the inbox (by content). */
+async function statutoryAlreadyLoaded(published: Published, paths: string[]): Promise<boolean> {
+  for (const p of paths) if (!published.statutory.has((await inspectFile(p)).sha256)) return false;
+  return true;
 }
 
 async function readPublished(versionPath: string): Promise<Published> {
@@ -221,7 +254,9 @@ async function readPublished(versionPath: string): Promise<Published> {
   try {
     const [ref] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'reference_sha256'`);
     const loads = await queryRows<{k: string}>(conn, `SELECT concat_ws(' ', sha256, extract_type, la_code, period) AS k FROM extract_loads`);
-    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k))};
+    const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
+    const sources = tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
+    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256))};
   } finally {
     conn.closeSync();
     instance.closeSync();

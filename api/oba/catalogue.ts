@@ -69,6 +69,12 @@ export const DERIVED: Record<string, Derived> = {
     description: "neighbourhood area of the record's ward (from ref_wards)", type: "string", needs: ["ward"],
     sql: () => `coalesce((SELECT w.area_id FROM ref_wards w WHERE w.la_code = x.la_code AND w.ward_id = x.ward), 'unknown')`
   },
+  new_period_of_care: {
+    description: "the episode starts a period of care (SSDA903 RNE 'S'); a Curve-layout row without RNE is one period",
+    type: "boolean", needs: ["rne"], extracts: ["looked_after"],
+    // 903 writes an episode at every placement or legal-status change: only 'S' is a child starting care.
+    sql: () => `(x.rne IS NULL OR x.rne = 'S')`
+  },
   calendar_month: {description: "calendar month number (1-12) of the indicator's date", type: "number", needs: [], sql: (at) => `month(${at})`},
   plan_order: {
     description: "first or subsequent child protection plan", type: "string", needs: ["plan_sequence"], extracts: ["cp_plans"],

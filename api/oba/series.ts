@@ -173,7 +173,10 @@ export async function resolveGeography(db: Queryable, ind: Indicator, type: Geog
     new ApiError(404, "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
   if (type === "borough") {
     const la = code ?? ind.laCode;
-    const rows = await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards WHERE la_code = $1`, [la]);
+    // An authority is known from its wards, the authorities table, or a loaded return (a council's own
+    // 903/CIN files publish borough figures before anyone adds its wards to the reference data).
+    const known = `SELECT la_code FROM ref_wards UNION SELECT la_code FROM ref_authorities UNION SELECT la_code FROM extract_loads WHERE coalesce(rows_loaded, 0) > 0`;
+    const rows = await db.query<{la_code: string}>(`SELECT la_code FROM (${known}) WHERE la_code = $1`, [la]);
     if (!rows.length) throw await unknown("authority", (await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY 1`)).map((r) => r.la_code));
     const auth = await db.query<{name: string}>(`SELECT name FROM ref_authorities WHERE la_code = $1`, [la]);
     return {type, code: la, laCode: la, name: auth[0]?.name ?? `LA ${la}`, wards: null};

@@ -136,8 +136,12 @@ function contractsFor(year: number): ExtractContract[] {
         field.id("episode_id", "episode identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
         field.date("start_date", "episode start"), field.date("end_date", "episode end", false),
         field.enum("legal_status", "legal status", ["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"]),
-        field.enum("placement", "placement type", ["U1", "U2", "U3", "U4", "U5", "U6", "R1", "R2", "R3", "R5", "K1", "K2", "P1", "P2", "H5", "S1", "T0", "Z1", "A3", "A4", "A5", "A6"]),
-        field.enum("reason_ceased", "reason the episode ceased", ["E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"], false)
+        field.enum("placement", "placement type", ["U1", "U2", "U3", "U4", "U5", "U6", "R1", "R2", "R3", "R5", "K1", "K2", "P1", "P2", "P3", "H5", "S1", "T0", "T1", "T2", "T3", "T4", "Z1", "A3", "A4", "A5", "A6"]),
+        field.enum("reason_ceased", "reason the episode ceased", ["E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E43", "E44", "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"], false),
+        // SSDA903 writes a new episode at every placement or legal-status change; only RNE 'S' starts a
+        // period of care. Curve-layout files without the column keep one row per period (rne empty).
+        {...field.enum("rne", "SSDA903 reason for new episode (S = started to be looked after)", ["S", "L", "P", "T", "B", "U"], false), absentOk: true},
+        {...field.enum("placement_area", "placement inside or outside the authority's area (from the placement postcode)", ["in", "out"], false), absentOk: true}
       ],
       dateFields: ["start_date", "end_date"], age: {at: "start_date", min: 0, max: 17}, wardField: "ward",
       rules: [ended("start_date", "end_date")]

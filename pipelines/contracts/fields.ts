@@ -22,6 +22,8 @@ export interface Field {
   required: boolean;
   description: string;
   type: FieldKind;
+  /** A column added after files were first written: a file without it is read as if it were empty. */
+  absentOk?: boolean;
 }
 
 export const PSEUDONYMOUS_KEY = /^[0-9a-f]{16,64}$/;

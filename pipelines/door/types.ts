@@ -32,6 +32,11 @@ export interface Issue {
   /** The DfE validation code where one exists (e.g. "8500"), else a Curve rule name. */
   rule: string;
   message: string;
+  /**
+   * The file cannot be used at all (a required column missing, XML not well-formed or truncated, a
+   * renamed sheet): nothing from it is loaded and the earlier return for the same target stays.
+   */
+  fatal?: boolean;
 }
 
 /** What identifies a child: the door degrades it and never stores or prints it. */
@@ -51,11 +56,18 @@ export interface Person {
  * (e.g. referral_date, source, outcome); `child_key`, `birth_month` and (when a postcode is given)
  * `ward` are filled by the door from `person`. Dates are YYYY-MM-DD. Codes are passed through as
  * found, so the contract's own validation quarantines a bad one with its rule and message.
+ * A record id built from the child id (CIN census referrals carry none of their own) is written
+ * with CHILD_TOKEN in place of the child id; the door puts the child's key there.
  */
 export interface SourceRecord {
-  type: ExtractType;
+  /** A Curve extract type, or "child_addresses" (SSD ssd_address: a child's home postcode over time, values from_date and
+   * to_date), which is not an extract: the door uses it to give records without a postcode (CIN census) a ward. */
+  type: ExtractType | "child_addresses";
   values: Record<string, string | null>;
   person: Person;
   /** Where the row came from, for quarantine and validate messages. */
   origin: {file: string; row: number};
 }
+
+/** Stands for the child's key inside a record id (e.g. `${CHILD_TOKEN}-2013-05-01`). */
+export const CHILD_TOKEN = "{child}";

@@ -8,6 +8,7 @@ import {screenHeaders, valueScreenSql} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
 import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE, judgeReplacement, type ReplaceGuard} from "./replace-guard.js";
+import {ORIGIN_FILE, ORIGIN_ROW} from "../door/stage.js";
 
 /**
  * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
@@ -49,6 +50,18 @@ export interface LoadContext {
   guard?: ReplaceGuard;
 }
 
+/**
+ * A staged extract written by the door (pipelines/door) from a statutory return: its quarantine and
+ * lineage name the original file and row (columns _origin_file, _origin_row), rows the door held back
+ * are quarantined with it, and its ward may be empty (no postcode, or no postcode lookup).
+ */
+export interface DoorLoad {
+  /** The return's primary file, as shown in the run log and extract_loads. */
+  file: string;
+  held: {file: string; row: number; field: string; rule: string; message: string}[];
+  warnings: string[];
+}
+
 const empty = (file: string, outcome: LoadOutcome, message: string, extra: Partial<LoadResult> = {}): LoadResult => ({
   file, sha256: null, type: null, laCode: null, period: null, outcome, message,
   rowsIn: 0, rowsLoaded: 0, rowsQuarantined: 0, warnings: [], loadId: null, ...extra
@@ -61,9 +74,9 @@ export function refusedResult(file: string, message: string): LoadResult {
   return empty(file, "refused", message, target);
 }
 
-export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx: LoadContext): Promise<LoadResult> {
-  const file = basename(path);
-  const name = parseExtractName(file);
+export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx: LoadContext, door?: DoorLoad): Promise<LoadResult> {
+  const file = door?.file ?? basename(path);
+  const name = parseExtractName(basename(path));
   if ("error" in name) return empty(file, "refused", name.error);
   let info: FileInspection;
   try {
@@ -94,21 +107,22 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
     return empty(file, "unchanged", `${file} is already loaded (same sha256): nothing changed`, base);
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...(door?.warnings ?? [])];
+  const lineage = door ? [ORIGIN_FILE, ORIGIN_ROW] : [];
   const header = info.header;
-  const identifierFindings = screenHeaders(header.filter((h) => !contract.fields.some((f) => f.name === h)));
+  const identifierFindings = screenHeaders(header.filter((h) => !contract.fields.some((f) => f.name === h) && !lineage.includes(h)));
   if (identifierFindings.length) {
     return empty(file, "refused", refusal(file, identifierFindings), base);
   }
   const expected = contract.fields.map((f) => f.name);
-  const missing = expected.filter((c) => !header.includes(c));
+  const missing = contract.fields.filter((f) => !f.absentOk && !header.includes(f.name)).map((f) => f.name);
   if (missing.length) {
     return empty(file, "refused",
       `${file} is missing column(s) ${missing.join(", ")}; a ${name.type} extract for ${name.collectionYear} needs: ${expected.join(", ")}`, base);
   }
   const duplicated = header.filter((h, i) => header.indexOf(h) !== i);
   if (duplicated.length) return empty(file, "refused", `${file} repeats column(s) ${[...new Set(duplicated)].join(", ")}`, base);
-  const extra = header.filter((h) => !expected.includes(h));
+  const extra = header.filter((h) => !expected.includes(h) && !lineage.includes(h));
   if (extra.length) warnings.push(`column(s) outside the contract dropped unread: ${extra.join(", ")}`);
   if (header.join(",") !== expected.filter((c) => header.includes(c)).concat(extra).join(",") && !extra.length) {
     warnings.push("columns are in a different order from the contract; read by name");
@@ -126,7 +140,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
   try {
     await run(conn, "BEGIN TRANSACTION");
-    const result = await stageValidatePublish(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id));
+    const result = await stageValidatePublish(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id), door);
     if ("refused" in result) {
       await run(conn, "ROLLBACK");
       return empty(file, "refused", result.refused, base);
@@ -174,13 +188,15 @@ interface Staged {
 async function stageValidatePublish(
   conn: DuckDBConnection, path: string, info: FileInspection, file: string, header: string[], contract: ExtractContract,
   name: {type: string; laCode: string; collectionYear: number; period: string}, loadId: string, ctx: LoadContext,
-  previousLoads: string[]
+  previousLoads: string[], door?: DoorLoad
 ): Promise<Staged | {refused: string}> {
   const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
   for (const t of ["stage", "typed", "issues", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   // Only the contract's columns are staged: the reader splits every column of a line, but columns
   // outside the contract are never materialised, screened or stored (a 1,000-column file took 3.6 GB).
-  const staged = contract.fields.map((f) => sqlIdent(f.name));
+  // A door-staged file also carries the statutory file and row each record came from (lineage).
+  const lineage = door ? [ORIGIN_FILE, ORIGIN_ROW] : [];
+  const staged = [...contract.fields.map((f) => f.name).filter((n) => header.includes(n)), ...lineage].map(sqlIdent);
   // CR-only line endings (old Mac Excel) must be named to DuckDB, whose parallel scanner cannot then
   // pad short rows next to quoted line breaks.
   const crOnly = info.newLine === "\r" ? `, new_line = '\\r', parallel = false` : "";
@@ -189,6 +205,9 @@ async function stageValidatePublish(
     FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = ${columns}, delim = ',', quote = '"',
                   escape = '"', strict_mode = true, null_padding = true, store_rejects = true,
                   rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576${crOnly})`);
+  for (const f of contract.fields.filter((f) => f.absentOk && !header.includes(f.name))) {
+    await run(conn, `ALTER TABLE stage ADD COLUMN ${sqlIdent(f.name)} VARCHAR`);
+  }
   const rejects = await queryRows<{line: number; error_type: string; error_message: string; column_name: string | null}>(conn,
     `SELECT line::INTEGER AS line, error_type, error_message, column_name FROM stage_rejects ORDER BY line`);
 
@@ -209,7 +228,8 @@ async function stageValidatePublish(
                  FROM typed t WHERE ${where}`);
   for (const f of contract.fields) {
     const raw = `t.${sqlIdent(`raw_${f.name}`)}`;
-    if (f.required) issue(f.name, "missing", sqlString(`${f.name} is required: expected ${expectation(f)}`), `${raw} IS NULL`);
+    // The door's rows may have no ward (no postcode, or no lookup): borough figures count them, ward views cannot.
+    if (f.required && !(door && f.name === contract.wardField)) issue(f.name, "missing", sqlString(`${f.name} is required: expected ${expectation(f)}`), `${raw} IS NULL`);
     issue(f.name, "invalid", `${sqlString(`${f.name}: expected ${expectation(f)}, got '`)} || ${raw} || ''''`,
       `${raw} IS NOT NULL AND t.${sqlIdent(f.name)} IS NULL`);
   }
@@ -275,9 +295,18 @@ async function stageValidatePublish(
   // Quarantine keeps the row's content for the analyst, minus the child key (it stays in the archived file).
   const rawCols = contract.fields.map((f) => f.name).filter((h) => h !== "child_key" && h !== "young_person_key");
   const rawJson = `json_object(${rawCols.map((h) => `${sqlString(h)}, s.${sqlIdent(h)}`).join(", ")})`;
+  // A staged row is quarantined under the statutory file and row it came from, not the staged copy.
+  const qFile = door ? `s.${sqlIdent(ORIGIN_FILE)}` : sqlString(file);
+  const qRow = door ? `TRY_CAST(s.${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "i.source_row";
   await run(conn, `INSERT INTO quarantine
-    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, i.source_row, NULL, i.field, i.rule, i.message, ${rawJson}
+    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(name.type)}, ${qRow}, NULL, i.field, i.rule, i.message, ${rawJson}
     FROM issues i JOIN stage s USING (source_row)`);
+  const heldRows = door?.held ?? [];
+  for (let i = 0; i < heldRows.length; i += 500) {
+    const batch = heldRows.slice(i, i + 500);
+    await run(conn, `INSERT INTO quarantine VALUES ${batch.map((_, j) => `(${sqlString(loadId)}, ${sqlString(ctx.runId)}, $${j * 5 + 1}, ${sqlString(name.type)}, $${j * 5 + 2}::INTEGER, NULL, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, NULL)`).join(", ")}`,
+      batch.flatMap((h) => [h.file, h.row, h.field, h.rule, h.message]));
+  }
   // Rows the CSV reader itself could not split are kept too, by line, with child keys masked.
   await run(conn, `INSERT INTO quarantine
     SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
@@ -294,7 +323,8 @@ async function stageValidatePublish(
   const publish = contract.fields.map((f) =>
     f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
   await run(conn, `INSERT INTO ${name.type}__loaded (${cols.join(", ")}, load_id, source_row)
-    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t.source_row FROM typed t
+    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, ${door ? `TRY_CAST(s.${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "t.source_row"}
+    FROM typed t ${door ? "JOIN stage s USING (source_row)" : ""}
     WHERE t.source_row NOT IN (SELECT source_row FROM issues)`);
   // Counted from this file's own tables: counting the published table by load_id would scan every
   // earlier load of the type, which made a large run slow down file by file.
@@ -302,6 +332,6 @@ async function stageValidatePublish(
   const loaded = rowsParsed - held;
   for (const t of ["stage", "typed", "issues"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
-  const rowsIn = rowsParsed + rejects.length;
+  const rowsIn = rowsParsed + rejects.length + new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
   return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};
 }

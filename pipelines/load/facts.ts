@@ -37,7 +37,9 @@ export const FACTS: FactSpec[] = [
     breakdowns: {category: "category", sequence: "CASE WHEN plan_sequence > 1 THEN 'subsequent' ELSE 'first' END"}},
   {extract: "cp_plans", measure: "cp-plans-open", kind: "snapshot", date: "start_date", end: "end_date",
     breakdowns: {category: "category", ethnicity: "ethnicity", age: AGE_BAND("m.month_end")}},
-  {extract: "looked_after", measure: "cla-started", kind: "event", date: "start_date", breakdowns: {age: AGE_BAND("start_date"), legal_status: "legal_status"}},
+  {extract: "looked_after", measure: "cla-started", kind: "event", date: "start_date",
+    // SSDA903 episodes change at every placement move; a child starts care only where RNE is 'S'.
+    where: "rne IS NULL OR rne = 'S'", breakdowns: {age: AGE_BAND("start_date"), legal_status: "legal_status"}},
   {extract: "looked_after", measure: "cla-open", kind: "snapshot", date: "start_date", end: "end_date",
     breakdowns: {age: AGE_BAND("m.month_end"), placement: "placement"}},
   {extract: "early_help", measure: "cafs-completed", kind: "event", date: "completed_date",
@@ -69,7 +71,9 @@ function factSql(f: FactSpec): string {
 export async function deriveFacts(conn: DuckDBConnection): Promise<number> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
     SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
-    FROM range(DATE '2008-04-01', (SELECT greatest(max(start_date), DATE '2009-01-01') FROM cp_plans) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
+    FROM range(DATE '2008-04-01', greatest(DATE '2009-01-01', coalesce((SELECT max(start_date) FROM cp_plans), DATE '2009-01-01'),
+      -- An authority may load looked-after returns without plans (a 903 set alone): its months count too.
+      coalesce((SELECT max(start_date) FROM looked_after), DATE '2009-01-01')) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
   await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map(factSql).join("\nUNION ALL\n")}`);
   const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
   return n;

@@ -27,7 +27,9 @@ const SNIFF_BYTES = 8192;
 export function screenInbox(inbox: string, knownAuthorities: ReadonlySet<string>): InboxScreen {
   let names: string[];
   try {
-    names = readdirSync(inbox).filter((f) => EXTRACT_FILE.test(f)).sort();
+    // Only names in Curve's own layout are screened here; any other file goes to the door
+    // (pipelines/door), which recognises statutory returns by content and refuses the rest by name.
+    names = readdirSync(inbox).filter((f) => EXTRACT_FILE.test(f) && !("error" in parseExtractName(f))).sort();
   } catch {
     return {files: [], refused: []}; // no inbox yet: nothing to load
   }

@@ -17,7 +17,12 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
     const contract = contractFor(type, 2008);
     const cols = contract.fields.map((f) => `${sqlIdent(f.name)} ${sqlType(f)}`);
     await run(conn, `CREATE TABLE IF NOT EXISTS ${type}__loaded (${cols.join(", ")}, load_id VARCHAR, source_row INTEGER)`);
+    // A version built before a column was added to the contract gains it (NULL for its earlier rows).
+    for (const f of contract.fields) await run(conn, `ALTER TABLE ${type}__loaded ADD COLUMN IF NOT EXISTS ${sqlIdent(f.name)} ${sqlType(f)}`);
   }
+  // Statutory files read by the door, by content hash: lets a run with nothing new say so.
+  await run(conn, `CREATE TABLE IF NOT EXISTS door_sources (sha256 VARCHAR, file VARCHAR, format VARCHAR, la_code VARCHAR, return_year INTEGER,
+    outcome VARCHAR, run_id VARCHAR)`);
 }
 
 /**

@@ -1,0 +1,124 @@
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {DuckDBInstance} from "@duckdb/node-api";
+import {sqlString} from "../contracts/fields.js";
+import {runPipeline} from "../run.js";
+import {queryRows} from "../warehouse/store.js";
+import {benchCinParse} from "./cin-parse.js";
+import {writeSyntheticCinXml} from "./cin-xml.js";
+
+/**
+ * `npm run bench:ingest -- --statutory [--years 8] [--referrals 40000] [--episodes 6000]`: the door at
+ * the size of a large county. Per year, an SSDA903 Header + Episodes pair (`episodes` episodes, two per
+ * child) and a CIN census of `referrals` children (one referral each, most with an assessment, a third
+ * with a section 47 enquiry and a plan), all synthetic, in one authority's inbox folder. Measures the
+ * pipeline's rows/s (source rows read by the door: 903 rows and CIN referrals) beside DuckDB's raw
+ * read_csv of the same 903 CSVs, and the CIN XML parse rate in MB/s.
+ */
+
+const LA = "999"; // the synthetic census's <LEA>
+
+const ddmmyyyy = (d: Date) => `${String(d.getUTCDate()).padStart(2, "0")}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${d.getUTCFullYear()}`;
+const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
+
+/** One 903 return: children start care in the year, move placement once, and stay (two episodes each). */
+function writeSsda903(dir: string, returnYear: number, episodes: number): void {
+  mkdirSync(dir, {recursive: true});
+  const children = Math.ceil(episodes / 2);
+  const header = ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"];
+  const rows = ["CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"];
+  const yearStart = new Date(Date.UTC(returnYear - 1, 3, 1));
+  for (let i = 0; i < children; i++) {
+    const child = `SYN${returnYear}${String(i).padStart(5, "0")}`;
+    header.push(`${child},${1 + (i % 2)},${ddmmyyyy(new Date(Date.UTC(returnYear - 2 - (i % 16), i % 12, 1 + (i % 27))))},${["WBRI", "APKN", "BAFR", "MWBC", "OOTH"][i % 5]},UN1,,`);
+    const start = addDays(yearStart, i % 180);
+    const move = addDays(start, 60 + (i % 90));
+    rows.push(`${child},${ddmmyyyy(start)},S,C2,N1,U1,PR1,${ddmmyyyy(move)},X1,,,,`);
+    rows.push(`${child},${ddmmyyyy(move)},P,C2,N1,U3,PR1,,,,,,`);
+  }
+  writeFileSync(join(dir, `SSDA903_${returnYear}_Header.csv`), header.join("\n") + "\n");
+  writeFileSync(join(dir, `SSDA903_${returnYear}_Episodes.csv`), rows.slice(0, episodes + 1).join("\n") + "\n");
+}
+
+export interface StatutoryBench {
+  years: number;
+  csv_megabytes: number;
+  xml_megabytes: number;
+  source_rows: number;
+  raw_csv_rows: number;
+  raw_csv_seconds: number;
+  raw_csv_rows_per_second: number;
+  pipeline_seconds: number;
+  pipeline_rows_per_second: number;
+  records_loaded: number;
+  records_quarantined: number;
+  xml_parse_mb_per_second: number;
+  xml_parse_mb_per_cpu_second: number;
+}
+
+export async function benchStatutory(options: {years?: number; referrals?: number; episodes?: number} = {}): Promise<StatutoryBench> {
+  const years = options.years ?? 8;
+  const referrals = options.referrals ?? 40_000;
+  const episodes = options.episodes ?? 6_000;
+  const root = mkdtempSync(join(tmpdir(), "curve-bench-statutory-"));
+  const inbox = join(root, "inbox");
+  const previousKey = process.env.CURVE_CHILD_KEY;
+  process.env.CURVE_CHILD_KEY = join(root, "key", "child-key");
+  try {
+    const csvs: string[] = [];
+    let xmlBytes = 0;
+    for (let y = 2024 - years; y < 2024; y++) {
+      const dir = join(inbox, LA, `ssda-${y}`);
+      writeSsda903(dir, y, episodes);
+      csvs.push(...readdirSync(dir).map((f) => join(dir, f)));
+      const xml = join(inbox, LA, `cin-${y}.xml`);
+      await writeSyntheticCinXml(xml, referrals, y, {datesInReturnYear: true});
+      xmlBytes += statSync(xml).size;
+    }
+    const csvBytes = csvs.reduce((s, f) => s + statSync(f).size, 0);
+
+    // The baseline: DuckDB's own read_csv of the 903 tables into plain tables, no checks.
+    const raw = await DuckDBInstance.create(":memory:");
+    const conn = await raw.connect();
+    let t0 = performance.now();
+    let rawRows = 0;
+    for (const [table, suffix] of [["header", "_Header.csv"], ["episodes", "_Episodes.csv"]]) {
+      const paths = csvs.filter((f) => f.endsWith(suffix));
+      await conn.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv([${paths.map(sqlString).join(", ")}], header = true)`);
+      rawRows += (await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM ${table}`))[0].n;
+    }
+    const rawSeconds = (performance.now() - t0) / 1000;
+    conn.closeSync();
+    raw.closeSync();
+
+    // The door: recognise, parse (CIN XML streamed), validate, key, stage, load through the contracts, publish.
+    t0 = performance.now();
+    const record = await runPipeline({inbox, warehouseDir: join(root, "warehouse"), referenceDir: "data/reference"});
+    const pipelineSeconds = (performance.now() - t0) / 1000;
+    if (record.status !== "published") throw new Error(`the pipeline did not publish: ${record.message}`);
+    const refused = (record.door ?? []).filter((d) => d.outcome === "refused");
+    if (refused.length) throw new Error(`the door refused ${refused.length} file(s): ${refused[0].file}: ${refused[0].message}`);
+    const sourceRows = (record.door ?? []).reduce((s, d) => s + d.rows, 0);
+    const parse = await benchCinParse(referrals);
+    return {
+      years,
+      csv_megabytes: +(csvBytes / 1e6).toFixed(1),
+      xml_megabytes: +(xmlBytes / 1e6).toFixed(1),
+      source_rows: sourceRows,
+      raw_csv_rows: rawRows,
+      raw_csv_seconds: +rawSeconds.toFixed(2),
+      raw_csv_rows_per_second: Math.round(rawRows / rawSeconds),
+      pipeline_seconds: +pipelineSeconds.toFixed(1),
+      pipeline_rows_per_second: Math.round(sourceRows / pipelineSeconds),
+      records_loaded: record.extracts.reduce((s, e) => s + e.rowsLoaded, 0),
+      records_quarantined: record.extracts.reduce((s, e) => s + e.rowsQuarantined, 0),
+      xml_parse_mb_per_second: +parse.mbPerSecond.toFixed(1),
+      xml_parse_mb_per_cpu_second: +parse.mbPerCpuSecond.toFixed(1)
+    };
+  } finally {
+    if (previousKey === undefined) delete process.env.CURVE_CHILD_KEY;
+    else process.env.CURVE_CHILD_KEY = previousKey;
+    rmSync(root, {recursive: true, force: true});
+  }
+}

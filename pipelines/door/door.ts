@@ -1,0 +1,319 @@
+import {existsSync, rmSync} from "node:fs";
+import {join} from "node:path";
+import {contractFor, EXTRACT_TYPES, type ExtractType} from "../contracts/extracts.js";
+import {sexCodeFor, sexMfu} from "../contracts/statutory/codes.js";
+import {birthMonth, ChildKeys} from "./identity.js";
+import {isIssue, isRecord, isTally, type ImportItem} from "./importer.js";
+import {RECORD_ID_FIELDS} from "./parser.js";
+import type {PostcodeLookup} from "./postcodes.js";
+import {groupReturns, recogniseFiles, type DoorFile, type RecogniseOptions, type Return} from "./returns.js";
+import {fyOfDate, Stage, yearsOf, type StagedGroup} from "./stage.js";
+import {CHILD_TOKEN, type Issue, type SourceRecord} from "./types.js";
+
+/**
+ * The door: statutory files in, Curve-layout staged extracts out, with identity degraded on the way.
+ * `validateFiles` runs the same reading and checks without keys, staging or the warehouse.
+ */
+
+export interface FileReport {
+  file: string;
+  format: string | null;
+  la: string | null;
+  year: number | null;
+  rows: number;
+  children?: number;
+  issues: Issue[];
+  /** False when the file could not be read at all (unrecognised, empty, or the reader gave up). */
+  readable: boolean;
+}
+
+export type DoorOutcomeKind = "used" | "validated" | "superseded" | "refused";
+
+export interface DoorOutcome {
+  file: string;
+  format: string | null;
+  la: string | null;
+  year: number | null;
+  outcome: DoorOutcomeKind;
+  message: string;
+  rows: number;
+  issues: number;
+}
+
+/** A row-level issue kept for the quarantine, naming the original file and row. */
+export interface HeldRow {
+  file: string;
+  row: number;
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface StagedLoad extends StagedGroup {
+  /** The return's files, for lineage and messages. */
+  sources: string[];
+  /** Rows of the return held back by the door (quarantined under this load). */
+  held: HeldRow[];
+  warnings: string[];
+}
+
+interface FileRead {
+  report: FileReport;
+  records: number;
+  fatal: boolean;
+  /** Parts of the file read and checked but not loaded, with the reason. */
+  notMapped: string[];
+}
+
+/** Reads one file through its importer, handing records to `onRecord`; never throws. */
+async function readOne(file: DoorFile, ret: Return | null, asOf: Date, onRecord: (r: SourceRecord) => void): Promise<FileRead> {
+  const r = file.recognition!;
+  const report: FileReport = {file: file.display, format: r.format, la: r.la, year: r.year, rows: 0, issues: [], readable: true};
+  let records = 0;
+  let notMapped: string[] = [];
+  const companions = (ret?.files ?? []).filter((f) => f !== file).map((f) => ({path: f.path, recognition: f.recognition!}));
+  try {
+    for await (const item of file.importer!.read(file.path, r, {companions, asOf}) as AsyncIterable<ImportItem>) {
+      if (isTally(item)) {
+        report.rows = item.tally.rows;
+        if (item.tally.children !== undefined) report.children = item.tally.children;
+        // The reader stopped at a break (XML cut short, a CSV or workbook broken part-way): nothing of the file is used.
+        if (item.tally.readable === false) report.readable = false;
+        notMapped = item.tally.notMapped ?? [];
+      } else if (isRecord(item)) {
+        records++;
+        onRecord({...item, origin: {...item.origin, file: file.display}});
+      } else if (isIssue(item)) {
+        report.issues.push(item);
+      }
+    }
+  } catch (err) {
+    report.readable = false;
+    // The reader's own message names what was wrong; it must not quote the file's content.
+    report.issues.push({row: null, field: "(file)", rule: "unreadable", fatal: true, message: `the file could not be read: ${(err as Error).message}`});
+  }
+  return {report, records, notMapped, fatal: !report.readable || report.issues.some((i) => i.fatal)};
+}
+
+/** `pipeline validate`: every file recognised and checked; nothing is written anywhere. */
+export async function validateFiles(paths: string[], options: RecogniseOptions & {asOf?: Date} = {}): Promise<FileReport[]> {
+  const asOf = options.asOf ?? new Date();
+  const files = await recogniseFiles(paths, options);
+  // validate checks a return even when its authority is unknown: the officer sees every issue at once.
+  const returns = groupReturns(files, {evenWithProblems: true});
+  const reports: FileReport[] = [];
+  for (const f of files) {
+    if (!f.recognition || !f.importer) {
+      reports.push({file: f.display, format: null, la: null, year: null, rows: 0, readable: false,
+        issues: [{row: null, field: "(file)", rule: f.probe.kind === "empty" ? "empty-file" : "unrecognised", message: f.problem ?? "not recognised"}]});
+      continue;
+    }
+    const ret = returns.find((r) => r.files.includes(f) || r.superseded.some((s) => s.file === f)) ?? null;
+    const {report} = await readOne(f, ret, asOf, () => undefined);
+    if (f.problem) report.issues.unshift({row: null, field: "(file)", rule: "authority-or-year", message: f.problem});
+    for (const need of f.importer.needs?.(f.recognition) ?? []) {
+      if (!ret?.files.some((o) => o.recognition!.format === need)) {
+        report.issues.push({row: null, field: "(file)", rule: "incomplete-return", message: `its rows can be loaded only with the ${need} table of the same ${f.importer.datedByRecord ? `extract (authority ${f.recognition.la ?? "?"})` : `return (authority ${f.recognition.la ?? "?"}, ${f.recognition.year ?? "?"})`}, which was not given`});
+      }
+    }
+    reports.push(report);
+  }
+  return reports;
+}
+
+export interface DoorOptions extends RecogniseOptions {
+  asOf: Date;
+  /** Loaded only when a return is staged, so a run with no statutory files never creates the key. */
+  keys: () => ChildKeys;
+  postcodes: PostcodeLookup | null;
+  stageDir: string;
+}
+
+export interface DoorResult {
+  staged: StagedLoad[];
+  outcomes: DoorOutcome[];
+  cleanup(): void;
+}
+
+const isExtractType = (t: string): t is ExtractType => (EXTRACT_TYPES as readonly string[]).includes(t);
+
+type Spell = {from: string; to: string | null; ward: string | null};
+
+/**
+ * Addresses over time, by child key: fills the ward of records that carry no postcode (the CIN
+ * census). A return's addresses are pending while it is read and kept only if the return is used,
+ * so a refused address table gives no ward to anything.
+ */
+class AddressBook {
+  readonly #byChild = new Map<string, Spell[]>();
+  #pending = new Map<string, Spell[]>();
+  add(key: string, from: string | null, to: string | null, ward: string | null): void {
+    if (!from) return;
+    this.#pending.set(key, [...(this.#pending.get(key) ?? []), {from, to, ward}]);
+  }
+  wardAt(key: string, date: string | null | undefined): string | null {
+    if (!date) return null;
+    const spells = [...(this.#byChild.get(key) ?? []), ...(this.#pending.get(key) ?? [])].filter((s) => s.from <= date && (s.to === null || s.to >= date));
+    return spells.sort((a, b) => b.from.localeCompare(a.from))[0]?.ward ?? null;
+  }
+  keep(): void {
+    for (const [key, spells] of this.#pending) this.#byChild.set(key, [...(this.#byChild.get(key) ?? []), ...spells]);
+    this.#pending = new Map();
+  }
+  discard(): void {
+    this.#pending = new Map();
+  }
+}
+
+/** Sex as the contract of the collection year a record is placed in codes it (1/2/9 before 2024-25, M/F/U from). */
+function codedForYear(values: Record<string, string | null>, collectionYear: number): Record<string, string | null> {
+  if (values.sex == null) return values;
+  return {...values, sex: sexCodeFor(sexMfu(values.sex), collectionYear)};
+}
+
+/** Loading order: address tables first (their wards serve every other record), then extracts of every year, then yearly returns, so a return's own data has the last word for its year. */
+const rank = (ret: Return) => (ret.files.some(isAddress) ? 0 : ret.year === null ? 1 : 2);
+
+/**
+ * Recognises and groups the statutory files, reads each complete return, degrades identity and
+ * writes staged extracts. A return whose record-bearing files cannot all be read is not staged at all,
+ * so the earlier return for the same target stays in the warehouse.
+ */
+export async function openDoor(paths: string[], options: DoorOptions): Promise<DoorResult> {
+  const files = await recogniseFiles(paths, options);
+  const returns = groupReturns(files);
+  const outcomes: DoorOutcome[] = [];
+  const staged: StagedLoad[] = [];
+  const outcome = (f: DoorFile, kind: DoorOutcomeKind, message: string, rows = 0, issues = 0) =>
+    outcomes.push({file: f.display, format: f.recognition?.format ?? null, la: f.recognition?.la ?? null, year: f.recognition?.year ?? null, outcome: kind, message, rows, issues});
+
+  for (const f of files) if (!f.recognition || f.problem) outcome(f, "refused", f.problem ?? "not recognised");
+
+  const addresses = new AddressBook();
+  const order = [...returns].sort((a, b) => rank(a) - rank(b));
+  const thisYear = fyOfDate(options.asOf.toISOString().slice(0, 10));
+  let n = 0;
+  for (const ret of order) {
+    for (const s of ret.superseded) outcome(s.file, "superseded", `a newer ${s.file.recognition!.format} file for authority ${ret.la}${ret.year === null ? "" : `, ${ret.year}`} (${s.by.display}) replaces this one in the same inbox`);
+    const stage = new Stage(join(options.stageDir, `return-${++n}`));
+    const held: HeldRow[] = [];
+    const warnings: string[] = [];
+    const reads = new Map<DoorFile, FileRead>();
+    let outside = 0;
+    let unkeyed = 0;
+    let wardless = 0;
+    // Within a return too, addresses come first: an SSD extract's referrals find their wards in its own ssd_address.
+    for (const f of [...ret.files].sort((a, b) => Number(isAddress(b)) - Number(isAddress(a)))) {
+      const read = await readOne(f, ret, options.asOf, (rec) => {
+        const result = degrade(rec, ret, options, addresses);
+        if ("held" in result) {
+          held.push(result.held);
+          unkeyed++;
+          return;
+        }
+        if (rec.type === "child_addresses" || !isExtractType(rec.type)) return;
+        const contract = contractFor(rec.type, ret.year === null ? thisYear : ret.year - 1);
+        const years = yearsOf(contract, result.values, ret.year, options.asOf);
+        if (years === "outside") {
+          outside++;
+          return;
+        }
+        if (years === "undated") {
+          // Only an extract of every year gives this (a return's records are its year's): without a date a record has no year, so it is held, not guessed.
+          held.push({file: rec.origin.file, row: rec.origin.row, field: contract.periodField, rule: "missing",
+            message: `row ${rec.origin.row} has no ${contract.periodField}, so it cannot be placed in a year`});
+          return;
+        }
+        if (contract.wardField && !result.values[contract.wardField]) wardless++;
+        for (const y of years) stage.write(rec.type, ret.la, y, codedForYear(result.values, y), rec.origin);
+      });
+      reads.set(f, read);
+      for (const i of read.report.issues) {
+        if (i.row !== null) held.push({file: f.display, row: i.row, field: i.field, rule: i.rule, message: i.message});
+      }
+    }
+    const groups = stage.close();
+    const feedsRecords = (f: DoorFile) => reads.get(f)!.records > 0 || (f.importer!.feeds?.(f.recognition!).length ?? 0) > 0
+      || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format));
+    const blocking = ret.files.filter((f) => reads.get(f)!.fatal && feedsRecords(f));
+    const missingNeeds = ret.files.flatMap((f) => (f.importer!.needs?.(f.recognition!) ?? []).filter((need) => !ret.files.some((o) => o.recognition!.format === need)).map((need) => ({f, need})));
+    const label = ret.year === null ? `${ret.family} extract for authority ${ret.la}` : `${ret.family} return for authority ${ret.la}, ${ret.year - 1}-${String(ret.year % 100).padStart(2, "0")}`;
+    if (blocking.length || missingNeeds.length) {
+      const why = blocking.length
+        ? `${blocking.map((b) => b.display).join(", ")} could not be used (${firstFatal(reads.get(blocking[0])!)})`
+        : missingNeeds.map(({f, need}) => `${f.display} needs the ${need} table of the same return, which is not in the inbox`).join("; ");
+      for (const f of ret.files) {
+        const r = reads.get(f)!;
+        outcome(f, "refused", `the ${label} is incomplete and was not loaded; the earlier data stays: ${why}`, r.report.rows, r.report.issues.length);
+      }
+      rmSync(stage.dir, {recursive: true, force: true});
+      addresses.discard();
+      continue;
+    }
+    addresses.keep();
+    if (outside) warnings.push(`${outside} record(s) dated outside ${label.replace(/^.* /, "")} belong to another year's return and were not loaded from this one`);
+    if (unkeyed) warnings.push(`${unkeyed} record(s) had no child id and were quarantined`);
+    if (wardless && !options.postcodes?.covers(ret.la)) {
+      warnings.push(`no postcode lookup for authority ${ret.la}: ${wardless} record(s) have no ward (borough figures count them; ward views cannot). Add data/reference/postcode-wards.csv (postcode,la_code,ward_id)`);
+    }
+    for (const f of ret.files) {
+      const r = reads.get(f)!;
+      const feeds = feedsRecords(f);
+      outcome(f, feeds ? "used" : "validated",
+        `${r.report.rows} rows, ${r.report.issues.length} issue(s)${feeds ? `; part of the ${label}` : `; checked and reported (Curve has no extract for ${f.recognition!.format} yet)`}${r.fatal ? `; not usable: ${firstFatal(r)}` : ""}${r.notMapped.length ? `; read but not loaded: ${r.notMapped.join("; ")}` : ""}`,
+        r.report.rows, r.report.issues.length);
+    }
+    // Held rows go to the quarantine of the return's own year, or its first staged extract.
+    const home = groups.find((g) => ret.year !== null && g.collectionYear === ret.year - 1) ?? groups[0];
+    for (const g of groups) {
+      staged.push({...g, sources: ret.files.map((f) => f.display), held: g === home ? held : [], warnings});
+    }
+    if (!groups.length && held.length) warnings.push(`${held.length} row issue(s) in a return with nothing to load`);
+  }
+  return {staged, outcomes, cleanup: () => rmSync(options.stageDir, {recursive: true, force: true})};
+}
+
+const isAddress = (f: DoorFile) => /address/.test(f.recognition?.format ?? "");
+const firstFatal = (r: FileRead) => r.report.issues.find((i) => i.fatal)?.message ?? "unreadable";
+
+/** Identity out, Curve values in: keyed child, month of birth, ward; the original values never leave here. */
+function degrade(rec: SourceRecord, ret: Return, options: DoorOptions, addresses: AddressBook): {values: Record<string, string | null>} | {held: HeldRow} {
+  const id = rec.person.childId?.trim();
+  if (!id) {
+    return {held: {file: rec.origin.file, row: rec.origin.row, field: "child id", rule: "missing-child-id", message: `row ${rec.origin.row} has no child id, so it cannot be joined to the child's other records`}};
+  }
+  const keys = options.keys();
+  const key = keys.of(ret.la, id);
+  const values: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(rec.values)) {
+    if (typeof v !== "string") values[k] = v;
+    else if (v.includes(CHILD_TOKEN)) values[k] = v.split(CHILD_TOKEN).join(key.slice(0, 16));
+    // A case-system id (SSD) is never stored as written: keyed, it still joins across tables and years.
+    else if ((RECORD_ID_FIELDS as readonly string[]).includes(k)) values[k] = keys.ofRecord(ret.la, v);
+    else values[k] = v;
+  }
+  values.child_key = key;
+  values.la_code = ret.la;
+  if (rec.person.dob !== undefined) values.birth_month = birthMonth(rec.person.dob);
+  const lookup = options.postcodes;
+  if (rec.type === "child_addresses") {
+    addresses.add(key, values.from_date ?? null, values.to_date ?? null, lookup?.ward(ret.la, rec.person.homePostcode) ?? null);
+    return {values};
+  }
+  if (rec.person.homePostcode !== undefined) {
+    values.ward = lookup?.ward(ret.la, rec.person.homePostcode) ?? null;
+  }
+  if (!values.ward && isExtractType(rec.type)) {
+    // Only the period field is wanted here, and it is the same in every year's contract.
+    const contract = contractFor(rec.type, ret.year === null ? fyOfDate(options.asOf.toISOString().slice(0, 10)) : ret.year - 1);
+    values.ward = addresses.wardAt(key, values[contract.periodField]) ?? values.ward ?? null;
+  }
+  if (rec.person.placementPostcode !== undefined) values.placement_area = lookup?.area(ret.la, rec.person.placementPostcode) ?? null;
+  return {values};
+}
+
+export function stageDirFor(root: string, runId: string): string {
+  const dir = join(root, `curve-door-${runId}`);
+  if (existsSync(dir)) rmSync(dir, {recursive: true, force: true});
+  return dir;
+}

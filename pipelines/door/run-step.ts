@@ -1,0 +1,104 @@
+import {existsSync, readdirSync, statSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {parseExtractName} from "../contracts/extracts.js";
+import {loadExtractFile, type LoadContext, type LoadResult} from "../load/extract.js";
+import {inspectFile} from "../load/inspect.js";
+import {run} from "../warehouse/store.js";
+import {openDoor, stageDirFor, type DoorOutcome} from "./door.js";
+import {childKeyPath, ChildKeys, loadChildKey} from "./identity.js";
+import {isLookupHeader, readPostcodeLookup} from "./postcodes.js";
+import {probeFile} from "./sniff.js";
+
+/**
+ * The door's step in a pipeline run: statutory files in the inbox are recognised, converted and
+ * staged, then loaded through the same loader as Curve's own extracts. Kept apart from run.ts so the
+ * run's own loop is unchanged for Curve-layout files.
+ */
+
+export const POSTCODE_LOOKUP_FILE = "postcode-wards.csv";
+
+export interface InboxSplit {
+  /** Top-level files named <type>_<la>_<YYYY-YY>.csv: Curve's own layout, loaded as before. */
+  curve: string[];
+  /** Everything else (any name, any depth): recognised by content. */
+  other: string[];
+}
+
+export function splitInbox(inbox: string): InboxSplit {
+  if (!existsSync(inbox)) return {curve: [], other: []};
+  const curve: string[] = [];
+  const other: string[] = [];
+  const walk = (dir: string, top: boolean) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith(".")) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path, false);
+      else if (top && !("error" in parseExtractName(name))) curve.push(path);
+      else other.push(path);
+    }
+  };
+  walk(inbox, true);
+  return {curve, other};
+}
+
+export interface StatutoryOptions {
+  inbox: string;
+  referenceDir: string;
+  defaultLa?: string | null;
+  childKeyFile?: string | null;
+}
+
+export interface StatutoryResult {
+  results: LoadResult[];
+  outcomes: DoorOutcome[];
+  /** Top-level CSVs no importer recognised: the Curve loader refuses them with its naming message. */
+  unrecognisedCsv: string[];
+}
+
+export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx: LoadContext, options: StatutoryOptions,
+  onResult: (r: LoadResult) => Promise<void> | void = () => undefined): Promise<StatutoryResult> {
+  const lookups: string[] = [];
+  const candidates: string[] = [];
+  const unrecognisedCsv: string[] = [];
+  for (const p of paths) {
+    const probe = await probeFile(p);
+    if (probe.kind === "csv" && isLookupHeader(probe.header)) lookups.push(p);
+    else candidates.push(p);
+  }
+  const referenceLookup = join(options.referenceDir, POSTCODE_LOOKUP_FILE);
+  if (existsSync(referenceLookup)) lookups.unshift(referenceLookup);
+  const postcodes = lookups.length ? await readPostcodeLookup(lookups) : null;
+  let keys: ChildKeys | null = null;
+  const door = await openDoor(candidates, {
+    inbox: options.inbox, defaultLa: options.defaultLa ?? null, asOf: ctx.asOf, postcodes,
+    keys: () => (keys ??= new ChildKeys(loadChildKey(childKeyPath(options.childKeyFile)))),
+    stageDir: stageDirFor(tmpdir(), ctx.runId)
+  });
+  const results: LoadResult[] = [];
+  try {
+    for (const g of door.staged) {
+      const result = await loadExtractFile(conn, g.path, ctx, {file: g.sources.join(" + "), held: g.held, warnings: g.warnings});
+      results.push(result);
+      await onResult(result);
+    }
+  } finally {
+    door.cleanup();
+  }
+  const outcomes = door.outcomes.filter((o) => {
+    // A top-level CSV nobody recognised goes back to the Curve loader, which explains the naming rule.
+    const unrecognised = o.format === null && /\.csv(\.gz)?$/i.test(o.file) && !o.file.includes("/");
+    if (unrecognised) unrecognisedCsv.push(join(options.inbox, o.file));
+    return !unrecognised;
+  });
+  for (const o of outcomes.filter((o) => o.outcome !== "refused")) {
+    const {sha256} = await inspectFile(join(options.inbox, o.file));
+    await run(conn, `INSERT INTO door_sources VALUES ($1, $2, $3, $4, $5, $6, $7)`, [sha256, o.file, o.format, o.la, o.year, o.outcome, ctx.runId]);
+  }
+  for (const l of lookups.filter((l) => l !== referenceLookup)) {
+    const {sha256} = await inspectFile(l);
+    await run(conn, `INSERT INTO door_sources VALUES ($1, $2, 'postcode-lookup', NULL, NULL, 'used', $3)`, [sha256, l.slice(options.inbox.length + 1), ctx.runId]);
+  }
+  return {results, outcomes, unrecognisedCsv};
+}
