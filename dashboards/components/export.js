@@ -99,7 +99,7 @@ export function toCsv(rows, columns = null) {
   };
   const header = keys.flatMap((k) => (rounded.has(k) ? [k, `${k}_unrounded`] : [k]));
   const line = (r) => keys.flatMap((k) => (rounded.has(k) ? [esc(cell(k, r)), esc(r[k])] : [esc(r[k])])).join(",");
-  return [header.join(","), ...rows.map(line)].join("\r\n") + "\r\n";
+  return [header.map(esc).join(","), ...rows.map(line)].join("\r\n") + "\r\n";
 }
 
 const XMLNS = "http://www.w3.org/2000/svg";
