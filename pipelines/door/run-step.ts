@@ -1,9 +1,9 @@
 import {existsSync, readdirSync, statSync} from "node:fs";
 import {tmpdir} from "node:os";
-import {join} from "node:path";
+import {join, relative} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {parseExtractName} from "../contracts/extracts.js";
-import {loadExtractFile, type LoadContext, type LoadResult} from "../load/extract.js";
+import {loadExtractFile, refusedResult, type LoadContext, type LoadResult} from "../load/extract.js";
 import {inspectFile} from "../load/inspect.js";
 import {run} from "../warehouse/store.js";
 import {openDoor, stageDirFor, type DoorOutcome} from "./door.js";
@@ -34,8 +34,19 @@ export function splitInbox(inbox: string): InboxSplit {
     for (const name of readdirSync(dir).sort()) {
       if (name.startsWith(".")) continue;
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path, false);
-      else if (top && !("error" in parseExtractName(name))) curve.push(path);
+      // A Curve-layout name at the top level belongs to the inbox screen (pipelines/load/inbox.ts),
+      // even when it is a directory or a broken link wearing that name: it refuses those by name.
+      if (top && !("error" in parseExtractName(name))) {
+        curve.push(path);
+        continue;
+      }
+      let directory = false;
+      try {
+        directory = statSync(path).isDirectory();
+      } catch {
+        // A broken link or an entry it may not stat: the door refuses it by name when it cannot read it.
+      }
+      if (directory) walk(path, false);
       else other.push(path);
     }
   };
@@ -63,7 +74,15 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
   const candidates: string[] = [];
   const unrecognisedCsv: string[] = [];
   for (const p of paths) {
-    const probe = await probeFile(p);
+    let probe;
+    try {
+      probe = await probeFile(p);
+    } catch (err) {
+      // A broken link or an unreadable entry: refused by name, and the rest of the inbox still loads.
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      await onResult(refusedResult(relative(options.inbox, p), `${relative(options.inbox, p)} cannot be read (${code === "ENOENT" ? "it is a link to nothing" : code === "EACCES" ? "permission denied" : code}); nothing was loaded`));
+      continue;
+    }
     if (probe.kind === "csv" && isLookupHeader(probe.header)) lookups.push(p);
     else candidates.push(p);
   }
