@@ -1,9 +1,13 @@
-import {cpSync, existsSync, mkdirSync, readdirSync} from "node:fs";
+import {existsSync, readdirSync} from "node:fs";
 import {spawnSync} from "node:child_process";
+import {join} from "node:path";
 import {serve} from "@hono/node-server";
 import {loadConfig} from "../pipelines/config.js";
 import {createLogger} from "../pipelines/log.js";
 import {runPipelineInChild} from "../pipelines/child.js";
+import {assembleDemoInbox} from "../pipelines/demo/statutory/inbox.js";
+import {STATUTORY_DIR} from "../pipelines/demo/statutory/index.js";
+import {childKeyPath, ChildKeys, loadChildKey} from "../pipelines/door/identity.js";
 import {startSchedule} from "../pipelines/schedule.js";
 import {createServer} from "./server.js";
 import {Warehouse} from "./warehouse.js";
@@ -11,6 +15,8 @@ import {buildAccessControl} from "./auth/setup.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
+ * (the demo inbox holds the statutory files a council returns, SSDA903 and CIN census, loaded
+ * through the importers, unless demoInput is "curve": pipelines/demo/statutory/inbox.ts)
  * API and dashboards on http://localhost:3000, with the pipeline scheduled. Every pipeline run is a
  * child process, so a run that crashes or exhausts memory never takes the server down.
  */
@@ -27,15 +33,22 @@ try {
 
 const csvs = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".csv")) : []);
 
-if (csvs(config.demoExtracts).length === 0) {
+const demoInput = config.demoInput ?? "statutory";
+// Demo extracts written before the statutory files existed are rewritten whole (the generator is deterministic).
+const noStatutory = demoInput === "statutory" && !existsSync(join(config.demoExtracts, STATUTORY_DIR));
+if (csvs(config.demoExtracts).length === 0 || noStatutory) {
   const {generateDemoExtracts} = await import("../pipelines/demo/generate.js");
   console.log(`Generating demo extracts into ${config.demoExtracts} …`);
-  await generateDemoExtracts({outDir: config.demoExtracts});
+  await generateDemoExtracts({outDir: config.demoExtracts, force: noStatutory});
 }
-if (csvs(config.inbox).length === 0) {
-  mkdirSync(config.inbox, {recursive: true});
-  cpSync(config.demoExtracts, config.inbox, {recursive: true});
-  console.log(`Copied the demo extracts into the inbox (${config.inbox}).`);
+// An inbox with anything in it (a council's own files, any format) is left alone.
+const emptyInbox = !existsSync(config.inbox) || readdirSync(config.inbox).every((f) => f.startsWith("."));
+if (emptyInbox) {
+  // Curve-layout early help and service rows get the key the door gives the same child, so journeys join.
+  let keys: ChildKeys | null = null;
+  const rekey = (la: string, id: string) => (keys ??= new ChildKeys(loadChildKey(childKeyPath(config.childKeyFile)))).of(la, id);
+  const files = assembleDemoInbox(config.demoExtracts, config.inbox, demoInput, {rekey});
+  console.log(`Put the demo into the inbox (${config.inbox}): ${files.length} files, ${demoInput === "statutory" ? "referrals to looked-after episodes as SSDA903 and CIN census returns" : "all in Curve's own layout"}.`);
 }
 
 const outcome = await runPipelineInChild(config);

@@ -25,8 +25,9 @@ export const Config = z.object({
   }, "expected a cron expression such as '0 2 * * *' (02:00 nightly) or null"),
   port: z.number().int().min(1).max(65535),
   /**
-   * What the demo inbox is made of: Curve's own layout for every extract ("curve"), or the
-   * synthetic statutory files (SSDA903, CIN census) for the five types they cover ("statutory").
+   * What the demo inbox is made of: the synthetic statutory files (SSDA903, CIN census) for the
+   * five types they cover ("statutory", the default: the path a council's data takes), or Curve's
+   * own layout for every extract ("curve").
    * CURVE_DEMO_INPUT overrides it. See pipelines/demo/statutory/inbox.ts.
    */
   demoInput: z.enum(["curve", "statutory"]).optional(),
@@ -55,7 +56,7 @@ export function loadConfig(path = process.env.CURVE_CONFIG ?? "data/config.json"
     demoExtracts: resolve(process.env.CURVE_DEMO_EXTRACTS ?? c.demoExtracts),
     appStore: resolve(process.env.CURVE_APP_STORE ?? c.appStore),
     port: Number(process.env.PORT ?? c.port),
-    demoInput: process.env.CURVE_DEMO_INPUT === "statutory" || process.env.CURVE_DEMO_INPUT === "curve" ? process.env.CURVE_DEMO_INPUT : (c.demoInput ?? "curve"),
+    demoInput: process.env.CURVE_DEMO_INPUT === "statutory" || process.env.CURVE_DEMO_INPUT === "curve" ? process.env.CURVE_DEMO_INPUT : (c.demoInput ?? "statutory"),
     replaceGuard: c.replaceGuard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE}
   };
 }

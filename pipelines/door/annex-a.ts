@@ -3,7 +3,8 @@ import {basename} from "node:path";
 import ExcelJS from "exceljs";
 import {parseDate} from "../contracts/fields.js";
 import {ANNEX_A_LISTS, listOfSheet, type AnnexAList} from "../contracts/statutory/annex-a.js";
-import {categoryOfAbuse, ethnicityFromLabel, leadingCode, primaryConcern, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import {categoryOfAbuse, ethnicityFromLabel, leadingCode, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import {concernFromNeedCode} from "./cin-concern-map.js";
 import type {Importer, ImportItem} from "./importer.js";
 import {withholdValues} from "./parser.js";
 import type {Probe} from "./sniff.js";
@@ -206,7 +207,7 @@ function* rowRecords(plan: SheetPlan, values: Cell[], row: number, file: string)
         referral_id: id("", referralDate), referral_date: referralDate,
         source: leadingCode(text("source"), /^(\d{1,2}[A-F]?)\b/),
         // List 3 carries no need code: like a CIN census referral without one, it is "not stated" (N0).
-        primary_concern: primaryConcern(null),
+        primary_concern: concernFromNeedCode(null),
         outcome: nfa === true ? "nfa" : nfa === false ? "single_assessment" : null,
         ...characteristics
       });

@@ -2,8 +2,9 @@ import {createReadStream} from "node:fs";
 import {basename} from "node:path";
 import {SaxesParser} from "saxes";
 import {parseDate} from "../contracts/fields.js";
-import {categoryOfAbuse, ethnicityGroup, primaryConcern, yesNo} from "../contracts/statutory/codes.js";
-import {CIN_RULES, PRIMARY_NEED_CODES, SINGLE_ASSESSMENT_FROM, cinCensusYear} from "../contracts/statutory/cin-census.js";
+import {categoryOfAbuse, ethnicityGroup, yesNo} from "../contracts/statutory/codes.js";
+import {CIN_RULES, PRIMARY_NEED_CODES, cinCensusYear} from "../contracts/statutory/cin-census.js";
+import {assessmentType, concernFromNeedCode, planFactors, referralOutcome, s47Outcome} from "./cin-concern-map.js";
 import type {Importer, ImportItem} from "./importer.js";
 import {withholdValues} from "./parser.js";
 import type {Probe} from "./sniff.js";
@@ -217,7 +218,6 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
     const seenBase = (referralIds.get(base) ?? 0) + 1;
     referralIds.set(base, seenBase);
     const referralId = seenBase === 1 ? base : `${base}/${seenBase}`;
-    const singleAssessments = referralDate === null || referralDate >= SINGLE_ASSESSMENT_FROM;
 
     const assessments: {start: string | null; completed: string | null; factors: string[]}[] = [];
     for (const a of each(episode, "Assessments")) {
@@ -232,18 +232,15 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
     for (const [i, a] of assessments.entries()) {
       yield record("assessments", {
         assessment_id: `${referralId}/assessment/${a.start ?? i + 1}`, referral_id: referralId,
-        // Before single assessments, an episode's first assessment was the initial and any later one the core.
-        assessment_type: singleAssessments ? "single" : a.start === firstStart ? "initial" : "core",
+        assessment_type: assessmentType(referralDate, a.start === firstStart ? 0 : 1),
         start_date: a.start, completion_date: a.completed, factors: a.factors.length ? a.factors.join(";") : null
       });
     }
 
-    const allFactors = assessments.flatMap((a) => a.factors);
     yield record("referrals", {
       referral_id: referralId, referral_date: referralDate, source,
-      primary_concern: primaryConcern(need, allFactors),
-      // A referral the census does not mark NFA went on to assessment: initial before single assessments began.
-      outcome: nfa === true ? "nfa" : nfa === false ? (singleAssessments ? "single_assessment" : "initial_assessment") : null,
+      primary_concern: concernFromNeedCode(need),
+      outcome: nfa === null ? null : referralOutcome(nfa, referralDate),
       ...characteristicsValues
     });
 
@@ -257,7 +254,7 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
       if (start === null || (icpc !== null && start > icpc)) yield issue(CIN_RULES.s47Start);
       const notRequired = yesNo(text(s, "ICPCnotRequired"));
       // An ICPC held results in a plan when a CP plan in the same episode starts that day (DfE rule 2883's pairing).
-      const outcome = icpc !== null ? (planStarts.has(icpc) ? "plan" : "no_plan") : notRequired === true ? "no_plan" : "pending";
+      const outcome = s47Outcome({icpcDate: icpc, icpcNotRequired: notRequired === true}, planStarts);
       yield record("s47", {enquiry_id: `${referralId}/s47/${start ?? s47Count}`, start_date: start, icpc_date: icpc, outcome});
     }
 
@@ -269,14 +266,11 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
       const previousText = text(p, "NumberOfPreviousCPP");
       const previous = previousText !== null && /^\d+$/.test(previousText) ? Number(previousText) : null;
       if (previous === null) yield issue(CIN_RULES.previousPlans);
-      // The factors that led to the plan: the latest assessment in the episode starting on or before it.
-      const assessment = assessments
-        .filter((a) => a.start !== null && start !== null && a.start <= start)
-        .sort((x, y) => (x.start! < y.start! ? -1 : 1)).at(-1);
+      const factors = planFactors(assessments, start);
       yield record("cp_plans", {
         plan_id: `${CHILD_TOKEN}/plan/${start ?? referralId}`, start_date: start, end_date: date(p, "CPPendDate"),
         category: categoryOfAbuse(initial), plan_sequence: previous === null ? null : String(previous + 1),
-        factors: assessment?.factors.length ? assessment.factors.join(";") : null,
+        factors: factors.length ? factors.join(";") : null,
         ...characteristicsValues
       });
     }

@@ -171,8 +171,43 @@ function codedForYear(values: Record<string, string | null>, collectionYear: num
   return {...values, sex: sexCodeFor(sexMfu(values.sex), collectionYear)};
 }
 
-/** Loading order: address tables first (their wards serve every other record), then extracts of every year, then yearly returns, so a return's own data has the last word for its year. */
+/**
+ * Loading order: address tables first (their wards serve every other record), then extracts of every
+ * year, then yearly returns, so a return's own data has the last word for its year; yearly returns
+ * latest first, so a later return's copy of an earlier year's event is known when that year is staged.
+ */
 const rank = (ret: Return) => (ret.files.some(isAddress) ? 0 : ret.year === null ? 1 : 2);
+const loadingOrder = (a: Return, b: Return) => rank(a) - rank(b) || (b.year ?? 0) - (a.year ?? 0);
+
+/**
+ * Events (referrals, assessments, enquiries) a later return repeats from an earlier year, by type,
+ * authority and record id. A return is made on 31 March with what was known then: an assessment
+ * started in March and completed in April is open in that year's return and complete only in the
+ * next, where it is dated in the earlier year. The earlier year is staged with the later copy in its
+ * place (the latest return that holds the event wins), so the completion is not lost. Kept only
+ * when the later return is used, as its addresses are.
+ */
+class LaterCopies {
+  readonly #kept = new Map<string, {values: Record<string, string | null>; origin: {file: string; row: number}}>();
+  #pending = new Map<string, {values: Record<string, string | null>; origin: {file: string; row: number}}>();
+  static key(type: string, la: string, id: string): string {
+    return `${type}|${la}|${id}`;
+  }
+  /** A copy from the return being read; a copy already kept from a later return wins. */
+  offer(key: string, values: Record<string, string | null>, origin: {file: string; row: number}): void {
+    if (!this.#kept.has(key) && !this.#pending.has(key)) this.#pending.set(key, {values, origin});
+  }
+  take(key: string) {
+    return this.#kept.get(key);
+  }
+  keep(): void {
+    for (const [k, v] of this.#pending) this.#kept.set(k, v);
+    this.#pending = new Map();
+  }
+  discard(): void {
+    this.#pending = new Map();
+  }
+}
 
 /**
  * Recognises and groups the statutory files, reads each complete return, degrades identity and
@@ -190,7 +225,8 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
   for (const f of files) if (!f.recognition || f.problem) outcome(f, "refused", f.problem ?? "not recognised");
 
   const addresses = new AddressBook();
-  const order = [...returns].sort((a, b) => rank(a) - rank(b));
+  const later = new LaterCopies();
+  const order = [...returns].sort(loadingOrder);
   const thisYear = fyOfDate(options.asOf.toISOString().slice(0, 10));
   let n = 0;
   for (const ret of order) {
@@ -200,6 +236,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     const warnings: string[] = [];
     const reads = new Map<DoorFile, FileRead>();
     let outside = 0;
+    let updated = 0;
     let unkeyed = 0;
     let wardless = 0;
     // Within a return too, addresses come first: an SSD extract's referrals find their wards in its own ssd_address.
@@ -214,18 +251,26 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
         if (rec.type === "child_addresses" || !isExtractType(rec.type)) return;
         const contract = contractFor(rec.type, ret.year === null ? thisYear : ret.year - 1);
         const years = yearsOf(contract, result.values, ret.year, options.asOf);
+        const id = result.values[contract.key];
+        const copyKey = ret.year !== null && !contract.periodEnd && id ? LaterCopies.key(rec.type, ret.la, id) : null;
         if (years === "outside") {
-          outside++;
+          const dated = fyOfDate(result.values[contract.periodField]!);
+          if (copyKey && dated < ret.year! - 1) later.offer(copyKey, result.values, rec.origin);
+          else outside++;
           return;
         }
+        const copy = copyKey ? later.take(copyKey) : undefined;
+        if (copy) updated++;
+        const values = copy?.values ?? result.values;
+        const origin = copy?.origin ?? rec.origin;
         if (years === "undated") {
           // Only an extract of every year gives this (a return's records are its year's): without a date a record has no year, so it is held, not guessed.
           held.push({file: rec.origin.file, row: rec.origin.row, field: contract.periodField, rule: "missing",
             message: `row ${rec.origin.row} has no ${contract.periodField}, so it cannot be placed in a year`});
           return;
         }
-        if (contract.wardField && !result.values[contract.wardField]) wardless++;
-        for (const y of years) stage.write(rec.type, ret.la, y, codedForYear(result.values, y), rec.origin);
+        if (contract.wardField && !values[contract.wardField]) wardless++;
+        for (const y of years) stage.write(rec.type, ret.la, y, codedForYear(values, y), origin);
       });
       reads.set(f, read);
       for (const i of read.report.issues) {
@@ -248,10 +293,13 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
       }
       rmSync(stage.dir, {recursive: true, force: true});
       addresses.discard();
+      later.discard();
       continue;
     }
     addresses.keep();
+    later.keep();
     if (outside) warnings.push(`${outside} record(s) dated outside ${label.replace(/^.* /, "")} belong to another year's return and were not loaded from this one`);
+    if (updated) warnings.push(`${updated} record(s) were taken from a later return that holds them with what was known after 31 March (an assessment completed, a conference held)`);
     if (unkeyed) warnings.push(`${unkeyed} record(s) had no child id and were quarantined`);
     if (wardless && !options.postcodes?.covers(ret.la)) {
       warnings.push(`no postcode lookup for authority ${ret.la}: ${wardless} record(s) have no ward (borough figures count them; ward views cannot). Add data/reference/postcode-wards.csv (postcode,la_code,ward_id)`);

@@ -2,7 +2,8 @@ import {createReadStream} from "node:fs";
 import {basename} from "node:path";
 import {parse as csvParse} from "csv-parse";
 import {parseDate} from "../contracts/fields.js";
-import {categoryOfAbuse, ethnicityGroup, leadingCode, primaryConcern, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import {categoryOfAbuse, ethnicityGroup, leadingCode, sexMfu, yesNo} from "../contracts/statutory/codes.js";
+import {concernFromNeedCode} from "./cin-concern-map.js";
 import {NOT_HOME_ADDRESS, SSD_TABLES, type SsdTable} from "../contracts/statutory/ssd.js";
 import type {Importer, ImportItem, ReadContext} from "./importer.js";
 import type {Probe} from "./sniff.js";
@@ -165,7 +166,7 @@ function* tableRecords(
       yield record("referrals", {
         referral_id: value(row, "cine_referral_id"), referral_date: ssdDate(value(row, "cine_referral_date")),
         source: leadingCode(value(row, "cine_referral_source_code"), /^(\d{1,2}[A-F]?)\b/),
-        primary_concern: primaryConcern(leadingCode(value(row, "cine_cin_primary_need_code"), /^(N\d)\b/)),
+        primary_concern: concernFromNeedCode(leadingCode(value(row, "cine_cin_primary_need_code"), /^(N\d)\b/)),
         outcome: nfa === true ? "nfa" : nfa === false ? "single_assessment" : null,
         ...characteristics
       });

@@ -59,9 +59,9 @@ describe("assembling the demo inbox", () => {
     expect(() => assembleDemoInbox(dir, join(root, "inbox-none"), "statutory")).toThrow(/no statutory demo files; run npm run demo-data -- --force/);
   });
 
-  it("chooses the input from CURVE_DEMO_INPUT over the configured value, defaulting to Curve's layout, and refuses anything else", () => {
-    expect(demoInput(undefined, {})).toBe("curve");
-    expect(demoInput("statutory", {})).toBe("statutory");
+  it("chooses the input from CURVE_DEMO_INPUT over the configured value, defaulting to the statutory files, and refuses anything else", () => {
+    expect(demoInput(undefined, {})).toBe("statutory");
+    expect(demoInput("curve", {})).toBe("curve");
     expect(demoInput("statutory", {CURVE_DEMO_INPUT: "curve"})).toBe("curve");
     expect(() => demoInput(undefined, {CURVE_DEMO_INPUT: "903"})).toThrow(/CURVE_DEMO_INPUT must be curve or statutory, not "903"/);
   });

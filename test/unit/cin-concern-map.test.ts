@@ -1,5 +1,8 @@
+import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {CONCERNS, NEED_CODE_BY_CONCERN, OTHER_NEED_CODES, assessmentType, concernFromNeedCode, planFactors, referralOutcome, s47Outcome} from "../../pipelines/door/cin-concern-map.js";
+import {CIN_NEED_CONCERNS_FILE, CONCERNS, NEED_CODE_BY_CONCERN, OTHER_NEED_CODES, assessmentType, concernFromNeedCode, loadNeedConcerns, planFactors, referralOutcome, s47Outcome} from "../../pipelines/door/cin-concern-map.js";
 
 describe("the CIN census mapping shared by the demo writer and the CIN importer", () => {
   it("reads every concern back from the need code written for it, and any other need code as 'other'", () => {
@@ -8,6 +11,24 @@ describe("the CIN census mapping shared by the demo writer and the CIN importer"
     expect(concernFromNeedCode(null)).toBe("other");
     expect(concernFromNeedCode(" n5 ")).toBe("domestic_violence");
     expect(new Set(Object.values(NEED_CODE_BY_CONCERN)).size).toBe(4);
+  });
+
+  it("takes the need → concern table from data/reference/cin-need-concerns.json, with no assessment factor overriding it", () => {
+    const table = JSON.parse(readFileSync(CIN_NEED_CONCERNS_FILE, "utf8"));
+    expect(table.concernByNeedCode).toEqual({N1: "child_protection", N4: "general_childcare", N5: "domestic_violence", N8: "homeless"});
+    for (const [need, concern] of Object.entries(table.concernByNeedCode)) expect(concernFromNeedCode(need)).toBe(concern);
+    expect(OTHER_NEED_CODES).toEqual(["N2", "N3", "N6", "N7", "N9", "N0"]);
+    expect(concernFromNeedCode.length).toBe(1);
+  });
+
+  it("passes a code that is no need code at all through, for the referrals contract to quarantine", () => {
+    expect(concernFromNeedCode("N12")).toBe("N12");
+  });
+
+  it("refuses a table with a concern Curve does not know, naming the file and the need code", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "curve-need-")), "cin-need-concerns.json");
+    writeFileSync(path, JSON.stringify({concernByNeedCode: {N1: "abuse"}, default: "other"}));
+    expect(() => loadNeedConcerns(path)).toThrow(/cin-need-concerns\.json: concernByNeedCode\.N1: .*concerns general_childcare/);
   });
 
   it("gives a referral with ReferralNFA 'nfa', else an initial assessment before 1 April 2014 and a single one from it", () => {

@@ -24,29 +24,6 @@ export function ethnicityGroup(code: string | null): string | null {
   return ETHNICITY_GROUP[c] ?? code.trim();
 }
 
-/**
- * CIN primary need code to Curve's referral `primary_concern`. Curve's vocabulary is coarser and
- * local (it came from Luton's front door): N1 (abuse or neglect) is a child-protection concern, the
- * family-functioning codes are general childcare concerns, and income, post-adoption and "not stated"
- * are other. A referral whose assessment identified domestic-abuse factors (3A-3C) is counted as
- * domestic violence whatever its need code, as DfE's N1 guidance folds domestic violence into N1.
- * No code at all is treated as N0: the census omits it for referrals closed with no further action.
- */
-export const PRIMARY_NEED_CONCERN: Readonly<Record<string, string>> = {
-  N1: "child_protection",
-  N2: "general_childcare", N3: "general_childcare", N4: "general_childcare",
-  N5: "general_childcare", N6: "general_childcare", N8: "general_childcare",
-  N7: "other", N9: "other", N0: "other"
-};
-export const DOMESTIC_ABUSE_FACTORS = ["3A", "3B", "3C"];
-
-export function primaryConcern(needCode: string | null, factors: readonly string[] = []): string {
-  if (factors.some((f) => DOMESTIC_ABUSE_FACTORS.includes(f))) return "domestic_violence";
-  if (needCode === null) return "other";
-  const c = needCode.trim().toUpperCase();
-  return PRIMARY_NEED_CONCERN[c] ?? needCode.trim();
-}
-
 /** Yes/no as the returns spell it: true/false, 1/0, Y/N, Yes/No, "a) Yes". Null when it is neither. */
 export function yesNo(text: string | null): boolean | null {
   if (text === null) return null;

@@ -80,11 +80,29 @@ export function buildCinEpisodes(a: AuthorityRecords): CinEpisode[] {
       closure: null, reason: "RC7", icpc: p.start, assessments: [{start: referralDate, completion, factors: p.factors}], enquiries: [], plans: [p]
     });
   }
+  for (const e of episodes) alignPlanFactors(e);
   for (const list of byChild.values()) {
     list.sort((x, y) => x.referralDate - y.referralDate);
     list.forEach((e, i) => close(e, list[i + 1]?.referralDate ?? null));
   }
   return episodes;
+}
+
+/**
+ * The census has no factors on a plan: the importer reads them from the latest assessment of the
+ * episode that started by the plan's start (cin-concern-map.ts planFactors). Curve's generator draws
+ * a plan's factors apart from its assessments', so that assessment is written with the plan's
+ * factors, and the plan reads back exactly as Curve's layout has it (the cp_plans factors feed the
+ * toxic-trio and domestic-abuse figures; no indicator reads an assessment's own factors).
+ */
+function alignPlanFactors(e: CinEpisode): void {
+  for (const p of [...e.plans].sort((x, y) => x.start - y.start)) {
+    let source: CinEpisode["assessments"][number] | null = null;
+    for (const a of e.assessments) if (a.start <= p.start && (source === null || a.start >= source.start)) source = a;
+    if (source && source.factors.join(";") !== p.factors.join(";")) {
+      e.assessments[e.assessments.indexOf(source)] = {...source, factors: p.factors};
+    }
+  }
 }
 
 /**

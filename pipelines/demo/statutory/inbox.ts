@@ -1,6 +1,6 @@
 /**
- * The inbox `npm start` would load from the demo: either Curve's own layout for everything (today),
- * or the statutory files for the five types a council returns to the DfE (referrals, assessments,
+ * The inbox `npm start` loads from the demo: either Curve's own layout for everything, or (the
+ * default) the statutory files for the five types a council returns to the DfE (referrals, assessments,
  * s47, CP plans from the CIN census; looked-after episodes from the SSDA903) plus Curve's layout for
  * the four with no statutory return (early help, service episodes, MARAC, participation).
  */
@@ -18,9 +18,9 @@ export type DemoInput = (typeof DEMO_INPUTS)[number];
 export const STATUTORY_TYPES: readonly ExtractType[] = ["referrals", "assessments", "s47", "cp_plans", "looked_after"];
 export const CURVE_ONLY_TYPES: readonly ExtractType[] = ["early_help", "service_episodes", "marac", "participation"];
 
-/** Which demo input to use: CURVE_DEMO_INPUT overrides the configured value; default Curve's layout. */
+/** Which demo input to use: CURVE_DEMO_INPUT overrides the configured value; default the statutory files. */
 export function demoInput(configured: DemoInput | undefined, env: Record<string, string | undefined> = process.env): DemoInput {
-  const v = env.CURVE_DEMO_INPUT ?? configured ?? "curve";
+  const v = env.CURVE_DEMO_INPUT ?? configured ?? "statutory";
   if (!(DEMO_INPUTS as readonly string[]).includes(v)) throw new Error(`CURVE_DEMO_INPUT must be ${DEMO_INPUTS.join(" or ")}, not "${v}"`);
   return v as DemoInput;
 }

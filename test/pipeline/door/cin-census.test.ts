@@ -39,9 +39,10 @@ describe("CIN census XML", () => {
     const of = (type: string) => records.filter((r) => r.type === type).map((r) => r.values);
 
     expect(of("referrals")).toEqual([
-      {referral_id: `${CHILD_TOKEN}/2022-05-09`, referral_date: "2022-05-09", source: "2A", primary_concern: "domestic_violence", outcome: "single_assessment", sex: "2", ethnicity: "Asian"},
+      // The need code alone gives the concern (data/reference/cin-need-concerns.json): N1 with factor 3A stays child protection.
+      {referral_id: `${CHILD_TOKEN}/2022-05-09`, referral_date: "2022-05-09", source: "2A", primary_concern: "child_protection", outcome: "single_assessment", sex: "2", ethnicity: "Asian"},
       {referral_id: `${CHILD_TOKEN}/2022-10-21`, referral_date: "2022-10-21", source: "6", primary_concern: "other", outcome: "nfa", sex: "1", ethnicity: "White"},
-      {referral_id: `${CHILD_TOKEN}/2023-01-05`, referral_date: "2023-01-05", source: "3B", primary_concern: "general_childcare", outcome: "single_assessment", sex: "1", ethnicity: "White"},
+      {referral_id: `${CHILD_TOKEN}/2023-01-05`, referral_date: "2023-01-05", source: "3B", primary_concern: "domestic_violence", outcome: "single_assessment", sex: "1", ethnicity: "White"},
       // An unknown need code passes through so the referrals contract quarantines it with its own message.
       {referral_id: `${CHILD_TOKEN}/2023-02-14`, referral_date: "2023-02-14", source: "3A", primary_concern: "N12", outcome: "single_assessment", sex: "0", ethnicity: "Other"}
     ]);

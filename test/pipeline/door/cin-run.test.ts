@@ -40,12 +40,12 @@ describe("a CIN census with an SSD address table and a postcode lookup", () => {
       `SELECT referral_date::VARCHAR AS referral_date, source, primary_concern, outcome, sex, ethnicity, ward, birth_month FROM referrals WHERE la_code = '821' ORDER BY referral_date`);
     expect(rows).toEqual([
       {referral_date: "2012-05-03", source: "5A", primary_concern: "child_protection", outcome: "initial_assessment", sex: "M", ethnicity: "White", ward: "biscot", birth_month: "2006-04"},
-      // Factor 3A (domestic abuse) at assessment makes it a domestic violence referral; the child moved in January, after it.
-      {referral_date: "2012-07-14", source: "1A", primary_concern: "domestic_violence", outcome: "initial_assessment", sex: "F", ethnicity: "Asian", ward: "farley", birth_month: "2010-09"},
+      // N4 reads as general childcare (data/reference/cin-need-concerns.json), factor 3A notwithstanding; the child moved in January, after it.
+      {referral_date: "2012-07-14", source: "1A", primary_concern: "general_childcare", outcome: "initial_assessment", sex: "F", ethnicity: "Asian", ward: "farley", birth_month: "2010-09"},
       // The placement address (out of area) is never a home ward.
       {referral_date: "2012-10-02", source: "3B", primary_concern: "other", outcome: "nfa", sex: "M", ethnicity: "Black", ward: "dallow", birth_month: "2000-01"},
       // No address for this child: no ward, and still counted in the borough's figures.
-      {referral_date: "2013-01-10", source: "2A", primary_concern: "general_childcare", outcome: "initial_assessment", sex: "F", ethnicity: "Mixed", ward: null, birth_month: "2011-03"}
+      {referral_date: "2013-01-10", source: "2A", primary_concern: "other", outcome: "initial_assessment", sex: "F", ethnicity: "Mixed", ward: null, birth_month: "2011-03"}
     ]);
   });
 

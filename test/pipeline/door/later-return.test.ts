@@ -1,0 +1,77 @@
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {parse} from "csv-parse/sync";
+import {afterAll, describe, expect, it} from "vitest";
+import {openDoor, type DoorResult} from "../../../pipelines/door/door.js";
+import {ChildKeys} from "../../../pipelines/door/identity.js";
+
+/**
+ * A return is made on 31 March with what was known then. An assessment started in March and
+ * completed in April, or an enquiry whose conference fell in April, is open in that year's census
+ * and complete only in the next, where it is dated in the earlier year. The later copy must reach
+ * the earlier year, or the completion is lost (and assessment timeliness undercounted).
+ */
+
+const root = mkdtempSync(join(tmpdir(), "curve-later-return-"));
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+// Synthetic: the id, dates and codes are invented.
+function census(year: number, assessment: string, s47: string, plan: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>${year}</Year><ReferenceDate>${year}-03-31</ReferenceDate></CollectionDetails>
+<Source><SourceLevel>L</SourceLevel><LEA>821</LEA></Source></Header>
+<Children><Child>
+<ChildIdentifiers><LAchildID>LATE0001</LAchildID><PersonBirthDate>2008-02-01</PersonBirthDate><GenderCurrent>1</GenderCurrent></ChildIdentifiers>
+<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+<CINdetails><CINreferralDate>2013-03-18</CINreferralDate><ReferralSource>5A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>
+<Assessments><AssessmentActualStartDate>2013-03-20</AssessmentActualStartDate>${assessment}</Assessments>
+<Section47><S47ActualStartDate>2013-03-25</S47ActualStartDate><InitialCPCtarget>2013-04-15</InitialCPCtarget>${s47}<ICPCnotRequired>0</ICPCnotRequired></Section47>
+<ReferralNFA>0</ReferralNFA>${plan}
+</CINdetails></Child></Children></Message>
+`;
+}
+
+const completed = "<AssessmentAuthorisationDate>2013-04-10</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment><AssessmentFactors>3B</AssessmentFactors></FactorsIdentifiedAtAssessment>";
+const icpc = "<DateOfInitialCPC>2013-04-12</DateOfInitialCPC>";
+const plan = "<ChildProtectionPlans><CPPstartDate>2013-04-12</CPPstartDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse><NumberOfPreviousCPP>0</NumberOfPreviousCPP><SeenSocialWorker>1</SeenSocialWorker></ChildProtectionPlans>";
+
+async function door(files: Record<string, string>, name: string): Promise<DoorResult> {
+  const inbox = join(root, name, "inbox");
+  mkdirSync(inbox, {recursive: true});
+  for (const [file, xml] of Object.entries(files)) writeFileSync(join(inbox, file), xml);
+  return openDoor(Object.keys(files).map((f) => join(inbox, f)), {
+    inbox, asOf: new Date("2014-06-01T00:00:00Z"), keys: () => new ChildKeys(Buffer.alloc(32, 7)), postcodes: null, stageDir: join(root, name, "stage")
+  });
+}
+
+const staged = (result: DoorResult, type: string, period: string) =>
+  parse(readFileSync(result.staged.find((g) => g.type === type && g.period === period)!.path, "utf8"), {columns: true}) as Record<string, string>[];
+
+describe("a later return's copy of an earlier year's event", () => {
+  it("gives 2012-13 the completion and factors of an assessment the 2013-14 census completed in April", async () => {
+    const result = await door({"2013.xml": census(2013, "", "", ""), "2014.xml": census(2014, completed, icpc, plan)}, "both");
+    const assessments = staged(result, "assessments", "2012-13");
+    expect(assessments.map((a) => [a.start_date, a.completion_date, a.factors])).toEqual([["2013-03-20", "2013-04-10", "3B"]]);
+    // The referral, assessment and enquiry all come from the 2013-14 copy. Nothing dated 2012-13 is staged in 2013-14: the event stays in its own year.
+    expect(result.staged.some((g) => g.type === "assessments" && g.period === "2013-14")).toBe(false);
+    expect(staged(result, "s47", "2012-13").map((q) => [q.icpc_date, q.outcome])).toEqual([["2013-04-12", "plan"]]);
+    expect(result.staged.find((g) => g.period === "2012-13")!.warnings.join(" ")).toMatch(/3 record\(s\) were taken from a later return/);
+    result.cleanup();
+  });
+
+  it("keeps the earlier return's values when no later return holds the event", async () => {
+    const result = await door({"2013.xml": census(2013, "", "", "")}, "alone");
+    expect(staged(result, "assessments", "2012-13").map((a) => a.completion_date)).toEqual([""]);
+    expect(staged(result, "s47", "2012-13").map((q) => q.outcome)).toEqual(["pending"]);
+    result.cleanup();
+  });
+
+  it("ignores the copy of a later return that is refused (not well-formed), so the earlier year keeps its own values", async () => {
+    const broken = census(2014, completed, icpc, plan).replace("</Children>", "");
+    const result = await door({"2013.xml": census(2013, "", "", ""), "2014.xml": broken}, "refused");
+    expect(result.outcomes.find((o) => o.file === "2014.xml")!.outcome).toBe("refused");
+    expect(staged(result, "assessments", "2012-13").map((a) => a.completion_date)).toEqual([""]);
+    result.cleanup();
+  });
+});
