@@ -18,9 +18,10 @@ const DEMO = [
   "test/pipeline/demo-statutory.test.ts",
   "test/api/oba/demo.test.ts",
   "test/api/targeting/demo.test.ts",
-  "test/api/providers/demo.test.ts",
-  "test/browser/**/*.test.ts"
+  "test/api/providers/demo.test.ts"
 ];
+/** The dashboards in Chromium over the demo world; the dashboards are built once per run too. */
+const BROWSER = ["test/browser/**/*.test.ts"];
 const UNIT = ["test/unit/**/*.test.ts"];
 
 export default defineConfig({
@@ -36,9 +37,10 @@ export default defineConfig({
       // Pure functions: `npm run test:unit`, seconds, for the edit loop.
       {extends: true, test: {name: "unit", include: UNIT}},
       // Small fixtures each test writes itself (scratch inboxes and warehouses).
-      {extends: true, test: {name: "integration", include: ["test/**/*.test.ts"], exclude: [...UNIT, ...DEMO]}},
-      // The demo world, built by the global setup only when one of these files is in the run.
-      {extends: true, test: {name: "demo", include: DEMO, globalSetup: ["test/setup/demo-world.ts"]}}
+      {extends: true, test: {name: "integration", include: ["test/**/*.test.ts"], exclude: [...UNIT, ...DEMO, ...BROWSER]}},
+      // The demo world, built by the global setup only when one of these files is in the run (once for both projects).
+      {extends: true, test: {name: "demo", include: DEMO, globalSetup: ["test/setup/demo-world.ts"]}},
+      {extends: true, test: {name: "browser", include: BROWSER, globalSetup: ["test/setup/demo-world.ts", "test/setup/dashboards.ts"]}}
     ]
   }
 });

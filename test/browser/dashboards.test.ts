@@ -73,9 +73,8 @@ async function api(method: string, path: string, body?: unknown) {
   return json;
 }
 
+// dist/ holds the dashboards built for this run by test/setup/dashboards.ts.
 beforeAll(async () => {
-  const build = await run("npm", ["run", "dashboards:build"]);
-  if (build.code !== 0) throw new Error(`dashboards did not build:\n${build.out}`);
   warehouse = new Warehouse(s.warehouseDir);
   appStore = new AppStore(join(s.root, "app.duckdb"));
   base.commissioner = await startServer("commissioner");

@@ -46,10 +46,11 @@ export interface Dashboards {
   close(): Promise<void>;
 }
 
-/** Build the dashboards, open the run's demo warehouse (read-only) and launch Chromium. */
+/**
+ * Open the run's demo warehouse (read-only) and launch Chromium. The dashboards in dist/ were built
+ * for the run by test/setup/dashboards.ts.
+ */
 export async function startDashboards(prefix = "curve-browser-"): Promise<Dashboards> {
-  const build = await run("npm", ["run", "dashboards:build"]);
-  if (build.code !== 0) throw new Error(`dashboards did not build:\n${build.out}`);
   // The warehouse is the run's; this file's own writes (app store, tokens, audit) go to a folder of its own.
   const s = {root: mkdtempSync(join(tmpdir(), prefix)), warehouseDir: demoWorld().warehouseDir};
   const warehouse = new Warehouse(s.warehouseDir);
