@@ -1,7 +1,8 @@
-import {spawn, spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readdirSync, readFileSync} from "node:fs";
+import {spawn} from "node:child_process";
+import {mkdirSync, mkdtempSync, readFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import type {AddressInfo} from "node:net";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {serve, type ServerType} from "@hono/node-server";
 import {chromium, type Browser, type Page} from "playwright-core";
@@ -13,13 +14,12 @@ import {AuditLog} from "../../api/auth/audit.js";
 import {configuredAuthenticator, RateLimiter} from "../../api/auth/middleware.js";
 import {TokenStore} from "../../api/auth/tokens.js";
 import type {Role} from "../../api/auth/roles.js";
-import {runPipeline} from "../../pipelines/run.js";
-import {scratch} from "../helpers/warehouse.js";
 import {screenshotPath} from "../helpers/browser.js";
+import {demoWorld} from "../helpers/demo.js";
 
 /**
- * Every dashboard page in a real browser (Debian's Chromium driven by playwright-core) over a warehouse
- * built from the demo extracts: it loads with no failed request, nothing leaving localhost, no console
+ * Every dashboard page in a real browser (Debian's Chromium driven by playwright-core) over the run's
+ * demo warehouse (test/setup/demo-world.ts): it loads with no failed request, nothing leaving localhost, no console
  * error, its charts drawn from the API's data, and no WCAG 2.2 A/AA violation. Then the workshop
  * interactions: change the report card's place, freeze a baseline, add an annotation, export a chart,
  * and print the Turn the Curve report to PDF with `npm run report`.
@@ -37,7 +37,8 @@ const PAGES = [
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const s = scratch("curve-browser-");
+// The run's demo warehouse (read-only); this file's own writes (app store, audit, the PDF) go to a folder of its own.
+const s = {root: mkdtempSync(join(tmpdir(), "curve-browser-")), warehouseDir: demoWorld().warehouseDir};
 const servers: ServerType[] = [];
 const base: Partial<Record<Role, string>> = {};
 let browser: Browser;
@@ -72,19 +73,8 @@ async function api(method: string, path: string, body?: unknown) {
   return json;
 }
 
+// dist/ holds the dashboards built for this run by test/setup/dashboards.ts.
 beforeAll(async () => {
-  const demo = "data/demo-extracts";
-  if (!existsSync(demo) || !readdirSync(demo).some((f) => f.endsWith(".csv"))) {
-    const gen = spawnSync("npx", ["tsx", "pipelines/demo/cli.ts"], {encoding: "utf8"});
-    if (gen.status !== 0) throw new Error(`demo extracts were not generated:\n${gen.stderr}`);
-  }
-  // The build (a child process) and the pipeline (this process) run side by side.
-  const [build, record] = await Promise.all([
-    run("npm", ["run", "dashboards:build"]),
-    runPipeline({inbox: demo, warehouseDir: s.warehouseDir, referenceDir: "data/reference"})
-  ]);
-  if (build.code !== 0) throw new Error(`dashboards did not build:\n${build.out}`);
-  expect(record.status).toBe("published");
   warehouse = new Warehouse(s.warehouseDir);
   appStore = new AppStore(join(s.root, "app.duckdb"));
   base.commissioner = await startServer("commissioner");

@@ -1,7 +1,8 @@
-import {spawn, spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readdirSync, readFileSync} from "node:fs";
+import {spawn} from "node:child_process";
+import {mkdirSync, mkdtempSync, readFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import type {AddressInfo} from "node:net";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {serve, type ServerType} from "@hono/node-server";
 import {chromium, type Browser, type Page} from "playwright-core";
@@ -13,12 +14,11 @@ import {configuredAuthenticator, RateLimiter} from "../../api/auth/middleware.js
 import type {Role} from "../../api/auth/roles.js";
 import {CHROMIUM_ARGS} from "../../api/report/browser.js";
 import {TokenStore} from "../../api/auth/tokens.js";
-import {runPipeline} from "../../pipelines/run.js";
-import {scratch} from "./warehouse.js";
+import {demoWorld} from "./demo.js";
 
 /**
- * The dashboards in a real browser, for tests: the built pages served with the API over a warehouse
- * made from the demo extracts, Debian's Chromium driven by playwright-core, listeners for what must
+ * The dashboards in a real browser, for tests: the built pages served with the API over the run's
+ * demo warehouse (test/setup/demo-world.ts), Debian's Chromium driven by playwright-core, listeners for what must
  * not happen (a request leaving this machine, a failed request, a console error) and axe-core.
  */
 export function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{code: number; out: string}> {
@@ -46,20 +46,13 @@ export interface Dashboards {
   close(): Promise<void>;
 }
 
-/** Build the dashboards and publish the demo warehouse (side by side), then launch Chromium. */
+/**
+ * Open the run's demo warehouse (read-only) and launch Chromium. The dashboards in dist/ were built
+ * for the run by test/setup/dashboards.ts.
+ */
 export async function startDashboards(prefix = "curve-browser-"): Promise<Dashboards> {
-  const demo = "data/demo-extracts";
-  if (!existsSync(demo) || !readdirSync(demo).some((f) => f.endsWith(".csv"))) {
-    const gen = spawnSync("npx", ["tsx", "pipelines/demo/cli.ts"], {encoding: "utf8"});
-    if (gen.status !== 0) throw new Error(`demo extracts were not generated:\n${gen.stderr}`);
-  }
-  const s = scratch(prefix);
-  const [build, record] = await Promise.all([
-    run("npm", ["run", "dashboards:build"]),
-    runPipeline({inbox: demo, warehouseDir: s.warehouseDir, referenceDir: "data/reference"})
-  ]);
-  if (build.code !== 0) throw new Error(`dashboards did not build:\n${build.out}`);
-  if (record.status !== "published") throw new Error(`the demo warehouse was not published: ${record.message}`);
+  // The warehouse is the run's; this file's own writes (app store, tokens, audit) go to a folder of its own.
+  const s = {root: mkdtempSync(join(tmpdir(), prefix)), warehouseDir: demoWorld().warehouseDir};
   const warehouse = new Warehouse(s.warehouseDir);
   const appStore = new AppStore(join(s.root, "app.duckdb"));
   const tokens = new TokenStore(join(s.root, "tokens.json"));

@@ -1,11 +1,9 @@
-import {existsSync, mkdtempSync, readFileSync, readdirSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {existsSync, readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {generateDemoExtracts} from "../../pipelines/demo/generate.js";
-import {runPipeline, type RunRecord} from "../../pipelines/run.js";
 import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
 import type {DuckDBConnection, DuckDBInstance} from "@duckdb/node-api";
+import {demoWorld} from "../helpers/demo.js";
 
 /**
  * The demo extracts, through the real pipeline, into a published warehouse: the figures Luton
@@ -13,20 +11,16 @@ import type {DuckDBConnection, DuckDBInstance} from "@duckdb/node-api";
  */
 const seedTables = JSON.parse(readFileSync("test/fixtures/seed-tables/luton-lscb-2012-13.json", "utf8"));
 const seedFigures = JSON.parse(readFileSync("test/fixtures/seed-tables/seed-figures.json", "utf8"));
-const root = mkdtempSync(join(tmpdir(), "curve-demo-"));
-const inbox = join(root, "extracts");
-const warehouseDir = join(root, "warehouse");
-let record: RunRecord;
+// The run's demo world: its warehouse, and the pipeline run that published it.
+const {warehouseDir, run: record} = demoWorld();
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
 const q = <T = Record<string, unknown>>(sql: string) => queryRows<T>(conn, sql);
 
 beforeAll(async () => {
-  await generateDemoExtracts({outDir: inbox});
-  record = await runPipeline({inbox, warehouseDir, referenceDir: "data/reference"});
   instance = await openReadOnly(currentVersion({dir: warehouseDir})!.path);
   conn = await instance.connect();
-}, 600_000);
+});
 
 afterAll(() => {
   conn?.closeSync();

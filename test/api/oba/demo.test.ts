@@ -1,22 +1,14 @@
-import {cpSync, existsSync, readdirSync} from "node:fs";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {obaScratch} from "../../helpers/oba.js";
+import {afterAll, describe, expect, it} from "vitest";
+import {demoApi} from "../../helpers/demo.js";
 
 /**
- * The OBA API on the full demo extracts (data/demo-extracts, from `npm run demo-data`), loaded by the
- * real pipeline into a scratch warehouse: the published figures the demo is calibrated to come back
- * out of the API, and the Early Help story (target wards turning the curve) can be told with it.
+ * The OBA API on the full demo extracts, loaded by the real pipeline into the run's demo warehouse
+ * (test/setup/demo-world.ts): the published figures the demo is calibrated to come back out of the
+ * API, and the Early Help story (target wards turning the curve) can be told with it.
  */
 
-const DEMO = "data/demo-extracts";
-const haveDemo = existsSync(DEMO) && readdirSync(DEMO).some((f) => f.endsWith(".csv"));
-
-describe.skipIf(!haveDemo)("OBA API on the demo data", () => {
-  const s = obaScratch("curve-oba-demo-");
-  beforeAll(async () => {
-    cpSync(DEMO, s.inbox, {recursive: true});
-    expect((await s.run()).status).toBe("published");
-  }, 600_000);
+describe("OBA API on the demo data", () => {
+  const s = demoApi();
   afterAll(() => s.close());
 
   const point = async (url: string) => {

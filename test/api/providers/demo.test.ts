@@ -1,10 +1,6 @@
-import {cpSync, existsSync, readdirSync} from "node:fs";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, describe, expect, it} from "vitest";
 import {loadEpisodes} from "../../../api/providers/episodes.js";
-import {Warehouse} from "../../../api/warehouse.js";
-import {generateDemoExtracts} from "../../../pipelines/demo/generate.js";
-import {testApp} from "../../helpers/app.js";
-import {scratch} from "../../helpers/warehouse.js";
+import {demoApi} from "../../helpers/demo.js";
 
 /**
  * Provider performance on the demo data, through the real pipeline. The demo's providers have
@@ -13,17 +9,9 @@ import {scratch} from "../../helpers/warehouse.js";
  * chance of a reliable improvement depends on its level of need, hardly on who delivers.
  */
 
-const DEMO = "data/demo-extracts";
-const s = scratch("curve-providers-demo-");
-const warehouse = new Warehouse(s.warehouseDir);
-const app = testApp({warehouse, warehouseDir: s.warehouseDir});
-
-beforeAll(async () => {
-  if (existsSync(DEMO) && readdirSync(DEMO).some((f) => f.endsWith(".csv"))) cpSync(DEMO, s.inbox, {recursive: true});
-  else await generateDemoExtracts({outDir: s.inbox});
-  expect((await s.run()).status).toBe("published");
-}, 900_000);
-afterAll(() => warehouse.close_());
+// The run's demo warehouse (test/setup/demo-world.ts); requests come from an analyst unless a header says otherwise.
+const {app, warehouse, close} = demoApi("analyst");
+afterAll(() => close());
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
   const res = await app.request(path, {headers});

@@ -1,26 +1,23 @@
-import {cpSync, existsSync, readFileSync, readdirSync} from "node:fs";
+import {readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {obaScratch, REST, TARGET} from "../../helpers/oba.js";
+import {REST, TARGET} from "../../helpers/oba.js";
+import {demoApi} from "../../helpers/demo.js";
 import {wardGroups} from "../../../api/targeting/disclosure.js";
 import {recoverableCells, sii} from "../../../api/stats/index.js";
 
 /**
- * Ward targeting on the full demo extracts (data/demo-extracts, from `npm run demo-data`) loaded by
- * the real pipeline: the Early Help Strategy's "34% of child-protection referrals from the 5 target
+ * Ward targeting on the full demo extracts, loaded by the real pipeline into the run's demo warehouse
+ * (test/setup/demo-world.ts): the Early Help Strategy's "34% of child-protection referrals from the 5 target
  * wards" made precise, and the gaps the demo closes from 2014/15 (CP plans, domestic-violence
  * referrals, entries to care in the target wards) found closing, and no others.
  */
 
-const DEMO = "data/demo-extracts";
-const haveDemo = existsSync(DEMO) && readdirSync(DEMO).some((f) => f.endsWith(".csv"));
 const WARDS = [...TARGET, ...REST];
 
-describe.skipIf(!haveDemo)("ward targeting on the demo data", () => {
-  const s = obaScratch("curve-targeting-demo-");
+describe("ward targeting on the demo data", () => {
+  const s = demoApi();
   let summary: any;
   beforeAll(async () => {
-    cpSync(DEMO, s.inbox, {recursive: true});
-    expect((await s.run()).status).toBe("published");
     const res = await s.get("/api/target-wards/summary");
     expect(res.status).toBe(200);
     summary = res.body;
