@@ -3,6 +3,7 @@
 import * as Plot from "./vendor/plot.js";
 import {COLOURS, accessible} from "./palette.js";
 import {formatMoney, formatRatio, formatValue} from "./format.js";
+import {separateLabels} from "./labels.js";
 
 // Glyphs, not Plot symbols: Plot's "triangle2" points up too, so "below the funnel" was drawn ▲.
 const SIG_GLYPH = {"High (0.001)": "▲", "High (0.025)": "▲", "Low (0.001)": "▼", "Low (0.025)": "▼", "Not significant": "●"};
@@ -75,6 +76,8 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
     ]
   });
   accessible(chart);
+  // placeLabels estimates widths; this measures what Plot drew, so a phone's narrow chart stays legible too.
+  separateLabels(chart, {move: 1, keep: [2]});
   chart.drawn = [...rows.map((r) => ({series: "provider", provider: r.provider, x: r.x, value: r.y, lower95: r.lower95, upper95: r.upper95, significance: r.significance, symbol: SIG_GLYPH[r.significance] ?? "●"})), ...lines.map((l) => ({series: `limit ${l.level}`, provider: "", x: l.x, value: l.value}))];
   chart.columns = [
     {key: "series", label: "Series"}, {key: "provider", label: "Provider"},

@@ -106,7 +106,8 @@ const PAGES = ["/", "/turn-the-curve?indicator=cp-rate&geography=target-wards", 
 /** Text boxes in a chart card: rendered font size (px) and overlapping pairs. */
 async function chartText(figure: Locator) {
   return figure.first().evaluate((f) => {
-    const texts = Array.from(f.querySelectorAll(".chart-body svg text")).filter((t) => (t.textContent ?? "").trim());
+    // Labels only: a funnel's point markers are ▲▼● glyphs (text marks), and points may overlap as points do.
+    const texts = Array.from(f.querySelectorAll(".chart-body svg text")).filter((t) => (t.textContent ?? "").trim() && !t.closest(".funnel-glyph"));
     const boxes = texts.map((t) => ({text: t.textContent!.trim(), r: t.getBoundingClientRect(), px: parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1)}));
     const overlaps: string[] = [];
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
@@ -169,13 +170,14 @@ describe("on a phone (390 px)", {timeout: 180_000}, () => {
     await wards.page.close();
 
     const funnels = await openPage(d.browser, base.local + "/providers", PHONE);
-    for (const title of ["Raw", "Case-mix adjusted"]) {
-      const figure = funnels.page.locator("figure.chart-card").filter({has: funnels.page.getByRole("heading", {name: title, exact: true})});
+    // Funnel titles name the measure and period, and end with the view.
+    for (const title of [/: raw percentages$/, /: case-mix adjusted$/]) {
+      const figure = funnels.page.locator("figure.chart-card").filter({has: funnels.page.getByRole("heading", {name: title})});
       await figure.first().locator(".chart-body svg").first().waitFor({timeout: 30_000});
       const funnel = await chartText(figure);
-      expect(funnel.labels, title).toBeGreaterThan(5);
-      expect(funnel.smallest, title).toBeGreaterThanOrEqual(10);
-      expect(funnel.overlaps, title).toEqual([]);
+      expect(funnel.labels, String(title)).toBeGreaterThan(5);
+      expect(funnel.smallest, String(title)).toBeGreaterThanOrEqual(10);
+      expect(funnel.overlaps, String(title)).toEqual([]);
     }
     await funnels.page.close();
   });

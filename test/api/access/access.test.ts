@@ -65,7 +65,8 @@ describe("bearer tokens", () => {
 
   it("stores only a hash, and a created token opens the routes its role allows", async () => {
     const {token, record} = store.create({name: "strategy group", role: "viewer"});
-    expect(readFileSync(store.path, "utf8")).not.toContain(token.split("_")[2]);
+    // The secret is everything after `curve_<id>_` (base64url, which may itself hold '_').
+    expect(readFileSync(store.path, "utf8")).not.toContain(token.slice("curve_12345678_".length));
     expect((await app().request("/api/health", {headers: {authorization: `Bearer ${token}`}})).status).toBe(200);
     expect((await app().request("/api/pipeline/runs", {headers: {authorization: `Bearer ${token}`}})).status).toBe(403);
     expect(record.role).toBe("viewer");
