@@ -1,3 +1,5 @@
+import {mulberry32} from "./random.js";
+
 /**
  * Disclosure control for published children's data (METHODS §7).
  *
@@ -207,15 +209,8 @@ class IndexHeap {
 
 /** Deterministic pseudo-random residues (mulberry32), so results never vary between runs. */
 function residues(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return 1 + Math.floor(u * (PRIME - 1));
-  };
+  const next = mulberry32(seed);
+  return () => 1 + Math.floor(next() * (PRIME - 1));
 }
 
 /**

@@ -7,6 +7,7 @@
 import {readFileSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
+import {mulberry32} from "../random.js";
 
 /** One M3 series: history `x`, held-out future `xx`. */
 export interface M3Series {
@@ -28,17 +29,6 @@ export const MONTHLY_SPLIT_SEED = 20001;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** Small deterministic generator (mulberry32), so the split needs no dependency and never changes. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Splits series into two halves by a seeded Fisher–Yates shuffle of their ids in sorted order

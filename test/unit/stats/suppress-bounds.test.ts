@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {suppress, type SuppressionTable} from "../../../api/stats/suppress.js";
 import {feasibleRanges, recoverablePrimaries, twoWay} from "./feasible-range.js";
+import {mulberry32} from "../../../api/stats/random.js";
 
 /**
  * METHODS §7: no suppressed cell is recoverable — including by a reader who knows every `c` is at
@@ -24,17 +25,8 @@ function wardsByMonth(rows: number[][]): SuppressionTable {
   return {cells, groups};
 }
 
-/** Random small tables, the same every run (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Random small tables, the same every run. */
+const random = mulberry32;
 function randomTables(count: number, seed = 13): number[][][] {
   const next = random(seed);
   const value = () => {

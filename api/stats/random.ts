@@ -1,0 +1,14 @@
+/**
+ * A small deterministic generator (mulberry32): uniform numbers in [0, 1) from a seed, the same on
+ * every run and machine, for splits, audits and tests that must never vary.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
