@@ -5,7 +5,7 @@ import {inject} from "vitest";
 import {AppStore} from "../../api/appstore.js";
 import type {Role} from "../../api/auth/roles.js";
 import {Warehouse} from "../../api/warehouse.js";
-import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
+import {queryPublished} from "./warehouse.js";
 import {DEMO_RUN_AT, type DemoWorld} from "./demo-world.js";
 import {testApp} from "./app.js";
 
@@ -59,15 +59,6 @@ export function demoApi(role: Role = "commissioner") {
 }
 
 /** One read-only query on the demo warehouse's published version. */
-export async function queryDemo<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-  const current = currentVersion({dir: demoWorld().warehouseDir});
-  if (!current) throw new Error("the demo warehouse has no published version");
-  const instance = await openReadOnly(current.path);
-  const conn = await instance.connect();
-  try {
-    return await queryRows<T>(conn, sql);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+export function queryDemo<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  return queryPublished<T>(demoWorld().warehouseDir, sql);
 }

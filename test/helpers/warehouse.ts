@@ -18,19 +18,24 @@ export function scratch(prefix = "curve-test-") {
     run(asOf = new Date("2026-11-23T12:00:00Z"), options: Partial<PipelineConfig> = {}): Promise<RunRecord> {
       return runPipeline({inbox, warehouseDir, referenceDir: process.env.CURVE_TEST_REFERENCE ?? "data/reference", ...options}, {clock: () => asOf});
     },
-    async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-      const current = currentVersion({dir: warehouseDir});
-      if (!current) throw new Error("no published version");
-      const instance = await openReadOnly(current.path);
-      const conn = await instance.connect();
-      try {
-        return await queryRows<T>(conn, sql);
-      } finally {
-        conn.closeSync();
-        instance.closeSync();
-      }
+    query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+      return queryPublished<T>(warehouseDir, sql);
     }
   };
+}
+
+/** One read-only query on the version a warehouse directory publishes. */
+export async function queryPublished<T = Record<string, unknown>>(warehouseDir: string, sql: string): Promise<T[]> {
+  const current = currentVersion({dir: warehouseDir});
+  if (!current) throw new Error(`no published version in ${warehouseDir}`);
+  const instance = await openReadOnly(current.path);
+  const conn = await instance.connect();
+  try {
+    return await queryRows<T>(conn, sql);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 export const REFERRAL_HEADER = "referral_id,child_key,la_code,birth_month,sex,ethnicity,ward,referral_date,source,primary_concern,outcome";

@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {RunRecord} from "../../../pipelines/run.js";
 import {obaScratch} from "../../helpers/oba.js";
 import {currentVersion, openReadOnly, queryRows} from "../../../pipelines/warehouse/store.js";
+import {queryPublished} from "../../helpers/warehouse.js";
 import {buildAnnexA} from "../../fixtures/statutory/annex-a/build.js";
 import {dropReturn, FIXTURES, leaks, RETURN_2013, RETURN_2014, tempChildKey} from "./fixtures.js";
 
@@ -54,16 +55,7 @@ beforeAll(async () => {
 
 afterAll(() => s.close());
 
-async function warehouse<T>(sql: string): Promise<T[]> {
-  const instance = await openReadOnly(currentVersion({dir: s.warehouseDir})!.path);
-  const conn = await instance.connect();
-  try {
-    return await queryRows<T>(conn, sql);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+const warehouse = <T>(sql: string): Promise<T[]> => queryPublished<T>(s.warehouseDir, sql);
 
 describe("a 903 set for a new authority", () => {
   it("loads Header + Episodes as looked_after rows: month of birth, sex, ethnic group, one row per episode", async () => {
