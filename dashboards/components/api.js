@@ -1,4 +1,4 @@
-/* global URLSearchParams, location, document, setTimeout, clearTimeout */
+/* global URLSearchParams, location, setTimeout, clearTimeout */
 // The dashboards' only data source is the API on the same origin. Errors come back as
 // {error: {code, message}}; turn them into exceptions whose message a reader can act on.
 import {html} from "htl";
