@@ -1,4 +1,4 @@
-/* global URLSearchParams, location */
+/* global URLSearchParams, location, setTimeout, clearTimeout */
 // The dashboards' only data source is the API on the same origin. Errors come back as
 // {error: {code, message}}; turn them into exceptions whose message a reader can act on.
 import {html} from "htl";
@@ -22,7 +22,9 @@ export function getJson(path) {
   const hit = inFlight.get(path);
   if (hit && (hit.pending || Date.now() - hit.at < SERIES_TTL_MS)) return hit.promise;
   const entry = {pending: true, at: Date.now(), promise: null};
+  awaiting(+1);
   entry.promise = fetch(path, {headers: {accept: "application/json", ...authHeaders()}}).then(readJson).finally(() => {
+    awaiting(-1);
     entry.pending = false;
     entry.at = Date.now();
     if (!/\/api\/indicators\/[^/]+\/series/.test(path)) inFlight.delete(path);
@@ -30,6 +32,48 @@ export function getJson(path) {
   entry.promise.catch(() => inFlight.delete(path));
   inFlight.set(path, entry);
   return entry.promise;
+}
+
+// Loading, not stale numbers. While an answer the page asked for is awaited, what is on screen
+// belongs to the previous choice (Framework keeps a cell's output until its inputs resolve). So the
+// page is marked busy — aria-busy on <main>, which style.css uses to grey every output that is not a
+// control, and a "Loading…" status — until every request has settled and the cells waiting on them
+// have redrawn (a short grace, since one answer often starts the next request: series → baseline).
+let waiting = 0;
+let settling = null;
+let loadedOnce = false;
+const SETTLE_MS = 120;
+
+function awaiting(delta) {
+  if (typeof document === "undefined") return;
+  waiting += delta;
+  clearTimeout(settling);
+  if (waiting > 0) return showBusy(true);
+  settling = setTimeout(() => waiting === 0 && showBusy(false), SETTLE_MS);
+}
+
+function showBusy(on) {
+  const main = document.getElementById("observablehq-main") ?? document.querySelector("main");
+  if (!main) return;
+  let status = document.getElementById("curve-loading");
+  if (!status) {
+    status = document.createElement("p");
+    status.id = "curve-loading";
+    status.className = "loading-status";
+    status.setAttribute("role", "status");
+    status.hidden = true;
+    main.before(status); // outside <main>: a live region inside a busy one is not announced
+  }
+  if (on) {
+    main.setAttribute("aria-busy", "true");
+    status.textContent = loadedOnce ? "Loading your new choice… the greyed figures below are from the previous one and are not current." : "Loading…";
+    status.hidden = false;
+  } else {
+    main.removeAttribute("aria-busy");
+    status.textContent = "";
+    status.hidden = true;
+    loadedOnce = true;
+  }
 }
 
 export async function sendJson(method, path, body) {

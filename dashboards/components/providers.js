@@ -3,32 +3,10 @@
 import * as Plot from "./vendor/plot.js";
 import {COLOURS, accessible} from "./palette.js";
 import {formatMoney, formatRatio, formatValue} from "./format.js";
-import {separateLabels} from "./labels.js";
+import {labelWidth, placeLabels} from "./labels.js";
 
 // Glyphs, not Plot symbols: Plot's "triangle2" points up too, so "below the funnel" was drawn ▲.
 const SIG_GLYPH = {"High (0.001)": "▲", "High (0.025)": "▲", "Low (0.001)": "▼", "Low (0.025)": "▼", "Not significant": "●"};
-
-/**
- * Label positions that do not overlap: labels start beside their points (in pixels), and any label
- * that would touch one already placed moves down (or up) by a line until it is clear. Returned in
- * the chart's data coordinates so Plot draws them; `moved` labels get a leader line to their point.
- */
-export function placeLabels(rows, {x: [x0, x1], y: [y0, y1]}, {left, top, width, height, lineHeight = 13, charWidth = 6.2, dx = 9}) {
-  const px = (v) => left + ((v - x0) / (x1 - x0)) * width;
-  const py = (v) => top + (1 - (v - y0) / (y1 - y0)) * height;
-  const placed = [];
-  const order = [...rows].sort((a, b) => py(a.y) - py(b.y) || px(a.x) - px(b.x));
-  for (const r of order) {
-    const w = r.label.length * charWidth;
-    const boxX = px(r.x) + dx;
-    const clash = (y) => placed.some((p) => boxX < p.boxX + p.w && p.boxX < boxX + w && Math.abs(p.y - y) < lineHeight);
-    let y = py(r.y);
-    for (let k = 1; clash(y) && k < 40; k++) y = py(r.y) + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * lineHeight;
-    y = Math.max(top + lineHeight / 2, Math.min(top + height - lineHeight / 2, y));
-    placed.push({row: r, boxX, w, y});
-  }
-  return placed.map((p) => ({...p.row, labelY: y0 + (1 - (p.y - top) / height) * (y1 - y0), moved: Math.abs(p.y - py(p.row.y)) > 1}));
-}
 
 function funnelLines(funnel) {
   const lines = [];
@@ -56,8 +34,14 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
   const yDomain = which === "raw" ? [0, 100] : [0, Math.max(2, ...yValues) * 1.2];
   const clipped = lines.map((l) => ({...l, value: Math.max(yDomain[0], Math.min(yDomain[1], l.value))}));
   const frame = {left: 56, top: 20, right: 150, bottom: 30, height: 360};
-  const labels = placeLabels(rows.map((r) => ({...r, label: r.provider.length > 22 ? `${r.provider.slice(0, 21)}…` : r.provider})), {x: [0, xMax], y: yDomain},
-    {left: frame.left, top: frame.top, width: width - frame.left - frame.right, height: frame.height - frame.top - frame.bottom});
+  // Labels placed in pixels beside their points, clear of each other and of the average's label.
+  const px = (v) => frame.left + (v / xMax) * (width - frame.left - frame.right);
+  const py = (v) => frame.top + (1 - (v - yDomain[0]) / (yDomain[1] - yDomain[0])) * (frame.height - frame.top - frame.bottom);
+  const centreLabel = which === "raw" ? `average ${formatValue(funnel.centre, "percent")}` : "as expected";
+  const named = rows.map((r) => ({...r, label: r.provider.length > 22 ? `${r.provider.slice(0, 21)}…` : r.provider}));
+  const placed = placeLabels(named.map((r) => ({x: px(r.x) + 9, y: py(r.y), w: labelWidth(r.label)})),
+    {top: frame.top, bottom: frame.height - frame.bottom, obstacles: [{x: px(xMax) + 4, y: py(funnel.centre), w: labelWidth(centreLabel)}]});
+  const labels = named.map((r, i) => ({...r, labelY: yDomain[0] + (1 - (placed[i].labelY - frame.top) / (frame.height - frame.top - frame.bottom)) * (yDomain[1] - yDomain[0]), moved: placed[i].moved}));
   const colourOf = (d) => (judge(d.significance) === "better" ? COLOURS.better : judge(d.significance) === "worse" ? COLOURS.worse : COLOURS.muted);
   const chart = Plot.plot({
     width, height: frame.height, marginLeft: frame.left, marginRight: frame.right, marginTop: frame.top, marginBottom: frame.bottom,
@@ -72,12 +56,10 @@ export function funnelPlot(compare, {width = 640, which = "raw"} = {}) {
       Plot.text(rows, {x: "x", y: "y", text: (d) => SIG_GLYPH[d.significance] ?? "●", fontSize: 15, fill: (d) => (judge(d.significance) === "similar" ? COLOURS.ink : colourOf(d)), stroke: "white", strokeWidth: 3, paintOrder: "stroke", className: "funnel-glyph"}),
       Plot.link(labels.filter((d) => d.moved), {x1: "x", y1: "y", x2: "x", y2: "labelY", dx: 6, stroke: COLOURS.faint}),
       Plot.text(labels, {x: "x", y: "labelY", text: "label", dx: 9, textAnchor: "start", fontSize: 11, fill: COLOURS.ink, stroke: "white", strokeWidth: 3, paintOrder: "stroke", className: "funnel-label"}),
-      Plot.text([which === "raw" ? `average ${formatValue(funnel.centre, "percent")}` : "as expected"], {x: xMax, y: funnel.centre, dx: 4, textAnchor: "start", fontSize: 11, fill: COLOURS.ink})
+      Plot.text([centreLabel], {x: xMax, y: funnel.centre, dx: 4, textAnchor: "start", fontSize: 11, fill: COLOURS.ink})
     ]
   });
   accessible(chart);
-  // placeLabels estimates widths; this measures what Plot drew, so a phone's narrow chart stays legible too.
-  separateLabels(chart, {move: 1, keep: [2]});
   chart.drawn = [...rows.map((r) => ({series: "provider", provider: r.provider, x: r.x, value: r.y, lower95: r.lower95, upper95: r.upper95, significance: r.significance, symbol: SIG_GLYPH[r.significance] ?? "●"})), ...lines.map((l) => ({series: `limit ${l.level}`, provider: "", x: l.x, value: l.value}))];
   chart.columns = [
     {key: "series", label: "Series"}, {key: "provider", label: "Provider"},
@@ -98,14 +80,19 @@ export function valueForMoney(vfm, {width = 640} = {}) {
     betterOff: r.betterOff, episodesEnded: r.episodesEnded, totalCost: r.totalCost, flag: r.flag
   }));
   const order = [...rows].sort((a, b) => (a.kind === b.kind ? a.cost - b.cost : a.kind === "all" ? -1 : b.kind === "all" ? 1 : a.kind === "programme" ? 1 : -1));
+  // Names as a left axis where they leave room for the intervals; on a narrow chart (a phone) each
+  // name goes on its own line above its interval instead of running off the left edge.
+  const nameWidth = Math.max(...rows.map((r) => labelWidth(r.name, 10))) + 14;
+  const narrow = width - nameWidth < 240;
   const chart = Plot.plot({
-    width, height: rows.length * 24 + 60, marginLeft: Math.min(320, 10 + 6.5 * Math.max(...rows.map((r) => r.name.length))), marginRight: 30,
+    width, height: rows.length * (narrow ? 40 : 24) + 60, marginLeft: narrow ? 14 : nameWidth, marginRight: 30, marginTop: narrow ? 30 : 20,
     x: {label: "Cost per family better off (£), with 95% interval", grid: true, zero: true, tickFormat: (v) => formatMoney(v)},
-    y: {label: null, domain: order.map((r) => r.name)},
+    y: {label: null, domain: order.map((r) => r.name), axis: narrow ? null : "left"},
     ariaLabel: "Value for money: cost per family better off for each provider and programme, with 95% intervals. The data table below gives every value.",
     marks: [
       Plot.ruleY(rows, {y: "name", x1: "lower95", x2: "upper95", stroke: COLOURS.muted, strokeWidth: 3}),
-      Plot.dot(rows, {y: "name", x: "cost", r: 5, fill: (d) => (d.kind === "all" ? COLOURS.ink : d.kind === "programme" ? "white" : COLOURS.better), stroke: COLOURS.ink, symbol: (d) => (d.kind === "programme" ? "square" : "circle")})
+      Plot.dot(rows, {y: "name", x: "cost", r: 5, fill: (d) => (d.kind === "all" ? COLOURS.ink : d.kind === "programme" ? "white" : COLOURS.better), stroke: COLOURS.ink, symbol: (d) => (d.kind === "programme" ? "square" : "circle")}),
+      ...(narrow ? [Plot.text(rows, {y: "name", text: "name", frameAnchor: "left", dy: -8, lineAnchor: "bottom", textAnchor: "start", fontSize: 11, fill: COLOURS.ink, lineWidth: (width - 30) / 12.5, className: "row-name"})] : [])
     ]
   });
   accessible(chart);
@@ -126,10 +113,15 @@ export function serviceMap(map, {width = 640, ageGroup} = {}) {
     ratio: typeof c.ratio === "number" ? c.ratio : null, significance: c.significance, gap: c.flag === "gap", programmes: (c.programmes ?? []).join(", ")
   })));
   const wards = [...new Set(rows.map((r) => r.ward))];
+  // Ward names fit the left margin: as wide as the longest needs, up to two-fifths of the chart; a
+  // longer name ("Ward not recorded or …") is shortened with an ellipsis (the data table has it whole).
+  const chartWidth = Math.min(width, 620);
+  const marginLeft = Math.ceil(Math.min(Math.max(...wards.map((w) => labelWidth(w, 10))) + 14, Math.max(100, chartWidth * 0.4)));
+  const fits = Math.floor((marginLeft - 14) / labelWidth("x", 10));
   const chart = Plot.plot({
-    width: Math.min(width, 620), height: wards.length * 24 + 70, marginLeft: 110, marginTop: 40,
+    width: chartWidth, height: wards.length * 24 + 70, marginLeft, marginTop: 40,
     x: {axis: "top", label: "Level of need (Luton thresholds)", domain: map.levels.map((l) => `Level ${l}`)},
-    y: {label: null, domain: wards},
+    y: {label: null, domain: wards, tickFormat: (w) => (w.length > fits ? `${w.slice(0, fits - 1).trimEnd()}…` : w)},
     color: {type: "log", scheme: "PuOr", reverse: true, domain: [0.25, 4], clamp: true, unknown: "#f3f2f1"},
     ariaLabel: `Service map, ages ${ageGroup}: provision (service episodes started) against need (CAF assessments and referrals) by ward and level of need; shade = provision relative to the borough's rate for the same level and age (purple more, orange less); gaps outlined in bold and labelled "gap". The data table below gives every cell.`,
     marks: [

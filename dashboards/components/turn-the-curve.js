@@ -155,7 +155,7 @@ export function turnTheCurveChart(data, {width = 640, height = 360, showFan = tr
   marks.push(Plot.tip(all.filter((d) => d.value !== null), Plot.pointerX({x: "x", y: "value", title: (d) => `${d.period}: ${formatValue(d.value, unit)}${d.lower95 !== null ? ` (95% interval ${formatValue(d.lower95, unit, {suffix: false})} to ${formatValue(d.upper95, unit, {suffix: false})})` : ""}${d.judgement ? `\n${d.judgement} than forecast` : ""}${d.flag === "u" ? "\nu: low reliability" : ""}`})));
   const rightLabels = fc.length || frozenRows.length || england.length || targetRows.length;
   const chart = Plot.plot({
-    width, height, marginLeft: 56, marginRight: rightLabels ? 118 : 20, marginTop: 22, marginBottom: 36,
+    width, height, marginLeft: 56, marginRight: rightLabels ? 118 : 30, marginTop: 22, marginBottom: 36,
     x: {type: "utc", ticks, tickFormat, label: null},
     y: {type: "linear", label: unitLabel(unit) === "%" ? "Per cent" : unitLabel(unit) === "number" ? "Number" : unitLabel(unit), grid: true, zero: true, nice: true,
       ...(yMax !== null && yMax > dataMin ? {domain: [dataMin, yMax]} : {})},

@@ -119,7 +119,7 @@ async function chartText(figure: Locator) {
 }
 
 describe("on a phone (390 px)", {timeout: 180_000}, () => {
-  it.each(PAGES)("%s does not scroll sideways, and the key keeps clear of the sidebar button", async (path) => {
+  it.each(PAGES)("%s does not scroll sideways, the key keeps clear of the sidebar button, and no axis label is drawn off its chart", async (path) => {
     const {page, problems} = await openPage(d.browser, base.local + path, PHONE);
     await page.waitForTimeout(500); // charts drawn after the last response
     const layout = await page.evaluate(() => {
@@ -131,9 +131,16 @@ describe("on a phone (390 px)", {timeout: 180_000}, () => {
         const r = e.getBoundingClientRect();
         return r.width > 0 && r.height > 0 && r.left < toggle.right && r.right > toggle.left && r.top < toggle.bottom && r.bottom > toggle.top;
       }).map((e) => (e.textContent ?? "").trim().slice(0, 40));
-      return {scrollWidth: document.documentElement.scrollWidth, under};
+      // Axis labels (tick labels, axis titles and row names) inside their chart and the screen.
+      const offChart = Array.from(document.querySelectorAll(".chart-body svg")).flatMap((svg) => {
+        const box = svg.getBoundingClientRect();
+        return Array.from(svg.querySelectorAll("g[data-mark$='tick label'] text, g[data-mark$='axis label'] text, g.row-name text")).map((t) => ({t, r: t.getBoundingClientRect()}))
+          .filter(({r}) => r.width > 0 && (r.left < Math.max(0, box.left) - 1 || r.right > Math.min(innerWidth, box.right) + 1))
+          .map(({t, r}) => `${(t.textContent ?? "").slice(0, 40)} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+      });
+      return {scrollWidth: document.documentElement.scrollWidth, under, offChart};
     });
-    expect(layout).toEqual({scrollWidth: PHONE.width, under: []});
+    expect(layout).toEqual({scrollWidth: PHONE.width, under: [], offChart: []});
     expect(problems).toEqual({offsite: [], failed: [], errors: []});
     await page.close();
   });
