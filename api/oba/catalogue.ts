@@ -118,10 +118,12 @@ export const DERIVED: Record<string, Derived> = {
       AND (e.start_date <= ${at} - INTERVAL 1 YEAR OR e.rne IS NULL OR e.rne <> 'L'))`
   },
   looked_after_2_5_years: {
-    description: "the child's current period of care (from the latest SSDA903 RNE 'S' episode) had lasted two and a half years or more at the date",
+    description: "the child's current period of care (from the latest SSDA903 RNE 'S' episode, else the child's earliest loaded episode) had lasted two and a half years or more at the date",
     type: "boolean", needs: ["child_key", "rne", "start_date"], extracts: ["looked_after"],
-    sql: (at) => `coalesce((SELECT max(e.start_date) FROM looked_after e WHERE e.child_key = x.child_key AND e.la_code = x.la_code
-      AND e.start_date <= ${at} AND (e.rne IS NULL OR e.rne = 'S')) <= ${at} - INTERVAL 30 MONTH, FALSE)`
+    // A child whose 'S' episode came before the first return loaded has been looked after at least since their earliest episode.
+    sql: (at) => `coalesce(coalesce((SELECT max(e.start_date) FROM looked_after e WHERE e.child_key = x.child_key AND e.la_code = x.la_code
+      AND e.start_date <= ${at} AND (e.rne IS NULL OR e.rne = 'S')), (SELECT min(e.start_date) FROM looked_after e
+      WHERE e.child_key = x.child_key AND e.la_code = x.la_code)) <= ${at} - INTERVAL 30 MONTH, FALSE)`
   },
   same_placement_2_years: {
     description: "the child had been in the same placement for two years or more at the date, or was placed for adoption (A3-A6) and the adoptive placement and the one before it together had lasted two years (DfE long-term stability)",
