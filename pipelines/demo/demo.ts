@@ -1,3 +1,4 @@
+import {rmSync} from "node:fs";
 /** Demo scale: Luton (every extract) and Leeds (looked after and referrals), 2008/09–2015/16. */
 import {isoMonth} from "./calendar.js";
 import {sexCode} from "./codes.js";
@@ -196,7 +197,11 @@ export function generateDemoScale(
   options: DemoScaleOptions = {}
 ): {files: WrittenFile[]; statutory: StatutoryFile[]} {
   const written: WrittenFile[] = [];
-  const emit = (la: string, files: WrittenFile[]) => {
+  const emit = (la: string, all: WrittenFile[]) => {
+    // A year with no care leavers aged 19-21 (the demo's first) has no OC3 file: an empty one would be refused as replacing a year with nothing.
+    const files = all.filter((f) => f.rows > 0 || f.type !== "care_leavers");
+    for (const f of all) if (!files.includes(f)) rmSync(f.path);
+    if (!files.length) return;
     written.push(...files);
     onProgress({laCode: la, type: files[0].type, files: files.length, rows: files.reduce((s, f) => s + f.rows, 0)});
   };
