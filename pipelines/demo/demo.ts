@@ -1,5 +1,5 @@
-import {rmSync} from "node:fs";
 /** Demo scale: Luton (every extract) and Leeds (looked after and referrals), 2008/09–2015/16. */
+import {rmSync} from "node:fs";
 import {isoMonth} from "./calendar.js";
 import {sexCode} from "./codes.js";
 import {childCells, iso, writeExtract, type ExtractSpec, type WrittenFile} from "./demo-writer.js";
