@@ -95,6 +95,51 @@ export const DERIVED: Record<string, Derived> = {
     type: "boolean", needs: ["start_date", "end_date"], extracts: ["cp_plans"],
     sql: () => `(x.end_date IS NOT NULL AND x.end_date >= x.start_date + INTERVAL 2 YEAR)`
   },
+  plan_open_3_months: {
+    description: "the child protection plan had lasted three months or more at the date (long enough to need its first review)",
+    type: "boolean", needs: ["start_date"], extracts: ["cp_plans"],
+    sql: (at) => `(x.start_date <= ${at} - INTERVAL 3 MONTH)`
+  },
+  reviews_in_timescale: {
+    description: "every review of the plan up to the date was on time (the first within 3 months of the plan's start, each later one within 6 months of the last) and none was overdue at the date (Working Together; DfE CIN census)",
+    type: "boolean", needs: ["plan_id", "start_date"], extracts: ["cp_plans"],
+    sql: (at) => {
+      const reviews = `FROM cp_reviews r WHERE r.plan_id = x.plan_id AND r.la_code = x.la_code AND r.review_date >= x.start_date AND r.review_date <= ${at}`;
+      return `(coalesce((SELECT bool_and(ok) FROM (SELECT r.review_date <= coalesce(lag(r.review_date) OVER (ORDER BY r.review_date) + INTERVAL 6 MONTH,
+          x.start_date + INTERVAL 3 MONTH) AS ok ${reviews})), TRUE)
+        AND ${at} <= coalesce((SELECT max(r.review_date) + INTERVAL 6 MONTH ${reviews}), x.start_date + INTERVAL 3 MONTH))`;
+    }
+  },
+  placements_in_12_months: {
+    description: "placements the child had in the 12 months to the date: the one held when they began, plus every episode starting in them that changed the placement (SSDA903 RNE other than L, legal status change only); a Curve-layout row without RNE is one placement",
+    type: "number", needs: ["child_key", "rne", "start_date", "end_date"], extracts: ["looked_after"],
+    sql: (at) => `(SELECT count(*) FROM looked_after e WHERE e.child_key = x.child_key AND e.la_code = x.la_code
+      AND e.start_date <= ${at} AND (e.end_date IS NULL OR e.end_date > ${at} - INTERVAL 1 YEAR)
+      AND (e.start_date <= ${at} - INTERVAL 1 YEAR OR e.rne IS NULL OR e.rne <> 'L'))`
+  },
+  looked_after_2_5_years: {
+    description: "the child's current period of care (from the latest SSDA903 RNE 'S' episode, else the child's earliest loaded episode) had lasted two and a half years or more at the date",
+    type: "boolean", needs: ["child_key", "rne", "start_date"], extracts: ["looked_after"],
+    // A child whose 'S' episode came before the first return loaded has been looked after at least since their earliest episode.
+    sql: (at) => `coalesce(coalesce((SELECT max(e.start_date) FROM looked_after e WHERE e.child_key = x.child_key AND e.la_code = x.la_code
+      AND e.start_date <= ${at} AND (e.rne IS NULL OR e.rne = 'S')), (SELECT min(e.start_date) FROM looked_after e
+      WHERE e.child_key = x.child_key AND e.la_code = x.la_code)) <= ${at} - INTERVAL 30 MONTH, FALSE)`
+  },
+  same_placement_2_years: {
+    description: "the child had been in the same placement for two years or more at the date, or was placed for adoption (A3-A6) and the adoptive placement and the one before it together had lasted two years (DfE long-term stability)",
+    type: "boolean", needs: ["child_key", "rne", "start_date", "placement"], extracts: ["looked_after"],
+    sql: (at) => `coalesce((SELECT CASE WHEN x.placement IN ('A3', 'A4', 'A5', 'A6')
+          THEN coalesce(list_sort(list(e.start_date))[-2], max(e.start_date)) ELSE max(e.start_date) END
+        FROM looked_after e WHERE e.child_key = x.child_key AND e.la_code = x.la_code AND e.start_date <= ${at}
+          AND (e.rne IS NULL OR e.rne <> 'L')) <= ${at} - INTERVAL 2 YEAR, FALSE)`
+  },
+  first_missing_in_year: {
+    description: "the child's first episode of this kind (missing, or away without authorisation) in the financial year of its start, so counting these counts children",
+    type: "boolean", needs: ["child_key", "missing_id", "missing_type", "start_date"], extracts: ["cla_missing"],
+    sql: () => `NOT EXISTS (SELECT 1 FROM cla_missing m WHERE m.child_key = x.child_key AND m.la_code = x.la_code AND m.missing_type = x.missing_type
+      AND m.start_date >= make_date(year(x.start_date) - CASE WHEN month(x.start_date) < 4 THEN 1 ELSE 0 END, 4, 1)
+      AND (m.start_date < x.start_date OR (m.start_date = x.start_date AND m.missing_id < x.missing_id)))`
+  },
   previous_referral_12m: {
     description: "the same child had an earlier referral to the same authority in the 12 months before this one",
     type: "boolean", needs: ["child_key", "referral_date"], extracts: ["referrals"],

@@ -9,7 +9,8 @@ import {field, fieldSchema, type Field} from "./fields.js";
 
 export const EXTRACT_TYPES = [
   "referrals", "assessments", "s47", "cp_plans", "looked_after", "early_help",
-  "service_episodes", "marac", "participation"
+  "service_episodes", "marac", "participation",
+  "cin_episodes", "cp_reviews", "cla_missing", "cla_health", "care_leavers"
 ] as const;
 export type ExtractType = (typeof EXTRACT_TYPES)[number];
 
@@ -20,6 +21,11 @@ export const CIN_FACTORS = [
   "18B", "18C", "19A", "19B", "19C", "20", "21", "22A", "23A", "24A"
 ] as const;
 export const CP_CATEGORIES = ["NEG", "EMO", "PHY", "SAB", "MUL"] as const;
+/** SSDA903 OC3 main activity (2017 list, plus 2023-24's F4/P4 employment and F5/P5 training). */
+export const OC3_ACTIVITIES = ["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"] as const;
+/** SSDA903 OC3 accommodation: a letter for the type, 1 suitable or 2 not suitable; 0 no information. */
+export const OC3_ACCOMMODATION = ["B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1", "R2", "S1", "S2",
+  "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X1", "X2", "Y1", "Y2", "Z1", "Z2", "0"] as const;
 export const ETHNICITY_GROUPS = ["Asian", "Black", "Mixed", "Other", "White", "Missing"] as const;
 /** CIN census sex coding before 2024-25 (1 male, 2 female, 9 not known) and from 2024-25 (M/F/U). */
 export const SEX_CODES_BEFORE_2024 = ["1", "2", "9", "0"] as const;
@@ -79,6 +85,7 @@ const la = () => field.id("la_code", "DfE local authority number (must match the
 const birth = () => field.month("birth_month", "month of birth (degraded from date of birth)");
 const ethnicity = () => field.enum("ethnicity", "major ethnic group", ETHNICITY_GROUPS);
 const ward = () => field.id("ward", "ward (or Leeds cluster) id from data/reference/wards.csv");
+const yes = (name: string, description: string) => field.enum(name, description, ["Y", "N"], false);
 
 function contractsFor(year: number): ExtractContract[] {
   return [
@@ -190,6 +197,65 @@ function contractsFor(year: number): ExtractContract[] {
         field.int("children_in_household", "children in the household", 0, 30)
       ],
       dateFields: ["meeting_date"], rules: []
+    },
+    {
+      type: "cin_episodes", fromYear: year, key: "episode_id", periodField: "referral_date", periodEnd: "closure_date",
+      description: "Children-in-need episodes (CIN census CINdetails): open from the referral to the closure",
+      fields: [
+        field.id("episode_id", "episode identifier"), child(), la(), birth(), sex(year), ethnicity(), ward(),
+        field.date("referral_date", "date of the referral that opened the episode (CINreferralDate)"),
+        field.date("closure_date", "date the episode closed (CINclosureDate)", false),
+        field.enum("primary_need", "primary need code (N0-N9)", ["N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"], false),
+        field.enum("closure_reason", "reason for closure (RC1-RC9)", ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"], false),
+        yes("referral_nfa", "the referral led to no further action (ReferralNFA)")
+      ],
+      dateFields: ["referral_date", "closure_date"], age: {at: "referral_date", min: -1, max: 17}, wardField: "ward",
+      rules: [ended("referral_date", "closure_date")]
+    },
+    {
+      type: "cp_reviews", fromYear: year, key: "review_id", keyUniqueAcrossPeriods: true, periodField: "review_date",
+      description: "Child protection reviews (CIN census CPPreviewDate), each joined to its plan",
+      fields: [
+        field.id("review_id", "review identifier"), field.id("plan_id", "the child protection plan reviewed (cp_plans.plan_id)"),
+        child(), la(), field.date("review_date", "date of the review conference")
+      ],
+      dateFields: ["review_date"], rules: []
+    },
+    {
+      type: "cla_missing", fromYear: year, key: "missing_id", keyUniqueAcrossPeriods: true, periodField: "start_date",
+      description: "Missing and away-without-authorisation episodes of looked-after children (SSDA903 Missing table)",
+      fields: [
+        field.id("missing_id", "missing episode identifier"), child(), la(), birth(),
+        field.enum("missing_type", "M missing, A away from placement without authorisation", ["M", "A"]),
+        field.date("start_date", "start of the episode (MIS_START)"), field.date("end_date", "end of the episode (MIS_END)", false)
+      ],
+      dateFields: ["start_date", "end_date"], age: {at: "start_date", min: 0, max: 18}, rules: [ended("start_date", "end_date")]
+    },
+    {
+      type: "cla_health", fromYear: year, key: "child_key", periodField: "year_end",
+      description: "Health and offending of children looked after continuously for 12 months at 31 March (SSDA903 OC2 table)",
+      fields: [
+        child(), la(), birth(), field.date("year_end", "31 March of the return year"),
+        yes("health_check", "annual health assessment up to date (HEALTH_CHECK)"),
+        yes("teeth_check", "teeth checked by a dentist in the year (TEETH_CHECK)"),
+        yes("immunisations", "immunisations up to date (IMMUNISATIONS)"),
+        yes("development_check", "under 5: development assessment up to date (HEALTH_ASSESSMENT)"),
+        field.int("sdq_score", "Strengths and Difficulties Questionnaire score (SDQ_SCORE)", 0, 40, false),
+        yes("convicted", "convicted or subject to a final warning or reprimand in the year (CONVICTED)"),
+        yes("substance_misuse", "identified as having a substance misuse problem (SUBSTANCE_MISUSE)")
+      ],
+      dateFields: [], age: {at: "year_end", min: 0, max: 18}, rules: []
+    },
+    {
+      type: "care_leavers", fromYear: year, key: "child_key", periodField: "year_end",
+      description: "Care leavers' activity and accommodation around their birthday in the year (SSDA903 OC3 table)",
+      fields: [
+        child(), la(), birth(), field.date("year_end", "31 March of the return year"),
+        field.enum("in_touch", "the authority was in touch (IN_TOUCH)", ["YES", "NO", "DIED", "REFU", "NREQ", "RHOM"]),
+        field.enum("activity", "main activity (ACTIV)", OC3_ACTIVITIES),
+        field.enum("accommodation", "accommodation and whether suitable (ACCOM)", OC3_ACCOMMODATION)
+      ],
+      dateFields: [], age: {at: "year_end", min: 16, max: 22}, rules: []
     },
     {
       type: "participation", fromYear: year, key: "young_person_key", periodField: "snapshot_date",

@@ -244,6 +244,13 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
       ...characteristicsValues
     });
 
+    yield record("cin_episodes", {
+      episode_id: referralId, referral_date: referralDate, closure_date: closure,
+      primary_need: need === null ? null : need.toUpperCase(), closure_reason: text(episode, "ReasonForClosure"),
+      referral_nfa: nfa === null ? null : nfa ? "Y" : "N",
+      ...characteristicsValues
+    });
+
     const plans = each(episode, "ChildProtectionPlans");
     const planStarts = new Set(plans.map((p) => isoDate(text(p, "CPPstartDate"))).filter((d): d is string => d !== null));
     let s47Count = 0;
@@ -267,8 +274,17 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
       const previous = previousText !== null && /^\d+$/.test(previousText) ? Number(previousText) : null;
       if (previous === null) yield issue(CIN_RULES.previousPlans);
       const factors = planFactors(assessments, start);
+      const planId = `${CHILD_TOKEN}/plan/${start ?? referralId}`;
+      for (const review of each(child(p, "Reviews"), "CPPreviewDate")) {
+        const reviewDate = isoDate(review.text.trim() || null);
+        if (reviewDate === null) {
+          pending.push(invalidDate("CPPreviewDate"));
+          continue;
+        }
+        yield record("cp_reviews", {review_id: `${planId}/review/${reviewDate}`, plan_id: planId, review_date: reviewDate});
+      }
       yield record("cp_plans", {
-        plan_id: `${CHILD_TOKEN}/plan/${start ?? referralId}`, start_date: start, end_date: date(p, "CPPendDate"),
+        plan_id: planId, start_date: start, end_date: date(p, "CPPendDate"),
         category: categoryOfAbuse(initial), plan_sequence: previous === null ? null : String(previous + 1),
         factors: factors.length ? factors.join(";") : null,
         ...characteristicsValues
@@ -284,8 +300,8 @@ function* childRecords(node: XmlNode, state: ChildState, file: string): Generato
 
 export const cinCensusImporter: Importer = {
   family: "cin-census",
-  describe: "CIN census (XML): referrals, assessments, section 47 enquiries and child protection plans",
+  describe: "CIN census (XML): CIN episodes, referrals, assessments, section 47 enquiries, child protection plans and their reviews",
   recognise: (probe) => (probe.kind === "xml" ? recognise(probe) : null),
   read,
-  feeds: () => ["referrals", "assessments", "s47", "cp_plans"]
+  feeds: () => ["cin_episodes", "referrals", "assessments", "s47", "cp_plans", "cp_reviews"]
 };

@@ -22,13 +22,20 @@ const DEFAULTS: Record<ExtractType, Record<string, string>> = {
   early_help: {la_code: "821", birth_month: "2008-05", ward: "biscot", area: "central", completed_date: "2012-06-15", lead_agency: "Schools", level_of_need: "2", step: "none", outcome: "open"},
   service_episodes: {la_code: "821", birth_month: "2008-05", ward: "biscot", provider_id: "p1", programme_id: "g1", referral_date: "2012-06-15", start_date: "", end_date: "", end_reason: "", level_of_need: "2", outcome_pre: "", outcome_post: "", unit_cost: "100"},
   marac: {la_code: "821", meeting: "M1", meeting_date: "2012-06-15", referring_agency: "Police", repeat_case: "N", children_in_household: "1"},
-  participation: {la_code: "821", birth_month: "1996-05", sex: "1", ethnicity: "White", ward: "biscot", snapshot_date: "2012-11-30", activity: "EET"}
+  participation: {la_code: "821", birth_month: "1996-05", sex: "1", ethnicity: "White", ward: "biscot", snapshot_date: "2012-11-30", activity: "EET"},
+  cin_episodes: {la_code: "821", birth_month: "2008-05", sex: "1", ethnicity: "White", ward: "biscot", referral_date: "2012-06-15", closure_date: "", primary_need: "N1", closure_reason: "", referral_nfa: "N"},
+  cp_reviews: {plan_id: "", la_code: "821", review_date: "2012-09-15"},
+  cla_missing: {la_code: "821", birth_month: "2000-05", missing_type: "M", start_date: "2012-06-15", end_date: "2012-06-16"},
+  cla_health: {la_code: "821", birth_month: "2005-05", year_end: "2013-03-31", health_check: "Y", teeth_check: "Y", immunisations: "Y", development_check: "", sdq_score: "", convicted: "N", substance_misuse: "N"},
+  care_leavers: {la_code: "821", birth_month: "1993-05", year_end: "2013-03-31", in_touch: "YES", activity: "F2", accommodation: "U1"}
 };
 
 const KEY: Record<ExtractType, [string, string]> = {
   referrals: ["referral_id", "R"], assessments: ["assessment_id", "A"], s47: ["enquiry_id", "S"], cp_plans: ["plan_id", "P"],
   looked_after: ["episode_id", "L"], early_help: ["caf_id", "C"], service_episodes: ["episode_id", "E"], marac: ["case_id", "M"],
-  participation: ["young_person_key", ""]
+  participation: ["young_person_key", ""],
+  cin_episodes: ["episode_id", "N"], cp_reviews: ["review_id", "V"], cla_missing: ["missing_id", "G"],
+  cla_health: ["child_key", ""], care_leavers: ["child_key", ""]
 };
 
 const columns = (type: ExtractType) => contractFor(type, 2008).fields.map((f) => f.name);
@@ -42,9 +49,10 @@ export function row(type: ExtractType, over: Record<string, string | number> = {
   serial++;
   const [key, prefix] = KEY[type];
   const values: Record<string, string> = {...DEFAULTS[type], child_key: childKey(serial)};
-  values[key] = type === "participation" ? childKey(1_000_000 + serial) : `${prefix}${DEFAULTS[type].la_code ?? "821"}-${String(serial).padStart(6, "0")}`;
+  // Yearly snapshots are keyed by the person: the default child key is the record's own key.
+  if (key !== "child_key") values[key] = type === "participation" ? childKey(1_000_000 + serial) : `${prefix}${DEFAULTS[type].la_code ?? "821"}-${String(serial).padStart(6, "0")}`;
   for (const [k, v] of Object.entries(over)) values[k] = k === "child_key" && typeof v === "number" ? childKey(v) : String(v);
-  if (values.la_code !== "821" && values[key].startsWith(`${prefix}821`)) values[key] = `${prefix}${values.la_code}-${String(serial).padStart(6, "0")}`;
+  if (values.la_code !== "821" && prefix && values[key].startsWith(`${prefix}821`)) values[key] = `${prefix}${values.la_code}-${String(serial).padStart(6, "0")}`;
   return columns(type).map((c) => {
     const v = values[c] ?? "";
     return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

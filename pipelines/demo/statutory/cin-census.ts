@@ -13,6 +13,7 @@ import type {Child} from "../model.js";
 import type {AuthorityRecords, People} from "./authority.js";
 import {enquiryDecided, type CinEpisode} from "./cin-episodes.js";
 import {cinSource, needCodeFor} from "./codes.js";
+import {planReviews} from "../care-outcomes.js";
 import {councilChildId, ethnicCode, fakeUpn, genderCin, hasUpn, referenceDate} from "./identity.js";
 import type {StatutoryFile} from "./files.js";
 
@@ -109,8 +110,8 @@ function episodeXml(e: CinEpisode, ref: Day): string {
     if (end !== null) x += el("CPPendDate", date(end));
     x += el("InitialCategoryOfAbuse", p.category) + el("LatestCategoryOfAbuse", p.category) + el("NumberOfPreviousCPP", p.sequence - 1) + el("SeenSocialWorker", "1");
     const reviews: string[] = [];
-    // First review within three months, then every six, while the plan lasts.
-    for (let d = p.start + 90; d <= ref && (end === null || d < end); d += 182) reviews.push(el("CPPreviewDate", date(d)));
+    // The review conferences held by the reference date (care-outcomes.ts: first within three months, then within six).
+    for (const d of planReviews(p)) if (d <= ref) reviews.push(el("CPPreviewDate", date(d)));
     if (reviews.length) x += `<Reviews>${reviews.join("")}</Reviews>`;
     x += "</ChildProtectionPlans>";
   }

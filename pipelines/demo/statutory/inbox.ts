@@ -15,7 +15,8 @@ export const DEMO_INPUTS = ["curve", "statutory"] as const;
 export type DemoInput = (typeof DEMO_INPUTS)[number];
 
 /** Loaded from the statutory files in "statutory" mode; the rest stay in Curve's layout. */
-export const STATUTORY_TYPES: readonly ExtractType[] = ["referrals", "assessments", "s47", "cp_plans", "looked_after"];
+export const STATUTORY_TYPES: readonly ExtractType[] = ["referrals", "assessments", "s47", "cp_plans", "looked_after",
+  "cin_episodes", "cp_reviews", "cla_missing", "cla_health", "care_leavers"];
 export const CURVE_ONLY_TYPES: readonly ExtractType[] = ["early_help", "service_episodes", "marac", "participation"];
 
 /** Which demo input to use: CURVE_DEMO_INPUT overrides the configured value; default the statutory files. */
@@ -42,11 +43,13 @@ export interface AssembledFile {
 }
 
 /** Statutory files a council would drop in its inbox (not the README, not the demo's key crosswalk). */
-const STATUTORY_FILE = /^(\d{3})_(SSDA903_\d{4}_(Header|Episodes)\.csv|CIN_Census_\d{4}\.xml|ssd_address\.csv|postcode_ward_lookup\.csv)$/;
+const STATUTORY_FILE = /^(\d{3})_(SSDA903_\d{4}_(Header|Episodes|Missing|OC2|OC3)\.csv|CIN_Census_\d{4}\.xml|ssd_address\.csv|postcode_ward_lookup\.csv)$/;
 
 export function statutoryKind(name: string): string {
   if (/_Header\.csv$/.test(name)) return "ssda903:header";
   if (/_Episodes\.csv$/.test(name)) return "ssda903:episodes";
+  const table = /_(Missing|OC2|OC3)\.csv$/.exec(name);
+  if (table) return `ssda903:${table[1].toLowerCase()}`;
   if (name.endsWith(".xml")) return "cin-census";
   if (name.endsWith("ssd_address.csv")) return "ssd:address";
   return "postcode-lookup";

@@ -8,8 +8,9 @@ import {checkRow} from "./validate-row.js";
 
 /**
  * SSDA903 (children looked after): ten CSV tables, each recognised by its DfE column set. Header and
- * Episodes together become Curve's `looked_after` extract; the other tables are read and validated
- * against their year's specification and reported (their indicators come with the companion issue).
+ * Episodes together become Curve's `looked_after` extract; Missing, OC2 and OC3 (which carry the
+ * child's own date of birth) become `cla_missing`, `cla_health` and `care_leavers`; the other tables
+ * are read and validated against their year's specification and reported.
  */
 
 const columnSet = (header: string[]) => new Set(header.map((h) => h.trim().toUpperCase()));
@@ -126,7 +127,12 @@ async function* readTable(path: string, recognition: Recognition, ctx: ReadConte
     rows = row;
     const checked = checkRow(table, year, upper, row, today);
     yield* checked.issues;
-    if (!isEpisodes) continue;
+    if (!isEpisodes) {
+      // A row with any issue is held back whole, as an Episodes row is: its other cells may be wrong too.
+      const record = checked.issues.length ? null : outcomeRecord(table.table, checked.values, year, file, row);
+      if (record) yield record;
+      continue;
+    }
     const v = checked.values;
     if (!v.CHILD || !v.DECOM) continue;
     const facts = children?.get(v.CHILD);
@@ -172,6 +178,37 @@ function episodeRecord(e: Episode, facts: HeaderFacts, file: string): SourceReco
   };
 }
 
+const yesNo = (v: string | null) => (v === "1" ? "Y" : v === "0" ? "N" : null);
+
+/** Tables with a row per child (or per missing episode) that Curve loads, and the extract each feeds. */
+const OUTCOME_TABLES: Record<string, "cla_missing" | "cla_health" | "care_leavers"> = {missing: "cla_missing", oc2: "cla_health", oc3: "care_leavers"};
+
+/**
+ * One Missing, OC2 or OC3 row in Curve's shape. OC2 and OC3 describe the child in the year ending
+ * 31 March of the return, so they are dated then (OC3 is recorded around the care leaver's birthday
+ * in that year, which the age at 31 March identifies).
+ */
+function outcomeRecord(table: string, v: Record<string, string | null>, year: number | null, file: string, row: number): SourceRecord | null {
+  const type = OUTCOME_TABLES[table];
+  if (!type || !v.CHILD) return null;
+  const yearEnd = year === null ? null : `${year}-03-31`;
+  const person = {childId: v.CHILD, dob: v.DOB};
+  const origin = {file, row};
+  if (type === "cla_missing") {
+    return {type, person, origin, values: {
+      missing_id: `${CHILD_TOKEN}-missing-${(v.MIS_START ?? "").replace(/-/g, "")}-${v.MISSING ?? ""}`,
+      missing_type: v.MISSING, start_date: v.MIS_START, end_date: v.MIS_END
+    }};
+  }
+  if (type === "cla_health") {
+    return {type, person, origin, values: {
+      year_end: yearEnd, health_check: yesNo(v.HEALTH_CHECK), teeth_check: yesNo(v.TEETH_CHECK), immunisations: yesNo(v.IMMUNISATIONS),
+      development_check: yesNo(v.HEALTH_ASSESSMENT), sdq_score: v.SDQ_SCORE, convicted: yesNo(v.CONVICTED), substance_misuse: yesNo(v.SUBSTANCE_MISUSE)
+    }};
+  }
+  return {type, person, origin, values: {year_end: yearEnd, in_touch: v.IN_TOUCH, activity: v.ACTIV, accommodation: v.ACCOM}};
+}
+
 async function inferYear(path: string, recognition: Recognition): Promise<number | null> {
   const table = tableFor(recognition);
   const dates = table.columns.filter((c) => c.kind === "date" && !c.identity).map((c) => c.name);
@@ -199,7 +236,7 @@ function importerFor(table: Ssda903Table): Importer {
     inferYear,
     read: readTable,
     needs: () => (table.table === "episodes" ? ["ssda903:header"] : []),
-    feeds: () => (table.table === "episodes" ? ["looked_after"] : [])
+    feeds: () => (table.table === "episodes" ? ["looked_after"] : OUTCOME_TABLES[table.table] ? [OUTCOME_TABLES[table.table]] : [])
   };
 }
 

@@ -49,6 +49,21 @@ describe("a CIN census with an SSD address table and a postcode lookup", () => {
     ]);
   });
 
+  it("publishes each CIN episode from referral to closure, and each CP review joined to its plan by the plan's keyed id", async () => {
+    const episodes = await s.query<{referral_date: string; closure_date: string | null; primary_need: string | null; closure_reason: string | null; referral_nfa: string; ward: string | null}>(
+      `SELECT referral_date::VARCHAR AS referral_date, closure_date::VARCHAR AS closure_date, primary_need, closure_reason, referral_nfa, ward
+       FROM cin_episodes WHERE la_code = '821' ORDER BY referral_date`);
+    expect(episodes).toEqual([
+      {referral_date: "2012-05-03", closure_date: null, primary_need: "N1", closure_reason: null, referral_nfa: "N", ward: "biscot"},
+      {referral_date: "2012-07-14", closure_date: null, primary_need: "N4", closure_reason: null, referral_nfa: "N", ward: "farley"},
+      {referral_date: "2012-10-02", closure_date: "2012-10-04", primary_need: null, closure_reason: "RC8", referral_nfa: "Y", ward: "dallow"},
+      {referral_date: "2013-01-10", closure_date: null, primary_need: "N2", closure_reason: null, referral_nfa: "N", ward: null}
+    ]);
+    const reviews = await s.query<{review_date: string; plan_start: string | null}>(
+      `SELECT r.review_date::VARCHAR AS review_date, p.start_date::VARCHAR AS plan_start FROM cp_reviews r LEFT JOIN cp_plans p USING (plan_id, la_code) WHERE r.la_code = '821'`);
+    expect(reviews).toEqual([{review_date: "2012-08-18", plan_start: "2012-05-20"}]);
+  });
+
   it("publishes initial assessments, s47 outcomes and CP plans, joined to their referrals by keyed ids", async () => {
     const assessments = await s.query<{start_date: string; assessment_type: string; factors: string[] | null; ward: string | null; joined: boolean}>(
       `SELECT a.start_date::VARCHAR AS start_date, a.assessment_type, a.factors, a.ward, r.referral_id IS NOT NULL AS joined

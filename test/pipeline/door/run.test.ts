@@ -104,12 +104,28 @@ describe("a 903 set for a new authority", () => {
     expect(f.n).toBe(3); // children 123 (second episode), 456, 1010 (second episode)
   });
 
-  it("validates and reports the other 903 tables rather than refusing them", async () => {
+  it("loads the Missing, OC2 and OC3 tables as cla_missing, cla_health and care_leavers, keyed like the child's episodes", async () => {
+    const missing = await warehouse<{missing_type: string; start_date: string; end_date: string; birth_month: string; in_care: boolean}>(
+      `SELECT m.missing_type, m.start_date::VARCHAR AS start_date, m.end_date::VARCHAR AS end_date, m.birth_month,
+         EXISTS (SELECT 1 FROM looked_after l WHERE l.child_key = m.child_key AND l.la_code = m.la_code) AS in_care
+       FROM cla_missing m WHERE m.la_code = '886'`);
+    expect(missing).toEqual([{missing_type: "M", start_date: "2012-09-02", end_date: "2012-09-03", birth_month: "2004-07", in_care: true}]);
+    const health = await warehouse<Record<string, unknown>>(
+      `SELECT year_end::VARCHAR AS year_end, birth_month, health_check, teeth_check, immunisations, development_check, sdq_score::INTEGER AS sdq_score, convicted, substance_misuse
+       FROM cla_health WHERE la_code = '886'`);
+    expect(health).toEqual([{year_end: "2013-03-31", birth_month: "2004-07", health_check: "Y", teeth_check: "Y", immunisations: "Y", development_check: "Y",
+      sdq_score: 14, convicted: "N", substance_misuse: "N"}]);
+    const leavers = await warehouse<Record<string, unknown>>(
+      `SELECT year_end::VARCHAR AS year_end, birth_month, in_touch, activity, accommodation FROM care_leavers WHERE la_code = '886'`);
+    expect(leavers).toEqual([{year_end: "2013-03-31", birth_month: "1993-05", in_touch: "YES", activity: "F2", accommodation: "S1"}]);
+  });
+
+  it("uses the Missing, OC2 and OC3 tables and validates and reports the other 903 tables rather than refusing them", async () => {
     const runs = readFileSync(join(s.warehouseDir, "runs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     const door = runs.at(-1).door as {file: string; format: string; outcome: string}[];
     const formats = Object.fromEntries(door.filter((d) => d.file.startsWith("886/export")).map((d) => [d.format, d.outcome]));
     expect(formats).toMatchObject({"ssda903:header": "used", "ssda903:episodes": "used", "ssda903:reviews": "validated", "ssda903:uasc": "validated",
-      "ssda903:missing": "validated", "ssda903:oc2": "validated", "ssda903:oc3": "validated", "ssda903:ad1": "validated",
+      "ssda903:missing": "used", "ssda903:oc2": "used", "ssda903:oc3": "used", "ssda903:ad1": "validated",
       "ssda903:placed_adoption": "validated", "ssda903:prev_perm": "validated"});
   });
 });
