@@ -262,6 +262,8 @@ describe("honest verdicts a newcomer can read (issue 14)", () => {
     expect(await cla.first().textContent()).toContain("No significant change in the gap");
     // More early help is better: the widening gap in early-help assessments is shown as better, not worse.
     expect(await table.locator("tbody tr", {hasText: /early help/i}).first().locator(".badge").getAttribute("class")).toContain("better");
+    // The concentration index is either shown on its scale or withheld with the reason, never silently absent.
+    await expect.poll(() => page.locator("main").textContent(), {timeout: 30_000}).toMatch(/Concentration index (−?-?\d[\d.]* \(from −1 to 1|withheld: it is computed from every ward's count)/);
     mkdirSync("test-results", {recursive: true});
     await table.screenshot({path: "test-results/target-wards-report-card.png"});
     await page.emulateMedia({media: "print"});
@@ -275,6 +277,8 @@ describe("honest verdicts a newcomer can read (issue 14)", () => {
     const {page, problems} = await open("/providers");
     const table = page.locator("table.quadrant-table");
     await expect.poll(() => table.locator("tbody tr").count(), {timeout: 30_000}).toBe(8);
+    // Providers by name, never by the slug the warehouse stores.
+    expect(await table.textContent()).not.toMatch(/\b(dapp|beds-dapp|nfa)\b/);
     expect(await table.locator("thead th[scope=colgroup]").allTextContents()).toEqual(["How much did we do?", "How well did we do it?", "Is anyone better off?"]);
     const funnel = page.locator("figure.chart-card", {hasText: "raw percentages"}).first();
     expect(await funnel.locator("h3").textContent()).toMatch(/^.+ by provider, \d{4}\/\d{2}: raw percentages$/);
@@ -305,6 +309,7 @@ describe("honest verdicts a newcomer can read (issue 14)", () => {
     expect(await page.locator(".forecast-sentence").textContent()).toMatch(/^If nothing changes, we expect about [\d,.]+ per 10,000 by \d{4}\/\d{2} \(likely between [\d,.]+ and [\d,.]+\)\.$/);
     expect(await page.locator("details.how-worked-out summary").textContent()).toBe("How was this worked out?");
     expect(await page.locator("p.legend").first().textContent()).toContain("z not applicable");
+    expect(await page.locator("p.legend").first().textContent()).toContain("(trial) SPC limits from fewer than 12 points: provisional");
     expect(problems).toEqual({offsite: [], failed: [], errors: []});
     await page.close();
   }, 180_000);
