@@ -26,6 +26,19 @@ describe("the new CIN census and SSDA903 measures on the demo world", () => {
     });
   }
 
+  it("compares each new measure that names a benchmark with England and statistical neighbours, as the older measures are", async () => {
+    const catalogue = (await s.get("/api/indicators")).body.indicators as {id: string; benchmark: string | null}[];
+    const compared = NEW.filter((id) => catalogue.find((i) => i.id === id)?.benchmark);
+    expect(compared.length).toBeGreaterThanOrEqual(8);
+    for (const id of compared) {
+      const series = await s.get(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2015/16`);
+      for (const p of series.body.points) {
+        expect(p.benchmarks.map((b: {comparator: string}) => b.comparator).sort(), `${id} ${p.period}`).toEqual(["england", "statistical-neighbours"]);
+        for (const b of p.benchmarks) expect(typeof b.value, `${id} ${p.period}`).toBe("number");
+      }
+    }
+  });
+
   it("gives Luton's published 2012/13 health checks of children in care for 12 months to the nearest 0.2 points", async () => {
     const value = async (id: string) => (await s.get(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2012/13`)).body.points[0].value;
     expect(Math.abs((await value("cla-health-checks")) - 91.8)).toBeLessThanOrEqual(0.2);
