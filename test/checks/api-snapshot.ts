@@ -6,6 +6,7 @@
  * and as a commissioner, and writes each answer's status and body to the snapshot folder (`record`),
  * or compares them with the recorded ones (`compare`, exit status 1 on any difference).
  *
+ * The demo's extracts run from 2008/09 to 2015/16: the ranges and dates asked sit inside them.
  * Record on the code before a change, compare after it. Only two things are normalised: the random
  * ids the app store gives written records (bl-/tg-/an-/al-<uuid>, numbered in order of appearance) and
  * the wall-clock times of the audit log, which differ on every run by design.
@@ -97,7 +98,7 @@ const qs = (q: Record<string, string | undefined>) => {
 };
 
 /** A range in each period type's labels, for the drivers route (which needs one). */
-const RANGE: Record<string, string> = {"financial-year": "from=2019/20&to=2022/23", quarter: "from=2020/21 Q1&to=2022/23 Q4", month: "from=2021-04&to=2023-03", "rolling-12-months": "from=2021-04&to=2023-03"};
+const RANGE: Record<string, string> = {"financial-year": "from=2011/12&to=2014/15", quarter: "from=2012/13 Q1&to=2014/15 Q4", month: "from=2013-04&to=2015-03", "rolling-12-months": "from=2013-04&to=2015-03"};
 
 const gets: string[] = [
   "/api/health", "/api/me", "/api/openapi.json",
@@ -117,15 +118,15 @@ for (const ind of catalogue.indicators) {
         gets.push(`${base}/baseline${qs({geography: g, code, period})}`);
       }
       const b0 = Object.keys(ind.breakdowns)[0];
-      if (b0) gets.push(`${base}/drivers${qs({geography: g, code, breakdown: b0, from: "2019/20", to: "2022/23", period: "financial-year"})}`);
+      if (b0) gets.push(`${base}/drivers${qs({geography: g, code, breakdown: b0, from: "2011/12", to: "2014/15", period: "financial-year"})}`);
     }
   }
   for (const b of Object.keys(ind.breakdowns)) {
-    gets.push(`${base}/series?breakdown=${b}`, `${base}/series?breakdown=${b}&geography=ward&code=${ward}`, `${base}/drivers?breakdown=${b}&from=2018/19&to=2022/23`, `${base}/drivers?breakdown=${b}`);
-    for (const period of ind.periods) gets.push(`${base}/series?breakdown=${b}&period=${period}`, `${base}/drivers?breakdown=${b}&period=${period}&${RANGE[period] ?? "from=2019/20&to=2022/23"}`);
+    gets.push(`${base}/series?breakdown=${b}`, `${base}/series?breakdown=${b}&geography=ward&code=${ward}`, `${base}/drivers?breakdown=${b}&from=2010/11&to=2015/16`, `${base}/drivers?breakdown=${b}`);
+    for (const period of ind.periods) gets.push(`${base}/series?breakdown=${b}&period=${period}`, `${base}/drivers?breakdown=${b}&period=${period}&${RANGE[period] ?? RANGE["financial-year"]}`);
   }
-  gets.push(`${base}/series?from=2019/20&to=2021/22&period=financial-year`, `${base}/series?from=2020-04&to=2020-09&period=month`);
-  gets.push(`${base}/baseline?asOf=2021/22&period=financial-year`, `${base}/baseline?asOf=2022/23 Q2&period=quarter&h=4`, `${base}/baseline?from=2017/18&sustain=3`);
+  gets.push(`${base}/series?from=2010/11&to=2013/14&period=financial-year`, `${base}/series?from=2012-04&to=2012-09&period=month`);
+  gets.push(`${base}/baseline?asOf=2012/13&period=financial-year`, `${base}/baseline?asOf=2013/14 Q2&period=quarter&h=4`, `${base}/baseline?from=2009/10&sustain=3`);
 }
 const first = catalogue.indicators[0]?.id;
 for (const method of ["naive", "drift", "linear", "ses", "holt", "damped", "theta", "comb"]) {
@@ -160,11 +161,11 @@ gets.push("/api/target-wards/summary", "/api/target-wards/summary?format=csv", "
 
 // Writes first as an analyst, then their reads as both roles.
 const writes: Request[] = [
-  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: first, name: "snapshot baseline", asOf: "2021/22", period: "financial-year", author: "snapshot"}},
-  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: first, geography: "ward", code: ward, period: "quarter", asOf: "2021/22 Q4", name: "snapshot ward baseline", author: "snapshot"}},
-  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: "no-such", name: "x", asOf: "2021/22", author: "snapshot"}},
-  {method: "POST", path: "/api/targets", role: "analyst", body: {indicator: first, period: "2027/28", periodType: "financial-year", value: 50, author: "snapshot", note: "snapshot"}},
-  {method: "POST", path: "/api/annotations", role: "analyst", body: {indicator: first, from: "2021-06-01", to: "2021-09-30", text: "snapshot note", author: "snapshot"}},
+  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: first, name: "snapshot baseline", asOf: "2012/13", period: "financial-year", author: "snapshot"}},
+  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: first, geography: "ward", code: ward, period: "quarter", asOf: "2013/14 Q4", name: "snapshot ward baseline", author: "snapshot"}},
+  {method: "POST", path: "/api/baselines", role: "analyst", body: {indicator: "no-such", name: "x", asOf: "2012/13", author: "snapshot"}},
+  {method: "POST", path: "/api/targets", role: "analyst", body: {indicator: first, period: "2016/17", periodType: "financial-year", value: 50, author: "snapshot", note: "snapshot"}},
+  {method: "POST", path: "/api/annotations", role: "analyst", body: {indicator: first, from: "2012-06-01", to: "2012-09-30", text: "snapshot note", author: "snapshot"}},
   {method: "PUT", path: `/api/narratives/${first}/borough`, role: "analyst", body: {story: [{cause: "snapshot", priority: 1}], partners: ["p"], whatWorks: [{idea: "w"}], actionPlan: [{action: "a", due: "2027-01-01"}], author: "snapshot"}},
   {method: "POST", path: "/api/allocations", role: "analyst", body: {name: "snapshot", author: "snapshot", budget: 100000}},
   {method: "POST", path: "/api/allocations", role: "analyst", body: {name: "snapshot", author: "snapshot", budget: 250000, need: {kind: "deprivation"}, universalShare: 0.5}}
@@ -172,7 +173,7 @@ const writes: Request[] = [
 const afterWrites = [
   `/api/baselines?indicator=${first}`, "/api/baselines", "/api/baselines/bl-#1", "/api/baselines/bl-#1?sustain=3", "/api/baselines/bl-#2", "/api/baselines/bl-nope",
   `/api/targets?indicator=${first}`, "/api/targets",
-  `/api/annotations?indicator=${first}`, `/api/annotations?indicator=${first}&from=2019-04-01&to=2023-03-31`,
+  `/api/annotations?indicator=${first}`, `/api/annotations?indicator=${first}&from=2011-04-01&to=2014-03-31`,
   `/api/narratives/${first}/borough`, `/api/narratives/${first}/ward?code=${ward}`,
   "/api/allocations", "/api/allocations/al-#1", "/api/allocations/al-nope",
   "/api/audit?limit=5", "/api/audit?format=csv&limit=3"
