@@ -1,4 +1,4 @@
-import {sqlIdent} from "./fields.js";
+import type {Field} from "./fields.js";
 
 /**
  * Direct-identifier screening. Extracts must carry nothing beyond the pseudonymous key, the month of
@@ -50,31 +50,66 @@ export function isNhsNumber(text: string): boolean {
 export const FULL_POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i;
 
 /**
- * SQL that, over a staging table of raw text columns, counts the values in each column that look like
- * a direct identifier. One query, one scan: the pipeline refuses the file if any count is non-zero.
+ * Whether a contract field's *valid* values could spell a direct identifier. Free text and
+ * identifiers can hold anything; a number that may run to ten digits could be an NHS number; a date
+ * in a column about birth is a full date of birth. A pseudonymous key (16–64 hex), a month, a bounded
+ * integer, a date of an event or a code from a list cannot: for those only the values that fail
+ * typing need screening, because only they are stored as typed (in the quarantine and its message).
  */
-export function valueScreenSql(table: string, columns: string[]): {sql: string; checks: {column: string; reason: string}[]} {
-  const checks: {column: string; reason: string}[] = [];
-  const selects: string[] = [];
-  for (const col of columns) {
-    const v = `trim(${sqlIdent(col)})`;
-    const digits = `regexp_replace(${v}, '\\s', '', 'g')`;
-    // The modulus-11 sum is written out digit by digit: a list lambda per value is ~50× slower, and
-    // CASE evaluates it only for values that are 10 digits in the first place.
-    const digit = (i: number) => `(ascii(substr(${digits}, ${i}, 1)) - 48)`;
-    const weighted = Array.from({length: 9}, (_, i) => `${digit(i + 1)} * ${10 - i}`).join(" + ");
-    selects.push(
-      `count(*) FILTER (WHERE CASE WHEN regexp_full_match(${digits}, '\\d{10}') THEN (11 - ((${weighted}) % 11)) % 11 = ${digit(10)} ELSE false END)`
-    );
-    checks.push({column: col, reason: "holds NHS numbers (10 digits passing the modulus-11 check)"});
-    selects.push(`count(*) FILTER (WHERE regexp_full_match(upper(${v}), '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}'))`);
-    checks.push({column: col, reason: "holds full postcodes"});
-    selects.push(`count(*) FILTER (WHERE regexp_full_match(upper(${v}), '[A-Z][0-9]{11}[0-9A-Z]'))`);
-    checks.push({column: col, reason: "holds unique pupil numbers"});
-    if (/birth/i.test(col)) {
-      selects.push(`count(*) FILTER (WHERE regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}|\\d{2}/\\d{2}/\\d{4}'))`);
-      checks.push({column: col, reason: "holds full dates of birth (only the month and year may be extracted)"});
-    }
+export function mayHoldIdentifier(f: Field): boolean {
+  const t = f.type;
+  if (/birth/i.test(f.name) && t.kind !== "month") return true;
+  switch (t.kind) {
+    case "text": case "id": return true;
+    case "int": case "number": return Math.max(Math.abs(t.min), Math.abs(t.max)) >= 1e9;
+    case "enum": case "codes": return t.values.some((v) => isNhsNumber(v) || FULL_POSTCODE.test(v) || UPN.test(v) || DATE.test(v));
+    default: return false;
   }
-  return {sql: `SELECT ${selects.map((s, i) => `(${s})::INTEGER AS c${i}`).join(", ")} FROM ${table}`, checks};
+}
+
+const UPN = /^[A-Z][0-9]{11}[0-9A-Z]$/i;
+const DATE = /^(\d{4}-\d{2}-\d{2}|\d{2}\/\d{2}\/\d{4})$/;
+
+/** A column to screen: its trimmed raw text, and which of its values are candidates (SQL, true for all). */
+export interface ScreenColumn {
+  column: string;
+  value: string;
+  candidates: string;
+}
+
+/**
+ * SQL that, over a table, finds the columns holding a direct identifier: one set-based pass that
+ * gathers the candidate values of every column into one (column, value) set and tests each value once
+ * against the NHS-number, postcode, UPN and date-of-birth patterns. Returns one row per finding
+ * (`c` the column's index, `k` the check's index into `checks`); the pipeline refuses the file on any.
+ */
+export function identifierScreenSql(table: string, columns: ScreenColumn[]): {sql: string; checks: IdentifierFinding[]} {
+  const checks: IdentifierFinding[] = [];
+  const reasons = [
+    "holds NHS numbers (10 digits passing the modulus-11 check)",
+    "holds full postcodes",
+    "holds unique pupil numbers",
+    "holds full dates of birth (only the month and year may be extracted)"
+  ];
+  for (const c of columns) for (const reason of reasons) checks.push({column: c.column, reason});
+  if (!columns.length) return {sql: "SELECT NULL::INTEGER AS c, NULL::INTEGER AS k WHERE false", checks};
+  const values = columns.map((c, i) => `SELECT ${i} AS c, ${c.value} AS v FROM ${table} WHERE ${c.value} IS NOT NULL AND (${c.candidates})`);
+  const birth = columns.map((c, i) => (/birth/i.test(c.column) ? i : -1)).filter((i) => i >= 0);
+  // The modulus-11 sum is written out digit by digit: a list lambda per value is ~50× slower, and
+  // CASE evaluates it only for values that are 10 digits in the first place.
+  const digit = (i: number) => `(ascii(substr(d, ${i}, 1)) - 48)`;
+  const weighted = Array.from({length: 9}, (_, i) => `${digit(i + 1)} * ${10 - i}`).join(" + ");
+  const tests = [
+    `CASE WHEN regexp_full_match(d, '\\d{10}') THEN (11 - ((${weighted}) % 11)) % 11 = ${digit(10)} ELSE false END`,
+    `regexp_full_match(u, '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}')`,
+    `regexp_full_match(u, '[A-Z][0-9]{11}[0-9A-Z]')`,
+    birth.length ? `c IN (${birth.join(", ")}) AND regexp_full_match(v, '\\d{4}-\\d{2}-\\d{2}|\\d{2}/\\d{2}/\\d{4}')` : "false"
+  ];
+  // Every pattern needs at least 5 characters (a postcode without its space): shorter values are never tested.
+  const sql = `WITH v AS (${values.join("\nUNION ALL\n")}),
+    w AS (SELECT c, v, upper(v) AS u, regexp_replace(v, '\\s', '', 'g') AS d FROM v WHERE length(v) >= 5),
+    hits AS (SELECT c, ${tests.map((t, k) => `bool_or(${t}) AS h${k}`).join(", ")} FROM w GROUP BY c)
+    ${tests.map((_, k) => `SELECT c * ${reasons.length} + ${k} AS k FROM hits WHERE h${k}`).join(" UNION ALL ")}
+    ORDER BY k`;
+  return {sql, checks};
 }

@@ -4,7 +4,7 @@ import {tmpdir} from "node:os";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {contractFor, parseExtractName, type ExtractContract} from "../contracts/extracts.js";
 import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
-import {screenHeaders, valueScreenSql} from "../contracts/identifiers.js";
+import {identifierScreenSql, mayHoldIdentifier, screenHeaders} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
 import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE, judgeReplacement, type ReplaceGuard} from "./replace-guard.js";
@@ -191,7 +191,7 @@ async function stageValidatePublish(
   previousLoads: string[], door?: DoorLoad
 ): Promise<Staged | {refused: string}> {
   const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
-  for (const t of ["stage", "typed", "issues", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["stage", "typed", "bad", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   // Only the contract's columns are staged: the reader splits every column of a line, but columns
   // outside the contract are never materialised, screened or stored (a 1,000-column file took 3.6 GB).
   // A door-staged file also carries the statutory file and row each record came from (lineage).
@@ -211,21 +211,11 @@ async function stageValidatePublish(
   const rejects = await queryRows<{line: number; error_type: string; error_message: string; column_name: string | null}>(conn,
     `SELECT line::INTEGER AS line, error_type, error_message, column_name FROM stage_rejects ORDER BY line`);
 
-  // Direct identifiers anywhere in the file refuse it whole.
-  const screen = valueScreenSql("stage", contract.fields.map((f) => f.name));
-  const [counts] = await queryRows<Record<string, number>>(conn, screen.sql);
-  const found = screen.checks.filter((_, i) => (counts[`c${i}`] ?? 0) > 0);
-  if (found.length) return {refused: refusal(file, found)};
-
-  const [{n: rowsParsed}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM stage`);
-  const typed = contract.fields.map((f) => `${sqlValue(f)} AS ${sqlIdent(f.name)}`).join(",\n ");
-  const raws = contract.fields.map((f) => `${sqlRaw(f)} AS ${sqlIdent(`raw_${f.name}`)}`).join(", ");
-  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS SELECT source_row, ${typed}, ${raws} FROM stage`);
-
-  const checks: string[] = [];
-  const issue = (fieldName: string, rule: string, message: string, where: string) =>
-    checks.push(`SELECT t.source_row, ${sqlString(fieldName)} AS field, ${sqlString(rule)} AS rule, ${message} AS message
-                 FROM typed t WHERE ${where}`);
+  // Every row rule is a condition over the typed row and a message. The conditions are tested in one
+  // pass (a row that breaks any is "bad"); messages are written only for the bad rows, which are
+  // quarantined, and everything else is published.
+  const checks: {field: string; rule: string; message: string; when: string}[] = [];
+  const issue = (field: string, rule: string, message: string, when: string) => checks.push({field, rule, message, when});
   for (const f of contract.fields) {
     const raw = `t.${sqlIdent(`raw_${f.name}`)}`;
     // The door's rows may have no ward (no postcode, or no lookup): borough figures count them, ward views cannot.
@@ -240,7 +230,7 @@ async function stageValidatePublish(
     const synthetic = ctx.syntheticWardCounts.get(name.laCode);
     const known = synthetic
       ? `regexp_full_match(${w}, ${sqlString(`${name.laCode}-w\\d{2}`)}) AND substr(${w}, 6)::INTEGER BETWEEN 1 AND ${synthetic}`
-      : `(${sqlString(name.laCode)} || '/' || ${w}) IN (SELECT la_code || '/' || ward_id FROM ref_wards)`;
+      : `${w} IN (SELECT ward_id FROM ref_wards WHERE la_code = ${sqlString(name.laCode)})`;
     issue(contract.wardField, "unknown-ward", `${sqlString(`${contract.wardField} '`)} || ${w} || ${sqlString(`' is not a ward of authority ${name.laCode} (data/reference/wards.csv)`)}`,
       `${w} IS NOT NULL AND NOT (${known})`);
   }
@@ -275,32 +265,60 @@ async function stageValidatePublish(
     issue(r.field, r.rule, sqlString(r.message), breaks);
   }
   const key = sqlIdent(contract.key);
-  checks.push(`SELECT source_row, ${sqlString(contract.key)} AS field, 'duplicate-key' AS rule,
-      ${sqlString(`${contract.key} '`)} || ${key} || ''' appears ' || n || ' times in this file; every copy is quarantined' AS message
-    FROM (SELECT source_row, ${key}, count(*) OVER (PARTITION BY ${key}) AS n FROM typed WHERE ${key} IS NOT NULL) WHERE n > 1`);
-
+  issue(contract.key, "duplicate-key",
+    `${sqlString(`${contract.key} '`)} || t.${key} || ''' appears ' || t._copies || ' times in this file; every copy is quarantined'`,
+    `t.${key} IS NOT NULL AND t._copies > 1`);
+  let earlier = "";
   if (contract.keyUniqueAcrossPeriods) {
     // A record belongs to one period: a key already published from another period's file of this
     // authority is a copy (a reused id, a year's file carrying last year's rows), not a new record.
     const replaced = previousLoads.length ? `AND r.load_id NOT IN (${previousLoads.map(sqlString).join(", ")})` : "";
-    checks.push(`SELECT t.source_row, ${sqlString(contract.key)} AS field, 'duplicate-key' AS rule,
-        ${sqlString(`${contract.key} '`)} || t.${key} || ''' is already loaded from ' || min(l.file) || ' (' || min(l.period) || '); a record may appear in one period only' AS message
-      FROM typed t JOIN ${name.type}__loaded r ON r.${key} = t.${key} AND r.la_code = ${sqlString(name.laCode)} ${replaced}
-      JOIN extract_loads l ON l.load_id = r.load_id
-      GROUP BY t.source_row, t.${key}`);
+    // Joined from this file's keys, so the cost follows the file, not every key loaded before it.
+    earlier = `LEFT JOIN (SELECT t.${key} AS _key, min(l.file) AS _file, min(l.period) AS _period
+        FROM (SELECT DISTINCT ${key} FROM typed) t JOIN ${name.type}__loaded r ON r.${key} = t.${key} AND r.la_code = ${sqlString(name.laCode)} ${replaced}
+        JOIN extract_loads l ON l.load_id = r.load_id GROUP BY t.${key}) e ON e._key = t.${key}`;
+    issue(contract.key, "duplicate-key",
+      `${sqlString(`${contract.key} '`)} || t.${key} || ''' is already loaded from ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
+      `t._key IS NOT NULL`);
   }
 
-  await run(conn, `CREATE OR REPLACE TEMP TABLE issues AS ${checks.join("\nUNION ALL\n")}`);
+  const typedCols = contract.fields.map((f) => `${sqlValue(f)} AS ${sqlIdent(f.name)}, ${sqlRaw(f)} AS ${sqlIdent(`raw_${f.name}`)}`);
+  const lineageRow = door ? `TRY_CAST(${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "source_row";
+  // Typed once into a table: the rules read each typed value several times, and a subquery would
+  // re-evaluate its parse (a regular expression) for every reference.
+  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS
+    SELECT source_row, ${lineageRow} AS _lineage_row, ${typedCols.join(",\n ")} FROM stage`);
+  // Repeated keys from a grouping of the key alone: a window over the typed rows would sort them all.
+  const copies = `LEFT JOIN (SELECT ${key} AS _dkey, count(*) AS _copies FROM typed WHERE ${key} IS NOT NULL GROUP BY ${key} HAVING count(*) > 1) d ON d._dkey = t.${key}`;
+  // The rules as one boolean per row (no messages yet): only the few failing rows are kept, and
+  // their messages are written from that small table.
+  await run(conn, `CREATE OR REPLACE TEMP TABLE bad AS
+    SELECT * FROM (SELECT t.*, d._copies${earlier ? ", e._key, e._file, e._period" : ""} FROM typed t ${copies} ${earlier}) t
+    WHERE ${checks.map((c) => `coalesce(${c.when}, false)`).join("\n OR ")}`);
+  // Counted from this file's own tables, never the published table (which grows with every load).
+  const [{parsed: rowsParsed, held}] = await queryRows<{parsed: number; held: number}>(conn,
+    `SELECT (SELECT count(*) FROM typed)::INTEGER AS parsed, (SELECT count(*) FROM bad)::INTEGER AS held`);
+
+  // Direct identifiers refuse the file whole: the values that could be stored (every value of a
+  // column whose valid values may spell one, and any value that fails typing) in one pass.
+  const screen = identifierScreenSql("typed", contract.fields.map((f) => ({
+    column: f.name, value: sqlIdent(`raw_${f.name}`), candidates: mayHoldIdentifier(f) ? "true" : `${sqlIdent(f.name)} IS NULL`
+  })));
+  const found = (await queryRows<{k: number}>(conn, screen.sql)).map((r) => screen.checks[r.k]);
+  if (found.length) return {refused: refusal(file, found)};
 
   // Quarantine keeps the row's content for the analyst, minus the child key (it stays in the archived file).
   const rawCols = contract.fields.map((f) => f.name).filter((h) => h !== "child_key" && h !== "young_person_key");
   const rawJson = `json_object(${rawCols.map((h) => `${sqlString(h)}, s.${sqlIdent(h)}`).join(", ")})`;
   // A staged row is quarantined under the statutory file and row it came from, not the staged copy.
   const qFile = door ? `s.${sqlIdent(ORIGIN_FILE)}` : sqlString(file);
-  const qRow = door ? `TRY_CAST(s.${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "i.source_row";
-  await run(conn, `INSERT INTO quarantine
-    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(name.type)}, ${qRow}, NULL, i.field, i.rule, i.message, ${rawJson}
-    FROM issues i JOIN stage s USING (source_row)`);
+  const issues = checks.map((c) => `SELECT t.source_row, t._lineage_row, ${sqlString(c.field)} AS field, ${sqlString(c.rule)} AS rule, ${c.message} AS message
+    FROM bad t WHERE ${c.when}`);
+  if (held) {
+    await run(conn, `INSERT INTO quarantine
+    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(name.type)}, i._lineage_row, NULL, i.field, i.rule, i.message, ${rawJson}
+    FROM (${issues.join("\nUNION ALL\n")}) i JOIN stage s USING (source_row)`);
+  }
   const heldRows = door?.held ?? [];
   for (let i = 0; i < heldRows.length; i += 500) {
     const batch = heldRows.slice(i, i + 500);
@@ -308,11 +326,13 @@ async function stageValidatePublish(
       batch.flatMap((h) => [h.file, h.row, h.field, h.rule, h.message]));
   }
   // Rows the CSV reader itself could not split are kept too, by line, with child keys masked.
-  await run(conn, `INSERT INTO quarantine
-    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
-           coalesce(column_name, '(row)'), 'unreadable-row', error_type || ': ' || error_message,
-           to_json({line: regexp_replace(csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
-    FROM stage_rejects`);
+  if (rejects.length) {
+    await run(conn, `INSERT INTO quarantine
+      SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
+             coalesce(column_name, '(row)'), 'unreadable-row', error_type || ': ' || error_message,
+             to_json({line: regexp_replace(csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
+      FROM stage_rejects`);
+  }
 
   for (const previous of previousLoads) {
     await run(conn, `DELETE FROM ${name.type}__loaded WHERE load_id = $1`, [previous]);
@@ -323,14 +343,9 @@ async function stageValidatePublish(
   const publish = contract.fields.map((f) =>
     f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
   await run(conn, `INSERT INTO ${name.type}__loaded (${cols.join(", ")}, load_id, source_row)
-    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, ${door ? `TRY_CAST(s.${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "t.source_row"}
-    FROM typed t ${door ? "JOIN stage s USING (source_row)" : ""}
-    WHERE t.source_row NOT IN (SELECT source_row FROM issues)`);
-  // Counted from this file's own tables: counting the published table by load_id would scan every
-  // earlier load of the type, which made a large run slow down file by file.
-  const [{held}] = await queryRows<{held: number}>(conn, `SELECT count(DISTINCT source_row)::INTEGER AS held FROM issues`);
+    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t._lineage_row FROM typed t ANTI JOIN bad b ON b.source_row = t.source_row`);
   const loaded = rowsParsed - held;
-  for (const t of ["stage", "typed", "issues"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["stage", "typed", "bad"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
   const rowsIn = rowsParsed + rejects.length + new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
   return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};

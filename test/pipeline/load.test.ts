@@ -149,6 +149,14 @@ describe("direct identifiers refuse the whole file", () => {
     expect((await s.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM quarantine`))[0].n).toBe(0); // not stored anywhere
   });
 
+  it("refuses an identifier in a column whose valid values cannot hold one, rather than quarantine it with its value", async () => {
+    const csv = [REFERRAL_HEADER, referral(1), referral(2, {child_key: "9434765919"})].join("\n") + "\n";
+    const {s, result} = await loadOne(FILE, csv);
+    expect(result.outcome).toBe("refused");
+    expect(result.message).toMatch(/'child_key' holds NHS numbers/);
+    expect((await s.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM quarantine`))[0].n).toBe(0);
+  });
+
   it("refuses full postcodes and full dates of birth", async () => {
     const postcode = await loadOne(FILE, [REFERRAL_HEADER, referral(1, {ward: "LU1 3JH"})].join("\n") + "\n");
     expect(postcode.result.message).toMatch(/'ward' holds full postcodes/);

@@ -3,7 +3,7 @@
  * needs it, the models on the adjusted data, then the seasonal indices put back on the forecasts.
  */
 import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedTheta, type ModelForecast} from "./models.js";
-import {isSeasonal, classicalDecomposition, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
+import {isSeasonal, classicalDecomposition, detrended, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
 import type {MemberMethod} from "./types.js";
 
 /** Model functions by member name. */
@@ -68,11 +68,24 @@ export function seasonalAverageFor(period: number): "mean" | "median" {
   return period === 12 ? "median" : "mean";
 }
 
+/**
+ * Monthly series: the seasonal test runs on the series less its moving-average trend, and the
+ * indices are shrunk towards neutral by their estimation noise (see `detrended` and
+ * `shrinkIndices`). On the tuning half of the M3 monthly series the two together moved auto from
+ * 13.14 to 13.05 sMAPE (each alone: 13.09 and 13.08). Quarterly keeps the M3 Theta test on the raw
+ * series and unshrunk indices, as chosen earlier on the quarterly series.
+ */
+export function monthlyRefinements(period: number): boolean {
+  return period === 12;
+}
+
 /** Decides on, and estimates, seasonal indices for y. */
 export function seasonalFor(y: readonly number[], plan: SeasonalPlan): SeasonalIndices | null {
-  if (plan.mode === "none" || plan.period <= 1 || !isSeasonal(y, plan.period)) return null;
+  if (plan.mode === "none" || plan.period <= 1) return null;
+  const refined = monthlyRefinements(plan.period);
+  if (refined ? y.length <= 2 * plan.period || !isSeasonal(detrended(y, plan.period), plan.period) : !isSeasonal(y, plan.period)) return null;
   const type = plan.multiplicative && y.every((v) => v > 0) ? "multiplicative" : "additive";
-  return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period), seasonalAverageFor(plan.period));
+  return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period), seasonalAverageFor(plan.period), refined);
 }
 
 /** Fits each member to y and forecasts h steps, adjusting for seasonality as the plan says. */

@@ -34,6 +34,50 @@ export function isSeasonal(y: readonly number[], m: number, confidence = 0.9): b
   return Math.abs(r[m - 1]) / Math.sqrt((1 + 2 * s) / n) > qnorm(confidence);
 }
 
+/**
+ * y less its centred moving average of order m (2×m for even m). A strong trend keeps every
+ * autocorrelation near 1 and swells the Bartlett standard error, so the seasonal test on the raw
+ * series misses seasonality under a trend; on the detrended series it sees the seasonal pattern
+ * itself. Used for monthly series (on the M3 monthly tuning half: auto sMAPE 13.14 → 13.09).
+ */
+export function detrended(y: readonly number[], m: number): number[] {
+  const half = Math.floor(m / 2);
+  const out: number[] = [];
+  for (let t = half; t < y.length - half; t++) {
+    let trend = 0;
+    if (m % 2 === 0) {
+      trend = 0.5 * y[t - half] + 0.5 * y[t + half];
+      for (let k = t - half + 1; k < t + half; k++) trend += y[k];
+    } else {
+      for (let k = t - half; k <= t + half; k++) trend += y[k];
+    }
+    out.push(y[t] - trend / m);
+  }
+  return out;
+}
+
+/**
+ * Shrinks raw seasonal indices towards their mean by the empirical-Bayes (James–Stein) factor
+ * B = max(0, 1 − v/V): v is the noise variance of one index (the pooled within-season variance of
+ * the ratios divided by the number of ratios per season), V the variance between the indices. An
+ * index resting on a few noisy ratios is pulled in; a clear seasonal pattern is left almost as is.
+ */
+export function shrinkIndices(raw: number[], ratios: readonly number[][]): number[] {
+  const m = raw.length;
+  let ss = 0;
+  let count = 0;
+  ratios.forEach((r, i) => {
+    for (const v of r) ss += (v - raw[i]) ** 2;
+    count += r.length;
+  });
+  if (count <= m) return raw;
+  const noise = ss / (count - m) / (count / m);
+  const mean = raw.reduce((s, v) => s + v, 0) / m;
+  const between = raw.reduce((s, v) => s + (v - mean) ** 2, 0) / (m - 1);
+  const b = between > 0 ? Math.max(0, 1 - noise / between) : 0;
+  return raw.map((v) => mean + b * (v - mean));
+}
+
 /** Seasonal indices from a classical decomposition. */
 export interface SeasonalIndices {
   type: "multiplicative" | "additive";
@@ -55,7 +99,8 @@ export function classicalDecomposition(
   m: number,
   type: "multiplicative" | "additive",
   recentCycles = 5,
-  average: "mean" | "median" = "mean"
+  average: "mean" | "median" = "mean",
+  shrink = false
 ): SeasonalIndices {
   const n = y.length;
   const half = Math.floor(m / 2);
@@ -73,7 +118,7 @@ export function classicalDecomposition(
     if (Number.isFinite(detrended)) ratios[t % m].push(detrended);
   }
   const neutral = type === "multiplicative" ? 1 : 0;
-  const raw = ratios.map((r) => {
+  const averaged = ratios.map((r) => {
     const recent = Number.isFinite(recentCycles) ? r.slice(-recentCycles) : r;
     if (!recent.length) return neutral;
     if (average === "mean") return recent.reduce((s, v) => s + v, 0) / recent.length;
@@ -81,6 +126,7 @@ export function classicalDecomposition(
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   });
+  const raw = shrink ? shrinkIndices(averaged, ratios) : averaged;
   const avg = raw.reduce((s, v) => s + v, 0) / m;
   const indices = type === "multiplicative" ? raw.map((v) => v / avg) : raw.map((v) => v - avg);
   return {type, period: m, indices};

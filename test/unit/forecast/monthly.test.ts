@@ -1,7 +1,8 @@
 import {describe, it, expect} from "vitest";
 import {forecast, optimisedTheta, theta} from "../../../api/stats/forecast.js";
 import {guerreroLambda, varianceStabilising} from "../../../api/stats/forecast/transform.js";
-import {classicalDecomposition} from "../../../api/stats/forecast/seasonal.js";
+import {classicalDecomposition, detrended, isSeasonal} from "../../../api/stats/forecast/seasonal.js";
+import {seasonalFor} from "../../../api/stats/forecast/pipeline.js";
 
 const season = [1.25, 1.1, 1.0, 0.9, 0.8, 0.85, 0.9, 1.0, 1.05, 1.1, 1.0, 1.05];
 /** A small deterministic wobble, so the fits have some noise without a random generator. */
@@ -81,5 +82,27 @@ describe("forecast: dynamic optimised Theta model (DOTM)", () => {
     const truth = Array.from({length: 12}, (_, j) => 100 + (120 + j - 80));
     const err = (f: number[]) => f.reduce((s, v, j) => s + Math.abs(v - truth[j]), 0);
     expect(err(optimisedTheta(y, 12, true).mean)).toBeLessThan(err(theta(y, 12).mean));
+  });
+});
+
+describe("forecast: monthly seasonal test and index shrinkage", () => {
+  it("finds monthly seasonality under a steep trend that the test on the raw series misses", () => {
+    // A steep line plus a small sawtooth swing: every autocorrelation is near 1 on the raw series.
+    const y = Array.from({length: 72}, (_, t) => 100 + 10 * t + 8 * (season[t % 12] - 1) * 10);
+    expect(isSeasonal(y, 12)).toBe(false);
+    expect(isSeasonal(detrended(y, 12), 12)).toBe(true);
+    expect(seasonalFor(y, {period: 12, mode: "auto", multiplicative: true})).not.toBeNull();
+  });
+
+  it("pulls indices resting on noisy ratios towards neutral and leaves a clear pattern almost as is", () => {
+    const noisy = Array.from({length: 72}, (_, t) => 100 * (1 + 0.01 * (season[t % 12] - 1)) * (1 + 0.2 * wobble(t * 7)));
+    const clear = Array.from({length: 72}, (_, t) => 100 * season[t % 12] * (1 + 0.005 * wobble(t)));
+    const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+    const noisyRaw = classicalDecomposition(noisy, 12, "multiplicative", Number.POSITIVE_INFINITY, "median").indices;
+    const noisyShrunk = classicalDecomposition(noisy, 12, "multiplicative", Number.POSITIVE_INFINITY, "median", true).indices;
+    expect(spread(noisyShrunk)).toBeLessThan(0.5 * spread(noisyRaw));
+    const clearRaw = classicalDecomposition(clear, 12, "multiplicative", Number.POSITIVE_INFINITY, "median").indices;
+    const clearShrunk = classicalDecomposition(clear, 12, "multiplicative", Number.POSITIVE_INFINITY, "median", true).indices;
+    clearShrunk.forEach((v, i) => expect(Math.abs(v - clearRaw[i])).toBeLessThan(0.005));
   });
 });
