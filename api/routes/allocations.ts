@@ -3,6 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {indicatorId} from "./params.js";
 import {notFound} from "../errors.js";
 import {appStoreOf} from "./baselines.js";
 import {AllocationStore} from "../targeting/allocation-store.js";
@@ -11,7 +12,6 @@ import {disclosureFor} from "../auth/disclosure.js";
 
 /** Budget allocations across wards (universal share + share weighted by need and children), saved as versions in the app store. */
 
-const indicatorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate");
 
 const Need = z.union([
   z.object({kind: z.literal("deprivation")}).strict(),

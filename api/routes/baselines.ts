@@ -3,6 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {geographyCode, indicatorId as sharedIndicatorId} from "./params.js";
 import {ApiError, badRequest, notFound} from "../errors.js";
 import type {AppStore, ForecastRow, FrozenBaseline, NarrativeContent} from "../appstore.js";
 import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator, type PeriodType, type Polarity} from "../oba/catalogue.js";
@@ -339,8 +340,8 @@ function indicatorOr404(id: string): Indicator {
   return ind;
 }
 
-const indicatorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate");
-const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot");
+const indicatorId = sharedIndicatorId;
+const code = geographyCode;
 const author = z.string().trim().min(1, "author is required").max(100);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s), "not a real date");
 

@@ -3,6 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {IndicatorParam} from "./params.js";
 import {ApiError, badRequest, notFound} from "../errors.js";
 import {GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
 import {buildSeries, geographyView, MULTIPLIER, parsePeriod, populationBreakdown, publishPoints, type InternalPoint, type Published} from "../oba/series.js";
@@ -81,7 +82,7 @@ export function decompose(unit: Indicator["unit"], total: {x0: number; n0: numbe
   return {method: byGroup ? ("shift-share" as const) : ("share" as const), totalChange: (total.x1 / N1 - total.x0 / N0) * M, rows};
 }
 
-const Id = z.object({id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate")});
+const Id = IndicatorParam;
 const DriversQuery = z.object({
   geography: z.enum(GEOGRAPHIES).default("borough"),
   code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot").optional(),

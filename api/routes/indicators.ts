@@ -4,17 +4,17 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {ApiError, notFound} from "../errors.js";
-import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES, type Indicator} from "../oba/catalogue.js";
+import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES} from "../oba/catalogue.js";
 import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
 import {BASELINE_METHODS, baselineFromSeries} from "./baselines.js";
+import {geographyCode, IndicatorParam, indicatorOr404} from "./params.js";
 
 /** Indicators: the catalogue, their series (with intervals, benchmarks, disclosure control) and baselines. */
 
-const Id = z.object({id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate")});
-const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot");
+const Id = IndicatorParam;
+const code = geographyCode;
 const periodText = z.string().max(20);
 
 export const GeographyQuery = {
@@ -47,18 +47,6 @@ describe({method: "get", path: "/api/indicators", summary: "The indicator catalo
 describe({method: "get", path: "/api/indicators/:id", summary: "One indicator's catalogue entry", tag: "indicators", params: Id, responses: {404: "unknown indicator"}});
 describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator series: numerator, denominator, value, 95% and 99.8% intervals and method, reliability flag, benchmark comparison. Viewers, providers and commissioners: counts 1-5, and every count that would let one be recovered from any other table, period, geography or breakdown, are c (docs/methods/disclosure.md); analysts and admins: unsuppressed", tag: "indicators", params: Id, query: SeriesQuery, csv: true, responses: {404: "unknown indicator, ward or area"}});
 describe({method: "get", path: "/api/indicators/:id/baseline", summary: "OBA baseline: history to asOf, forecast with 80%/95% bands (method and why), XmR signals, recent trend, and the turn-the-curve verdict on later actuals", tag: "indicators", params: Id, query: BaselineQuery, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast"}});
-
-/** The catalogue entry or a 404 naming the id (and saying so when it is a measure on the data development agenda). */
-export function indicatorOr404(id: string): Indicator {
-  const catalogue = loadCatalogue();
-  const ind = catalogue.byId.get(id);
-  if (ind) return ind;
-  const agenda = catalogue.agendaById.get(id);
-  if (agenda) {
-    throw new ApiError(404, "no-data-yet", `${agenda.name} is on the data development agenda: Curve has no data for it yet (it would be fed by ${agenda.source})`, {field: "id"});
-  }
-  throw notFound("indicator", id);
-}
 
 /** A series as published: `publication` carries the caller's disclosure and the lattice mask (publicationFor). */
 export function seriesResponse(series: Series, publication: PublishOptions = {}) {

@@ -3,6 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {indicatorId} from "./params.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {concentrationView, DEFAULT_SEED, profileView, targetingRows, targetingView} from "../targeting/service.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -10,7 +11,6 @@ import {RANK_DRAWS} from "../stats/index.js";
 
 /** Wards: the targeting table (every ward on chosen indicators, with a need index), concentration and inequality, and one ward's profile. */
 
-const indicatorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected an indicator id such as cla-rate");
 const indicatorList = z.string().max(1000).regex(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, "expected indicator ids separated by commas, e.g. cp-referrals,dv-referrals");
 const year = z.string().max(20);
 const seed = z.coerce.number().int().min(1).max(4294967295).default(DEFAULT_SEED);
