@@ -25,6 +25,10 @@ const SERIES: {id: string; unit: string; england: number[]; neighbours: number[]
   {id: "cla-dental-checks", unit: "percent", england: [80.3, 81.2, 82.1, 82.2, 82.4, 84.1, 85.8, 84.0], neighbours: [78.9, 80.0, 80.8, 81.3, 81.0, 83.2, 84.9, 83.1]},
   {id: "cla-immunisations", unit: "percent", england: [83.2, 82.8, 79.1, 79.3, 83.2, 87.1, 87.8, 87.2], neighbours: [82.1, 81.9, 78.4, 78.8, 82.5, 86.0, 86.9, 86.3]},
   {id: "care-leavers-eet", unit: "percent", england: [58, 59, 59, 58, 58, 48, 49, 49], neighbours: [55.9, 57.2, 57.0, 56.4, 56.1, 46.8, 47.5, 48.2]},
+  {id: "s47-to-icpc", unit: "percent", england: [38.1, 37.2, 36.4, 36.9, 38.0, 37.6, 36.6, 35.8], neighbours: [40.2, 39.0, 38.1, 38.7, 39.4, 38.8, 37.9, 37.1]},
+  {id: "icpc-within-15-days", unit: "percent", england: [66.7, 67.2, 68.9, 69.7, 70.5, 74.1, 75.6, 76.7], neighbours: [64.9, 65.8, 67.0, 68.2, 69.1, 72.4, 74.3, 75.2]},
+  {id: "cp-ending-2-years", unit: "percent", england: [6.0, 5.9, 5.6, 5.4, 4.9, 4.1, 3.8, 3.7], neighbours: [6.4, 6.1, 5.9, 5.5, 5.1, 4.4, 4.0, 3.9]},
+  {id: "cp-reviews-in-time", unit: "percent", england: [97.6, 97.3, 96.7, 96.6, 96.3, 94.3, 93.7, 93.9], neighbours: [97.1, 96.9, 96.2, 96.1, 95.8, 94.0, 93.2, 93.5]},
   {id: "care-leavers-accommodation", unit: "percent", england: [89, 90, 88, 88, 88, 78, 81, 83], neighbours: [87.6, 88.4, 86.9, 87.1, 86.8, 76.5, 79.8, 81.9]}
 ];
 

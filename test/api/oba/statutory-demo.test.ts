@@ -28,8 +28,9 @@ describe("the new CIN census and SSDA903 measures on the demo world", () => {
 
   it("compares each new measure that names a benchmark with England and statistical neighbours, as the older measures are", async () => {
     const catalogue = (await s.get("/api/indicators")).body.indicators as {id: string; benchmark: string | null}[];
-    const compared = NEW.filter((id) => catalogue.find((i) => i.id === id)?.benchmark);
-    expect(compared.length).toBeGreaterThanOrEqual(8);
+    // The LSCB's own performance set is compared too (s47 conversion, ICPC in time, plans lasting two years).
+    const compared = [...NEW, "s47-to-icpc", "icpc-within-15-days", "cp-ending-2-years"].filter((id) => catalogue.find((i) => i.id === id)?.benchmark);
+    expect(compared.length).toBeGreaterThanOrEqual(12);
     for (const id of compared) {
       const series = await s.get(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2015/16`);
       for (const p of series.body.points) {
