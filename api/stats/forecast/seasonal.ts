@@ -34,6 +34,19 @@ export function isSeasonal(y: readonly number[], m: number, confidence = 0.9): b
   return Math.abs(r[m - 1]) / Math.sqrt((1 + 2 * s) / n) > qnorm(confidence);
 }
 
+/** The centred moving average of order m at t (2×m for even m: the two end points weigh half). */
+function centredTrend(y: readonly number[], m: number, t: number): number {
+  const half = Math.floor(m / 2);
+  let sum = 0;
+  if (m % 2 === 0) {
+    sum = 0.5 * y[t - half] + 0.5 * y[t + half];
+    for (let k = t - half + 1; k < t + half; k++) sum += y[k];
+  } else {
+    for (let k = t - half; k <= t + half; k++) sum += y[k];
+  }
+  return sum / m;
+}
+
 /**
  * y less its centred moving average of order m (2×m for even m). A strong trend keeps every
  * autocorrelation near 1 and swells the Bartlett standard error, so the seasonal test on the raw
@@ -43,16 +56,7 @@ export function isSeasonal(y: readonly number[], m: number, confidence = 0.9): b
 export function detrended(y: readonly number[], m: number): number[] {
   const half = Math.floor(m / 2);
   const out: number[] = [];
-  for (let t = half; t < y.length - half; t++) {
-    let trend = 0;
-    if (m % 2 === 0) {
-      trend = 0.5 * y[t - half] + 0.5 * y[t + half];
-      for (let k = t - half + 1; k < t + half; k++) trend += y[k];
-    } else {
-      for (let k = t - half; k <= t + half; k++) trend += y[k];
-    }
-    out.push(y[t] - trend / m);
-  }
+  for (let t = half; t < y.length - half; t++) out.push(y[t] - centredTrend(y, m, t));
   return out;
 }
 
@@ -106,14 +110,7 @@ export function classicalDecomposition(
   const half = Math.floor(m / 2);
   const ratios: number[][] = Array.from({length: m}, () => []);
   for (let t = half; t < n - half; t++) {
-    let trend = 0;
-    if (m % 2 === 0) {
-      trend = 0.5 * y[t - half] + 0.5 * y[t + half];
-      for (let k = t - half + 1; k < t + half; k++) trend += y[k];
-    } else {
-      for (let k = t - half; k <= t + half; k++) trend += y[k];
-    }
-    trend /= m;
+    const trend = centredTrend(y, m, t);
     const detrended = type === "multiplicative" ? y[t] / trend : y[t] - trend;
     if (Number.isFinite(detrended)) ratios[t % m].push(detrended);
   }
