@@ -1,4 +1,4 @@
-import {ApiError, badRequest} from "../errors.js";
+import {DomainError, badRequest} from "./errors.js";
 import {countInterval, proportionInterval, rateInterval, type Interval} from "../stats/intervals.js";
 import {compareWithBenchmark, type BenchmarkComparison} from "../stats/benchmark.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
@@ -160,8 +160,8 @@ export interface ResolvedGeography {
   note?: string;
 }
 
-export function notAllowed(ind: Indicator, geography: string): ApiError {
-  return new ApiError(400, "geography-not-allowed",
+export function notAllowed(ind: Indicator, geography: string): DomainError {
+  return new DomainError("invalid", "geography-not-allowed",
     `indicator ${ind.id} is not published for geography '${geography}': allowed ${ind.geographies.join(", ")}`,
     {field: "geography", allowed: ind.geographies});
 }
@@ -170,7 +170,7 @@ export function notAllowed(ind: Indicator, geography: string): ApiError {
 export async function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
   if (!ind.geographies.includes(type)) throw notAllowed(ind, type);
   const unknown = async (what: string, valid: string[]) =>
-    new ApiError(404, "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
+    new DomainError("not-found", "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
   if (type === "borough") {
     const la = code ?? ind.laCode;
     // An authority is known from its wards, the authorities table, or a loaded return (a council's own
@@ -201,10 +201,10 @@ export async function resolveGeography(db: Queryable, ind: Indicator, type: Geog
   const set = code ? sets.find((s) => s.set_id === code) : sets.find((s) => s.la_code === ind.laCode) ?? sets[0];
   if (!set) {
     if (code) throw await unknown("target-ward set", sets.map((s) => s.set_id));
-    throw new ApiError(404, "unknown-geography-code", "no target-ward set is configured (data/reference/target-wards.json)");
+    throw new DomainError("not-found", "unknown-geography-code", "no target-ward set is configured (data/reference/target-wards.json)");
   }
   if (set.la_code !== ind.laCode && !code) {
-    throw new ApiError(400, "geography-not-allowed", `the target-ward set '${set.set_id}' is in LA ${set.la_code}, but indicator ${ind.id} is for LA ${ind.laCode}`, {field: "geography"});
+    throw new DomainError("invalid", "geography-not-allowed", `the target-ward set '${set.set_id}' is in LA ${set.la_code}, but indicator ${ind.id} is for LA ${ind.laCode}`, {field: "geography"});
   }
   const targets = set.wards.split(",");
   const illustrative = {illustrative: set.illustrative, note: set.note};
@@ -429,17 +429,17 @@ export interface Series {
 /** Validates the request against the catalogue entry; throws 4xx naming what is wrong. */
 export function checkRequest(ind: Indicator, req: SeriesRequest): void {
   if (!ind.periods.includes(req.period)) {
-    throw new ApiError(400, "period-not-allowed", `indicator ${ind.id} is not published by ${req.period}: allowed ${ind.periods.join(", ")}`, {field: "period", allowed: ind.periods});
+    throw new DomainError("invalid", "period-not-allowed", `indicator ${ind.id} is not published by ${req.period}: allowed ${ind.periods.join(", ")}`, {field: "period", allowed: ind.periods});
   }
   if (!ind.geographies.includes(req.geography)) throw notAllowed(ind, req.geography);
   if (req.breakdown !== undefined && !ind.breakdowns[req.breakdown]) {
-    throw new ApiError(400, "unknown-breakdown", `indicator ${ind.id} has no breakdown '${req.breakdown}': available ${Object.keys(ind.breakdowns).join(", ") || "none"}`,
+    throw new DomainError("invalid", "unknown-breakdown", `indicator ${ind.id} has no breakdown '${req.breakdown}': available ${Object.keys(ind.breakdowns).join(", ") || "none"}`,
       {field: "breakdown", allowed: Object.keys(ind.breakdowns)});
   }
   if (req.from !== undefined && req.to !== undefined) {
     const from = parsePeriod(req.period, req.from, "from");
     const to = parsePeriod(req.period, req.to, "to");
-    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+    if (from.end > to.end) throw new DomainError("invalid", "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
   }
 }
 
@@ -477,7 +477,7 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
     const within = cov ? periodsWithin(req.period, cov.from, cov.to) : [];
     const from = req.from !== undefined ? parsePeriod(req.period, req.from, "from") : within[0] ?? parsePeriod(req.period, req.to!, "to");
     const to = req.to !== undefined ? parsePeriod(req.period, req.to, "to") : within[within.length - 1] ?? from;
-    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+    if (from.end > to.end) throw new DomainError("invalid", "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
     periods = periodsBetween(req.period, from, to);
     if (periods.length > 400) throw badRequest(`the range ${from.label} to ${to.label} has ${periods.length} periods; at most 400 at once`, {field: "to"});
   } else {

@@ -1,4 +1,4 @@
-import {ApiError} from "../errors.js";
+import {DomainError} from "../oba/errors.js";
 import {fyLabel, type Period} from "../oba/series.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {xmr} from "../stats/spc.js";
@@ -92,7 +92,7 @@ export interface ReportCardInput {
 export function reportCard(input: ReportCardInput) {
   const {unit, units, measures, episodes, period, coverage, access} = input;
   const see = canSee(access, unit);
-  if (!see.see) throw new ApiError(403, "forbidden", see.reason ?? "not allowed to see this provider's figures");
+  if (!see.see) throw new DomainError("forbidden", "forbidden", see.reason ?? "not allowed to see this provider's figures");
   const periods = historyPeriods(period.type, coverage, period);
   const plans = new Map<string, DisclosurePlan>();
   const planFor = (p: Period) => {

@@ -1,4 +1,4 @@
-import {ApiError, badRequest} from "../errors.js";
+import {DomainError, badRequest} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
 import {parsePeriod, type Disclosure, type Period, type Queryable} from "../oba/series.js";
 import {wardTableMask} from "../oba/disclosure.js";
@@ -86,7 +86,7 @@ function compute(measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography,
 
 function periodOf(panel: WardPanel, label: string): PanelPeriod {
   const pp = panel.periods.find((p) => p.period.label === label);
-  if (!pp) throw new ApiError(422, "period-not-available", `no data for ${label} for ${panel.measure.indicator.id}`, {field: "period"});
+  if (!pp) throw new DomainError("cannot-compute", "period-not-available", `no data for ${label} for ${panel.measure.indicator.id}`, {field: "period"});
   return pp;
 }
 
@@ -161,7 +161,7 @@ function resolveWeights(ids: string[], weights: string | undefined): Map<string,
   try {
     return parseWeights(weights, ids);
   } catch (e) {
-    throw new ApiError(400, "invalid-weights", `weights: ${(e as Error).message}`, {field: "weights"});
+    throw new DomainError("invalid", "invalid-weights", `weights: ${(e as Error).message}`, {field: "weights"});
   }
 }
 
@@ -293,7 +293,7 @@ export async function concentrationView(db: Queryable, q: {indicator: string; pe
   const disclosure = protect(measure, geo, pp, await maskFor(db, measure, geo, year, mode));
   const rank = new Map(geo.wards.map((w) => [w.id, w.deprivation?.rank ?? null]));
   if (!inputs.some((w) => w.numerator > 0 && w.denominator > 0)) {
-    throw new ApiError(422, "no-cases", `no ${measure.indicator.name.toLowerCase()} in any ward in ${year.label}: a concentration curve needs at least one case`, {field: "period"});
+    throw new DomainError("cannot-compute", "no-cases", `no ${measure.indicator.name.toLowerCase()} in any ward in ${year.label}: a concentration curve needs at least one case`, {field: "period"});
   }
   const result = inequality(measure.scale, inputs.map((w) => ({id: w.id, target: w.target, numerator: w.numerator, denominator: w.denominator, deprivationRank: rank.get(w.id) ?? null})), {
     cases: {table: {wards: inputs.map((w) => ({id: w.id, count: w.numerator, target: w.target})), unknown: pp.unknown.numerator}, hidden: disclosure.numerators.hidden},
@@ -349,15 +349,15 @@ export async function summaryView(db: Queryable, q: {period?: string; since: str
   const all = q.indicators?.length ? measuresOr404(q.indicators) : targetingMeasures();
   const measures = all.filter((m) => m.indicator.laCode === laCode);
   const otherLa = all.filter((m) => m.indicator.laCode !== laCode);
-  if (!measures.length) throw new ApiError(404, "no-target-wards", `no target-ward set is configured for LA ${all[0].indicator.laCode}`, {field: "indicators"});
+  if (!measures.length) throw new DomainError("not-found", "no-target-wards", `no target-ward set is configured for LA ${all[0].indicator.laCode}`, {field: "indicators"});
   const geo = await wardGeography(db, laCode);
   const spans = await Promise.all(measures.map((m) => financialYears(db, m)));
   const asked = q.period !== undefined ? parsePeriod("financial-year", q.period, "period") : null;
   const allYears = [...new Map(spans.flatMap((s) => s.years).map((y) => [y.label, y])).values()].sort((a, b) => a.end.localeCompare(b.end));
-  if (!allYears.length) throw new ApiError(422, "period-not-available", "no extract covering these indicators has been loaded", {field: "period"});
+  if (!allYears.length) throw new DomainError("cannot-compute", "period-not-available", "no extract covering these indicators has been loaded", {field: "period"});
   const year = asked ?? allYears[allYears.length - 1];
   if (asked && !allYears.some((y) => y.label === asked.label)) {
-    throw new ApiError(422, "period-not-available", `no indicator has data for ${asked.label}; loaded years: ${allYears[0].label} to ${allYears[allYears.length - 1].label}`, {field: "period"});
+    throw new DomainError("cannot-compute", "period-not-available", `no indicator has data for ${asked.label}; loaded years: ${allYears[0].label} to ${allYears[allYears.length - 1].label}`, {field: "period"});
   }
   const results = await Promise.all(measures.map(async (m, i) => {
     const years = spans[i].years.filter((y) => y.end <= year.end);
@@ -454,7 +454,7 @@ export async function profileView(db: Queryable, wardId: string, q: {seed: numbe
   const geo = await wardGeography(db, laCode);
   const ward = geo.wards.find((w) => w.id === wardId);
   if (!ward) {
-    throw new ApiError(404, "unknown-ward", `ward '${wardId}' does not exist in LA ${geo.laCode}; known: ${geo.wards.map((w) => w.id).join(", ")}`, {field: "id", known: geo.wards.map((w) => w.id)});
+    throw new DomainError("not-found", "unknown-ward", `ward '${wardId}' does not exist in LA ${geo.laCode}; known: ${geo.wards.map((w) => w.id).join(", ")}`, {field: "id", known: geo.wards.map((w) => w.id)});
   }
   const entries = await Promise.all(measures.map(async (m) => {
     const {years} = await financialYears(db, m);
@@ -533,7 +533,7 @@ export async function allocationView(db: Queryable, body: {budget: number; need:
     const pop = new Map((await db.query<{ward_id: string; children: number}>(
       `SELECT ward_id, sum(children)::DOUBLE AS children FROM ref_population WHERE la_code = $1 AND year = $2 AND age BETWEEN 0 AND 17 GROUP BY 1`, [geo.laCode, year])).map((r) => [r.ward_id, r.children]));
     const missing = geo.wards.filter((w) => !w.deprivation);
-    if (missing.length) throw new ApiError(422, "no-deprivation", `no deprivation score for ${missing.map((w) => w.id).join(", ")}`, {field: "need"});
+    if (missing.length) throw new DomainError("cannot-compute", "no-deprivation", `no deprivation score for ${missing.map((w) => w.id).join(", ")}`, {field: "need"});
     const kids = geo.wards.reduce((s, w) => s + (pop.get(w.id) ?? 0), 0);
     const mean = geo.wards.reduce((s, w) => s + (pop.get(w.id) ?? 0) * w.deprivation!.score, 0) / kids;
     wards = geo.wards.map((w) => ({id: w.id, target: w.target, children: pop.get(w.id) ?? 0, need: w.deprivation!.score / mean}));
