@@ -1,6 +1,7 @@
 import type {Context} from "hono";
 import type {Disclosure} from "../oba/series.js";
 import {seesUnsuppressed, type Principal} from "./roles.js";
+import {accessFor, viewerFrom, type Access} from "../providers/disclosure.js";
 
 export type {Disclosure};
 
@@ -14,4 +15,9 @@ export type {Disclosure};
 export function disclosureFor(c: Context): Disclosure {
   const p = c.get("principal" as never) as Principal | undefined;
   return p && typeof p === "object" && typeof p.role === "string" && seesUnsuppressed(p) ? "full" : "suppressed";
+}
+
+/** The provider-level access of a request's principal (absent means a commissioner with suppression). */
+export function accessOf(c: Context): Access {
+  return accessFor(viewerFrom(c.get("principal" as never) as unknown));
 }

@@ -8,7 +8,7 @@ import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIO
 import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
-import {BASELINE_METHODS, baselineFromSeries} from "./baselines.js";
+import {BASELINE_METHODS, baselineFromSeries} from "../oba/baseline.js";
 import {geographyCode, IndicatorParam, indicatorOr404} from "./params.js";
 
 /** Indicators: the catalogue, their series (with intervals, benchmarks, disclosure control) and baselines. */

@@ -10,7 +10,7 @@ import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, PERIOD
 import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
-import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WITHHELD} from "./baselines.js";
+import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WITHHELD} from "../oba/baseline.js";
 
 /**
  * Scorecards (OBA report cards), declared in data/reference/scorecards.json: results → indicators

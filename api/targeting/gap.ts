@@ -1,4 +1,4 @@
-import {judgeAgainstBaseline, type Verdict} from "../routes/baselines.js";
+import {judgeAgainstBaseline, type Verdict} from "../oba/baseline.js";
 import type {Period} from "../oba/series.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {proportionInterval, recentTrend, type Interval, type RecentTrend} from "../stats/index.js";

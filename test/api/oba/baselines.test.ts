@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {judgeAgainstBaseline} from "../../../api/routes/baselines.js";
+import {judgeAgainstBaseline} from "../../../api/oba/baseline.js";
 import {CP_REST, csv, lutonWorld, obaScratch, row, TARGET} from "../../helpers/oba.js";
 
 /** Baselines and the turn-the-curve verdict (METHODS §5), on the small Luton world of test/helpers/oba.ts. */

@@ -2,7 +2,7 @@ import {describe, it, expect} from "vitest";
 import {readFileSync} from "node:fs";
 import {forecast, BAND_CAP_RANGES} from "../../../api/stats/forecast.js";
 import {widenTogether, capFactors} from "../../../api/stats/forecast/bands.js";
-import {forecastBaseline} from "../../../api/routes/baselines.js";
+import {forecastBaseline} from "../../../api/oba/baseline.js";
 import {loadCatalogue, type PeriodType} from "../../../api/oba/catalogue.js";
 import {parsePeriod, type InternalPoint} from "../../../api/oba/series.js";
 
