@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {decompose} from "../../../api/routes/drivers.js";
+import {decompose} from "../../../api/oba/drivers.js";
 import {lutonWorld, obaScratch} from "../../helpers/oba.js";
 
 /** What drove the change: contributions by breakdown group that add up to the total change. */

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {targetStatus} from "../../../api/routes/scorecards.js";
+import {targetStatus} from "../../../api/oba/scorecard.js";
 import {loadCatalogue} from "../../../api/oba/catalogue.js";
 import {lutonWorld, obaScratch, rows} from "../../helpers/oba.js";
 
