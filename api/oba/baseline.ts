@@ -1,6 +1,7 @@
 import type {ForecastRow} from "../appstore.js";
 import type {Indicator, PeriodType, Polarity} from "./catalogue.js";
-import {geographyView, parseAsOf, parsePeriod, publishPoints, type InternalPoint, type Period, type PublishedPoint, type PublishOptions, type Series} from "./series.js";
+import {geographyView, publishPoints, type InternalPoint, type PublishedPoint, type PublishOptions, type Series} from "./series.js";
+import {parseAsOf, periodsAfter} from "./periods.js";
 import {DomainError} from "./errors.js";
 import {forecast, ForecastError, type ForecastResult} from "../stats/forecast/index.js";
 import {MIN_FIX_AFTER, xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
@@ -19,29 +20,6 @@ const FREQUENCY: Record<PeriodType, 1 | 4 | 12> = {"financial-year": 1, quarter:
 export const DEFAULT_H: Record<PeriodType, number> = {"financial-year": 3, quarter: 8, month: 12, "rolling-12-months": 12};
 
 export const improvementOf = (p: Polarity): ImprovementDirection => (p === "high-is-good" ? "increase" : p === "low-is-good" ? "decrease" : "neutral");
-
-/** The next `h` periods after `last`. */
-export function periodsAfter(type: PeriodType, last: Period, h: number): Period[] {
-  const next = (p: Period) => {
-    // The period ending one step after p: parse the label of the period that ends `step` months later.
-    const [y, m] = p.end.split("-").map(Number);
-    const stepMonths = type === "quarter" ? 3 : type === "financial-year" ? 12 : 1;
-    const idx = y * 12 + (m - 1) + stepMonths;
-    const ey = Math.floor(idx / 12);
-    const em = (idx % 12) + 1;
-    if (type === "financial-year") return parsePeriod(type, `${ey - 1}/${String(ey % 100).padStart(2, "0")}`);
-    if (type === "quarter") {
-      const fy = em >= 4 ? ey : ey - 1;
-      const q = Math.floor(((em - 4 + 12) % 12) / 3) + 1;
-      return parsePeriod(type, `${fy}/${String((fy + 1) % 100).padStart(2, "0")} Q${q}`);
-    }
-    return parsePeriod(type, `${ey}-${String(em).padStart(2, "0")}`);
-  };
-  const out: Period[] = [];
-  let p = last;
-  for (let i = 0; i < h; i++) out.push((p = next(p)));
-  return out;
-}
 
 /** The forecast scale: percentages are proportions (0–1), counts and rates never go below zero. */
 function toModel(ind: Indicator, v: number) {

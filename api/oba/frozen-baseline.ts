@@ -1,6 +1,7 @@
 import type {ForecastRow, FrozenBaseline} from "../appstore.js";
 import {loadCatalogue, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import {buildSeries, parseAsOf, parsePeriod, periodsBetween, type Disclosure, type Queryable, type Series} from "./series.js";
+import {buildSeries, type Disclosure, type Queryable, type Series} from "./series.js";
+import {parseAsOf, parsePeriod, periodsBetween} from "./periods.js";
 import {publicationFor, seriesMask} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
 import {

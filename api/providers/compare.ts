@@ -1,5 +1,6 @@
 import {DomainError} from "../oba/errors.js";
-import type {Period, Published} from "../oba/series.js";
+import type {Published} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import {funnelLimits, funnelSignificance, type FunnelLimits, type FunnelSignificance} from "../stats/funnel.js";
 import {indirectlyStandardisedRatio} from "../stats/intervals.js";
 import {suppress} from "../stats/suppress.js";

@@ -1,5 +1,5 @@
 import type {Warehouse} from "../warehouse.js";
-import type {Period} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import {loadMeasureCatalogue} from "./catalogue.js";
 import {buildUnits, planDisclosure, type DisclosurePlan} from "./disclosure.js";
 import {loadEpisodes, loadProviders} from "./episodes.js";

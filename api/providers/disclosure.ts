@@ -1,4 +1,5 @@
-import type {Period, Published, PublishedFigures} from "../oba/series.js";
+import type {Published, PublishedFigures} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {Cohort, PerformanceMeasure} from "./catalogue.js";
 import type {EpisodeRow, ProviderInfo} from "./episodes.js";

@@ -1,5 +1,6 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import {fyLabel, parsePeriod, periodsWithin, type Period, type Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/series.js";
+import {fyLabel, parsePeriod, periodsWithin, type Period} from "../oba/periods.js";
 
 /**
  * Service episodes as the performance measures see them: one plain row per episode, read from the

@@ -1,4 +1,5 @@
-import type {Period, Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import {funnelSignificance, type FunnelSignificance} from "../stats/funnel.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {ServiceMapConfig} from "./catalogue.js";

@@ -1,5 +1,5 @@
 import {DomainError} from "../oba/errors.js";
-import type {Period} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import type {MeasureCatalogue} from "./catalogue.js";
 import {canSee, isHidden, namedProviders, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
 import type {EpisodeRow} from "./episodes.js";

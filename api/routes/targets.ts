@@ -7,7 +7,8 @@ import {author, geographyCode as code, indicatorId, indicatorOr404} from "./para
 import {badRequest} from "../errors.js";
 import {DomainError} from "../oba/errors.js";
 import {GEOGRAPHIES, PERIOD_TYPES} from "../oba/catalogue.js";
-import {parsePeriod, resolveGeography} from "../oba/series.js";
+import {resolveGeography} from "../oba/series.js";
+import {parsePeriod} from "../oba/periods.js";
 
 /** Targets (indicator × geography × period → value), kept in the app store apart from baselines. */
 

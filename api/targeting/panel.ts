@@ -1,8 +1,6 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import {
-  countSeries, coverage, parsePeriod, periodsWithin, population, populationYearOf, resolveGeography,
-  type Coverage, type Period, type Queryable
-} from "../oba/series.js";
+import {countSeries, coverage, population, resolveGeography, type Coverage, type Queryable} from "../oba/series.js";
+import {parsePeriod, periodsWithin, populationYearOf, type Period} from "../oba/periods.js";
 import type {TargetingMeasure} from "./measures.js";
 
 /**

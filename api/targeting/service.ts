@@ -1,6 +1,7 @@
 import {DomainError, badRequest} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
-import {parsePeriod, type Disclosure, type Period, type Queryable} from "../oba/series.js";
+import type {Disclosure, Queryable} from "../oba/series.js";
+import {parsePeriod, type Period} from "../oba/periods.js";
 import {wardTableMask} from "../oba/disclosure.js";
 import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";

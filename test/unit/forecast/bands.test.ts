@@ -4,7 +4,8 @@ import {forecast, BAND_CAP_RANGES} from "../../../api/stats/forecast.js";
 import {widenTogether, capFactors} from "../../../api/stats/forecast/bands.js";
 import {forecastBaseline} from "../../../api/oba/baseline.js";
 import {loadCatalogue, type PeriodType} from "../../../api/oba/catalogue.js";
-import {parsePeriod, type InternalPoint} from "../../../api/oba/series.js";
+import type {InternalPoint} from "../../../api/oba/series.js";
+import {parsePeriod} from "../../../api/oba/periods.js";
 
 /**
  * Issue 14 item 2, the band bar check: at every horizon of every catalogue baseline, 80% ⊂ 95%
