@@ -1,8 +1,9 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type Disclosure, type InternalPoint, type Published, type Queryable, type SeriesRequest} from "./series.js";
+import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type Disclosure, type InternalPoint, type Queryable, type SeriesRequest} from "./series.js";
 import {parsePeriod} from "./periods.js";
 import {publicationFor} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
+import type {Published} from "./publish.js";
 
 /**
  * What drove the change between two periods? Per breakdown group: its numerator at each period, the
@@ -133,15 +134,14 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
   const shown = result.rows.filter((r) => !hidden.has(r.group));
   const pooled = result.rows.filter((r) => hidden.has(r.group));
   const num = (v: number | null): Published => v;
-  type Hideable = number | null | "c";
   interface Row {
     group: string;
     from: {numerator: Published; denominator: Published; value: Published};
     to: {numerator: Published; denominator: Published; value: Published};
-    change: Hideable;
-    contribution: Hideable;
-    withinEffect: Hideable;
-    mixEffect: Hideable;
+    change: Published;
+    contribution: Published;
+    withinEffect: Published;
+    mixEffect: Published;
   }
   const rows: Row[] = shown.map((r) => ({
     group: r.group, from: {numerator: num(r.x0), denominator: num(r.n0), value: num(r.value0)}, to: {numerator: num(r.x1), denominator: num(r.n1), value: num(r.value1)},
@@ -151,7 +151,7 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
   if (pooled.length) {
     const sum = (f: (r: typeof pooled[number]) => number | null) => pooled.every((r) => f(r) !== null) ? pooled.reduce((s, r) => s + (f(r) as number), 0) : null;
     const hidePooled = suppressed && (totalHidden || denominatorHidden);
-    const hideSplit = (v: number | null): Hideable => (suppressed && v !== null ? "c" : v);
+    const hideSplit = (v: number | null): Published => (suppressed && v !== null ? "c" : v);
     rows.push({
       group: SUPPRESSED, from: {numerator: "c", denominator: hasGroupDen ? "c" : null, value: "c"}, to: {numerator: "c", denominator: hasGroupDen ? "c" : null, value: "c"},
       // A pooled rate change would mix groups' own rates: only counts pool their change.
@@ -161,7 +161,7 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
     });
   }
   // Hidden contributions go last: their place in an order by size would bound them.
-  const size = (v: Hideable) => (typeof v === "number" ? Math.abs(v) : -1);
+  const size = (v: Published) => (typeof v === "number" ? Math.abs(v) : -1);
   rows.sort((x, y) => size(y.contribution) - size(x.contribution) || x.group.localeCompare(y.group));
   const pt = (p: typeof pub0.totals[number]) => ({period: p.period, numerator: p.numerator, denominator: p.denominator, value: p.value});
   return {

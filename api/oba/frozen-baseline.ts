@@ -4,6 +4,7 @@ import {buildSeries, type Disclosure, type Queryable, type Series} from "./serie
 import {parseAsOf, parsePeriod, periodsBetween} from "./periods.js";
 import {publicationFor, seriesMask} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
+import {withheldEstimate} from "./publish.js";
 import {
   DEFAULT_H, forecastBaseline, judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, untilHidden, WITHHELD,
   type BaselineForecast, type BaselineMethod
@@ -152,7 +153,7 @@ export async function judgeFrozen(warehouse: Queryable, disclosure: Disclosure, 
   const frozenHistory = frozen.history.map((h) => {
     const p = current.get(String(h.period));
     return p && hidden(p) && h.flag !== "c"
-      ? {...h, numerator: "c", ...(h.denominator !== null && ind.denominator.kind === "extract" ? {denominator: "c"} : {}), value: "c", lower95: "c", upper95: "c", lower998: "c", upper998: "c", method: null, flag: "c", benchmarks: []}
+      ? {...h, numerator: "c", ...(h.denominator !== null && ind.denominator.kind === "extract" ? {denominator: "c"} : {}), ...withheldEstimate("c"), method: null, flag: "c", benchmarks: []}
       : h;
   });
   if (publication.disclosure !== "full" && frozenHistory.some((h) => h.flag === "c")) {

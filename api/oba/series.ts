@@ -6,9 +6,10 @@ import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
 import {fyLabel, iso, parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
+import type {Published} from "./publish.js";
 
-/** disclosure.ts reads the Period type from here. */
-export type {Period};
+/** disclosure.ts reads these types from here. */
+export type {Period, Published};
 
 /**
  * Indicator series: (indicator, geography, period type, range, breakdown) → SQL over the published
@@ -437,7 +438,6 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
 
 // ---------------------------------------------------------------- disclosure control
 
-export type Published = number | "c" | "x" | "z" | null;
 
 /** One period's figures as published, for an indicator or a provider's performance measure alike. */
 export interface PublishedFigures {

@@ -1,5 +1,5 @@
 import {DomainError} from "../oba/errors.js";
-import type {Published} from "../oba/series.js";
+import type {Published} from "../oba/publish.js";
 import type {Period} from "../oba/periods.js";
 import {funnelLimits, funnelSignificance, type FunnelLimits, type FunnelSignificance} from "../stats/funnel.js";
 import {indirectlyStandardisedRatio} from "../stats/intervals.js";
