@@ -3,7 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {IndicatorParam, indicatorOr404} from "./params.js";
+import {breakdownName, geographyCode, IndicatorParam, indicatorOr404} from "./params.js";
 import {GEOGRAPHIES, PERIOD_TYPES} from "../oba/catalogue.js";
 import {driversOf} from "../oba/drivers.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -13,9 +13,9 @@ import {disclosureFor} from "../auth/disclosure.js";
 const Id = IndicatorParam;
 const DriversQuery = z.object({
   geography: z.enum(GEOGRAPHIES).default("borough"),
-  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot").optional(),
+  code: geographyCode.optional(),
   period: z.enum(PERIOD_TYPES).optional(),
-  breakdown: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "expected a breakdown name such as age"),
+  breakdown: breakdownName,
   from: z.string().max(20),
   to: z.string().max(20)
 });

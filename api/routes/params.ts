@@ -10,6 +10,8 @@ export const indicatorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expect
 /** `:id` of an indicator in a path. */
 export const IndicatorParam = z.object({id: indicatorId});
 export const geographyCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot");
+/** A breakdown of an indicator, such as age. */
+export const breakdownName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "expected a breakdown name such as age");
 /** Who wrote a user-authored record (baseline, target, annotation, narrative). */
 export const author = z.string().trim().min(1, "author is required").max(100);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s), "not a real date");

@@ -4,6 +4,7 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {notFound} from "../errors.js";
+import {geographyCode} from "./params.js";
 import {GEOGRAPHIES} from "../oba/catalogue.js";
 import {loadScorecards, scorecardView} from "../oba/scorecard.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -14,7 +15,7 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug
 const Id = z.object({id: slug});
 const CardQuery = z.object({
   geography: z.enum(GEOGRAPHIES).optional(),
-  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "expected an area, ward or LA code such as biscot").optional()
+  code: geographyCode.optional()
 });
 
 describe({method: "get", path: "/api/scorecards", summary: "Scorecards (OBA report cards) and what they hold", tag: "scorecards"});
