@@ -4,7 +4,8 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {DEFAULT_SINCE, reviewView, summaryView} from "../targeting/service.js";
+import {DEFAULT_SINCE, reviewView} from "../targeting/service.js";
+import {summaryView} from "../targeting/summary.js";
 import {NeedQuery, splitList} from "./params.js";
 import {disclosureFor} from "../auth/disclosure.js";
 
