@@ -35,14 +35,6 @@ import {
  * cell), so adding a breakdown never changes what the series without one shows. Ward and area
  * breakdowns publish cells of the geography lattice itself and are read from it.
  *
- * Rule 6 (breakdowns together): a reader puts every breakdown of a ward and period side by side, as
- * they share the totals. A total with k non-zero groups in some breakdown is at least k whatever that
- * breakdown shows, and a total whose groups there are all 1 gives them all away if known exactly; so
- * every plan that holds a total audits it with that floor and keeps such a total's range open
- * (`TotalBounds`). Then the breakdowns of a definition are audited together, block by block, and any
- * of them gets further secondary cells until none of its hidden counts is recoverable from them all
- * (`auditTogether`); asking for one breakdown plans them all.
- *
  * A definition that narrows another by a choice of that one's breakdown groups (referrals to
  * assessment = referrals by outcome, initial or single assessment) lives in that breakdown's lattice
  * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
@@ -428,8 +420,6 @@ export interface LatticeStats {
   millis: number;
   /** For a linked definition: the breakdown lattice whose union cells it publishes. */
   linkedTo?: string;
-  /** For a breakdown: the joint audit of every breakdown of the definition (cells, secondary cells it added here, time). */
-  joint?: {breakdowns: number; cells: number; secondary: number; millis: number};
 }
 
 export interface Lattice {
@@ -547,7 +537,7 @@ function blockTable(
   for (const c of geo.cells) for (const f of block.families) add("period", f.parts.map((k) => `${c}|${k}${suffix}`), `${c}|${f.total}${suffix}`);
 }
 
-async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, tables?: BlockTable[]): Promise<Lattice> {
+async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null): Promise<Lattice> {
   const t0 = performance.now();
   const geo = await geoModel(db, def.la);
   const cov = await coverage(db, extractInd, def.la);
@@ -642,7 +632,6 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
     }
-    tables?.push({cells, groups});
     solve(cells, groups, acc);
   }
   // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
@@ -738,9 +727,7 @@ export async function lattice(db: Queryable, ind: Indicator, def: CountDefinitio
       if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown), def, link.values);
       return buildLattice(db, def, ind, undefined, null);
     }
-    const base = await lattice(db, ind, def);
-    if (breakdownFamily(def, breakdown)) return buildLattice(db, def, ind, breakdown, base);
-    return (await jointPlans(db, ind, def, breakdown, base, version)).get(breakdownKey(breakdown))!;
+    return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def));
   };
   const p = make();
   if (version !== null) {
@@ -751,90 +738,9 @@ export async function lattice(db: Queryable, ind: Indicator, def: CountDefinitio
   return p;
 }
 
-/** One block's suppression table as a breakdown's lattice built it, for the joint audit. */
-interface BlockTable {
-  cells: CountCell[];
-  groups: ConstraintGroup[];
-}
-
-const jointCache = new Map<string, Promise<Map<string, Lattice>>>();
-
-/** The plans of every breakdown (other than ward and area) published for `def`, audited together ({@link auditTogether}). */
-function jointPlans(db: Queryable, ind: Indicator, def: CountDefinition, breakdown: BreakdownSpec, base: Lattice, version: string | null): Promise<Map<string, Lattice>> {
-  const siblings = new Map(breakdownsOf(def, ind).map((b) => [breakdownKey(b), b]));
-  siblings.set(breakdownKey(breakdown), {field: breakdown.field, derived: breakdown.derived});
-  const keys = [...siblings.keys()].sort();
-  const key = `${version}|${definitionKey(def)}|${keys.join(",")}`;
-  const hit = version === null ? undefined : jointCache.get(key);
-  if (hit) return hit;
-  const p = auditTogether(db, ind, def, keys.map((k) => siblings.get(k)!), base);
-  if (version !== null) {
-    jointCache.set(key, p);
-    p.catch(() => jointCache.delete(key));
-    while (jointCache.size > CACHE_LIMIT) jointCache.delete(jointCache.keys().next().value as string);
-  }
-  return p;
-}
-
-/** Separates a breakdown's number from its group value in the joint table's cell ids. */
-const SIBLING = "\u0005";
-
-/**
- * Rule 6: a reader can put every breakdown of a ward and period together, since they share the
- * totals. Each breakdown's plan is made on its own (with what every breakdown tells about a total:
- * see {@link TotalBounds}); then, block by block, one table holds the totals and every breakdown's
- * groups (and union cells), each breakdown's hidden cells hidden from the start, and `suppress`
- * adds secondary cells in any breakdown until no hidden count is recoverable from them together,
- * by the linear check or by bounds, to a fixed point. The totals keep the plan without a breakdown.
- */
-async function auditTogether(db: Queryable, ind: Indicator, def: CountDefinition, breakdowns: BreakdownSpec[], base: Lattice): Promise<Map<string, Lattice>> {
-  const tables: BlockTable[][] = [];
-  const plans: Lattice[] = [];
-  for (const b of breakdowns) {
-    const t: BlockTable[] = [];
-    plans.push(await buildLattice(db, def, ind, b, base, t));
-    tables.push(t);
-  }
-  if (breakdowns.length < 2) return new Map(breakdowns.map((b, i) => [breakdownKey(b), plans[i]]));
-  const t0 = performance.now();
-  // `${geo}|${period}` is a total (shared); anything after is breakdown i's group or union cell.
-  const inJoint = (i: number, id: string) => {
-    const at = id.indexOf("|", id.indexOf("|") + 1);
-    return at < 0 ? id : `${id.slice(0, at + 1)}${i}${SIBLING}${id.slice(at + 1)}`;
-  };
-  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
-  const blocks = Math.max(0, ...tables.map((t) => t.length));
-  for (let k = 0; k < blocks; k++) {
-    const cells = new Map<string, CountCell>();
-    const groups: ConstraintGroup[] = [];
-    tables.forEach((t, i) => {
-      for (const c of t[k]?.cells ?? []) {
-        const id = inJoint(i, c.id);
-        if (!cells.has(id)) cells.set(id, {...c, id, ...(plans[i].hidden.has(c.id) ? {hidden: true} : {})});
-      }
-      for (const g of t[k]?.groups ?? []) groups.push({id: `${i} ${g.id ?? ""}`, parts: g.parts.map((id) => inJoint(i, id)), ...(g.total === undefined ? {} : {total: inJoint(i, g.total)})});
-    });
-    solve([...cells.values()], groups, acc);
-  }
-  const millis = Math.round(performance.now() - t0);
-  return new Map(breakdowns.map((b, i) => {
-    const mark = `${i}${SIBLING}`;
-    const hidden = new Set(plans[i].hidden);
-    for (const id of acc.hidden) {
-      const at = id.indexOf("|", id.indexOf("|") + 1);
-      if (at >= 0 && id.startsWith(mark, at + 1)) hidden.add(id.slice(0, at + 1) + id.slice(at + 1 + mark.length));
-    }
-    const s = plans[i].stats;
-    const added = hidden.size - plans[i].hidden.size;
-    return [breakdownKey(b), {...plans[i], hidden, stats: {...s, secondary: s.secondary + added, unprotected: [...new Set([...s.unprotected, ...acc.unprotected])],
-      joint: {breakdowns: breakdowns.length, cells: acc.cells, secondary: added, millis}}}];
-  }));
-}
-
 /** Forget every cached lattice (tests). */
 export function clearLatticeCache(): void {
   cache.clear();
-  jointCache.clear();
 }
 
 // ---------------------------------------------------------------- masks
