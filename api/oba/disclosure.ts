@@ -35,6 +35,12 @@ import {
  * cell), so adding a breakdown never changes what the series without one shows. Ward and area
  * breakdowns publish cells of the geography lattice itself and are read from it.
  *
+ * Rule 6 (breakdowns together): a reader puts every breakdown of a ward and period side by side, as
+ * they share the totals. A total with k non-zero groups in some breakdown is at least k whatever that
+ * breakdown's plan shows, and a total whose groups there are all 1 gives them all away if known
+ * exactly; so every plan that holds a total audits it with that floor and keeps such a total's range
+ * open like a primary cell's (`TotalBounds`).
+ *
  * A definition that narrows another by a choice of that one's breakdown groups (referrals to
  * assessment = referrals by outcome, initial or single assessment) lives in that breakdown's lattice
  * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
