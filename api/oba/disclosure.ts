@@ -35,6 +35,12 @@ import {
  * cell), so adding a breakdown never changes what the series without one shows. Ward and area
  * breakdowns publish cells of the geography lattice itself and are read from it.
  *
+ * Rule 6 (breakdowns together): a reader puts every breakdown of a ward and period side by side, as
+ * they share the totals. A total with k non-zero groups in some breakdown is at least k whatever that
+ * breakdown's plan shows, and a total whose groups there are all 1 gives them all away if known
+ * exactly; so every plan that holds a total audits it with that floor and keeps such a total's range
+ * open like a primary cell's (`TotalBounds`).
+ *
  * A definition that narrows another by a choice of that one's breakdown groups (referrals to
  * assessment = referrals by outcome, initial or single assessment) lives in that breakdown's lattice
  * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
@@ -576,10 +582,18 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
     }
   }
   const blocks = blocksOf(time);
-  if (!breakdown) for (const id of await pinnedTotals(db, def, extractInd, time, geo, g, blocks)) pinned.add(id);
+  // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
+  const bounds: TotalBounds = new Map();
+  const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, bounds);
+  if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
-  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks)) pinned.add(`${id}|${u.id}`);
+  const unionBounds: TotalBounds = new Map();
+  for (const u of unions) {
+    const mine: TotalBounds = new Map();
+    for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, mine)) pinned.add(`${id}|${u.id}`);
+    for (const [id, b] of mine) unionBounds.set(`${id}|${u.id}`, b);
+  }
   if (unions.length) {
     for (const r of rows) {
       const l = leafOf(geo, def, r);
@@ -596,10 +610,10 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
     const cells: CountCell[] = [];
     const groups: ConstraintGroup[] = [];
     if (!breakdown) {
-      blockTable(block, g, monthly, "", cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}));
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}));
     } else {
       // The totals keep the plan of the lattice without a breakdown.
-      blockTable(block, g, monthly, "", cells, groups, (id) => (base!.hidden.has(id) ? {hidden: true} : {keep: true}));
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}));
       const values = [...groupsSeen].sort();
       for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups);
       const ids = new Set(cells.map((c) => c.id));
@@ -612,7 +626,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
       for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}));
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => ({...boundFields(unionBounds, id), ...(pinned.has(id) ? {hidden: true} : {})}));
         const present = new Set(cells.map((c) => c.id));
         for (const c of g.cells) {
           for (const p of block.periods) {
@@ -637,7 +651,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
  * Hidden in the lattice without a breakdown, a breakdown's lattice (which keeps every shown total)
  * never meets one.
  */
-async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[]): Promise<Set<string>> {
+async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], bounds?: TotalBounds): Promise<Set<string>> {
   const pinned = new Set<string>();
   for (const b of breakdownsOf(def, ind)) {
     const byMonth = new Map<string, Map<string, number>>();
@@ -655,11 +669,33 @@ async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator,
           for (const m of p.months) for (const [v, n] of byMonth.get(`${c}|m${m}`) ?? []) sum.set(v, (sum.get(v) ?? 0) + n);
           const counts = [...sum.values()].filter((n) => n > 0);
           if (counts.length > PRIMARY_MAX && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
+          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, counts);
         }
       }
     }
   }
   return pinned;
+}
+
+/**
+ * What a reader learns about a hidden total from its breakdowns, whatever their plans show (rule 6):
+ * with k non-zero groups (each shown, or `c` and so at least 1) the total is at least k; and when
+ * every group of some breakdown is 1, knowing the total exactly gives each group away, so its range
+ * must stay as wide as a primary cell's. Both go into every plan that holds the total.
+ */
+type TotalBounds = Map<string, {floor: number; ones: boolean}>;
+
+function noteBreakdown(bounds: TotalBounds, id: string, counts: readonly number[]): void {
+  if (counts.length < 2) return;
+  const b = bounds.get(id) ?? bounds.set(id, {floor: 1, ones: false}).get(id)!;
+  b.floor = Math.max(b.floor, counts.length);
+  if (counts.every((n) => n === 1)) b.ones = true;
+}
+
+/** The cell fields that carry a total's bounds from its breakdowns into a suppression table. */
+function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
+  const b = bounds.get(id);
+  return b ? {floor: b.floor, ...(b.ones ? {protect: true} : {})} : {};
 }
 
 /** A linked definition's lattice: the union cells of its base's breakdown lattice. */
