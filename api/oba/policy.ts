@@ -52,9 +52,11 @@ const RolePolicy = z.object({
 /** The `disclosure` section of data/config.json. */
 export const DisclosureConfig = z.object({
   $comment: z.string().optional(),
-  roles: z.partialRecord(z.enum(SUPPRESSED_ROLES, {
-    error: "disclosure applies to viewer, provider and commissioner; analysts and admins see unsuppressed aggregates"
-  }), RolePolicy).optional()
+  roles: z.strictObject({viewer: RolePolicy.optional(), provider: RolePolicy.optional(), commissioner: RolePolicy.optional()}, {
+    error: (iss) => (iss.code === "unrecognized_keys"
+      ? `disclosure applies to viewer, provider and commissioner, not ${iss.keys.join(", ")}: analysts and admins see unsuppressed aggregates`
+      : undefined)
+  }).optional()
 }).strict();
 export type DisclosureConfig = z.infer<typeof DisclosureConfig>;
 
