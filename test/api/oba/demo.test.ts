@@ -1,4 +1,7 @@
 import {afterAll, describe, expect, it} from "vitest";
+import {loadCatalogue} from "../../../api/oba/catalogue.js";
+import {lattice, numeratorDefinition} from "../../../api/oba/disclosure.js";
+import {SUPPRESSED_DEFAULT} from "../../../api/oba/policy.js";
 import {demoApi} from "../../helpers/demo.js";
 
 /**
@@ -64,6 +67,19 @@ describe("OBA API on the demo data", () => {
     const p = (await s.get("/api/indicators/infants-entering-care/series?from=2011/12&to=2011/12", "analyst")).body.points[0];
     expect(p.numerator).toBe(160);
     expect(p.value).toBeCloseTo(38.1, 1);
+  });
+
+  it("shows a commissioner the 160 (2011/12) and 136 (2012/13) infants entering care that Leeds published, marked with the report, and the plan still protects every hidden count", async () => {
+    const points = (await s.get("/api/indicators/infants-entering-care/series?from=2011/12&to=2012/13")).body.points;
+    const report = expect.stringContaining("Executive Board, 5 March 2014");
+    expect(points.map((p: any) => [p.period, p.numerator])).toEqual([["2011/12", 160], ["2012/13", 136]]);
+    expect(points[0]).toMatchObject({published: {by: "council", sources: [report]}});
+    expect(points[0].value).toBeCloseTo(38.1, 1);
+    // The plan these counts live in (children starting care by age band): nothing hidden can be worked out.
+    const ind = loadCatalogue().byId.get("infants-entering-care")!;
+    const plan = await lattice(s.warehouse, ind, numeratorDefinition(ind, "383"), undefined, SUPPRESSED_DEFAULT);
+    expect(plan.published.size).toBe(2);
+    expect(plan.stats.unprotected).toEqual([]);
   });
 
   it("reproduces the published CAF totals by quarter, 2011/12 to 2012/13", async () => {
