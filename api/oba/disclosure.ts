@@ -53,10 +53,12 @@ import {
  * at that geography (and group). Then the difference of two consecutive rolling counts (the month
  * that enters minus the month that leaves) never involves a hidden month.
  *
- * Cost on the demo warehouse: 54 lattices, 582,469 cells, 758,680 constraint groups, about 29 s in
- * all, each computed once per warehouse version when first asked for (0.1–0.7 s without a breakdown;
- * the largest, referrals by source, 41,647 cells, about 2.5 s). docs/methods/disclosure.md has the
- * rules in plain English.
+ * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
+ * lattices, 1,049,510 cells, 1,056,623 constraint groups): about 527 s in all measured on a busy shared
+ * 2-core machine (767 s there before rule 6's floors; an earlier quiet measurement of 54 lattices gave
+ * 29 s), each computed once per warehouse version when first asked for (up to 4 s without a breakdown;
+ * the largest, referrals by source, 42,232 cells). docs/methods/disclosure.md has the rules in plain
+ * English.
  */
 
 // ---------------------------------------------------------------- count definitions
