@@ -1,13 +1,13 @@
 import {appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync} from "node:fs";
 import {createHash, randomBytes} from "node:crypto";
 import {basename, join} from "node:path";
-import {parseExtractName} from "./contracts/extracts.js";
+import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
 import {BatchAborted, loadExtractFile, type LoadResult} from "./load/extract.js";
 import {screenInbox} from "./load/inbox.js";
 import {inspectFile} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables, type ChangedSlices} from "./load/schema.js";
-import {deriveFacts, factsCalendarEnd, writeFactsParquet} from "./load/facts.js";
+import {deriveFacts, FACTS, factsCalendarEnd, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
 import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
@@ -214,13 +214,16 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // disclosure plans key on, so a run that refused everything must not throw them away.
       const changed = !current || published?.referenceSha !== fingerprint || record.extracts.some((e) => e.outcome === "loaded" || e.outcome === "replaced");
       if (current && !changed) return unchangedRun(record, current.version);
-      // Only what this run changed is derived again, unless the reference data changed (then everything is).
-      const slices = current && published?.referenceSha === fingerprint ? changedSlices(record.extracts) : null;
+      // Only what this run changed is derived again, unless the reference data or the derivations
+      // themselves (contracts, facts) changed since the previous version: then everything is.
+      const derivation = derivationFingerprint();
+      const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
+      const slices = current && published?.referenceSha === fingerprint && derivedBy?.value === derivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
       await publishExtractTables(conn, slices);
       const {facts, extracts: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
       const publishedAt = clock().toISOString();
-      for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts)})) {
+      for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
       }
       const parquetDir = join(config.warehouseDir, "parquet", versionFileName(version).replace(".duckdb", ""));
@@ -257,6 +260,16 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     log({msg: "pipeline run finished", run_id: runId, status: record.status, version: record.version, detail: record.message});
     lock.release();
   }
+}
+
+/**
+ * What the published tables and facts are derived by: the contracts and the fact specifications, and
+ * a number to raise when the derivation code changes (schema.ts publishExtractTables, facts.ts factSql).
+ * A version derived otherwise is derived again whole, never patched slice by slice.
+ */
+const DERIVATION_CODE = 1;
+function derivationFingerprint(): string {
+  return createHash("sha256").update(JSON.stringify({code: DERIVATION_CODE, facts: FACTS, contracts: EXTRACT_TYPES.map((t) => contractFor(t, 2008))})).digest("hex");
 }
 
 /** The (extract type, authority) slices whose rows this run loaded or replaced. */

@@ -77,6 +77,23 @@ describe("incremental publish", () => {
     expect(a).toEqual(b);
   }, 180_000);
 
+  it("derives everything again when the previous version was derived by other contracts or facts", async () => {
+    const s = scratch();
+    s.put("referrals_383_2012-13.csv", leedsReferrals);
+    expect((await s.run()).version).toBe(1);
+    // A version from older code: other derivations, and facts this code would not have written.
+    const db = await DuckDBInstance.create(join(s.warehouseDir, "v000001.duckdb"));
+    const conn = await db.connect();
+    await conn.run(`UPDATE meta SET value = 'older' WHERE key = 'derivation_sha256'`);
+    await conn.run(`DELETE FROM facts WHERE la_code = '383'`);
+    conn.closeSync();
+    db.closeSync();
+    s.put("referrals_821_2012-13.csv", referralsCsv(2));
+    expect((await s.run()).version).toBe(2);
+    const [{n}] = await s.query<{n: number}>(`SELECT sum(count)::INTEGER AS n FROM facts WHERE la_code = '383' AND measure = 'referrals' AND breakdown = 'all'`);
+    expect(n).toBe(3);
+  });
+
   it("shares an unchanged extract's Parquet files with the previous version and writes the changed one's anew", async () => {
     const s = scratch();
     s.put("referrals_821_2012-13.csv", referralsCsv(6));
