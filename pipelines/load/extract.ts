@@ -15,7 +15,7 @@ import {ORIGIN_FILE, ORIGIN_ROW} from "../door/stage.js";
  * screen for direct identifiers, validate against the contract, quarantine failing rows with their
  * rule and message, and publish the rest with lineage. A file is loaded entirely (valid rows +
  * quarantine) or not at all: it writes nothing until it has been judged, inside its own transaction
- * or the run's one transaction (`LoadContext.batched`). Columns outside the contract are
+ * or one it shares with the run's other files (`LoadContext.batched`). Columns outside the contract are
  * dropped by name before any value is read: never scanned, staged or stored.
  */
 
@@ -50,15 +50,15 @@ export interface LoadContext {
   /** When a file may replace a period's rows (defaults: 20% loss, nothing accepted). */
   guard?: ReplaceGuard;
   /**
-   * The run holds one transaction for all its files (one commit, not one a file). A file then writes
-   * nothing until it is judged publishable, so a refused or held file needs no rollback; a file whose
-   * statements fail aborts the run's transaction, and the loader throws `BatchAborted` so the run can
-   * load its files again one transaction each.
+   * The file joins a transaction the run shares among several files (a commit per batch, not per
+   * file). A refused or held file wrote nothing, so it needs no rollback; a file whose statements
+   * fail aborts the shared transaction, and the loader throws `BatchAborted` so the run can load that
+   * batch's files again one transaction each.
    */
   batched?: boolean;
 }
 
-/** A file failed inside the run's one transaction: the transaction is lost and must be rolled back. */
+/** A file failed inside a shared transaction: the transaction is lost and must be rolled back. */
 export class BatchAborted extends Error {
   constructor(readonly file: string, cause: Error) {
     super(`${file}: ${cause.message}`);
@@ -153,7 +153,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   }
 
   const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
-  // Outside a run's one transaction, each file is its own: loaded entirely or not at all.
+  // Outside a shared transaction, each file has its own: loaded entirely or not at all.
   const own = !ctx.batched;
   try {
     if (own) await run(conn, "BEGIN TRANSACTION");
