@@ -1,9 +1,10 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type Disclosure, type InternalPoint, type Queryable, type SeriesRequest} from "./series.js";
+import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type InternalPoint, type Queryable, type SeriesRequest} from "./series.js";
 import {parsePeriod} from "./periods.js";
 import {publicationFor} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
 import type {Published} from "./publish.js";
+import type {DisclosurePolicy} from "./policy.js";
 
 /**
  * What drove the change between two periods? Per breakdown group: its numerator at each period, the
@@ -93,7 +94,7 @@ export interface DriversRequest {
  * GET /api/indicators/:id/drivers: the decomposition of the change between two periods, published
  * for the caller's disclosure (a group with a hidden count is pooled so the contributions still add up).
  */
-export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest, disclosure: Disclosure) {
+export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest, disclosure: DisclosurePolicy) {
   const period = q.period ?? ind.periods[0];
   const fromP = parsePeriod(period, q.from, "from");
   const toP = parsePeriod(period, q.to, "to");
@@ -119,7 +120,7 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
   const [publicationA, publicationB] = await Promise.all([publicationFor(db, a, disclosure), publicationFor(db, b, disclosure)]);
   const pub0 = publishPoints(ind, a.totals, a.groups, publicationA);
   const pub1 = publishPoints(ind, b.totals, b.groups, publicationB);
-  const suppressed = disclosure === "suppressed";
+  const suppressed = disclosure.disclosure === "suppressed";
   // A hidden total hides the total change (it would give the hidden total back from the shown one),
   // the sum of contributions and the pooled contribution; a hidden denominator of a percentage hides
   // every contribution (each is divided by it).

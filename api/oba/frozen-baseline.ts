@@ -1,6 +1,7 @@
 import type {ForecastRow, FrozenBaseline} from "../appstore.js";
 import {loadCatalogue, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import {buildSeries, type Disclosure, type Queryable, type Series} from "./series.js";
+import {buildSeries, type Queryable, type Series} from "./series.js";
+import type {Disclosure, DisclosurePolicy} from "./policy.js";
 import {parseAsOf, parsePeriod, periodsBetween} from "./periods.js";
 import {publicationFor, seriesMask} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
@@ -82,7 +83,9 @@ export async function freezeBaselineRecord(
   warehouse: Queryable & {currentVersion(): Promise<number | null>},
   ind: Indicator,
   b: FreezeRequest,
-  disclosure: Disclosure,
+  audience: DisclosurePolicy,
+  /** The policy the stored history is published under: the strictest of the suppressed roles' (every role reads it). */
+  shared: DisclosurePolicy,
   clock: () => Date
 ): Promise<Omit<FrozenBaseline, "id">> {
   const period = b.period ?? ind.periods[0];
@@ -90,9 +93,9 @@ export async function freezeBaselineRecord(
   const asOfDate = parseAsOf(period, b.asOf);
   const {history} = splitAt(series, asOfDate);
   // A frozen baseline is read by every role: its history is stored as the suppressed roles see it.
-  const stored = publishedTotals(series, {disclosure: "suppressed", mask: await seriesMask(warehouse, series)});
+  const stored = publishedTotals(series, {disclosure: "suppressed", policy: shared, mask: await seriesMask(warehouse, series, shared)});
   const hiddenHistory = history.filter(stored.hidden).length;
-  const full = disclosure === "full";
+  const full = audience.disclosure === "full";
   if (hiddenHistory && !full && !b.forecast) {
     throw new DomainError("cannot-compute", "history-suppressed", `${hiddenHistory} history point(s) of ${ind.id} here are hidden by disclosure control (c): a statistical forecast would give them back. Give a hand-edited forecast, choose a larger geography or a longer period, or ask an analyst to freeze it.`,
       {hidden: history.filter(stored.hidden).map((p) => p.period.label)});
@@ -133,7 +136,7 @@ export async function freezeBaselineRecord(
 }
 
 /** A frozen baseline with the actuals published since, judged against its stored forecast (never recomputed). */
-export async function judgeFrozen(warehouse: Queryable, disclosure: Disclosure, frozen: FrozenBaseline, sustain = 2) {
+export async function judgeFrozen(warehouse: Queryable, disclosure: Disclosure | DisclosurePolicy, frozen: FrozenBaseline, sustain = 2) {
   const ind = loadCatalogue().byId.get(frozen.indicator);
   if (!ind) return {baseline: frozen, actuals: [], verdict: null, notes: [`indicator ${frozen.indicator} is no longer in the catalogue: actuals cannot be read`]};
   const series = await buildSeries(warehouse, ind, {geography: frozen.geography as Series["geography"]["type"], code: frozen.code, period: frozen.period as PeriodType});

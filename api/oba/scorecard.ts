@@ -1,8 +1,9 @@
 import {z} from "zod";
 import type {FrozenBaseline, Target} from "../appstore.js";
 import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, loadOnce, PERIOD_TYPES, type Geography, type Indicator} from "./catalogue.js";
-import {buildSeries, geographyView, resolveGeography, type Disclosure, type Queryable, type ResolvedGeography} from "./series.js";
+import {buildSeries, geographyView, resolveGeography, type Queryable, type ResolvedGeography} from "./series.js";
 import {publicationFor} from "./disclosure.js";
+import type {DisclosurePolicy} from "./policy.js";
 import {DomainError} from "./errors.js";
 import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WITHHELD} from "./baseline.js";
 
@@ -69,7 +70,7 @@ export interface Lookups {
 }
 
 /** One measure of a scorecard; a measure that cannot be computed says why instead of failing the card. */
-export async function scorecardMeasure(db: Queryable, disclosure: Disclosure, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups) {
+export async function scorecardMeasure(db: Queryable, disclosure: DisclosurePolicy, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups) {
   const period = ind.periods.includes(card.period) ? card.period : ind.periods[0];
   const head = {indicator: ind.id, name: ind.name, definition: ind.definition, unit: ind.unit, polarity: ind.polarity, tier: ind.tier, period};
   if (!ind.geographies.includes(geography)) {
@@ -157,7 +158,7 @@ function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<R
  * A scorecard for a geography: each result's measures and agenda items, each programme's measures.
  * `readLookups` is null when the server has no app store (no baselines or targets are shown, and the card says so).
  */
-export async function scorecardView(db: Queryable, disclosure: Disclosure, card: Scorecard, q: {geography?: Geography; code?: string}, readLookups: (() => Promise<Lookups>) | null) {
+export async function scorecardView(db: Queryable, disclosure: DisclosurePolicy, card: Scorecard, q: {geography?: Geography; code?: string}, readLookups: (() => Promise<Lookups>) | null) {
   const geography = q.geography ?? card.geography;
   const catalogue = loadCatalogue();
   // Check the geography once, against the first indicator that allows it, so a bad ward code is a 404 for the card.

@@ -11,9 +11,10 @@ async function read(db: Warehouse) {
   const units = buildUnits(providers, data.episodes);
   // Disclosure plans depend only on the version's episodes and the catalogue: made once per period.
   const plans = new Map<string, DisclosurePlan>();
-  const planFor = (p: Period) => {
-    let plan = plans.get(`${p.start}|${p.end}`);
-    if (!plan) plans.set(`${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p)));
+  // Made once per period and primary threshold: audiences with another threshold never share a plan.
+  const planFor = (p: Period, primaryMax: number) => {
+    let plan = plans.get(`${primaryMax}|${p.start}|${p.end}`);
+    if (!plan) plans.set(`${primaryMax}|${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p, primaryMax)));
     return plan;
   };
   return {...data, providers, units, planFor};

@@ -8,7 +8,7 @@ import {notFound} from "../errors.js";
 import {GEOGRAPHIES, PERIOD_TYPES} from "../oba/catalogue.js";
 import {BASELINE_METHODS} from "../oba/baseline.js";
 import {freezeBaselineRecord, judgeFrozen} from "../oba/frozen-baseline.js";
-import {disclosureFor} from "../auth/disclosure.js";
+import {disclosureFor, sharedDisclosure} from "../auth/disclosure.js";
 
 /**
  * Frozen baselines, kept in the app store: freeze one (a statistical or hand-edited forecast fixed at
@@ -50,7 +50,7 @@ export const baselines = new Hono<Env>()
     const store = appStoreOf(c);
     const {indicator, ...b} = c.req.valid("json");
     const ind = indicatorOr404(indicator, {explainAgenda: false});
-    const record = await freezeBaselineRecord(c.var.services.warehouse, ind, b, disclosureFor(c), c.var.services.clock);
+    const record = await freezeBaselineRecord(c.var.services.warehouse, ind, b, disclosureFor(c), sharedDisclosure(c), c.var.services.clock);
     return c.json(await store.freezeBaseline(record), 201);
   })
   .get("/", valid("query", BaselineList), async (c) => {

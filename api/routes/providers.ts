@@ -86,7 +86,7 @@ export const providers = new Hono<Env>()
     const pool = q.programme ? unitOr404(d.units, "programme", q.programme) : d.units.find((u) => u.kind === "all")!;
     const providerUnits = d.units.filter((u) => u.kind === "provider" && pool.providers.includes(u.key));
     const cmp = compareProviders(measure, providerUnits, pool, d.episodes, p, q.adjust);
-    const body = publishComparison(cmp, access, access.mode === "full" ? null : d.planFor(p));
+    const body = publishComparison(cmp, access, access.mode === "full" ? null : d.planFor(p, access.primaryMax));
     if (wantsCsv(c)) {
       return csvResponse(c, body.providers.map((r) => ({measure: measure.id, period: p.label, adjust: q.adjust, ...r})), `compare-${measure.id}-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);
     }
@@ -96,13 +96,13 @@ export const providers = new Hono<Env>()
     const access = accessOf(c);
     const d = await load(c);
     const p = periodOf(c.req.valid("query").period, d.coverage);
-    return c.json(quadrantTable({units: d.units, measures: d.catalogue.measures, episodes: d.episodes, period: p, access, plan: d.planFor(p)}));
+    return c.json(quadrantTable({units: d.units, measures: d.catalogue.measures, episodes: d.episodes, period: p, access, plan: d.planFor(p, access.primaryMax)}));
   })
   .get("/value-for-money", valid("query", PeriodQuery), async (c) => {
     const access = accessOf(c);
     const d = await load(c);
     const p = periodOf(c.req.valid("query").period, d.coverage);
-    const body = valueForMoney(d.catalogue, d.units, d.episodes, p, access, access.mode === "full" ? null : d.planFor(p));
+    const body = valueForMoney(d.catalogue, d.units, d.episodes, p, access, access.mode === "full" ? null : d.planFor(p, access.primaryMax));
     if (wantsCsv(c)) return csvResponse(c, body.rows.map((r) => ({period: p.label, ...r})), `value-for-money-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);
     return c.json(body);
   })

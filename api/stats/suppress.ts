@@ -40,8 +40,23 @@ export interface CountCell {
    * suppressed from the start (status "secondary" unless its count makes it primary).
    */
   hidden?: boolean;
-  /** Never chosen as a secondary cell (e.g. a total fixed by a linked table that shows it). */
+  /**
+   * Known to the reader already (a total fixed by a linked table that shows it, a figure the council
+   * has published): never hidden, neither as a primary nor as a secondary cell; the plan protects the
+   * other cells knowing it.
+   */
   keep?: boolean;
+  /**
+   * The least a reader knows the count to be when it is hidden; default 1 (zeros are shown as 0).
+   * E.g. a total with k non-zero groups in some breakdown is at least k, whatever that breakdown shows.
+   */
+  floor?: number;
+  /**
+   * When hidden, its range must be at least `protectionInterval` wide, like a primary cell's, though
+   * its count is not small (e.g. a total whose groups in a breakdown are all 1: knowing it exactly
+   * gives every group away).
+   */
+  protect?: boolean;
 }
 
 /** Parts that add up to a total the reader knows. */
@@ -383,12 +398,12 @@ interface IndexGroup {
  * an integer-programming reader could find, so a range found narrow here is truly narrow: it can only
  * err towards wide on tables whose sums interlock in cycles (where the linear check still applies).
  */
-function propagateBounds(groups: readonly IndexGroup[], val: Float64Array, hid: Uint8Array): {lo: Float64Array; hi: Float64Array} {
+function propagateBounds(groups: readonly IndexGroup[], val: Float64Array, hid: Uint8Array, floor: Float64Array): {lo: Float64Array; hi: Float64Array} {
   const n = val.length;
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    lo[i] = hid[i] ? 1 : val[i];
+    lo[i] = hid[i] ? floor[i] : val[i];
     hi[i] = hid[i] ? Infinity : val[i];
   }
   const groupsOf = new Map<number, number[]>();
@@ -529,9 +544,12 @@ export function boundRanges(table: SuppressionTable, suppressed: ReadonlySet<str
   const val = Float64Array.from(table.cells, (c) => (c.applicable === false ? 0 : c.count ?? 0));
   const hid = new Uint8Array(table.cells.length);
   for (const id of hidden) hid[index.get(id) as number] = 1;
-  const {lo, hi} = propagateBounds(indexGroups(table, index), val, hid);
+  const {lo, hi} = propagateBounds(indexGroups(table, index), val, hid, floorsOf(table.cells));
   return new Map(hidden.map((id) => [id, [lo[index.get(id) as number], hi[index.get(id) as number]]]));
 }
+
+/** What a reader knows each cell to be at least when it is hidden (`floor`, default 1). */
+const floorsOf = (cells: readonly CountCell[]) => Float64Array.from(cells, (c) => Math.max(1, c.floor ?? 1));
 
 /** Groups over cell indices, leaving out unknown ("x") and structural-zero ("z") members, which never help or hurt recovery. */
 function indexGroups(table: SuppressionTable, index: ReadonlyMap<string, number>): IndexGroup[] {
@@ -584,7 +602,8 @@ function validate(table: SuppressionTable): Map<string, CountCell> {
  * Applies primary and secondary suppression, rounding and rate rules to a table.
  *
  * 1. Primary: counts 1–5 (ward mode 1–7) become "c"; zero stays 0. Cells marked `hidden`
- *    (hidden by a linked table) are suppressed from the start.
+ *    (hidden by a linked table) are suppressed from the start; cells marked `keep` (known to the
+ *    reader) never are.
  * 2. Secondary, iterated until stable: in any group where exactly one cell is
  *    suppressed, the smallest non-zero unsuppressed cell of that group (ties: first
  *    listed; with `prefer: "pairing"`, the one leaving fewest other groups with a lone
@@ -623,7 +642,7 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
   const suppressed = new Set<string>();
   const primary: string[] = [];
   for (const c of table.cells) {
-    if (!isZ(c) && c.count !== null && c.count >= 1 && c.count <= primaryMax) {
+    if (!isZ(c) && !c.keep && c.count !== null && c.count >= 1 && c.count <= primaryMax) {
       suppressed.add(c.id);
       primary.push(c.id);
     }
@@ -749,6 +768,11 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
   };
 
   const protectionInterval = policy.protectionInterval ?? 1;
+  const floor = floorsOf(table.cells);
+  /** Cells whose range the bound audit widens: the primary cells, and hidden cells marked `protect`. */
+  let guarded: string[] = primary;
+  const primarySet = new Set(primary);
+  const protectedCells = table.cells.filter((c) => c.protect && !isZ(c) && c.count !== null && !primarySet.has(c.id)).map((c) => cellIndex.get(c.id) as number);
   /**
    * A cell to hide so that primary cell `i`'s range can widen: from the sums that pin it on their own
    * (the range the sum allows, given its other members' ranges, is too narrow), else from any of its
@@ -811,7 +835,7 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
     }
     const members = new Map<number, number[]>();
     for (const i of order) (members.get(find(i)) ?? members.set(find(i), []).get(find(i))!).push(i);
-    const primaryIdx = new Set(primary.map((id) => cellIndex.get(id) as number));
+    const primaryIdx = new Set(guarded.map((id) => cellIndex.get(id) as number));
     for (const cells of members.values()) {
       const targets = cells.filter((i) => primaryIdx.has(i) && hi[i] - lo[i] >= protectionInterval);
       if (!targets.length || cells.length > EXACT_COMPONENT_MAX) continue;
@@ -923,11 +947,12 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
     if (changed) continue;
     // Integer bounds: with every `c` at least 1, the sums can pin a primary cell to a few values (or
     // one) though no equation determines it. Checked once the linear rules are stable.
-    if (protectionInterval > 0 && primary.length) {
-      const {lo, hi} = propagateBounds(groups, val, hid);
+    guarded = [...primary, ...protectedCells.filter((i) => hid[i]).map((i) => ids[i])];
+    if (protectionInterval > 0 && guarded.length) {
+      const {lo, hi} = propagateBounds(groups, val, hid, floor);
       const exact = exactNarrow(lo, hi);
       const bumped = new Set<number>();
-      for (const id of primary) {
+      for (const id of guarded) {
         const i = cellIndex.get(id) as number;
         if (hi[i] - lo[i] >= protectionInterval && !exact.has(i)) continue;
         // One new cell per sum each round: the next round's propagation shows whether it was enough.

@@ -1,13 +1,13 @@
 import {DomainError} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
-import type {Disclosure, Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/series.js";
 import {parsePeriod, type Period} from "../oba/periods.js";
 import {publishedCount, type WardRateDisclosure} from "./disclosure.js";
 import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";
 import {describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
 import {financialYears, targetLa, wardGeography, wardPanel, type PanelPeriod, type WardGeography} from "./panel.js";
 import {pct, publishEstimate, publishExcess, publishRatio, round} from "./publish.js";
-import {geographyView, maskFor, protect, vintageNotes} from "./service.js";
+import {geographyView, maskFor, protect, vintageNotes, type Audience} from "./service.js";
 import type {AreaRow} from "./ward-table.js";
 
 /**
@@ -23,7 +23,7 @@ function groupYear(geo: WardGeography, pp: PanelPeriod): GroupYear {
   return {period: pp.period, target: sum(true), rest: sum(false), unknown: pp.unknown};
 }
 
-export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Disclosure = "suppressed") {
+export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
   const since = parsePeriod("financial-year", q.since, "since");
   const laCode = await targetLa(db);
   const all = q.indicators?.length ? measuresOr404(q.indicators) : targetingMeasures();

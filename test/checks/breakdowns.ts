@@ -20,7 +20,8 @@ const breakdowns = (process.env.BREAKDOWNS ?? "source,concern,outcome,age,ethnic
 const r = await breakdownAttack(s.app, {indicator: "referrals", breakdowns, wards: WARDS});
 const small = (ids: string[]) => ids.filter((id) => (r.truth.get(id) ?? 0) <= 5);
 console.log(`referrals by ${breakdowns.join(", ")}: ${r.cells} counts, ${r.hidden} hidden; known exactly together ${r.together.length} (${small(r.together).length} of 1–5), `
-  + `from one breakdown on its own ${r.alone.length} (${small(r.alone).length} of 1–5), only across breakdowns ${r.acrossBreakdowns.length} (${small(r.acrossBreakdowns).length} of 1–5) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  + `from one breakdown on its own ${r.alone.length} (${small(r.alone).length} of 1–5), only across breakdowns ${r.acrossBreakdowns.length} (${small(r.acrossBreakdowns).length} of 1–5); `
+  + `hidden zeros ${r.hiddenZeros.length} (${r.zerosKnown.length} determined exactly) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 for (const id of small(r.together).slice(0, 20)) console.log(`  ${id} = ${r.truth.get(id)}${r.alone.includes(id) ? "" : " (across breakdowns)"}`);
 await s.close();
 process.exit(small(r.together).length ? 1 : 0);

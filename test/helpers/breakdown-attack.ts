@@ -28,6 +28,10 @@ export interface BreakdownAttack {
   /** Hidden counts known exactly together only: the rule-6 leak. */
   acrossBreakdowns: string[];
   hidden: number;
+  /** Hidden counts whose true value is 0 (zeros are published as 0, so there should be none). */
+  hiddenZeros: string[];
+  /** Of those, the ones the sums determine exactly (as 0) from all breakdowns together. */
+  zerosKnown: string[];
   cells: number;
   /** The analyst's count of each cell (to tell small counts from large ones). */
   truth: Map<string, number>;
@@ -110,6 +114,8 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
     return out;
   };
   const together = exact(groups, cells);
+  const hiddenZeros = [...hidden].filter((id) => truth.get(id) === 0).sort();
+  const determined = new Set(recoverableCells({cells, groups}, [...hidden]));
   const alone = new Set<string>();
   for (const b of opts.breakdowns) {
     const mine = (id: string) => id.endsWith("|") || id.includes(`|${b}=`);
@@ -121,6 +127,6 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
   for (const id of exact(groups.filter((g) => g.breakdown === null), cells.filter((c) => c.id.endsWith("|")))) alone.add(id);
   return {
     together: [...together].sort(), alone: [...alone].sort(), acrossBreakdowns: [...together].filter((id) => !alone.has(id)).sort(),
-    hidden: hidden.size, cells: cells.length, truth, shown
+    hidden: hidden.size, hiddenZeros, zerosKnown: hiddenZeros.filter((id) => determined.has(id)), cells: cells.length, truth, shown
   };
 }

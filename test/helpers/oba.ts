@@ -133,12 +133,15 @@ export function lutonWorld(s: ReturnType<typeof obaScratch>) {
     s.extract("cp_plans", fy, plans.map(({ward, i}) => row("cp_plans", {
       child_key: ++child, ward, start_date: `${fy}-06-01`, end_date: fy < 2015 ? `${fy + 1}-06-01` : "",
       category: ["NEG", "EMO", "NEG", "MUL", "EMO"][i % 5], plan_sequence: i % 5 === 0 ? 2 : 1,
-      factors: i % 2 === 0 ? "3A;4B" : "21", birth_month: `${fy - (i % 12)}-01`
+      // Two or three age bands a year, so no ward's plans are each in an age band of their own: those
+      // groups would all be 1 and, added up over the target wards, pin their shown total (rule 6).
+      factors: i % 2 === 0 ? "3A;4B" : "21", birth_month: `${fy - 2 - (i % 3) * 3}-01`
     })));
-    // Looked after: 30 + 2k episodes open at each 31 March (start 1 May, end 1 May the next year).
+    // Looked after: 30 + 2k episodes open at each 31 March (start 1 May, end 1 May the next year), in
+    // two age bands and placements by ward, so no ward's groups are all 1 (as for the plans above).
     s.extract("looked_after", fy, rows("looked_after", 30 + 2 * k, (i) => ({
       child_key: ++child, ward: [...TARGET, ...REST][i % 19], start_date: `${fy}-05-01`, end_date: fy < 2015 ? `${fy + 1}-05-01` : "",
-      birth_month: `${fy - (i % 15)}-01`, placement: i % 3 === 0 ? "U1" : "R1"
+      birth_month: `${fy - 3 - ((i % 19) % 2) * 5}-01`, placement: (i % 19) % 3 === 0 ? "U1" : "R1"
     })));
     // Referrals: 100 a year, more each year from police (source 6).
     s.extract("referrals", fy, rows("referrals", 100, (i) => ({

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {suppress, type SuppressionTable} from "../../../api/stats/suppress.js";
+import {suppress, type SuppressionResult, type SuppressionTable} from "../../../api/stats/suppress.js";
 import {feasibleRanges, recoverablePrimaries, twoWay} from "./feasible-range.js";
 import {mulberry32} from "../../../api/stats/random.js";
 
@@ -87,5 +87,64 @@ describe("suppressed counts cannot be recovered by integer bounds", () => {
     console.log(`random tables: ${primaries} primary cells; recoverable exactly by integer bounds — without the bound audit ${before}, with it ${after}; tables reported unprotected ${unprotected}`);
     expect(after).toBe(0);
     expect(unprotected).toBe(0);
+  });
+});
+
+/**
+ * Rule 6 (docs/methods/disclosure.md): a reader who sees a total's breakdown knows the total is at
+ * least its number of non-zero groups (each is shown, or `c` and so at least 1), whatever the
+ * breakdown's plan shows. `floor` carries that into the plan of the totals, and `protect` keeps a total
+ * whose groups are all 1 from being known exactly (that would give every group away).
+ */
+describe("a total's breakdowns bound it (floor, protect)", () => {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  /** The totals' table; with `bounds`, each total carries what its breakdown tells a reader. */
+  const totals = (groupsOf: Record<string, number[]>, shown: {id: string; count: number; parts: string[]}[], bounds: boolean, hidden: string[] = []): SuppressionTable => ({
+    cells: [
+      ...Object.entries(groupsOf).map(([id, g]) => ({id, count: sum(g), ...(hidden.includes(id) ? {hidden: true} : {}),
+        ...(bounds ? {floor: g.length, ...(g.length > 1 && g.every((v) => v === 1) ? {protect: true} : {})} : {})})),
+      ...shown.map(({id, count}) => ({id, count}))
+    ],
+    groups: shown.map(({id, parts}) => ({parts, total: id}))
+  });
+  /** The plan read together with each total's breakdown, every group hidden (the least a breakdown can show). */
+  const withBreakdowns = (table: SuppressionTable, result: SuppressionResult, groupsOf: Record<string, number[]>) => {
+    const cells = Object.entries(groupsOf).flatMap(([t, g]) => g.map((count, i) => ({id: `${t}.${i}`, count})));
+    return {
+      table: {cells: [...table.cells, ...cells], groups: [...(table.groups ?? []), ...Object.entries(groupsOf).map(([t, g]) => ({parts: g.map((_, i) => `${t}.${i}`), total: t}))]},
+      result: {...result, cells: [...result.cells, ...cells.map((c) => ({...c, published: "c" as const, status: "primary" as const}))],
+        primary: [...result.primary, ...cells.filter((c) => c.count <= 5).map((c) => c.id)]}
+    };
+  };
+
+  it("November is not pinned to 1 when October and Q3 are shown and December's four groups are 1 each", () => {
+    // Oct 6, Nov 1, Dec 4, Q3 11: Nov + Dec = 5, and Dec's four groups make Dec at least 4.
+    const groupsOf = {oct: [3, 1, 2], nov: [1], dec: [1, 1, 1, 1]};
+    const quarter = [{id: "q3", count: 11, parts: ["oct", "nov", "dec"]}];
+    const pinned = (bounds: boolean) => {
+      const table = totals(groupsOf, quarter, bounds);
+      const result = suppress(table);
+      expect(result.unprotected).toEqual([]);
+      const seen = withBreakdowns(table, result, groupsOf);
+      return recoverablePrimaries(seen.table, seen.result, 1);
+    };
+    expect(pinned(false)).toContain("nov"); // without the breakdowns' floors the plan gives November away
+    expect(pinned(true)).toEqual([]);
+  });
+
+  it("a hidden total whose groups are all 1 is not known exactly, though its count is not small", () => {
+    // Two hidden totals, 7 and 9 (all their groups 1), add up to a shown 16: with their floors both are pinned.
+    const groupsOf = {t: [1, 1, 1, 1, 1, 1, 1], a: [1, 1, 1, 1, 1, 1, 1, 1, 1]};
+    const sums = [{id: "y", count: 16, parts: ["t", "a"]}];
+    const exposed = (protect: boolean) => {
+      const table = totals(groupsOf, sums, true, ["t", "a"]);
+      if (!protect) table.cells.forEach((c) => delete (c as {protect?: boolean}).protect);
+      const result = suppress(table);
+      expect(result.unprotected).toEqual([]);
+      const seen = withBreakdowns(table, result, groupsOf);
+      return recoverablePrimaries(seen.table, seen.result, 1);
+    };
+    expect(exposed(false).length).toBe(16);
+    expect(exposed(true)).toEqual([]);
   });
 });
