@@ -590,12 +590,9 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
-  const unionBounds: TotalBounds = new Map();
-  for (const u of unions) {
-    const mine: TotalBounds = new Map();
-    for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, mine)) pinned.add(`${id}|${u.id}`);
-    for (const [id, b] of mine) unionBounds.set(`${id}|${u.id}`, b);
-  }
+  // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
+  // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
+  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks)) pinned.add(`${id}|${u.id}`);
   if (unions.length) {
     for (const r of rows) {
       const l = leafOf(geo, def, r);
@@ -628,7 +625,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
       for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => ({...boundFields(unionBounds, id), ...(pinned.has(id) ? {hidden: true} : {})}));
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}));
         const present = new Set(cells.map((c) => c.id));
         for (const c of g.cells) {
           for (const p of block.periods) {
