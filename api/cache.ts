@@ -1,13 +1,15 @@
 import type {MiddlewareHandler} from "hono";
 import type {Env} from "./context.js";
 import {wantsCsv} from "./csv.js";
+import {disclosureFor} from "./auth/disclosure.js";
+import {policyKey} from "./oba/policy.js";
 
 /**
  * Answers to read-only data routes, kept until the data under them change. A published warehouse
  * version never changes and user-authored data change only through the app store's writes, so an
  * answer keyed by (warehouse version, app-store revision, who asked, the full URL) stays right for as
  * long as it can be looked up. Who asked is part of the key because disclosure control depends on
- * role and provider, and the format because CSV may be asked for by header. It runs after access
+ * role, its disclosure policy (api/oba/policy.ts) and provider, and the format because CSV may be asked for by header. It runs after access
  * control, so every request is still authorised, rate-limited and audited. Pipeline runs, health and
  * the audit trail change without a new version: not cached. A data route missing from this list is
  * simply computed every time.
@@ -50,7 +52,9 @@ export function responseCache({maxBytes = 64 * 1024 * 1024}: {maxBytes?: number}
     const {warehouse, appStore} = c.var.services;
     const version = await warehouse.currentVersion().catch(() => null);
     const who = c.var.principal;
-    const key = `${version}|${appStore?.revision ?? 0}|${who?.role}|${who?.providerId ?? ""}|${wantsCsv(c) ? "csv" : "json"}|${c.req.url}`;
+    // The role's disclosure policy too (its hash): two audiences never share an answer, even when a
+    // configuration change gives one role another threshold or rounding.
+    const key = `${version}|${appStore?.revision ?? 0}|${who?.role}|${policyKey(disclosureFor(c))}|${who?.providerId ?? ""}|${wantsCsv(c) ? "csv" : "json"}|${c.req.url}`;
     const hit = entries.get(key);
     if (hit) {
       entries.delete(key);

@@ -1,6 +1,7 @@
 import type {AppStore} from "./appstore.js";
 import type {AccessControl} from "./auth/middleware.js";
 import type {Principal} from "./auth/roles.js";
+import type {DisclosurePolicies} from "./oba/policy.js";
 import type {Warehouse} from "./warehouse.js";
 
 /** What every route can reach: the I/O edges, passed in so tests can supply their own. */
@@ -15,6 +16,8 @@ export interface Services {
   access?: AccessControl;
   /** Keep answers to read-only data routes until their data change (api/cache.ts); on unless false. */
   cacheResponses?: boolean;
+  /** Disclosure policy per role (api/oba/policy.ts, from data/config.json's `disclosure`); the defaults without it. */
+  disclosure?: DisclosurePolicies;
 }
 
 export type Env = {Variables: {services: Services; principal: Principal}};

@@ -12,6 +12,7 @@ import {startSchedule} from "../pipelines/schedule.js";
 import {createServer} from "./server.js";
 import {Warehouse} from "./warehouse.js";
 import {buildAccessControl} from "./auth/setup.js";
+import {resolvePolicies, type DisclosurePolicies} from "./oba/policy.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
@@ -20,7 +21,16 @@ import {buildAccessControl} from "./auth/setup.js";
  * API and dashboards on http://localhost:3000, with the pipeline scheduled. Every pipeline run is a
  * child process, so a run that crashes or exhausts memory never takes the server down.
  */
-const config = loadConfig();
+// A broken configuration (a disclosure policy among it) stops the server with the field named.
+let config: ReturnType<typeof loadConfig>;
+let disclosure: DisclosurePolicies;
+try {
+  config = loadConfig();
+  disclosure = resolvePolicies(config.disclosure);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(78);
+}
 const log = createLogger("curve");
 // Access control is checked before anything else: a broken configuration must stop the server, not open it.
 let access;
@@ -64,7 +74,7 @@ if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html")
 const warehouse = new Warehouse(config.warehouseDir);
 const {AppStore} = await import("./appstore.js");
 const appStore = new AppStore(config.appStore);
-const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control}, {dashboardsDir: "dist"});
+const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure}, {dashboardsDir: "dist"});
 startSchedule(config, log);
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);

@@ -2,6 +2,7 @@ import {readFileSync} from "node:fs";
 import {resolve} from "node:path";
 import {z} from "zod";
 import {Cron} from "croner";
+import {DisclosureConfig} from "../api/oba/policy.js";
 
 /** A replacement may lose up to 20% of its period's published rows before it is held for --accept. */
 export const DEFAULT_MAX_LOSS_SHARE = 0.2;
@@ -36,7 +37,9 @@ export const Config = z.object({
   /** The authority (3-digit DfE number) of statutory files that do not say and sit in no authority folder. */
   laCode: z.string().regex(/^\d{3}$/, "expected a 3-digit DfE LA number").nullable().optional(),
   /** The secret key file for child keys; must be outside the project folder (default ~/.config/curve/child-key). */
-  childKeyFile: z.string().min(1).nullable().optional()
+  childKeyFile: z.string().min(1).nullable().optional(),
+  /** Disclosure policy by audience: primaryMax, roundTo and showPublished per suppressed role (api/oba/policy.ts). */
+  disclosure: DisclosureConfig.optional()
 });
 export type Config = z.infer<typeof Config>;
 

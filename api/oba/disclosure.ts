@@ -4,9 +4,11 @@ import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import {targetingMeasures} from "../targeting/measures.js";
 import {AGE_BANDS, loadCatalogue, type Filter, type Indicator, type PeriodType} from "./catalogue.js";
+import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
+import {describeFigure, figureGeographyId, figurePeriod, publishedFigures, type PublishedFigure} from "./published-figures.js";
 import {
-  and, coverage, filterSql, groupSql, Params, PRIMARY_MAX, publishPoints,
-  type Disclosure, type InternalPoint, type Period, type PointMask, type PublishedPoint, type PublishOptions, type Queryable, type ResolvedGeography, type Series
+  and, coverage, filterSql, groupSql, Params, publishPoints,
+  type InternalPoint, type Period, type PointMask, type PublishedPoint, type PublishOptions, type Queryable, type ResolvedGeography, type Series
 } from "./series.js";
 
 /**
@@ -437,6 +439,8 @@ export interface Lattice {
   family: "ward" | "area" | null;
   /** Hidden cells: `${geoCell}|${periodKey}` (no breakdown) or `${geoCell}|${periodKey}|${group}`. */
   hidden: Set<string>;
+  /** Cells shown because the council published them (equal to the warehouse), with the sources. */
+  published: Map<string, string[]>;
 }
 
 interface LeafRow {
@@ -492,9 +496,9 @@ interface Solved {
   unprotected: string[];
 }
 
-function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved): void {
+function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number): void {
   if (!cells.length) return;
-  const r = suppress({cells, groups}, {batch: true, prefer: "pairing"});
+  const r = suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
   acc.cells += cells.length;
   acc.groups += groups.length;
   acc.primary += r.primary.length;
@@ -545,17 +549,18 @@ function blockTable(
   for (const c of geo.cells) for (const f of block.families) add("period", f.parts.map((k) => `${c}|${k}${suffix}`), `${c}|${f.total}${suffix}`);
 }
 
-async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null): Promise<Lattice> {
+async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
   const t0 = performance.now();
   const geo = await geoModel(db, def.la);
   const cov = await coverage(db, extractInd, def.la);
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
       secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden
+    time, geo: g, family, hidden: s.hidden, published: exempt.published
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
   const pinned = new Set<string>();
+  const exempt = new Exemptions();
   const family = breakdown ? breakdownFamily(def, breakdown) : null;
   if (!cov) return stats(acc, null, geoCells(geo, []), 0, family);
   const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
@@ -586,13 +591,14 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
   const blocks = blocksOf(time);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();
-  const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, bounds);
+  const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
   // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
   // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
-  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks)) pinned.add(`${id}|${u.id}`);
+  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
+  if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
     for (const r of rows) {
       const l = leafOf(geo, def, r);
@@ -637,8 +643,10 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
     }
-    solve(cells, groups, acc);
+    exempt.mark(cells);
+    solve(cells, groups, acc, policy.primaryMax);
   }
+  exempt.warnMissing();
   // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
   if (breakdown) for (const id of [...acc.hidden]) if (id.split("|").length === 2) acc.hidden.delete(id);
   return stats(acc, time, g, blocks.length, family);
@@ -650,7 +658,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
  * Hidden in the lattice without a breakdown, a breakdown's lattice (which keeps every shown total)
  * never meets one.
  */
-async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], bounds?: TotalBounds): Promise<Set<string>> {
+async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
   const pinned = new Set<string>();
   for (const b of breakdownsOf(def, ind)) {
     const byMonth = new Map<string, Map<string, number>>();
@@ -667,7 +675,7 @@ async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator,
           const sum = new Map<string, number>();
           for (const m of p.months) for (const [v, n] of byMonth.get(`${c}|m${m}`) ?? []) sum.set(v, (sum.get(v) ?? 0) + n);
           const counts = [...sum.values()].filter((n) => n > 0);
-          if (counts.length > PRIMARY_MAX && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
+          if (counts.length > primaryMax && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
           if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, counts);
         }
       }
@@ -697,14 +705,92 @@ function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
   return b ? {floor: b.floor, ...(b.ones ? {protect: true} : {})} : {};
 }
 
+// ---------------------------------------------------------------- the council's published figures
+
+/**
+ * The figures the council has published (api/oba/published-figures.ts) that are cells of one
+ * lattice. Each is marked `keep` — public: never hidden, neither primary nor secondary, and the plan
+ * chooses the other hidden cells knowing a reader has it (a pinned total it is drops its pin) — when
+ * the warehouse holds exactly the published number. When it does not, the cell stays an ordinary
+ * one and a warning names the entry: a number that differs from the data is never shown.
+ */
+class Exemptions {
+  /** Exempted cell → the sources that published it. */
+  readonly published = new Map<string, string[]>();
+  private readonly wanted = new Map<string, {figures: PublishedFigure[]; seen: boolean}>();
+
+  /** The figures that are cells of this lattice (a total, a breakdown group or a linked definition's union cell). */
+  find(def: CountDefinition, breakdown: BreakdownSpec | undefined, unions: {id: string; def: CountDefinition}[], g: GeoCells, time: TimeModel): void {
+    const catalogue = loadCatalogue();
+    for (const f of publishedFigures()) {
+      const ind = catalogue.byId.get(f.indicator);
+      if (f.laCode !== def.la || !ind) continue;
+      const counted = f.figure === "numerator" ? numeratorDefinition(ind, def.la) : denominatorDefinition(ind, def.la);
+      if (!counted) continue;
+      const key = definitionKey(counted);
+      let suffix: string | null = null;
+      if (!breakdown) {
+        if (!f.breakdown && key === definitionKey(def)) suffix = "";
+      } else if (f.breakdown) {
+        if (key === definitionKey(def) && breakdownKey(ind.breakdowns[f.breakdown.name]) === breakdownKey(breakdown)) suffix = `|${f.breakdown.group}`;
+      } else {
+        const u = unions.find((x) => definitionKey(x.def) === key);
+        if (u) suffix = `|${u.id}`;
+      }
+      if (suffix === null) continue;
+      const cell = g.canonical.get(figureGeographyId(f));
+      const period = figurePeriod(f);
+      const pk = periodKey(time, period.type, period.end);
+      if (cell === undefined || pk === null) {
+        warnNotExempt(f, "no such geography in the warehouse");
+        continue;
+      }
+      if (cell === null) {
+        if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+        continue;
+      }
+      const id = `${cell}|${pk}${suffix}`;
+      const w = this.wanted.get(id) ?? this.wanted.set(id, {figures: [], seen: false}).get(id)!;
+      w.figures.push(f);
+    }
+  }
+
+  /** Marks the block's cells that are published figures equal to the warehouse's count. */
+  mark(cells: CountCell[]): void {
+    if (!this.wanted.size) return;
+    for (const c of cells) {
+      const w = this.wanted.get(c.id);
+      if (!w) continue;
+      w.seen = true;
+      const differ = w.figures.filter((f) => f.value !== c.count);
+      for (const f of differ) warnNotExempt(f, "it differs from the warehouse's count");
+      if (differ.length) continue;
+      c.keep = true;
+      delete c.hidden;
+      this.published.set(c.id, [...new Set(w.figures.map((f) => f.source))]);
+    }
+  }
+
+  /** Figures whose cell held no record (a zero, or outside the loaded periods) cannot be the published number unless it is 0. */
+  warnMissing(): void {
+    for (const w of this.wanted.values()) if (!w.seen) for (const f of w.figures) if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+  }
+}
+
+function warnNotExempt(f: PublishedFigure, why: string): void {
+  console.warn(`published-figures.json: ${describeFigure(f)} is not exempt from suppression: ${why}`);
+}
+
 /** A linked definition's lattice: the union cells of its base's breakdown lattice. */
 function sliceOf(parent: Lattice, def: CountDefinition, values: readonly string[]): Lattice {
   const suffix = `|${unionId(values)}`;
   const hidden = new Set<string>();
   for (const id of parent.hidden) if (id.endsWith(suffix)) hidden.add(id.slice(0, -suffix.length));
+  const published = new Map<string, string[]>();
+  for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
   return {
     stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
-    time: parent.time, geo: parent.geo, family: null, hidden
+    time: parent.time, geo: parent.geo, family: null, hidden, published
   };
 }
 
@@ -720,19 +806,23 @@ async function versionKey(db: Queryable): Promise<string | null> {
   return v === null ? null : `${w.dir ?? ""}#${v}`;
 }
 
-/** The lattice of one count definition (and breakdown), computed once per warehouse version. */
-export async function lattice(db: Queryable, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec): Promise<Lattice> {
+/**
+ * The lattice of one count definition (and breakdown) for a disclosure policy, computed once per
+ * warehouse version and plan: audiences with another primary threshold, or that are not shown the
+ * council's published figures, get plans of their own and never share one.
+ */
+export async function lattice(db: Queryable, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
   const version = await versionKey(db);
-  const key = `${version}|${definitionKey(def)}|${breakdownKey(breakdown)}`;
+  const key = `${version}|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`;
   const hit = version === null ? undefined : cache.get(key);
   if (hit) return hit;
   const make = async () => {
     if (!breakdown) {
       const link = linkOf(def);
-      if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown), def, link.values);
-      return buildLattice(db, def, ind, undefined, null);
+      if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
+      return buildLattice(db, def, ind, undefined, null, policy);
     }
-    return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def));
+    return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def, undefined, policy), policy);
   };
   const p = make();
   if (version !== null) {
@@ -750,25 +840,31 @@ export function clearLatticeCache(): void {
 
 // ---------------------------------------------------------------- masks
 
+/** Where a count of a geography (and group: "all" for none) is in the lattice; null when no record ever falls in it, undefined when it is not a geography of the lattice. */
+function locate(l: Lattice, geo: ResolvedGeography, group: string): {cell: string; suffix: string} | null | undefined {
+  const g = geographyCell(l.geo, geo);
+  if (g === null || g === undefined) return g;
+  if (group === "all") return {cell: g, suffix: ""};
+  if (!l.family) return {cell: g, suffix: `|${group}`};
+  const c = l.geo.canonical.get(`${baseId(geo)}&${l.family === "ward" ? "w" : "a"}=${group}`);
+  return c === null || c === undefined ? c : {cell: c, suffix: ""};
+}
+
 /** Whether the lattice hides a count: a cell of a geography, a period (of a type) and a group ("all" for none). */
 export function isHidden(l: Lattice, geo: ResolvedGeography, type: PeriodType, period: Period, group: string): boolean {
   if (!l.time) return false;
-  const g = geographyCell(l.geo, geo);
-  if (g === null) return false; // no record ever falls in it: every count is 0
-  if (g === undefined) return true; // not a geography of the lattice: never shown
-  let cell = g;
-  let suffix = "";
-  if (group !== "all") {
-    if (l.family) {
-      const c = l.geo.canonical.get(`${baseId(geo)}&${l.family === "ward" ? "w" : "a"}=${group}`);
-      if (c === null) return false;
-      if (c === undefined) return true;
-      cell = c;
-    } else {
-      suffix = `|${group}`;
-    }
-  }
-  return cellHidden(l, cell, type, period, suffix);
+  const at = locate(l, geo, group);
+  if (at === null) return false; // no record ever falls in it: every count is 0
+  if (at === undefined) return true; // not a geography of the lattice: never shown
+  return cellHidden(l, at.cell, type, period, at.suffix);
+}
+
+/** The sources of a figure the council published that the lattice shows as public at this count; null when none. */
+export function publishedSources(l: Lattice, geo: ResolvedGeography, type: PeriodType, period: Period, group: string): string[] | null {
+  if (!l.time || !l.published.size || type === "rolling-12-months") return null;
+  const at = locate(l, geo, group);
+  const key = at ? periodKey(l.time, type, period.end) : null;
+  return at && key ? l.published.get(`${at.cell}|${key}${at.suffix}`) ?? null : null;
 }
 
 function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, suffix = ""): boolean {
@@ -787,10 +883,11 @@ function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, 
  * `total:rest`, `total:unknown` for records with no known ward) that the lattice hides for a
  * financial year, for the numerator and, for percentages, the denominator.
  */
-export async function wardTableMask(db: Queryable, ind: Indicator, la: string, setId: string, wards: readonly string[], period: Period): Promise<{numerator: Set<string>; denominator: Set<string>}> {
+export async function wardTableMask(db: Queryable, ind: Indicator, la: string, setId: string, wards: readonly string[], period: Period,
+  policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<{numerator: Set<string>; denominator: Set<string>}> {
   const numDef = numeratorDefinition(ind, la);
   const denDef = denominatorDefinition(ind, la);
-  const [num, den] = await Promise.all([lattice(db, ind, numDef), denDef ? lattice(db, ind, denDef) : null]);
+  const [num, den] = await Promise.all([lattice(db, ind, numDef, undefined, policy), denDef ? lattice(db, ind, denDef, undefined, policy) : null]);
   const cells: [string, string][] = [
     ...wards.map((w): [string, string] => [`ward:${w}`, `ward:${w}`]),
     ["total:borough", "borough"], ["total:target", `target:${setId}`], ["total:rest", `rest:${setId}`], ["total:unknown", `borough&nowards`]
@@ -808,34 +905,38 @@ export async function wardTableMask(db: Queryable, ind: Indicator, la: string, s
   return {numerator: hiddenIn(num), denominator: hiddenIn(den)};
 }
 
-/** The lattices a series publishes from: numerator, and denominator when it is a count of children. */
-export async function seriesMask(db: Queryable, series: Series): Promise<PointMask> {
+/** The lattices a series publishes from (for a policy): numerator, and denominator when it is a count of children. */
+export async function seriesMask(db: Queryable, series: Series, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<PointMask> {
   const ind = series.indicator;
   const la = series.geography.laCode;
   const b = series.breakdown ? ind.breakdowns[series.breakdown] : undefined;
   const numDef = numeratorDefinition(ind, la);
   const denDef = denominatorDefinition(ind, la);
   const [num, numB, den, denB] = await Promise.all([
-    lattice(db, ind, numDef),
-    b ? lattice(db, ind, numDef, b) : null,
-    denDef ? lattice(db, ind, denDef) : null,
-    denDef && b ? lattice(db, ind, denDef, b) : null
+    lattice(db, ind, numDef, undefined, policy),
+    b ? lattice(db, ind, numDef, b, policy) : null,
+    denDef ? lattice(db, ind, denDef, undefined, policy) : null,
+    denDef && b ? lattice(db, ind, denDef, b, policy) : null
   ]);
   const groupsOf = new Set(series.groups);
   const check = (all: Lattice, byGroup: Lattice | null, p: InternalPoint) =>
     groupsOf.has(p) ? isHidden(byGroup ?? all, series.geography, series.period, p.period, p.group) : isHidden(all, series.geography, series.period, p.period, "all");
+  const sources = (all: Lattice | null, byGroup: Lattice | null, p: InternalPoint) =>
+    !all ? null : groupsOf.has(p) ? publishedSources(byGroup ?? all, series.geography, series.period, p.period, p.group) : publishedSources(all, series.geography, series.period, p.period, "all");
   return {
     numerator: (p) => check(num, numB, p),
-    denominator: (p) => (den ? check(den, denB, p) : false)
+    denominator: (p) => (den ? check(den, denB, p) : false),
+    published: (p, which) => (which === "numerator" ? sources(num, numB, p) : sources(den, denB, p))
   };
 }
 
-/** How a series is published for a disclosure: with its lattice mask when suppressed, nothing hidden when full. */
-export async function publicationFor(db: Queryable, series: Series, disclosure: Disclosure): Promise<PublishOptions> {
-  return {disclosure, mask: disclosure === "full" ? null : await seriesMask(db, series)};
+/** How a series is published for an audience: with its policy's lattice mask when suppressed, nothing hidden when full. */
+export async function publicationFor(db: Queryable, series: Series, audience: Disclosure | DisclosurePolicy): Promise<PublishOptions> {
+  const policy = policyOf(audience);
+  return {disclosure: policy.disclosure, policy, mask: policy.disclosure === "full" ? null : await seriesMask(db, series, policy)};
 }
 
-/** Publishes a series for a disclosure (see {@link publicationFor}). */
-export async function publishSeries(db: Queryable, series: Series, disclosure: Disclosure): Promise<{totals: PublishedPoint[]; groups: PublishedPoint[]}> {
+/** Publishes a series for an audience (see {@link publicationFor}). */
+export async function publishSeries(db: Queryable, series: Series, disclosure: Disclosure | DisclosurePolicy): Promise<{totals: PublishedPoint[]; groups: PublishedPoint[]}> {
   return publishPoints(series.indicator, series.totals, series.groups, await publicationFor(db, series, disclosure));
 }

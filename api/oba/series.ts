@@ -5,6 +5,9 @@ import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
+import {policyOf, roundCount, type Disclosure, type DisclosurePolicy} from "./policy.js";
+
+export type {Disclosure};
 
 /**
  * Indicator series: (indicator, geography, period type, range, breakdown) → SQL over the published
@@ -583,27 +586,30 @@ export interface PublishedPoint extends PublishedFigures {
   benchmarks: {comparator: string; value: number; comparison: BenchmarkComparison}[];
   /** Data-quality findings about the source figures (shown beside the figure and in exports). */
   qualityNotes: string[];
+  /** A count shown because the council has published it (data/reference/published-figures.json): where. */
+  published?: {by: "council"; sources: string[]};
 }
 
-/** Counts 1–5 are "c" (DfE practice); the GSS symbols are never numbers. */
-export const PRIMARY_MAX = 5;
-
 /**
- * Who a publication is for: "suppressed" (viewers, providers, commissioners: counts 1–5 and every
- * count hidden to protect them are c) or "full" (analysts and admins: unsuppressed aggregates).
+ * Which of a series' counts the disclosure lattice (api/oba/disclosure.ts) hides, and which it shows
+ * because the council has published them.
  */
-export type Disclosure = "suppressed" | "full";
-
-/** Which of a series' counts the disclosure lattice (api/oba/disclosure.ts) hides. */
 export interface PointMask {
   numerator(p: InternalPoint): boolean;
   /** Only asked when the denominator is itself a count of children (percentages). */
   denominator(p: InternalPoint): boolean;
+  /**
+   * The sources of a figure the council has published that this count equals, when the plan treats
+   * it as public (data/reference/published-figures.json): shown with its number, never rounded.
+   */
+  published?(p: InternalPoint, which: "numerator" | "denominator"): string[] | null;
 }
 
 export interface PublishOptions {
   /** Default "suppressed". With "full" nothing is hidden; "u" flags for low reliability remain. */
   disclosure?: Disclosure;
+  /** The audience's policy (primary threshold, rounding); without one, the default for `disclosure`. */
+  policy?: DisclosurePolicy;
   /**
    * The lattice mask for this series (primary and secondary cells across every geography, period
    * and linked table). Without one only this request's own cells are protected, which does not
@@ -613,22 +619,30 @@ export interface PublishOptions {
 }
 
 /**
- * Publishes points. With disclosure "suppressed" (the default) every count 1–5 is "c" (zero stays
- * 0), every count the lattice mask hides is "c", and with a breakdown, secondary suppression (the
- * stats library's `suppress`) stops a group being recovered from the period total and the other
- * groups. A rate or percentage on a suppressed count is suppressed with its intervals and its
- * benchmark comparison (which would otherwise bound it). With "full" every count is shown.
+ * Publishes points. With disclosure "suppressed" (the default) every count from 1 to the policy's
+ * `primaryMax` (5 by default) is "c" (zero stays 0), every count the lattice mask hides is "c", and
+ * with a breakdown, secondary suppression (the stats library's `suppress`) stops a group being
+ * recovered from the period total and the other groups. A rate or percentage on a suppressed count
+ * is suppressed with its intervals and its benchmark comparison (which would otherwise bound it).
+ * With the policy's `roundTo`, shown counts of children are rounded and the value, its intervals,
+ * reliability flag and benchmark comparison are computed from the rounded counts, so no shown figure
+ * gives the unrounded count back. A figure the council has published (the mask's `published`) is
+ * shown as published and marked. With "full" every count is shown.
  */
 export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: InternalPoint[] = [], options: PublishOptions = {}): {totals: PublishedPoint[]; groups: PublishedPoint[]} {
-  const full = options.disclosure === "full";
+  const policy = options.policy ?? policyOf(options.disclosure ?? "suppressed");
+  const full = policy.disclosure === "full";
+  const primaryMax = policy.primaryMax;
   const mask = full ? null : options.mask ?? null;
+  const publishedBy = (p: InternalPoint, which: "numerator" | "denominator") => mask?.published?.(p, which) ?? null;
   const hidden = new Set<InternalPoint>();
   const denHidden = new Set<InternalPoint>();
   const childCount = (_p?: InternalPoint) => ind.denominator.kind === "extract";
+  const small = (n: number | null) => n !== null && n >= 1 && n <= primaryMax;
   for (const p of full ? [] : [...totals, ...groups]) {
     if (!p.available) continue;
-    if ((p.numerator >= 1 && p.numerator <= PRIMARY_MAX) || mask?.numerator(p)) hidden.add(p);
-    if (childCount(p) && ((p.denominator !== null && p.denominator >= 1 && p.denominator <= PRIMARY_MAX) || mask?.denominator(p))) {
+    if ((small(p.numerator) && !publishedBy(p, "numerator")) || mask?.numerator(p)) hidden.add(p);
+    if (childCount(p) && ((small(p.denominator) && !publishedBy(p, "denominator")) || mask?.denominator(p))) {
       hidden.add(p);
       denHidden.add(p);
     }
@@ -637,15 +651,14 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
     for (const t of totals) {
       if (!t.available) continue;
       const parts = groups.filter((g) => g.period.label === t.period.label);
-      for (const which of ["numerator", ...(childCount(t) ? ["denominator"] : [])] as const) {
-        // Cells the lattice already hides count as hidden here, so no needless extra cell is taken.
+      for (const which of childCount(t) ? (["numerator", "denominator"] as const) : (["numerator"] as const)) {
+        // Cells the lattice already hides count as hidden here, so no needless extra cell is taken;
+        // the council's published figures are known to every reader.
         const pre = (p: InternalPoint) => (which === "numerator" ? hidden : denHidden).has(p);
-        const cells: CountCell[] = [
-          {id: "total", count: which === "numerator" ? t.numerator : t.denominator ?? 0, hidden: pre(t)},
-          ...parts.map((g, i) => ({id: `g${i}`, count: which === "numerator" ? g.numerator : g.denominator ?? 0, hidden: pre(g)}))
-        ];
+        const cell = (id: string, p: InternalPoint): CountCell => ({id, count: which === "numerator" ? p.numerator : p.denominator ?? 0, hidden: pre(p), keep: !pre(p) && publishedBy(p, which) !== null});
+        const cells: CountCell[] = [cell("total", t), ...parts.map((g, i) => cell(`g${i}`, g))];
         const groupsC: ConstraintGroup[] = [{parts: parts.map((_, i) => `g${i}`), total: "total"}];
-        const result = suppress({cells, groups: groupsC});
+        const result = suppress({cells, groups: groupsC}, {primaryMax});
         for (const id of [...result.primary, ...result.secondary]) {
           const p = id === "total" ? t : parts[Number(id.slice(1))];
           hidden.add(p);
@@ -656,20 +669,34 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
   }
   type Cells = Pick<PublishedPoint, "numerator" | "denominator" | "value" | "lower95" | "upper95" | "lower998" | "upper998" | "method" | "flag" | "benchmarks">;
   const all = (v: Published) => ({value: v, lower95: v, upper95: v, lower998: v, upper998: v});
+  // Shown counts as the policy publishes them (a published figure as the council printed it).
+  const shownNumerator = (p: InternalPoint) => (publishedBy(p, "numerator") ? p.numerator : roundCount(policy, p.numerator));
+  const shownDenominator = (p: InternalPoint) =>
+    p.denominator === null || !childCount(p) || publishedBy(p, "denominator") ? p.denominator : roundCount(policy, p.denominator);
   const cells = (p: InternalPoint): Cells => {
     if (!p.available) return {numerator: "x", denominator: "x", ...all("x"), method: null, flag: "x", benchmarks: []};
-    const den: Published = ind.denominator.kind === "none" ? null : denHidden.has(p) ? "c" : p.denominator;
+    const den: Published = ind.denominator.kind === "none" ? null : denHidden.has(p) ? "c" : shownDenominator(p);
     if (hidden.has(p)) {
       // No method either: exact (under 10 events) or Byar would bound the hidden count.
       return {numerator: "c", denominator: den, ...all("c"), method: null, flag: "c",
         benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: "not-compared" as const}))};
     }
-    if (p.value === null) return {numerator: p.numerator, denominator: den, ...all("z"), method: null, flag: "z", benchmarks: []};
+    const n = shownNumerator(p);
+    const d = shownDenominator(p);
+    // Rounded counts: every figure built on them is computed from what is shown.
+    const rounded = n !== p.numerator || d !== p.denominator;
+    const s = rounded ? pointStats(ind.unit, n, d) : p;
+    if (s.value === null) return {numerator: n, denominator: den, ...all("z"), method: null, flag: "z", benchmarks: []};
     return {
-      numerator: p.numerator, denominator: den, value: p.value,
-      lower95: p.ci95?.lower ?? null, upper95: p.ci95?.upper ?? null, lower998: p.ci998?.lower ?? null, upper998: p.ci998?.upper ?? null,
-      method: p.method, flag: p.reliability, benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: b.comparison}))
+      numerator: n, denominator: den, value: s.value,
+      lower95: s.ci95?.lower ?? null, upper95: s.ci95?.upper ?? null, lower998: s.ci998?.lower ?? null, upper998: s.ci998?.upper ?? null,
+      method: s.method, flag: s.reliability,
+      benchmarks: p.benchmarks.map((b) => ({comparator: b.comparator, value: b.value, comparison: rounded ? compareWithBenchmark(s.ci95, b.value, ind.polarity) : b.comparison}))
     };
+  };
+  const published = (p: InternalPoint, c: Cells): PublishedPoint["published"] => {
+    const sources = (["numerator", "denominator"] as const).flatMap((w) => (typeof c[w] === "number" ? publishedBy(p, w) ?? [] : []));
+    return sources.length ? {by: "council", sources: [...new Set(sources)]} : undefined;
   };
   // Fixed key order: CSV columns follow it.
   const pub = (p: InternalPoint): PublishedPoint => {
@@ -680,7 +707,8 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
       method: c.method, multiplier: MULTIPLIER[ind.unit], unit: ind.unit, flag: c.flag,
       ...(ind.denominator.kind === "population" ? {populationYear: p.available ? p.populationYear : null} : {}),
       benchmarks: c.benchmarks,
-      qualityNotes: p.qualityNotes
+      qualityNotes: p.qualityNotes,
+      ...(p.available && published(p, c) ? {published: published(p, c)} : {})
     };
   };
   return {totals: totals.map(pub), groups: groups.map(pub)};

@@ -212,7 +212,7 @@ export function publishComparison(cmp: Comparison, access: Access, plan: Disclos
     const full = access.mode === "full";
     const cells = cmp.reference.flatMap((s) => [{id: `x|${s.stratum}`, count: s.numerator}, {id: `r|${s.stratum}`, count: s.denominator - s.numerator}]);
     const groups = [{parts: cmp.reference.map((s) => `x|${s.stratum}`)}, {parts: cmp.reference.map((s) => `r|${s.stratum}`)}];
-    const result = suppress({cells, groups});
+    const result = suppress({cells, groups}, {primaryMax: access.primaryMax});
     const hid = new Set(full ? [] : [...result.primary, ...result.secondary]);
     reference = cmp.reference.map((s) => {
       const h = hid.has(`x|${s.stratum}`) || hid.has(`r|${s.stratum}`);

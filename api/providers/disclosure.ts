@@ -1,4 +1,5 @@
 import type {Period, Published, PublishedFigures} from "../oba/series.js";
+import {SUPPRESSED_DEFAULT} from "../oba/policy.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {Cohort, PerformanceMeasure} from "./catalogue.js";
 import type {EpisodeRow, ProviderInfo} from "./episodes.js";
@@ -29,19 +30,21 @@ export interface Viewer {
   providerId?: string | null;
 }
 
-export type Access =
+/** What a caller may see, and the largest count hidden as a primary cell by its role's disclosure policy (api/oba/policy.ts). */
+export type Access = (
   | {mode: "full"; label: string}
   | {mode: "suppressed"; label: string}
-  | {mode: "own-provider"; providerId: string | null; label: string};
+  | {mode: "own-provider"; providerId: string | null; label: string}
+) & {primaryMax: number};
 
-export function accessFor(viewer?: Viewer | null): Access {
-  if (!viewer) return {mode: "suppressed", label: "no principal: treated as a commissioner, with small numbers suppressed"};
-  if (viewer.role === "analyst" || viewer.role === "admin") return {mode: "full", label: `${viewer.role}: unsuppressed`};
+export function accessFor(viewer?: Viewer | null, primaryMax = SUPPRESSED_DEFAULT.primaryMax): Access {
+  if (!viewer) return {mode: "suppressed", primaryMax, label: "no principal: treated as a commissioner, with small numbers suppressed"};
+  if (viewer.role === "analyst" || viewer.role === "admin") return {mode: "full", primaryMax, label: `${viewer.role}: unsuppressed`};
   if (viewer.role === "provider") {
-    return {mode: "own-provider", providerId: viewer.providerId ?? null,
+    return {mode: "own-provider", primaryMax, providerId: viewer.providerId ?? null,
       label: viewer.providerId ? `provider ${viewer.providerId}: its own figures in full; other providers only pooled` : "provider role without a provider: pooled figures only"};
   }
-  return {mode: "suppressed", label: `${viewer.role}: small numbers suppressed`};
+  return {mode: "suppressed", primaryMax, label: `${viewer.role}: small numbers suppressed`};
 }
 
 /** The principal set by the access-control middleware, read defensively (it may be absent). */
@@ -168,13 +171,14 @@ export interface DisclosurePlan {
 }
 
 /**
- * One protection plan for a period across every unit: counts 1–5 are suppressed (primary), then
+ * One protection plan for a period across every unit: counts 1 to primaryMax (5 by default) are suppressed (primary), then
  * further counts (secondary) until none can be recovered from the published sums. Statistics are
  * computed on the unsuppressed counts; this only decides what is published.
  */
-export function planDisclosure(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[], p: Period): DisclosurePlan {
+export function planDisclosure(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[], p: Period,
+  primaryMax = SUPPRESSED_DEFAULT.primaryMax): DisclosurePlan {
   const {cells, groups} = disclosureTable(measures, units, episodes, p);
-  const result = suppress({cells, groups});
+  const result = suppress({cells, groups}, {primaryMax});
   return {period: p, hidden: new Set([...result.primary, ...result.secondary]), unprotected: result.unprotected};
 }
 
@@ -187,7 +191,7 @@ export function planDisclosure(measures: readonly PerformanceMeasure[], units: r
  * pooled minus the shown), and wherever it is small itself.
  */
 export function planPooledDisclosure(measures: readonly PerformanceMeasure[], units: readonly Unit[], episodes: readonly EpisodeRow[],
-  periods: readonly [Period, Period], plans: readonly [DisclosurePlan, DisclosurePlan], pooled: Period): DisclosurePlan {
+  periods: readonly [Period, Period], plans: readonly [DisclosurePlan, DisclosurePlan], pooled: Period, primaryMax = SUPPRESSED_DEFAULT.primaryMax): DisclosurePlan {
   const tables = periods.map((p) => disclosureTable(measures, units, episodes, p));
   const cells: CountCell[] = [];
   const groups: ConstraintGroup[] = [];
@@ -202,7 +206,7 @@ export function planPooledDisclosure(measures: readonly PerformanceMeasure[], un
     groups.push({parts: [`0#${c.id}`, `1#${c.id}`], total: c.id});
   }
   for (const g of a.groups) groups.push(g);
-  const result = suppress({cells, groups});
+  const result = suppress({cells, groups}, {primaryMax});
   const hidden = new Set([...result.primary, ...result.secondary].filter((id) => !/^[01]#/.test(id)));
   return {period: pooled, hidden, unprotected: result.unprotected};
 }

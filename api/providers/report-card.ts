@@ -85,7 +85,7 @@ export interface ReportCardInput {
   coverage: Coverage | null;
   access: Access;
   /** The disclosure plan of a period (default: made here; the routes pass a per-version cache). */
-  planFor?: (p: Period) => DisclosurePlan;
+  planFor?: (p: Period, primaryMax: number) => DisclosurePlan;
 }
 
 /** The report card, published for the access (403 when the access may not see the unit). */
@@ -97,7 +97,7 @@ export function reportCard(input: ReportCardInput) {
   const plans = new Map<string, DisclosurePlan>();
   const planFor = (p: Period) => {
     let plan = plans.get(p.label);
-    if (!plan) plans.set(p.label, (plan = input.planFor ? input.planFor(p) : planDisclosure(measures, units, episodes, p)));
+    if (!plan) plans.set(p.label, (plan = input.planFor ? input.planFor(p, access.primaryMax) : planDisclosure(measures, units, episodes, p, access.primaryMax)));
     return plan;
   };
   const mine = episodes.filter(unit.includes);
@@ -112,7 +112,7 @@ export function reportCard(input: ReportCardInput) {
     if (coverage && before.start < coverage.from) return null;
     const pair = [before, period] as const;
     const label = {label: `${before.label} and ${period.label}`, start: before.start, end: period.end};
-    const plan = planPooledDisclosure(measures, units, episodes, pair, [planFor(before), planFor(period)], label);
+    const plan = planPooledDisclosure(measures, units, episodes, pair, [planFor(before), planFor(period)], label, access.primaryMax);
     pooledUnprotected.push(...plan.unprotected);
     return {years: [before.label, period.label], ...publishValue(m, pooledMeasure(m, mine, pair, label), isHidden(plan, unit.id, m))};
   };

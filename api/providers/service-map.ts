@@ -165,7 +165,7 @@ export function buildServiceMap(input: ServiceMapInput) {
     groups.push({parts: LEVELS.flatMap((l) => GROUPS.map((g) => `all|${l}|${g}`)), total: "all|total"});
     const counts = new Map(table.map((c) => [c.id, c.count as number]));
     if (full) return {get: (id: string): Pub => counts.get(id)!, unprotected: [] as string[]};
-    const result = suppress({cells: table, groups});
+    const result = suppress({cells: table, groups}, {primaryMax: access.primaryMax});
     const out = new Map(result.cells.map((c) => [c.id, c.published as Pub]));
     return {get: (id: string): Pub => out.get(id)!, unprotected: result.unprotected};
   };
@@ -211,7 +211,7 @@ export function buildServiceMap(input: ServiceMapInput) {
     wards: out,
     gaps,
     notes: [
-      ...(input.unmappedReferrals ? [`${input.unmappedReferrals <= 5 && access.mode !== "full" ? "A few" : input.unmappedReferrals} referral(s) had an outcome with no level in serviceMap.referralLevel and are not counted as need.`] : []),
+      ...(input.unmappedReferrals ? [`${input.unmappedReferrals <= access.primaryMax && access.mode !== "full" ? "A few" : input.unmappedReferrals} referral(s) had an outcome with no level in serviceMap.referralLevel and are not counted as need.`] : []),
       ...(needPub.unprotected.length || provPub.unprotected.length ? ["Secondary suppression could not protect every small count: check before publishing."] : []),
       "Gaps are judged against the borough's own provision for the same level and age group, so a level or age group the borough barely provides for anywhere shows in the borough table, not as ward gaps."
     ]

@@ -8,7 +8,7 @@ import {notFound} from "../errors.js";
 import {appStoreOf} from "./baselines.js";
 import {AllocationStore} from "../targeting/allocation-store.js";
 import {allocationView, type NeedMeasure} from "../targeting/service.js";
-import {disclosureFor} from "../auth/disclosure.js";
+import {disclosureFor, sharedDisclosure} from "../auth/disclosure.js";
 
 /** Budget allocations across wards (universal share + share weighted by need and children), saved as versions in the app store. */
 
@@ -51,7 +51,7 @@ export const allocations = new Hono<Env>()
     const need: NeedMeasure = b.need.kind === "deprivation" ? {kind: "deprivation"} : {...b.need, kind: "need-index"};
     const store = b.save ? new AllocationStore(appStoreOf(c)) : null;
     // A saved allocation is read back by every role, so it is made as the suppressed roles see it.
-    const mode = b.save ? "suppressed" : disclosureFor(c);
+    const mode = b.save ? sharedDisclosure(c) : disclosureFor(c);
     const result = await allocationView(c.var.services.warehouse, {budget: b.budget, need, universalShare: b.universalShare, needExponent: b.needExponent}, mode);
     if (!store) return c.json({saved: false, allocation: result});
     const {save: _s, ...request} = b;

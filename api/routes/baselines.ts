@@ -12,7 +12,7 @@ import {
   type InternalPoint, type Period, type PublishedPoint, type PublishOptions, type Series
 } from "../oba/series.js";
 import {publicationFor, seriesMask} from "../oba/disclosure.js";
-import {disclosureFor} from "../auth/disclosure.js";
+import {disclosureFor, sharedDisclosure} from "../auth/disclosure.js";
 import {forecast, ForecastError, type ForecastResult} from "../stats/forecast/index.js";
 import {MIN_FIX_AFTER, xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
 import {recentTrend, type RecentTrend} from "../stats/trend.js";
@@ -446,9 +446,10 @@ export const baselines = new Hono<Env>()
     const asOfDate = parseAsOf(period, b.asOf);
     const {history} = splitAt(series, asOfDate);
     // A frozen baseline is read by every role: its history is stored as the suppressed roles see it.
-    const stored = publishedTotals(series, {disclosure: "suppressed", mask: await seriesMask(c.var.services.warehouse, series)});
+    const shared = sharedDisclosure(c);
+    const stored = publishedTotals(series, {disclosure: "suppressed", policy: shared, mask: await seriesMask(c.var.services.warehouse, series, shared)});
     const hiddenHistory = history.filter(stored.hidden).length;
-    const full = disclosureFor(c) === "full";
+    const full = disclosureFor(c).disclosure === "full";
     if (hiddenHistory && !full && !b.forecast) {
       throw new ApiError(422, "history-suppressed", `${hiddenHistory} history point(s) of ${ind.id} here are hidden by disclosure control (c): a statistical forecast would give them back. Give a hand-edited forecast, choose a larger geography or a longer period, or ask an analyst to freeze it.`,
         {hidden: history.filter(stored.hidden).map((p) => p.period.label)});

@@ -129,7 +129,7 @@ export const drivers = new Hono<Env>()
     const [publicationA, publicationB] = await Promise.all([publicationFor(db, a, disclosure), publicationFor(db, b, disclosure)]);
     const pub0 = publishPoints(ind, a.totals, a.groups, publicationA);
     const pub1 = publishPoints(ind, b.totals, b.groups, publicationB);
-    const suppressed = disclosure === "suppressed";
+    const suppressed = disclosure.disclosure === "suppressed";
     // A hidden total hides the total change (it would give the hidden total back from the shown one),
     // the sum of contributions and the pooled contribution; a hidden denominator of a percentage hides
     // every contribution (each is divided by it).

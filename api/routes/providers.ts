@@ -5,6 +5,7 @@ import {csvResponse, wantsCsv} from "../csv.js";
 import {ApiError, notFound} from "../errors.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {disclosureFor} from "../auth/disclosure.js";
 import {QUADRANTS, describeMeasure, loadMeasureCatalogue} from "../providers/catalogue.js";
 import {ADJUSTMENTS, compareProviders, publishComparison} from "../providers/compare.js";
 import {accessFor, buildUnits, canSee, namedProviders, planDisclosure, viewerFrom, type Access, type DisclosurePlan, type Unit} from "../providers/disclosure.js";
@@ -36,7 +37,7 @@ const CompareQuery = z.object({
 
 /** The principal from the access-control middleware, if any: absent means a commissioner with suppression. */
 export function accessOf(c: Context<Env>): Access {
-  return accessFor(viewerFrom(c.get("principal" as never) as unknown));
+  return accessFor(viewerFrom(c.get("principal" as never) as unknown), disclosureFor(c).primaryMax);
 }
 
 async function read(db: Env["Variables"]["services"]["warehouse"]) {
@@ -44,9 +45,10 @@ async function read(db: Env["Variables"]["services"]["warehouse"]) {
   const units = buildUnits(providers, data.episodes);
   // Disclosure plans depend only on the version's episodes and the catalogue: made once per period.
   const plans = new Map<string, DisclosurePlan>();
-  const planFor = (p: Period) => {
-    let plan = plans.get(`${p.start}|${p.end}`);
-    if (!plan) plans.set(`${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p)));
+  // Made once per period and primary threshold: audiences with another threshold never share a plan.
+  const planFor = (p: Period, primaryMax: number) => {
+    let plan = plans.get(`${primaryMax}|${p.start}|${p.end}`);
+    if (!plan) plans.set(`${primaryMax}|${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p, primaryMax)));
     return plan;
   };
   return {...data, providers, units, planFor};
@@ -122,7 +124,7 @@ export const providers = new Hono<Env>()
     const pool = q.programme ? unitOr404(d.units, "programme", q.programme) : d.units.find((u) => u.kind === "all")!;
     const providerUnits = d.units.filter((u) => u.kind === "provider" && pool.providers.includes(u.key));
     const cmp = compareProviders(measure, providerUnits, pool, d.episodes, p, q.adjust);
-    const body = publishComparison(cmp, access, access.mode === "full" ? null : d.planFor(p));
+    const body = publishComparison(cmp, access, access.mode === "full" ? null : d.planFor(p, access.primaryMax));
     if (wantsCsv(c)) {
       return csvResponse(c, body.providers.map((r) => ({measure: measure.id, period: p.label, adjust: q.adjust, ...r})), `compare-${measure.id}-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);
     }
@@ -132,13 +134,13 @@ export const providers = new Hono<Env>()
     const access = accessOf(c);
     const d = await load(c);
     const p = periodOf(c.req.valid("query").period, d.coverage);
-    return c.json(quadrantTable({units: d.units, measures: d.catalogue.measures, episodes: d.episodes, period: p, access, plan: d.planFor(p)}));
+    return c.json(quadrantTable({units: d.units, measures: d.catalogue.measures, episodes: d.episodes, period: p, access, plan: d.planFor(p, access.primaryMax)}));
   })
   .get("/value-for-money", valid("query", PeriodQuery), async (c) => {
     const access = accessOf(c);
     const d = await load(c);
     const p = periodOf(c.req.valid("query").period, d.coverage);
-    const body = valueForMoney(d.catalogue, d.units, d.episodes, p, access, access.mode === "full" ? null : d.planFor(p));
+    const body = valueForMoney(d.catalogue, d.units, d.episodes, p, access, access.mode === "full" ? null : d.planFor(p, access.primaryMax));
     if (wantsCsv(c)) return csvResponse(c, body.rows.map((r) => ({period: p.label, ...r})), `value-for-money-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);
     return c.json(body);
   })

@@ -40,7 +40,11 @@ export interface CountCell {
    * suppressed from the start (status "secondary" unless its count makes it primary).
    */
   hidden?: boolean;
-  /** Never chosen as a secondary cell (e.g. a total fixed by a linked table that shows it). */
+  /**
+   * Known to the reader already (a total fixed by a linked table that shows it, a figure the council
+   * has published): never hidden, neither as a primary nor as a secondary cell; the plan protects the
+   * other cells knowing it.
+   */
   keep?: boolean;
   /**
    * The least a reader knows the count to be when it is hidden; default 1 (zeros are shown as 0).
@@ -598,7 +602,8 @@ function validate(table: SuppressionTable): Map<string, CountCell> {
  * Applies primary and secondary suppression, rounding and rate rules to a table.
  *
  * 1. Primary: counts 1–5 (ward mode 1–7) become "c"; zero stays 0. Cells marked `hidden`
- *    (hidden by a linked table) are suppressed from the start.
+ *    (hidden by a linked table) are suppressed from the start; cells marked `keep` (known to the
+ *    reader) never are.
  * 2. Secondary, iterated until stable: in any group where exactly one cell is
  *    suppressed, the smallest non-zero unsuppressed cell of that group (ties: first
  *    listed; with `prefer: "pairing"`, the one leaving fewest other groups with a lone
@@ -637,7 +642,7 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
   const suppressed = new Set<string>();
   const primary: string[] = [];
   for (const c of table.cells) {
-    if (!isZ(c) && c.count !== null && c.count >= 1 && c.count <= primaryMax) {
+    if (!isZ(c) && !c.keep && c.count !== null && c.count >= 1 && c.count <= primaryMax) {
       suppressed.add(c.id);
       primary.push(c.id);
     }

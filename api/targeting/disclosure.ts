@@ -1,3 +1,4 @@
+import {SUPPRESSED_DEFAULT} from "../oba/policy.js";
 import {suppress, type ConstraintGroup, type CountCell, type PublishedCell} from "../stats/suppress.js";
 
 /**
@@ -13,8 +14,8 @@ import {suppress, type ConstraintGroup, type CountCell, type PublishedCell} from
  * flagged "u".
  */
 
-/** DfE practice, as the series engine publishes it. */
-export const PRIMARY_MAX = 5;
+/** DfE practice, as the series engine publishes it; an audience's policy may raise it (api/oba/policy.ts). */
+export const PRIMARY_MAX = SUPPRESSED_DEFAULT.primaryMax;
 export const LOW_RELIABILITY_BELOW = 10;
 
 export type CellId = `ward:${string}` | "total:borough" | "total:target" | "total:rest" | "total:unknown";
@@ -46,8 +47,8 @@ export function wardGroups(table: WardCountTable): ConstraintGroup[] {
   ];
 }
 
-/** Primary and secondary suppression of one ward table (counts 1-5 → c, then protection against subtraction). */
-export function protectWardCounts(table: WardCountTable): CountDisclosure {
+/** Primary and secondary suppression of one ward table (counts 1 to primaryMax → c, then protection against subtraction). */
+export function protectWardCounts(table: WardCountTable, primaryMax = PRIMARY_MAX): CountDisclosure {
   const target = table.wards.filter((w) => w.target).reduce((s, w) => s + w.count, 0);
   const rest = table.wards.filter((w) => !w.target).reduce((s, w) => s + w.count, 0);
   const cells: CountCell[] = [
@@ -57,7 +58,7 @@ export function protectWardCounts(table: WardCountTable): CountDisclosure {
     {id: "total:rest", count: rest},
     {id: "total:borough", count: target + rest + table.unknown}
   ];
-  const result = suppress({cells, groups: wardGroups(table)}, {primaryMax: PRIMARY_MAX});
+  const result = suppress({cells, groups: wardGroups(table)}, {primaryMax});
   const hidden = new Set([...result.primary, ...result.secondary]);
   return {cells: new Map(result.cells.map((c) => [c.id, c])), hidden, unprotected: result.unprotected};
 }
@@ -77,11 +78,12 @@ export interface WardRateDisclosure {
 export function protectWardRates(
   wards: readonly {id: string; numerator: number; denominator: number; target: boolean}[],
   unknown: {numerator: number; denominator: number},
-  denominatorIsCount: boolean
+  denominatorIsCount: boolean,
+  primaryMax = PRIMARY_MAX
 ): WardRateDisclosure {
-  const numerators = protectWardCounts({wards: wards.map((w) => ({id: w.id, count: w.numerator, target: w.target})), unknown: unknown.numerator});
+  const numerators = protectWardCounts({wards: wards.map((w) => ({id: w.id, count: w.numerator, target: w.target})), unknown: unknown.numerator}, primaryMax);
   const denominators = denominatorIsCount
-    ? protectWardCounts({wards: wards.map((w) => ({id: w.id, count: w.denominator, target: w.target})), unknown: unknown.denominator})
+    ? protectWardCounts({wards: wards.map((w) => ({id: w.id, count: w.denominator, target: w.target})), unknown: unknown.denominator}, primaryMax)
     : null;
   const rateHidden = (id: string) => numerators.hidden.has(id) || (denominators?.hidden.has(id) ?? false);
   return {
@@ -105,10 +107,10 @@ export function guard<T>(hidden: boolean, value: T): T | "c" {
 
 /**
  * The plan for every table these counts appear in (api/oba/disclosure.ts: the lattice over every
- * geography, period and breakdown): the ward-table cells it hides, or "full" for roles that see
- * unsuppressed aggregates (analysts, admins).
+ * geography, period and breakdown, for the audience's policy): the ward-table cells it hides and the
+ * policy's primary threshold, or "full" for roles that see unsuppressed aggregates (analysts, admins).
  */
-export type WardMask = {numerator: ReadonlySet<string>; denominator: ReadonlySet<string>} | "full";
+export type WardMask = {numerator: ReadonlySet<string>; denominator: ReadonlySet<string>; primaryMax: number} | "full";
 
 function maskCounts(d: CountDisclosure, hide: ReadonlySet<string> | "full"): CountDisclosure {
   const cells = new Map<string, PublishedCell>();

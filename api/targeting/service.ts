@@ -1,11 +1,15 @@
 import {ApiError, badRequest} from "../errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
 import {parsePeriod, type Disclosure, type Period, type Queryable} from "../oba/series.js";
+import {policyOf, type DisclosurePolicy} from "../oba/policy.js";
 import {wardTableMask} from "../oba/disclosure.js";
 import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";
 import {inequality, type SiiGroups} from "./concentration.js";
-import {protectWardRates, publishedCount, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
+import {PRIMARY_MAX, protectWardRates, publishedCount, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
+
+/** Who a view is for: a role's disclosure policy, or "suppressed" / "full" for the defaults. */
+type Audience = Disclosure | DisclosurePolicy;
 import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";
 import {DEFAULT_NEED_INDICATORS, describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
 import {needIndex, parseWeights, type NeedResult} from "./need.js";
@@ -66,13 +70,15 @@ function inputsOf(geo: WardGeography, pp: PanelPeriod): WardInput[] {
  * the cells the disclosure lattice hides (the same plan every series, breakdown and period of these
  * counts is published from, so this table cannot be combined with them to undo it).
  */
-async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Disclosure): Promise<WardMask> {
-  return mode === "full" ? "full" : wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period);
+async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
+  const policy = policyOf(mode);
+  if (policy.disclosure === "full") return "full";
+  return {...await wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period, policy), primaryMax: policy.primaryMax};
 }
 
 /** A ward table's disclosure: its own protection, joined with the lattice's (or nothing hidden with "full"). */
 function protect(m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
-  return withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent"), mask);
+  return withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax), mask);
 }
 
 function compute(measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography, seed: number, draws: number, mask: WardMask, ranks = true): Computed {
@@ -173,7 +179,7 @@ interface NeedRequest {
   draws: number;
 }
 
-async function needContext(db: Queryable, q: NeedRequest, mode: Disclosure) {
+async function needContext(db: Queryable, q: NeedRequest, mode: Audience) {
   const ids = q.indicators?.length ? q.indicators : [...DEFAULT_NEED_INDICATORS];
   const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupes.length) throw badRequest(`indicators lists ${[...new Set(dupes)].join(", ")} more than once`, {field: "indicators"});
@@ -190,7 +196,7 @@ async function needContext(db: Queryable, q: NeedRequest, mode: Disclosure) {
 
 // ---------------------------------------------------------------- GET /api/wards/targeting
 
-export async function targetingView(db: Queryable, q: NeedRequest, mode: Disclosure = "suppressed") {
+export async function targetingView(db: Queryable, q: NeedRequest, mode: Audience = "suppressed") {
   const {measures, weights, geo, year, computed, need, notes} = await needContext(db, q, mode);
   const unprotected = computed.flatMap((c) => c.disclosure.unprotected.map((u) => `${c.measure.indicator.id}: ${u}`));
   return {
@@ -238,7 +244,7 @@ export function targetingRows(view: Awaited<ReturnType<typeof targetingView>>) {
 
 // ---------------------------------------------------------------- GET /api/target-wards/review
 
-export async function reviewView(db: Queryable, q: NeedRequest, mode: Disclosure = "suppressed") {
+export async function reviewView(db: Queryable, q: NeedRequest, mode: Audience = "suppressed") {
   const {measures, weights, geo, year, computed, need, notes} = await needContext(db, q, mode);
   const byId = new Map(geo.wards.map((w) => [w.id, w]));
   const ranked = [...need.wards].sort((a, b) => b.index - a.index);
@@ -283,7 +289,7 @@ export async function reviewView(db: Queryable, q: NeedRequest, mode: Disclosure
 
 // ---------------------------------------------------------------- GET /api/wards/concentration
 
-export async function concentrationView(db: Queryable, q: {indicator: string; period?: string; groups: SiiGroups; seed: number}, mode: Disclosure = "suppressed") {
+export async function concentrationView(db: Queryable, q: {indicator: string; period?: string; groups: SiiGroups; seed: number}, mode: Audience = "suppressed") {
   const [measure] = measuresOr404([q.indicator]);
   const geo = await wardGeography(db, measure.indicator.laCode);
   const year = await chooseYear(db, [measure], q.period);
@@ -343,7 +349,7 @@ function groupYear(geo: WardGeography, pp: PanelPeriod): GroupYear {
   return {period: pp.period, target: sum(true), rest: sum(false), unknown: pp.unknown};
 }
 
-export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Disclosure = "suppressed") {
+export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
   const since = parsePeriod("financial-year", q.since, "since");
   const laCode = await targetLa(db);
   const all = q.indicators?.length ? measuresOr404(q.indicators) : targetingMeasures();
@@ -448,7 +454,7 @@ function publishGap(m: TargetingMeasure, years: GroupYear[], ds: WardRateDisclos
 
 // ---------------------------------------------------------------- GET /api/wards/:id/profile
 
-export async function profileView(db: Queryable, wardId: string, q: {seed: number; draws: number}, mode: Disclosure = "suppressed") {
+export async function profileView(db: Queryable, wardId: string, q: {seed: number; draws: number}, mode: Audience = "suppressed") {
   const laCode = await targetLa(db);
   const measures = targetingMeasures().filter((m) => m.indicator.laCode === laCode);
   const geo = await wardGeography(db, laCode);
@@ -521,7 +527,7 @@ export type NeedMeasure =
   | {kind: "need-index"; indicators?: string[]; weights?: Record<string, number>; period?: string; seed?: number}
   | {kind: "deprivation"};
 
-export async function allocationView(db: Queryable, body: {budget: number; need: NeedMeasure; universalShare: number; needExponent: number}, mode: Disclosure = "suppressed") {
+export async function allocationView(db: Queryable, body: {budget: number; need: NeedMeasure; universalShare: number; needExponent: number}, mode: Audience = "suppressed") {
   let wards: AllocationWard[];
   let needDescription: Record<string, unknown>;
   let geo: WardGeography;
@@ -548,7 +554,7 @@ export async function allocationView(db: Queryable, body: {budget: number; need:
     hiddenNeed = new Set(geo.wards.filter((w) => publishNeed(ctx.need, ctx.computed, w.id).index === "c").map((w) => w.id));
     // An amount is a smooth function of its ward's need, so a confidential need index would be worked
     // back from the money: such wards are allocated at the borough's need (1) unless the reader may see it.
-    if (mode !== "full" && hiddenNeed.size) {
+    if (policyOf(mode).disclosure !== "full" && hiddenNeed.size) {
       wards = wards.map((w) => (hiddenNeed.has(w.id) ? {...w, need: 1} : w));
       notes.push(`${[...hiddenNeed].map((id) => geo.wards.find((w) => w.id === id)!.name).join(", ")}: need index confidential (c), so allocated at the borough's need (1); an analyst sees the allocation on every ward's own need.`);
     }

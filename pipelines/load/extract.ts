@@ -13,8 +13,9 @@ import {ORIGIN_FILE, ORIGIN_ROW} from "../door/stage.js";
 /**
  * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
  * screen for direct identifiers, validate against the contract, quarantine failing rows with their
- * rule and message, and publish the rest with lineage. The whole file goes in one transaction:
- * it is loaded entirely (valid rows + quarantine) or not at all. Columns outside the contract are
+ * rule and message, and publish the rest with lineage. A file is loaded entirely (valid rows +
+ * quarantine) or not at all: it writes nothing until it has been judged, inside its own transaction
+ * or one it shares with the run's other files (`LoadContext.batched`). Columns outside the contract are
  * dropped by name before any value is read: never scanned, staged or stored.
  */
 
@@ -48,6 +49,20 @@ export interface LoadContext {
   loadSeq: () => number;
   /** When a file may replace a period's rows (defaults: 20% loss, nothing accepted). */
   guard?: ReplaceGuard;
+  /**
+   * The file joins a transaction the run shares among several files (a commit per batch, not per
+   * file). A refused or held file wrote nothing, so it needs no rollback; a file whose statements
+   * fail aborts the shared transaction, and the loader throws `BatchAborted` so the run can load that
+   * batch's files again one transaction each.
+   */
+  batched?: boolean;
+}
+
+/** A file failed inside a shared transaction: the transaction is lost and must be rolled back. */
+export class BatchAborted extends Error {
+  constructor(readonly file: string, cause: Error) {
+    super(`${file}: ${cause.message}`);
+  }
 }
 
 /**
@@ -138,25 +153,30 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   }
 
   const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
+  // Outside a shared transaction, each file has its own: loaded entirely or not at all.
+  const own = !ctx.batched;
   try {
-    await run(conn, "BEGIN TRANSACTION");
-    const result = await stageValidatePublish(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id), door);
+    if (own) await run(conn, "BEGIN TRANSACTION");
+    const loadedAt = new Date().toISOString();
+    const result = await stageAndValidate(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id), door);
     if ("refused" in result) {
-      await run(conn, "ROLLBACK");
+      if (own) await run(conn, "ROLLBACK");
       return empty(file, "refused", result.refused, base);
     }
     const verdict = await judgeReplacement(conn, {file, period: name.period, loadId, ...result,
       previousRows: previous.length ? previous.reduce((n, p) => n + p.rows_loaded, 0) : null},
-    ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()});
+    ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()}, FILE_QUARANTINE);
     if (verdict) {
-      await run(conn, "ROLLBACK");
+      if (own) await run(conn, "ROLLBACK");
       return empty(file, verdict.outcome, verdict.message, {...base, rowsIn: result.rowsIn, rowsQuarantined: result.rowsQuarantined});
     }
-    await run(conn, `INSERT INTO extract_loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now()::TIMESTAMP)`, [
+    // Judged publishable: only now does the file write to the warehouse.
+    await publishStaged(conn, contract, name.type, loadId, previous.map((p) => p.load_id), result.rowsQuarantined > 0);
+    await run(conn, `INSERT INTO extract_loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::TIMESTAMPTZ::TIMESTAMP)`, [
       loadId, ctx.runId, file, info.sha256, name.type, name.laCode, name.period, name.collectionYear, encoding,
-      result.rowsIn, result.rowsLoaded, result.rowsQuarantined, JSON.stringify([...warnings, ...result.warnings])
+      result.rowsIn, result.rowsLoaded, result.rowsQuarantined, JSON.stringify([...warnings, ...result.warnings]), loadedAt
     ]);
-    await run(conn, "COMMIT");
+    if (own) await run(conn, "COMMIT");
     const replaced = previous.length > 0;
     return {
       file, ...base, outcome: replaced ? "replaced" : "loaded",
@@ -165,6 +185,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
       warnings: [...warnings, ...result.warnings], loadId
     };
   } catch (err) {
+    if (!own) throw new BatchAborted(file, err as Error);
     await run(conn, "ROLLBACK").catch(() => undefined);
     return empty(file, "failed", `${file}: ${(err as Error).message}`, base);
   } finally {
@@ -185,13 +206,16 @@ interface Staged {
   warnings: string[];
 }
 
-async function stageValidatePublish(
+/** The file's quarantine rows, kept aside until the file is judged publishable. */
+const FILE_QUARANTINE = "file_quarantine";
+
+async function stageAndValidate(
   conn: DuckDBConnection, path: string, info: FileInspection, file: string, header: string[], contract: ExtractContract,
   name: {type: string; laCode: string; collectionYear: number; period: string}, loadId: string, ctx: LoadContext,
   previousLoads: string[], door?: DoorLoad
 ): Promise<Staged | {refused: string}> {
   const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
-  for (const t of ["stage", "typed", "bad", "stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["stage", "typed", "bad", "stage_rejects", "stage_reject_scans", FILE_QUARANTINE]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
   // Only the contract's columns are staged: the reader splits every column of a line, but columns
   // outside the contract are never materialised, screened or stored (a 1,000-column file took 3.6 GB).
   // A door-staged file also carries the statutory file and row each record came from (lineage).
@@ -314,39 +338,48 @@ async function stageValidatePublish(
   const qFile = door ? `s.${sqlIdent(ORIGIN_FILE)}` : sqlString(file);
   const issues = checks.map((c) => `SELECT t.source_row, t._lineage_row, ${sqlString(c.field)} AS field, ${sqlString(c.rule)} AS rule, ${c.message} AS message
     FROM bad t WHERE ${c.when}`);
+  await run(conn, `CREATE TEMP TABLE ${FILE_QUARANTINE} AS SELECT * FROM quarantine LIMIT 0`);
   if (held) {
-    await run(conn, `INSERT INTO quarantine
+    await run(conn, `INSERT INTO ${FILE_QUARANTINE}
     SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(name.type)}, i._lineage_row, NULL, i.field, i.rule, i.message, ${rawJson}
     FROM (${issues.join("\nUNION ALL\n")}) i JOIN stage s USING (source_row)`);
   }
   const heldRows = door?.held ?? [];
   for (let i = 0; i < heldRows.length; i += 500) {
     const batch = heldRows.slice(i, i + 500);
-    await run(conn, `INSERT INTO quarantine VALUES ${batch.map((_, j) => `(${sqlString(loadId)}, ${sqlString(ctx.runId)}, $${j * 5 + 1}, ${sqlString(name.type)}, $${j * 5 + 2}::INTEGER, NULL, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, NULL)`).join(", ")}`,
+    await run(conn, `INSERT INTO ${FILE_QUARANTINE} VALUES ${batch.map((_, j) => `(${sqlString(loadId)}, ${sqlString(ctx.runId)}, $${j * 5 + 1}, ${sqlString(name.type)}, $${j * 5 + 2}::INTEGER, NULL, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, NULL)`).join(", ")}`,
       batch.flatMap((h) => [h.file, h.row, h.field, h.rule, h.message]));
   }
   // Rows the CSV reader itself could not split are kept too, by line, with child keys masked.
   if (rejects.length) {
-    await run(conn, `INSERT INTO quarantine
+    await run(conn, `INSERT INTO ${FILE_QUARANTINE}
       SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
              coalesce(column_name, '(row)'), 'unreadable-row', error_type || ': ' || error_message,
              to_json({line: regexp_replace(csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
       FROM stage_rejects`);
   }
 
+  const loaded = rowsParsed - held;
+  const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
+  const rowsIn = rowsParsed + rejects.length + new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
+  return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};
+}
+
+/**
+ * Writes a judged file into the warehouse: its quarantine, its valid rows with lineage, and the removal
+ * of the period's earlier load it replaces.
+ */
+async function publishStaged(conn: DuckDBConnection, contract: ExtractContract, type: string, loadId: string, previousLoads: string[], quarantined: boolean): Promise<void> {
+  if (quarantined) await run(conn, `INSERT INTO quarantine SELECT * FROM ${FILE_QUARANTINE}`);
   for (const previous of previousLoads) {
-    await run(conn, `DELETE FROM ${name.type}__loaded WHERE load_id = $1`, [previous]);
+    await run(conn, `DELETE FROM ${type}__loaded WHERE load_id = $1`, [previous]);
     await run(conn, `DELETE FROM quarantine WHERE load_id = $1`, [previous]);
     await run(conn, `DELETE FROM extract_loads WHERE load_id = $1`, [previous]);
   }
   const cols = contract.fields.map((f) => sqlIdent(f.name));
   const publish = contract.fields.map((f) =>
     f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
-  await run(conn, `INSERT INTO ${name.type}__loaded (${cols.join(", ")}, load_id, source_row)
+  await run(conn, `INSERT INTO ${type}__loaded (${cols.join(", ")}, load_id, source_row)
     SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t._lineage_row FROM typed t ANTI JOIN bad b ON b.source_row = t.source_row`);
-  const loaded = rowsParsed - held;
-  for (const t of ["stage", "typed", "bad"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
-  const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
-  const rowsIn = rowsParsed + rejects.length + new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
-  return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};
+  for (const t of ["stage", "typed", "bad", FILE_QUARANTINE]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
 }

@@ -1,6 +1,9 @@
+import {existsSync, linkSync, mkdirSync, readdirSync, statSync} from "node:fs";
+import {join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, queryRows} from "../warehouse/store.js";
 import {sqlString} from "../contracts/fields.js";
+import type {ChangedSlices} from "./schema.js";
 
 /**
  * Published facts: counts by month × authority × ward × breakdown, derived from the record-level
@@ -49,7 +52,9 @@ export const FACTS: FactSpec[] = [
   {extract: "marac", measure: "marac-cases", kind: "event", date: "meeting_date", breakdowns: {agency: "referring_agency", repeat: "repeat_case"}}
 ];
 
-function factSql(f: FactSpec): string {
+function factSql(f: FactSpec, laCodes?: ReadonlySet<string>): string {
+  const slice = laCodes ? `la_code IN (${[...laCodes].map(sqlString).join(", ")})` : null;
+  const where = [f.where ? `(${f.where})` : null, slice].filter(Boolean).join(" AND ");
   const ward = f.extract === "marac" ? "NULL::VARCHAR" : "ward";
   const parts: string[] = [];
   const all = {all: "'all'", ...f.breakdowns};
@@ -57,30 +62,86 @@ function factSql(f: FactSpec): string {
     if (f.kind === "event") {
       parts.push(`SELECT ${sqlString(f.extract)} AS extract, ${sqlString(f.measure)} AS measure, la_code, ${ward} AS ward,
         date_trunc('month', ${f.date})::DATE AS month, ${sqlString(name)} AS breakdown, (${expr})::VARCHAR AS category, count(*)::INTEGER AS count
-        FROM ${f.extract} ${f.where ? `WHERE ${f.where}` : ""} GROUP BY ALL`);
+        FROM ${f.extract} ${where ? `WHERE ${where}` : ""} GROUP BY ALL`);
     } else {
       parts.push(`SELECT ${sqlString(f.extract)} AS extract, ${sqlString(f.measure)} AS measure, la_code, ${ward} AS ward,
         m.month, ${sqlString(name)} AS breakdown, (${expr})::VARCHAR AS category, count(*)::INTEGER AS count
         FROM ${f.extract} JOIN months m ON ${f.date} <= m.month_end AND (${f.end} IS NULL OR ${f.end} > m.month_end)
-        ${f.where ? `WHERE ${f.where}` : ""} GROUP BY ALL`);
+        ${where ? `WHERE ${where}` : ""} GROUP BY ALL`);
     }
   }
   return parts.join("\nUNION ALL\n");
 }
 
-export async function deriveFacts(conn: DuckDBConnection): Promise<number> {
-  await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
-    SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
-    FROM range(DATE '2008-04-01', greatest(DATE '2009-01-01', coalesce((SELECT max(start_date) FROM cp_plans), DATE '2009-01-01'),
+/** The last month of the snapshot calendar: set by every authority's latest plan or care episode start. */
+const CALENDAR_END = `greatest(DATE '2009-01-01', coalesce((SELECT max(start_date) FROM cp_plans), DATE '2009-01-01'),
       -- An authority may load looked-after returns without plans (a 903 set alone): its months count too.
-      coalesce((SELECT max(start_date) FROM looked_after), DATE '2009-01-01')) + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
-  await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map(factSql).join("\nUNION ALL\n")}`);
-  const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
-  return n;
+      coalesce((SELECT max(start_date) FROM looked_after), DATE '2009-01-01'))`;
+
+/** The calendar's end over the published tables as they stand (null when a version predates them). */
+export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string | null> {
+  try {
+    const [{end}] = await queryRows<{end: string}>(conn, `SELECT (${CALENDAR_END})::VARCHAR AS end`);
+    return end;
+  } catch {
+    return null;
+  }
 }
 
-/** Partitioned Parquet of the published facts: the interchange format for engines beyond one machine. */
-export async function writeFactsParquet(conn: DuckDBConnection, dir: string): Promise<void> {
-  await run(conn, `COPY (SELECT *, year(month) AS year FROM facts) TO ${sqlString(dir)}
+/**
+ * Derives the facts, and says which extracts' facts changed (null: all of them). A run that changed
+ * some (extract, authority) slices derives only their facts again, since a fact counts one
+ * authority's rows of one extract, unless the snapshot calendar moved (`calendarBefore`, taken
+ * before this run's rows were published): then every authority's open episodes gain months, and
+ * every fact is derived again.
+ */
+export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null): Promise<{facts: number; extracts: Set<string> | null}> {
+  await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
+    SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
+    FROM range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
+  const [{exists}] = await queryRows<{exists: number}>(conn,
+    `SELECT count(*)::INTEGER AS exists FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'facts'`);
+  let extracts: Set<string> | null = null;
+  if (changed && exists && calendarBefore !== null && calendarBefore === (await factsCalendarEnd(conn))) {
+    extracts = new Set();
+    for (const [extract, las] of changed) {
+      const specs = FACTS.filter((f) => f.extract === extract);
+      if (!specs.length) continue;
+      extracts.add(extract);
+      await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${[...las].map(sqlString).join(", ")})`, [extract]);
+      await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, las)).join("\nUNION ALL\n")}`);
+    }
+  } else {
+    await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map((f) => factSql(f)).join("\nUNION ALL\n")}`);
+  }
+  const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
+  return {facts: n, extracts};
+}
+
+/**
+ * Partitioned Parquet of the published facts: the interchange format for engines beyond one machine.
+ * When only some extracts' facts changed, the other extracts' partitions are the previous version's
+ * files, hard-linked (never rewritten: a file is only ever written under a new version's directory),
+ * so the new version costs the changed extracts, not every fact.
+ */
+export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reuse?: {previousDir: string; changedExtracts: ReadonlySet<string>}): Promise<void> {
+  let only = "";
+  if (reuse && existsSync(reuse.previousDir)) {
+    mkdirSync(dir, {recursive: true});
+    for (const part of readdirSync(reuse.previousDir)) {
+      const m = /^extract=(.+)$/.exec(part);
+      if (!m || reuse.changedExtracts.has(m[1])) continue;
+      linkTree(join(reuse.previousDir, part), join(dir, part));
+    }
+    if (!reuse.changedExtracts.size) return;
+    only = `WHERE extract IN (${[...reuse.changedExtracts].map(sqlString).join(", ")})`;
+  }
+  await run(conn, `COPY (SELECT *, year(month) AS year FROM facts ${only}) TO ${sqlString(dir)}
     (FORMAT parquet, PARTITION_BY (extract, year), OVERWRITE_OR_IGNORE true)`);
+}
+
+function linkTree(from: string, to: string): void {
+  if (!statSync(from).isDirectory()) return linkSync(from, to);
+  mkdirSync(to, {recursive: true});
+  for (const entry of readdirSync(from)) linkTree(join(from, entry), join(to, entry));
 }

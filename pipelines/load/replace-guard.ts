@@ -7,7 +7,7 @@ import {queryRows} from "../warehouse/store.js";
  * published year. Now: a file that would publish no row is refused, whether it replaces a period or
  * starts one; a file that would lose more than `maxLossShare` of the period's published rows is held
  * until someone confirms it by name (`npm run pipeline -- run --accept <file>`). Either way the
- * previous rows stay published. Judged inside the file's transaction, which is rolled back.
+ * previous rows stay published. Judged from the file's quarantine before the file writes anything.
  */
 
 export interface ReplaceGuard {
@@ -36,28 +36,28 @@ export interface Verdict {
 }
 
 /** Null when the file may be published; else why not, naming file, period, rows and the commonest rule. */
-export async function judgeReplacement(conn: DuckDBConnection, c: Candidate, guard: ReplaceGuard): Promise<Verdict | null> {
+export async function judgeReplacement(conn: DuckDBConnection, c: Candidate, guard: ReplaceGuard, quarantine = "quarantine"): Promise<Verdict | null> {
   const counts = `${c.rowsIn} rows in, ${c.rowsQuarantined} quarantined`;
   if (c.rowsLoaded === 0) {
-    const rule = await dominantRule(conn, c.loadId);
+    const rule = await dominantRule(conn, c.loadId, quarantine);
     const kept = c.previousRows === null ? `nothing was published for ${c.period}` : `the ${c.previousRows} published ${c.period} rows stay`;
     return {outcome: "refused", message: `${c.file} was refused: it would publish no row for ${c.period} (${counts}${rule ? `, most for ${rule}` : ""}); ${kept}.` +
-      (await firstIssue(conn, c.loadId))};
+      (await firstIssue(conn, c.loadId, quarantine))};
   }
   if (c.previousRows === null || c.previousRows === 0) return null;
   const loss = (c.previousRows - c.rowsLoaded) / c.previousRows;
   if (loss <= guard.maxLossShare || guard.accepted.has(c.file)) return null;
-  const rule = c.rowsQuarantined ? await dominantRule(conn, c.loadId) : null;
+  const rule = c.rowsQuarantined ? await dominantRule(conn, c.loadId, quarantine) : null;
   return {outcome: "held", message: `${c.file} is held: it would take ${c.period} from ${c.previousRows} to ${c.rowsLoaded} rows ` +
     `(${Math.round(loss * 100)}% fewer; ${counts}${rule ? `, most for ${rule}` : ""}), more than the ${Math.round(guard.maxLossShare * 100)}% ` +
     `a replacement may lose unconfirmed (replaceGuard.maxLossShare). The published rows stay. If the smaller file is right, confirm it: ` +
     `npm run pipeline -- run --accept ${c.file}`};
 }
 
-/** The first quarantined row's message: the file's quarantine is rolled back with it, so say one here. */
-async function firstIssue(conn: DuckDBConnection, loadId: string): Promise<string> {
+/** The first quarantined row's message: a refused file's quarantine is never written, so say one here. */
+async function firstIssue(conn: DuckDBConnection, loadId: string, quarantine: string): Promise<string> {
   const [q] = await queryRows<{row: number | null; line: number | null; message: string}>(conn, `
-    SELECT source_row AS row, line, message FROM quarantine WHERE load_id = $1 ORDER BY source_row NULLS LAST, line, field LIMIT 1`, [loadId]);
+    SELECT source_row AS row, line, message FROM ${quarantine} WHERE load_id = $1 ORDER BY source_row NULLS LAST, line, field LIMIT 1`, [loadId]);
   if (!q) return "";
   return ` For example, ${q.row !== null ? `row ${q.row}` : `line ${q.line}`}: ${q.message}.`;
 }
@@ -67,9 +67,9 @@ async function firstIssue(conn: DuckDBConnection, loadId: string): Promise<strin
  * wrong file usually breaks several at once (another authority's rows are wrong-authority and
  * unknown-ward alike).
  */
-async function dominantRule(conn: DuckDBConnection, loadId: string): Promise<string | null> {
+async function dominantRule(conn: DuckDBConnection, loadId: string, quarantine: string): Promise<string | null> {
   const top = await queryRows<{rule: string; n: number}>(conn, `
-    SELECT rule, count(DISTINCT coalesce(source_row, -line))::INTEGER AS n FROM quarantine WHERE load_id = $1
+    SELECT rule, count(DISTINCT coalesce(source_row, -line))::INTEGER AS n FROM ${quarantine} WHERE load_id = $1
     GROUP BY rule ORDER BY n DESC, rule LIMIT 3`, [loadId]);
   return top.length ? top.map((r) => `${r.rule} (${r.n} rows)`).join(", ") : null;
 }

@@ -1,7 +1,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {contractFor, EXTRACT_TYPES} from "../contracts/extracts.js";
-import {sqlIdent, sqlType} from "../contracts/fields.js";
-import {run} from "../warehouse/store.js";
+import {sqlIdent, sqlString, sqlType} from "../contracts/fields.js";
+import {queryRows, run} from "../warehouse/store.js";
 
 /** Published extract tables: the contract's typed columns plus lineage (which load, which row). */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
@@ -26,24 +26,49 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
 }
 
 /**
+ * What a run changed, as extract type → authorities whose rows it loaded or replaced; null when
+ * everything must be derived again (a first build, new reference data).
+ */
+export type ChangedSlices = Map<string, Set<string>> | null;
+
+/**
  * Every loaded row is kept in `<type>__loaded`. For episode extracts, which list every episode open in
  * the year, the published `<type>` holds one row per episode: the one from the latest collection year
- * (a later return carries the episode's end date). Rebuilt
- * each run, so replacing or correcting any year's file re-derives it and nothing is lost.
+ * (a later return carries the episode's end date). Derived from the loaded rows at each build, so
+ * replacing or correcting any year's file re-derives it and nothing is lost. Only the (type,
+ * authority) slices a run changed are derived again: an episode's latest row is chosen within its
+ * authority, so the other authorities' published rows cannot change (a run costs its files, not the
+ * warehouse). A table whose columns differ from the contract's is rebuilt whole.
  */
-export async function publishExtractTables(conn: DuckDBConnection): Promise<void> {
+export async function publishExtractTables(conn: DuckDBConnection, changed: ChangedSlices = null): Promise<void> {
   for (const type of EXTRACT_TYPES) {
     const contract = contractFor(type, 2008);
     const cols = [...contract.fields.map((f) => `r.${sqlIdent(f.name)}`), "r.load_id", "r.source_row"];
-    if (!contract.periodEnd) {
-      // Event extracts: each year's file holds that year's events, so every loaded row is published.
-      await run(conn, `CREATE OR REPLACE TABLE ${type} AS SELECT ${cols.join(", ")} FROM ${type}__loaded r`);
-      continue;
-    }
-    await run(conn, `CREATE OR REPLACE TABLE ${type} AS
-      SELECT ${cols.join(", ")} FROM (
+    const las = changed?.get(type);
+    const current = changed ? await hasColumns(conn, type, [...contract.fields.map((f) => f.name), "load_id", "source_row"]) : false;
+    if (changed && !las && current) continue;
+    const incremental = las && current;
+    const slice = incremental ? `WHERE r.la_code IN (${[...las].map(sqlString).join(", ")})` : "";
+    const select = contract.periodEnd
+      ? `SELECT ${cols.join(", ")} FROM (
         SELECT r.*, row_number() OVER (PARTITION BY r.${sqlIdent(contract.key)}, r.la_code ORDER BY l.collection_year DESC, l.loaded_at DESC) AS latest
-        FROM ${type}__loaded r JOIN extract_loads l USING (load_id)) r
-      WHERE latest = 1`);
+        FROM ${type}__loaded r JOIN extract_loads l USING (load_id) ${slice}) r
+      WHERE latest = 1`
+      // Event extracts: each year's file holds that year's events, so every loaded row is published.
+      : `SELECT ${cols.join(", ")} FROM ${type}__loaded r ${slice}`;
+    if (incremental) {
+      await run(conn, `DELETE FROM ${type} WHERE la_code IN (${[...las].map(sqlString).join(", ")})`);
+      await run(conn, `INSERT INTO ${type} ${select}`);
+    } else {
+      await run(conn, `CREATE OR REPLACE TABLE ${type} AS ${select}`);
+    }
   }
+}
+
+/** Whether the published table exists with the contract's columns (a contract that gained one needs a rebuild). */
+async function hasColumns(conn: DuckDBConnection, table: string, columns: string[]): Promise<boolean> {
+  const [{c}] = await queryRows<{c: string | null}>(conn,
+    `SELECT string_agg(column_name, ',' ORDER BY column_index) AS c FROM duckdb_columns()
+     WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1`, [table]);
+  return c === columns.join(",");
 }

@@ -6,6 +6,37 @@ import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedT
 import {isSeasonal, classicalDecomposition, detrended, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
 import type {MemberMethod} from "./types.js";
 
+/**
+ * A model fitted to the means of consecutive blocks of k periods (the last blocks; the oldest
+ * partial block is dropped), its block forecasts spread back over the k periods of each block.
+ * Averaging over a block filters out the month-to-month noise a monthly fit has to see through,
+ * so level and trend are estimated more steadily (temporal aggregation, as MAPA, Kourentzes et al.
+ * 2014, and temporal hierarchies, Athanasopoulos et al. 2017). Falls back to the model on the
+ * original periods when there are fewer than `minBlocks` blocks.
+ */
+export function temporallyAggregated(model: (y: readonly number[], h: number) => ModelForecast, k: number, minBlocks = 5) {
+  return (y: readonly number[], h: number): ModelForecast => {
+    const blocks = Math.floor(y.length / k);
+    if (blocks < minBlocks) return model(y, h);
+    const start = y.length - blocks * k;
+    const means: number[] = [];
+    for (let i = 0; i < blocks; i++) {
+      let s = 0;
+      for (let t = start + i * k; t < start + (i + 1) * k; t++) s += y[t];
+      means.push(s / k);
+    }
+    const f = model(means, Math.ceil(h / k));
+    const at = (j: number) => Math.floor(j / k);
+    return {
+      ...f,
+      method: `${f.method}-aggregated-${k}`,
+      mean: Array.from({length: h}, (_, j) => f.mean[at(j)]),
+      se: Array.from({length: h}, (_, j) => f.se[at(j)]),
+      params: {...f.params, aggregation: k}
+    };
+  };
+}
+
 /** Model functions by member name. */
 export const MEMBERS: Record<MemberMethod, (y: readonly number[], h: number) => ModelForecast> = {
   naive,
@@ -16,7 +47,11 @@ export const MEMBERS: Record<MemberMethod, (y: readonly number[], h: number) => 
   damped,
   theta,
   "ses-drift": (y, h) => sesWithDrift(y, h, 1),
-  dotm: (y, h) => optimisedTheta(y, h, true)
+  dotm: (y, h) => optimisedTheta(y, h, true),
+  "damped-q": temporallyAggregated(damped, 3),
+  "theta-q": temporallyAggregated(theta, 3),
+  "dotm-q": temporallyAggregated((y, h) => optimisedTheta(y, h, true), 3),
+  "theta-y": temporallyAggregated(theta, 12)
 };
 
 /** Fewest points each member can be fitted to. */
@@ -29,7 +64,11 @@ export const MIN_POINTS: Record<MemberMethod, number> = {
   "ses-drift": 3,
   holt: 4,
   dotm: 5,
-  damped: 5
+  damped: 5,
+  "damped-q": 5,
+  "theta-q": 3,
+  "dotm-q": 5,
+  "theta-y": 3
 };
 
 /** How to treat seasonality. */

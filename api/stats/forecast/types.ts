@@ -7,7 +7,7 @@ export const BAND_CAP_RANGES = 3;
 export type ForecastMethod = "naive" | "drift" | "linear" | "ses" | "holt" | "damped" | "theta" | "comb" | "auto";
 
 /** Internal building blocks: the public methods plus SES with the full OLS drift (θ → ∞ theta line). */
-export type MemberMethod = Exclude<ForecastMethod, "auto" | "comb"> | "ses-drift" | "dotm";
+export type MemberMethod = Exclude<ForecastMethod, "auto" | "comb"> | "ses-drift" | "dotm" | "damped-q" | "theta-q" | "dotm-q" | "theta-y";
 
 /** What the numbers are: counts stay ≥ 0, proportions stay in [0, 1]. */
 export type SeriesKind = "count" | "proportion" | "value";

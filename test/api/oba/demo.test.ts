@@ -1,4 +1,7 @@
 import {afterAll, describe, expect, it} from "vitest";
+import {loadCatalogue} from "../../../api/oba/catalogue.js";
+import {lattice, numeratorDefinition} from "../../../api/oba/disclosure.js";
+import {SUPPRESSED_DEFAULT} from "../../../api/oba/policy.js";
 import {demoApi} from "../../helpers/demo.js";
 
 /**
@@ -60,10 +63,31 @@ describe("OBA API on the demo data", () => {
     expect((await point("/api/indicators/marac-cases/series?from=2012/13&to=2012/13")).numerator).toBe(363);
   });
 
-  it("reproduces the Leeds share of children starting care aged under 1 (160 = 38.1% in 2011/12), as an analyst sees it (the integer-bound audit hides it from a commissioner to protect smaller cells)", async () => {
+  it("reproduces the Leeds share of children starting care aged under 1 (160 = 38.1% in 2011/12), as an analyst sees it", async () => {
     const p = (await s.get("/api/indicators/infants-entering-care/series?from=2011/12&to=2011/12", "analyst")).body.points[0];
     expect(p.numerator).toBe(160);
     expect(p.value).toBeCloseTo(38.1, 1);
+  });
+
+  it("shows a commissioner the 160 (2011/12) and 136 (2012/13) infants entering care that Leeds published, marked with the report, and the plan still protects every hidden count", async () => {
+    const points = (await s.get("/api/indicators/infants-entering-care/series?from=2011/12&to=2012/13")).body.points;
+    const report = expect.stringContaining("Executive Board, 5 March 2014");
+    expect(points.map((p: any) => [p.period, p.numerator])).toEqual([["2011/12", 160], ["2012/13", 136]]);
+    expect(points[0]).toMatchObject({published: {by: "council", sources: [report]}});
+    expect(points[0].value).toBeCloseTo(38.1, 1);
+    // The plan these counts live in (children starting care by age band) with the two figures public:
+    // the audit finds no hidden count that the exemption makes recoverable (none it does not find
+    // without the exemption list).
+    const ind = loadCatalogue().byId.get("infants-entering-care")!;
+    const def = numeratorDefinition(ind, "383");
+    const plan = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const without = await lattice(s.warehouse, ind, def, undefined, {...SUPPRESSED_DEFAULT, showPublished: false});
+    expect(plan.published.size).toBe(2);
+    expect(without.published.size).toBe(0);
+    const before = new Set(without.stats.unprotected);
+    expect(plan.stats.unprotected.filter((u) => !before.has(u))).toEqual([]);
+    // Without the list the commissioner's plan hides the 160.
+    expect(without.hidden.has(`borough|y${2012 * 12 + 2}`)).toBe(true);
   });
 
   it("reproduces the published CAF totals by quarter, 2011/12 to 2012/13", async () => {

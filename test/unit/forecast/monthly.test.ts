@@ -1,8 +1,8 @@
 import {describe, it, expect} from "vitest";
-import {forecast, optimisedTheta, theta} from "../../../api/stats/forecast.js";
+import {forecast, optimisedTheta, theta, drift, naive} from "../../../api/stats/forecast.js";
 import {guerreroLambda, varianceStabilising} from "../../../api/stats/forecast/transform.js";
 import {classicalDecomposition, detrended, isSeasonal} from "../../../api/stats/forecast/seasonal.js";
-import {seasonalFor} from "../../../api/stats/forecast/pipeline.js";
+import {seasonalFor, temporallyAggregated} from "../../../api/stats/forecast/pipeline.js";
 
 const season = [1.25, 1.1, 1.0, 0.9, 0.8, 0.85, 0.9, 1.0, 1.05, 1.1, 1.0, 1.05];
 /** A small deterministic wobble, so the fits have some noise without a random generator. */
@@ -30,7 +30,7 @@ describe("forecast: monthly variance stabilisation", () => {
     const r = forecast(y, {h: 18, frequency: 12});
     expect(r.transform).toBe("log");
     expect(r.reason).toMatch(/log scale/);
-    expect(r.backtest!.candidates!.map((c) => c.method).sort()).toEqual(["damped", "dotm", "theta"]);
+    expect(r.backtest!.candidates!.map((c) => c.method).sort()).toEqual(["damped-q", "dotm-q", "theta-q", "theta-y"]);
     // Month 72 is a January (season 0), the peak; May (season 4) is the trough.
     expect(r.mean[0]).toBeGreaterThan(r.mean[4]);
     r.mean.forEach((m, j) => {
@@ -104,5 +104,49 @@ describe("forecast: monthly seasonal test and index shrinkage", () => {
     const clearRaw = classicalDecomposition(clear, 12, "multiplicative", Number.POSITIVE_INFINITY, "median").indices;
     const clearShrunk = classicalDecomposition(clear, 12, "multiplicative", Number.POSITIVE_INFINITY, "median", true).indices;
     clearShrunk.forEach((v, i) => expect(Math.abs(v - clearRaw[i])).toBeLessThan(0.005));
+  });
+});
+
+describe("forecast: temporal aggregation (models fitted to block means)", () => {
+  it("fits the model to the means of the last whole blocks and spreads each block's forecast over its periods", () => {
+    // 1..14 in blocks of 3 from the end: [3,4,5] [6,7,8] [9,10,11] [12,13,14], means 4, 7, 10, 13 (1 and 2 dropped).
+    // The random walk with drift on the means climbs 3 a block: 16, 19, 22, each held for the block's 3 months.
+    const y = Array.from({length: 14}, (_, t) => t + 1);
+    const f = temporallyAggregated(drift, 3, 4)(y, 7);
+    f.mean.forEach((m, j) => expect(m).toBeCloseTo([16, 16, 16, 19, 19, 19, 22][j], 12));
+    expect(f.params.aggregation).toBe(3);
+    // The oldest partial block plays no part.
+    const changed = temporallyAggregated(drift, 3, 4)([1000, -50, ...y.slice(2)], 7);
+    expect(changed.mean).toEqual(f.mean);
+  });
+
+  it("gives each month of a block the block's standard error, and as many forecasts as asked", () => {
+    const y = Array.from({length: 60}, (_, t) => 100 + 5 * wobble(t));
+    const f = temporallyAggregated(naive, 12)(y, 18);
+    expect(f.mean).toHaveLength(18);
+    expect(f.se).toHaveLength(18);
+    for (let j = 0; j < 12; j++) expect(f.se[j]).toBe(f.se[0]);
+    for (let j = 12; j < 18; j++) expect(f.se[j]).toBe(f.se[12]);
+    expect(f.se[12]).toBeGreaterThan(f.se[0]);
+    // The annual naive forecast is the mean of the last 12 months.
+    const lastYear = y.slice(-12).reduce((s, v) => s + v, 0) / 12;
+    f.mean.forEach((m) => expect(m).toBeCloseTo(lastYear, 12));
+  });
+
+  it("falls back to the model on the original periods when there are too few blocks", () => {
+    const y = Array.from({length: 30}, (_, t) => 50 + t + wobble(t));
+    expect(temporallyAggregated(theta, 12)(y, 6).mean).toEqual(theta(y, 6).mean);
+  });
+
+  it("auto on a monthly series combines the quarterly-mean and annual-mean fits and names them", () => {
+    const y = Array.from({length: 96}, (_, t) => 200 + 2 * t + 20 * (season[t % 12] - 1) + 3 * wobble(t));
+    const r = forecast(y, {h: 18, frequency: 12});
+    const weights = r.backtest!.candidates!;
+    expect(weights.map((c) => c.method).sort()).toEqual(["damped-q", "dotm-q", "theta-q", "theta-y"]);
+    expect(weights.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 12);
+    expect(r.reason).toMatch(/quarterly means|annual means/);
+    // The trend (2 a month) carries on: each forecast is above the same month a year before.
+    expect(r.mean[0]).toBeGreaterThan(y[84]);
+    expect(r.mean[12]).toBeGreaterThan(r.mean[0]);
   });
 });

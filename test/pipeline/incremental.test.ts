@@ -1,0 +1,116 @@
+import {readdirSync, readFileSync, statSync} from "node:fs";
+import {DuckDBInstance} from "@duckdb/node-api";
+import {join} from "node:path";
+import {describe, expect, it} from "vitest";
+import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
+import {REFERRAL_HEADER, referral, referralsCsv, scratch} from "../helpers/warehouse.js";
+
+/**
+ * Incremental publish (issue 16 §2): a run derives again only the (extract, authority) slices it
+ * changed, and shares the other extracts' Parquet files with the previous version, so a one-file run
+ * costs the file, not the warehouse. The rule it must keep: the published tables and facts are
+ * exactly what a build from scratch of the same files gives.
+ */
+
+const LA_HEADER = "episode_id,child_key,la_code,birth_month,sex,ethnicity,ward,start_date,end_date,legal_status,placement,reason_ceased";
+const referralsFor = (year: number, ids: number[]) =>
+  [REFERRAL_HEADER, ...ids.map((i) => referral(i, {referral_date: `${year}-06-15`}))].join("\n") + "\n";
+const leedsReferrals = [REFERRAL_HEADER,
+  ...[1, 2, 3].map((i) => referral(i, {referral_id: `R383-${i}`, la_code: "383", ward: "leeds-jess"}))].join("\n") + "\n";
+const luton2012 = `${LA_HEADER}\nL1,abc0000000000001,821,2005-01,1,White,dallow,2010-06-01,,C2,U1,\n`;
+// Leeds' episode stays open: its snapshot facts must run to whatever month a later run extends the calendar to.
+const leeds2012 = `${LA_HEADER}\nL9,abc0000000000009,383,2006-03,2,Asian,leeds-jess,2011-02-01,,C2,U1,\n`;
+// Starts later than anything before it: the snapshot calendar grows, so every authority's open episodes gain months.
+const luton2013 = `${LA_HEADER}\nL1,abc0000000000001,821,2005-01,1,White,dallow,2010-06-01,2013-09-30,C2,U1,E41\nL2,abc0000000000002,821,2004-01,2,Black,biscot,2013-11-01,,C2,U1,\n`;
+
+/** Every published table and the facts, as sorted text rows, without load ids (they name the run). */
+async function published(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of [...EXTRACT_TYPES, "facts"]) {
+    const text = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
+    out[t] = text.map((x) => x.r);
+  }
+  return out;
+}
+
+const parquetFiles = (dir: string): string[] =>
+  readdirSync(dir, {recursive: true}).map(String).filter((f) => f.endsWith(".parquet")).sort();
+
+async function parquetCount(dir: string): Promise<number> {
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  try {
+    const reader = await conn.runAndReadAll(`SELECT sum(count)::INTEGER AS n FROM read_parquet('${dir}/**/*.parquet')`);
+    return reader.getRowObjectsJson()[0].n as number;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+describe("incremental publish", () => {
+  it("a run that adds, replaces and extends files publishes exactly what a build from scratch of the same files does", async () => {
+    const grown = scratch();
+    grown.put("referrals_821_2012-13.csv", referralsCsv(6));
+    grown.put("referrals_383_2012-13.csv", leedsReferrals);
+    grown.put("looked_after_821_2012-13.csv", luton2012);
+    grown.put("looked_after_383_2012-13.csv", leeds2012);
+    expect((await grown.run()).status).toBe("published");
+    // One authority's referrals gain a year and are corrected; its looked-after episodes gain a later return.
+    grown.put("referrals_821_2012-13.csv", referralsCsv(7));
+    grown.put("referrals_821_2013-14.csv", referralsFor(2013, [21, 22]));
+    grown.put("looked_after_821_2013-14.csv", luton2013);
+    const second = await grown.run();
+    expect(second.status).toBe("published");
+    expect(second.extracts.filter((e) => e.outcome !== "unchanged").map((e) => [e.file, e.outcome]).sort()).toEqual([
+      ["looked_after_821_2013-14.csv", "loaded"], ["referrals_821_2012-13.csv", "replaced"], ["referrals_821_2013-14.csv", "loaded"]]);
+
+    const fresh = scratch();
+    for (const f of readdirSync(grown.inbox)) fresh.put(f, readFileSync(join(grown.inbox, f)));
+    expect((await fresh.run()).status).toBe("published");
+
+    const [a, b] = [await published(grown), await published(fresh)];
+    expect(a.referrals).toHaveLength(12);
+    expect(a.looked_after).toHaveLength(3);
+    // Leeds' open episode is counted in the month the later Luton return added.
+    expect(a.facts.some((r) => r.includes('"measure":"cla-open"') && r.includes('"la_code":"383"') && r.includes('"month":"2013-11-01"'))).toBe(true);
+    expect(a).toEqual(b);
+  }, 180_000);
+
+  it("derives everything again when the previous version was derived by other contracts or facts", async () => {
+    const s = scratch();
+    s.put("referrals_383_2012-13.csv", leedsReferrals);
+    expect((await s.run()).version).toBe(1);
+    // A version from older code: other derivations, and facts this code would not have written.
+    const db = await DuckDBInstance.create(join(s.warehouseDir, "v000001.duckdb"));
+    const conn = await db.connect();
+    await conn.run(`UPDATE meta SET value = 'older' WHERE key = 'derivation_sha256'`);
+    await conn.run(`DELETE FROM facts WHERE la_code = '383'`);
+    conn.closeSync();
+    db.closeSync();
+    s.put("referrals_821_2012-13.csv", referralsCsv(2));
+    expect((await s.run()).version).toBe(2);
+    const [{n}] = await s.query<{n: number}>(`SELECT sum(count)::INTEGER AS n FROM facts WHERE la_code = '383' AND measure = 'referrals' AND breakdown = 'all'`);
+    expect(n).toBe(3);
+  });
+
+  it("shares an unchanged extract's Parquet files with the previous version and writes the changed one's anew", async () => {
+    const s = scratch();
+    s.put("referrals_821_2012-13.csv", referralsCsv(6));
+    s.put("looked_after_821_2012-13.csv", luton2012);
+    expect((await s.run()).version).toBe(1);
+    s.put("referrals_821_2013-14.csv", referralsFor(2013, [21, 22]));
+    expect((await s.run()).version).toBe(2);
+
+    const [v1, v2] = ["v000001", "v000002"].map((v) => join(s.warehouseDir, "parquet", v));
+    const inode = (dir: string, f: string) => statSync(join(dir, f)).ino;
+    const files = parquetFiles(v2);
+    expect(files.filter((f) => f.startsWith("extract=looked_after")).length).toBeGreaterThan(0);
+    expect(files.some((f) => f.startsWith("extract=referrals/year=2013"))).toBe(true);
+    for (const f of files.filter((f) => f.startsWith("extract=looked_after"))) expect(inode(v2, f)).toBe(inode(v1, f));
+    for (const f of files.filter((f) => f.startsWith("extract=referrals") && parquetFiles(v1).includes(f))) expect(inode(v2, f)).not.toBe(inode(v1, f));
+    // Every fact of the new version is in its Parquet, shared files included.
+    const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
+    expect(await parquetCount(v2)).toBe(facts);
+  });
+});
