@@ -54,11 +54,11 @@ import {
  * that enters minus the month that leaves) never involves a hidden month.
  *
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
- * lattices, 1,049,510 cells, 1,056,623 constraint groups): about 527 s in all measured on a busy shared
- * 2-core machine (767 s there before rule 6's floors; an earlier quiet measurement of 54 lattices gave
- * 29 s), each computed once per warehouse version when first asked for (up to 4 s without a breakdown;
- * the largest, referrals by source, 42,232 cells). docs/methods/disclosure.md has the rules in plain
- * English.
+ * lattices, 1,049,510 cells, 1,056,623 constraint groups): about 320 s in all on a shared 2-core
+ * machine (767 s there before rule 6's floors, at a busier moment; an earlier quiet measurement of 54
+ * lattices gave 29 s), each computed once per warehouse version when first asked for (up to 3 s
+ * without a breakdown; the largest, referrals by source, 42,232 cells, about 13 s).
+ * docs/methods/disclosure.md has the rules in plain English.
  */
 
 // ---------------------------------------------------------------- count definitions
@@ -595,12 +595,9 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
-  const unionBounds: TotalBounds = new Map();
-  for (const u of unions) {
-    const mine: TotalBounds = new Map();
-    for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax, mine)) pinned.add(`${id}|${u.id}`);
-    for (const [id, b] of mine) unionBounds.set(`${id}|${u.id}`, b);
-  }
+  // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
+  // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
+  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
   if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
     for (const r of rows) {
@@ -634,7 +631,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
       for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => ({...boundFields(unionBounds, id), ...(pinned.has(id) ? {hidden: true} : {})}));
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}));
         const present = new Set(cells.map((c) => c.id));
         for (const c of g.cells) {
           for (const p of block.periods) {
