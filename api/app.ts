@@ -8,9 +8,14 @@ import {errorBody, handleError} from "./errors.js";
 import {openApiDocument} from "./openapi.js";
 import {health} from "./routes/health.js";
 import {pipeline} from "./routes/pipeline.js";
+// The OpenAPI document lists operations in the order their modules load: baselines, targets,
+// annotations and narratives stay ahead of indicators so the document is unchanged.
+import {baselines} from "./routes/baselines.js";
+import {targets} from "./routes/targets.js";
+import {annotations} from "./routes/annotations.js";
+import {narratives} from "./routes/narratives.js";
 import {indicators} from "./routes/indicators.js";
 import {drivers} from "./routes/drivers.js";
-import {annotations, baselines, narratives, targets} from "./routes/baselines.js";
 import {scorecards} from "./routes/scorecards.js";
 import {responseCache} from "./cache.js";
 import {providers} from "./routes/providers.js";

@@ -3,6 +3,8 @@ import type {AccessControl} from "./auth/middleware.js";
 import type {Principal} from "./auth/roles.js";
 import type {DisclosurePolicies} from "./oba/policy.js";
 import type {Warehouse} from "./warehouse.js";
+import type {Context} from "hono";
+import {ApiError} from "./errors.js";
 
 /** What every route can reach: the I/O edges, passed in so tests can supply their own. */
 export interface Services {
@@ -21,3 +23,10 @@ export interface Services {
 }
 
 export type Env = {Variables: {services: Services; principal: Principal}};
+
+/** The app store, or a 503: routes that read or write user-authored records cannot answer without it. */
+export function appStoreOf(c: Context<Env>): AppStore {
+  const store = c.var.services.appStore;
+  if (!store) throw new ApiError(503, "app-store-unavailable", "the app store (user-authored baselines, targets, narratives) is not configured on this server");
+  return store;
+}

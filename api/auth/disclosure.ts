@@ -2,6 +2,7 @@ import type {Context} from "hono";
 import {DEFAULT_POLICIES, sharedPolicy, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
 import type {Services} from "../context.js";
 import type {Principal} from "./roles.js";
+import {accessFor, viewerFrom, type Access} from "../providers/disclosure.js";
 
 export type {Disclosure, DisclosurePolicy};
 
@@ -25,4 +26,9 @@ export function disclosureFor(c: Context): DisclosurePolicy {
 export function sharedDisclosure(c: Context): DisclosurePolicy {
   const services = c.get("services" as never) as Services | undefined;
   return sharedPolicy(services?.disclosure ?? DEFAULT_POLICIES);
+}
+
+/** The provider-level access of a request's principal (absent means a commissioner with suppression). */
+export function accessOf(c: Context): Access {
+  return accessFor(viewerFrom(c.get("principal" as never) as unknown), disclosureFor(c).primaryMax);
 }

@@ -418,9 +418,12 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
 
 const parsed = new Map<string, unknown>();
 
-/** A JSON catalogue read and validated by `parse` once per process and path (catalogues change with a restart). */
-export function loadOnce<T>(path: string, parse: (json: unknown, path: string) => T): T {
-  if (!parsed.has(path)) parsed.set(path, parse(JSON.parse(readFileSync(path, "utf8")), path));
+/**
+ * A JSON catalogue read (by `read`, the file system unless a test gives another reader) and validated
+ * by `parse` once per process and path (catalogues change with a restart).
+ */
+export function loadOnce<T>(path: string, parse: (json: unknown, path: string) => T, read = (p: string) => readFileSync(p, "utf8")): T {
+  if (!parsed.has(path)) parsed.set(path, parse(JSON.parse(read(path)), path));
   return parsed.get(path) as T;
 }
 

@@ -1,7 +1,7 @@
 import {existsSync} from "node:fs";
 import {z} from "zod";
 import {loadCatalogue, loadOnce, type PeriodType} from "./catalogue.js";
-import {parsePeriod} from "./series.js";
+import {parsePeriod} from "./periods.js";
 
 /**
  * Figures the council has already published (data/reference/published-figures.json): an LSCB annual

@@ -1,13 +1,16 @@
-import {ApiError, badRequest} from "../errors.js";
+import {DomainError, badRequest} from "./errors.js";
 import {countInterval, proportionInterval, rateInterval, type Interval} from "../stats/intervals.js";
 import {compareWithBenchmark, type BenchmarkComparison} from "../stats/benchmark.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
+import {fyLabel, iso, parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
+import type {Published} from "./publish.js";
 import {policyOf, roundCount, type Disclosure, type DisclosurePolicy} from "./policy.js";
 
-export type {Disclosure};
+/** disclosure.ts reads these types from here. */
+export type {Disclosure, Period, Published};
 
 /**
  * Indicator series: (indicator, geography, period type, range, breakdown) → SQL over the published
@@ -26,129 +29,6 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
 }
 
-// ---------------------------------------------------------------- periods
-
-export interface Period {
-  label: string;
-  /** First and last day (inclusive), ISO dates. */
-  start: string;
-  end: string;
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
-const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const monthEnd = (y: number, m: number) => iso(y, m, lastDay(y, m));
-/** Month index (months since year 0) ↔ year/month. */
-const mIndex = (y: number, m: number) => y * 12 + (m - 1);
-const fromIndex = (i: number): [number, number] => [Math.floor(i / 12), (i % 12) + 1];
-
-export const fyLabel = (startYear: number) => `${startYear}/${pad((startYear + 1) % 100)}`;
-/** The financial year (its starting calendar year) a date falls in: April–March. */
-export const fyOf = (date: string) => {
-  const [y, m] = date.split("-").map(Number);
-  return m >= 4 ? y : y - 1;
-};
-
-/** A period of `type` identified by the month index of its last month. */
-function periodEndingAt(type: PeriodType, endIdx: number): Period {
-  const [ey, em] = fromIndex(endIdx);
-  switch (type) {
-    case "month":
-      return {label: `${ey}-${pad(em)}`, start: iso(ey, em, 1), end: monthEnd(ey, em)};
-    case "rolling-12-months": {
-      const [sy, sm] = fromIndex(endIdx - 11);
-      return {label: `${ey}-${pad(em)}`, start: iso(sy, sm, 1), end: monthEnd(ey, em)};
-    }
-    case "quarter": {
-      const [sy, sm] = fromIndex(endIdx - 2);
-      const fy = fyOf(iso(sy, sm, 1));
-      const q = Math.floor((mIndex(sy, sm) - mIndex(fy, 4)) / 3) + 1;
-      return {label: `${fyLabel(fy)} Q${q}`, start: iso(sy, sm, 1), end: monthEnd(ey, em)};
-    }
-    case "financial-year": {
-      const fy = ey - 1;
-      return {label: fyLabel(fy), start: iso(fy, 4, 1), end: iso(ey, 3, 31)};
-    }
-  }
-}
-
-/** Month index of the last month of the period written `text`, or null when it is not one. */
-function parsePeriodEnd(type: PeriodType, text: string): number | null {
-  const t = text.trim();
-  if (type === "month" || type === "rolling-12-months") {
-    const m = /^(\d{4})-(\d{2})$/.exec(t);
-    return m && +m[2] >= 1 && +m[2] <= 12 ? mIndex(+m[1], +m[2]) : null;
-  }
-  if (type === "quarter") {
-    const m = /^(\d{4})\/(\d{2})[ \-_]?Q([1-4])$/i.exec(t);
-    if (!m || (+m[1] + 1) % 100 !== +m[2]) return null;
-    return mIndex(+m[1], 4) + 3 * +m[3] - 1;
-  }
-  const m = /^(\d{4})\/(\d{2})$/.exec(t);
-  if (!m || (+m[1] + 1) % 100 !== +m[2]) return null;
-  return mIndex(+m[1] + 1, 3);
-}
-
-export const PERIOD_FORMATS: Record<PeriodType, string> = {
-  month: "a month as YYYY-MM (e.g. 2013-03)",
-  "rolling-12-months": "the last month of the 12 as YYYY-MM (e.g. 2013-03 for April 2012 to March 2013)",
-  quarter: "a financial-year quarter such as 2012/13 Q4 (Q1 is April to June)",
-  "financial-year": "a financial year such as 2012/13"
-};
-
-export function parsePeriod(type: PeriodType, text: string, param = "period"): Period {
-  const idx = parsePeriodEnd(type, text);
-  if (idx === null) throw badRequest(`${param} '${text}' is not a ${type} period: expected ${PERIOD_FORMATS[type]}`, {field: param});
-  return periodEndingAt(type, idx);
-}
-
-const step = (type: PeriodType) => (type === "quarter" ? 3 : type === "financial-year" ? 12 : 1);
-const endIdxOf = (p: Period) => {
-  const [y, m] = p.end.split("-").map(Number);
-  return mIndex(y, m);
-};
-
-/** Every period of `type` from `from` to `to` inclusive. */
-export function periodsBetween(type: PeriodType, from: Period, to: Period): Period[] {
-  const out: Period[] = [];
-  for (let i = endIdxOf(from); i <= endIdxOf(to); i += step(type)) out.push(periodEndingAt(type, i));
-  return out;
-}
-
-/** Periods of `type` lying wholly inside [start, end] (ISO dates, end a month end). */
-export function periodsWithin(type: PeriodType, start: string, end: string): Period[] {
-  const [sy, sm] = start.split("-").map(Number);
-  const [ey, em] = end.split("-").map(Number);
-  const out: Period[] = [];
-  let i = mIndex(sy, sm);
-  // Align to the period grid: quarters end in Jun/Sep/Dec/Mar, years in March.
-  const span = type === "rolling-12-months" ? 12 : step(type);
-  i += span - 1;
-  if (type === "quarter") while ((fromIndex(i)[1] % 3) !== 0) i++;
-  if (type === "financial-year") while (fromIndex(i)[1] !== 3) i++;
-  for (; i <= mIndex(ey, em); i += step(type)) out.push(periodEndingAt(type, i));
-  return out;
-}
-
-/**
- * The date an `asOf` means: YYYY-MM (the month's last day), YYYY-MM-DD, or a period label of the
- * series' type (its last day).
- */
-export function parseAsOf(type: PeriodType, text: string): string {
-  const t = text.trim();
-  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  if (m && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= lastDay(+m[1], +m[2])) return t;
-  m = /^(\d{4})-(\d{2})$/.exec(t);
-  if (m && +m[2] >= 1 && +m[2] <= 12) return monthEnd(+m[1], +m[2]);
-  const idx = parsePeriodEnd(type, t);
-  if (idx !== null) return periodEndingAt(type, idx).end;
-  throw badRequest(`asOf '${text}' is not a date: expected YYYY-MM, YYYY-MM-DD or ${PERIOD_FORMATS[type]}`, {field: "asOf"});
-}
-
-/** Population year for a period: the mid-year estimate of the financial year its last day falls in. */
-export const populationYearOf = (p: Period) => fyOf(p.end);
-
 // ---------------------------------------------------------------- geographies
 
 export interface ResolvedGeography {
@@ -163,8 +43,8 @@ export interface ResolvedGeography {
   note?: string;
 }
 
-export function notAllowed(ind: Indicator, geography: string): ApiError {
-  return new ApiError(400, "geography-not-allowed",
+export function notAllowed(ind: Indicator, geography: string): DomainError {
+  return new DomainError("invalid", "geography-not-allowed",
     `indicator ${ind.id} is not published for geography '${geography}': allowed ${ind.geographies.join(", ")}`,
     {field: "geography", allowed: ind.geographies});
 }
@@ -173,7 +53,7 @@ export function notAllowed(ind: Indicator, geography: string): ApiError {
 export async function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
   if (!ind.geographies.includes(type)) throw notAllowed(ind, type);
   const unknown = async (what: string, valid: string[]) =>
-    new ApiError(404, "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
+    new DomainError("not-found", "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
   if (type === "borough") {
     const la = code ?? ind.laCode;
     // An authority is known from its wards, the authorities table, or a loaded return (a council's own
@@ -204,10 +84,10 @@ export async function resolveGeography(db: Queryable, ind: Indicator, type: Geog
   const set = code ? sets.find((s) => s.set_id === code) : sets.find((s) => s.la_code === ind.laCode) ?? sets[0];
   if (!set) {
     if (code) throw await unknown("target-ward set", sets.map((s) => s.set_id));
-    throw new ApiError(404, "unknown-geography-code", "no target-ward set is configured (data/reference/target-wards.json)");
+    throw new DomainError("not-found", "unknown-geography-code", "no target-ward set is configured (data/reference/target-wards.json)");
   }
   if (set.la_code !== ind.laCode && !code) {
-    throw new ApiError(400, "geography-not-allowed", `the target-ward set '${set.set_id}' is in LA ${set.la_code}, but indicator ${ind.id} is for LA ${ind.laCode}`, {field: "geography"});
+    throw new DomainError("invalid", "geography-not-allowed", `the target-ward set '${set.set_id}' is in LA ${set.la_code}, but indicator ${ind.id} is for LA ${ind.laCode}`, {field: "geography"});
   }
   const targets = set.wards.split(",");
   const illustrative = {illustrative: set.illustrative, note: set.note};
@@ -432,17 +312,17 @@ export interface Series {
 /** Validates the request against the catalogue entry; throws 4xx naming what is wrong. */
 export function checkRequest(ind: Indicator, req: SeriesRequest): void {
   if (!ind.periods.includes(req.period)) {
-    throw new ApiError(400, "period-not-allowed", `indicator ${ind.id} is not published by ${req.period}: allowed ${ind.periods.join(", ")}`, {field: "period", allowed: ind.periods});
+    throw new DomainError("invalid", "period-not-allowed", `indicator ${ind.id} is not published by ${req.period}: allowed ${ind.periods.join(", ")}`, {field: "period", allowed: ind.periods});
   }
   if (!ind.geographies.includes(req.geography)) throw notAllowed(ind, req.geography);
   if (req.breakdown !== undefined && !ind.breakdowns[req.breakdown]) {
-    throw new ApiError(400, "unknown-breakdown", `indicator ${ind.id} has no breakdown '${req.breakdown}': available ${Object.keys(ind.breakdowns).join(", ") || "none"}`,
+    throw new DomainError("invalid", "unknown-breakdown", `indicator ${ind.id} has no breakdown '${req.breakdown}': available ${Object.keys(ind.breakdowns).join(", ") || "none"}`,
       {field: "breakdown", allowed: Object.keys(ind.breakdowns)});
   }
   if (req.from !== undefined && req.to !== undefined) {
     const from = parsePeriod(req.period, req.from, "from");
     const to = parsePeriod(req.period, req.to, "to");
-    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+    if (from.end > to.end) throw new DomainError("invalid", "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
   }
 }
 
@@ -480,7 +360,7 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
     const within = cov ? periodsWithin(req.period, cov.from, cov.to) : [];
     const from = req.from !== undefined ? parsePeriod(req.period, req.from, "from") : within[0] ?? parsePeriod(req.period, req.to!, "to");
     const to = req.to !== undefined ? parsePeriod(req.period, req.to, "to") : within[within.length - 1] ?? from;
-    if (from.end > to.end) throw new ApiError(400, "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
+    if (from.end > to.end) throw new DomainError("invalid", "invalid-range", `from (${from.label}) is after to (${to.label})`, {field: "from"});
     periods = periodsBetween(req.period, from, to);
     if (periods.length > 400) throw badRequest(`the range ${from.label} to ${to.label} has ${periods.length} periods; at most 400 at once`, {field: "to"});
   } else {
@@ -559,7 +439,6 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
 
 // ---------------------------------------------------------------- disclosure control
 
-export type Published = number | "c" | "x" | "z" | null;
 
 /** One period's figures as published, for an indicator or a provider's performance measure alike. */
 export interface PublishedFigures {

@@ -1,5 +1,6 @@
-import {ApiError} from "../errors.js";
-import type {Period, Published} from "../oba/series.js";
+import {DomainError} from "../oba/errors.js";
+import type {Published} from "../oba/publish.js";
+import type {Period} from "../oba/periods.js";
 import {funnelLimits, funnelSignificance, type FunnelLimits, type FunnelSignificance} from "../stats/funnel.js";
 import {indirectlyStandardisedRatio} from "../stats/intervals.js";
 import {suppress} from "../stats/suppress.js";
@@ -83,11 +84,11 @@ export function proportionFunnel(rows: readonly {numerator: number; denominator:
 /** The comparison on unsuppressed figures (publish it with publishComparison). */
 export function compareProviders(measure: PerformanceMeasure, providers: readonly Unit[], pool: Unit, episodes: readonly EpisodeRow[], period: Period, adjust: Adjustment): Comparison {
   if (measure.statistic !== "proportion") {
-    throw new ApiError(400, "measure-not-comparable", `measure ${measure.id} is a ${measure.statistic}: providers are compared on percentages (funnel plots of proportions)`, {field: "measure"});
+    throw new DomainError("invalid", "measure-not-comparable", `measure ${measure.id} is a ${measure.statistic}: providers are compared on percentages (funnel plots of proportions)`, {field: "measure"});
   }
-  if (measure.dataDevelopment) throw new ApiError(422, "measure-not-collected", `measure ${measure.id} is not collected yet: ${measure.dataDevelopment}`, {field: "measure"});
+  if (measure.dataDevelopment) throw new DomainError("cannot-compute", "measure-not-collected", `measure ${measure.id} is not collected yet: ${measure.dataDevelopment}`, {field: "measure"});
   if (adjust === "casemix" && !measure.caseMix) {
-    throw new ApiError(400, "casemix-not-offered", `measure ${measure.id} is not offered with case-mix adjustment`, {field: "adjust"});
+    throw new DomainError("invalid", "casemix-not-offered", `measure ${measure.id} is not offered with case-mix adjustment`, {field: "adjust"});
   }
   const inPool = episodes.filter((e) => pool.includes(e) && relevantTo(e, period));
   const computed = providers.map((u) => {
@@ -95,10 +96,10 @@ export function compareProviders(measure: PerformanceMeasure, providers: readonl
     return {unit: u, value: computeMeasure(measure, mine, period), strata: strataCounts(measure, mine, period)};
   });
   const unavailable = computed.find((c) => !c.value.available && c.value.denominator === null);
-  if (unavailable) throw new ApiError(422, "measure-not-available", `measure ${measure.id} cannot be computed for ${period.label}: ${unavailable.value.reason}`, {field: "period"});
+  if (unavailable) throw new DomainError("cannot-compute", "measure-not-available", `measure ${measure.id} cannot be computed for ${period.label}: ${unavailable.value.reason}`, {field: "period"});
   const onFunnel = computed.filter((c) => (c.value.denominator ?? 0) > 0);
   const empty = computed.filter((c) => (c.value.denominator ?? 0) === 0).map((c) => c.unit);
-  if (!onFunnel.length) throw new ApiError(422, "nothing-to-compare", `no provider has anyone in the ${measure.cohort} cohort of ${measure.id} in ${period.label}`, {field: "period"});
+  if (!onFunnel.length) throw new DomainError("cannot-compute", "nothing-to-compare", `no provider has anyone in the ${measure.cohort} cohort of ${measure.id} in ${period.label}`, {field: "period"});
   const rows = onFunnel.map((c) => ({numerator: c.value.numerator as number, denominator: c.value.denominator as number}));
   const {limits: rawFunnel, significance: rawSig, pooled} = proportionFunnel(rows);
   const X = pooled.numerator;

@@ -1,4 +1,6 @@
-import type {Period, Published, PublishedFigures} from "../oba/series.js";
+import type {PublishedFigures} from "../oba/series.js";
+import {withheldEstimate, type Published} from "../oba/publish.js";
+import type {Period} from "../oba/periods.js";
 import {SUPPRESSED_DEFAULT} from "../oba/policy.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {Cohort, PerformanceMeasure} from "./catalogue.js";
@@ -272,18 +274,17 @@ export interface PublishedValue extends PublishedFigures {
 /** A measure value as published: hidden counts and everything built on them become "c". */
 export function publishValue(m: PerformanceMeasure, v: MeasureValue, hidden: {numerator: boolean; denominator: boolean; any: boolean} | null): PublishedValue {
   const base = {period: v.period.label, start: v.period.start, end: v.period.end, unit: m.unit};
-  const all = (s: "c" | "x" | "z") => ({value: s, lower95: s, upper95: s, lower998: s, upper998: s});
   const scoring = v.scoring ? {scoring: hidden?.denominator ? {ended: "c" as const, scored: "c" as const} : v.scoring} : {};
   if (!v.available && v.numerator === null && v.denominator === null) {
-    return {...base, numerator: "x", denominator: "x", ...all("x"), method: null, flag: "x", reason: v.reason};
+    return {...base, numerator: "x", denominator: "x", ...withheldEstimate("x"), method: null, flag: "x", reason: v.reason};
   }
   if (hidden?.any) {
     // A hidden complement would make the numerator hide too (numerator + complement = denominator).
     return {...base, numerator: v.numerator === null ? null : "c",
-      denominator: v.denominator === null ? null : hidden.denominator ? "c" : v.denominator, ...all("c"), method: v.method, flag: "c", ...scoring};
+      denominator: v.denominator === null ? null : hidden.denominator ? "c" : v.denominator, ...withheldEstimate("c"), method: v.method, flag: "c", ...scoring};
   }
   if (v.value === null) {
-    return {...base, numerator: v.numerator, denominator: v.denominator, ...all("z"), method: null, flag: "z", reason: v.reason, ...scoring};
+    return {...base, numerator: v.numerator, denominator: v.denominator, ...withheldEstimate("z"), method: null, flag: "z", reason: v.reason, ...scoring};
   }
   return {
     ...base, numerator: v.numerator, denominator: v.denominator, value: v.value,

@@ -1,5 +1,6 @@
-import {ApiError, badRequest} from "../errors.js";
-import {fyLabel, parsePeriod, periodsWithin, type Period, type Queryable} from "../oba/series.js";
+import {DomainError, badRequest} from "../oba/errors.js";
+import type {Queryable} from "../oba/series.js";
+import {fyLabel, parsePeriod, periodsWithin, type Period} from "../oba/periods.js";
 
 /**
  * Service episodes as the performance measures see them: one plain row per episode, read from the
@@ -218,9 +219,9 @@ export function historyPeriods(type: PeriodKind, coverage: Coverage | null, last
 
 /** 422 when the period lies outside the loaded service-episode extracts. */
 export function assertCovered(period: Period, coverage: Coverage | null, param = "period"): void {
-  if (!coverage) throw new ApiError(422, "no-service-episodes", "no service-episodes extract has been loaded yet, so there is nothing to measure");
+  if (!coverage) throw new DomainError("cannot-compute", "no-service-episodes", "no service-episodes extract has been loaded yet, so there is nothing to measure");
   if (period.start < coverage.from || period.end > coverage.to) {
-    throw new ApiError(422, "period-not-loaded", `${param} ${period.label} is outside the loaded service-episode extracts (${fyLabel(+coverage.from.slice(0, 4))} to ${fyLabel(+coverage.to.slice(0, 4) - 1)})`,
+    throw new DomainError("cannot-compute", "period-not-loaded", `${param} ${period.label} is outside the loaded service-episode extracts (${fyLabel(+coverage.from.slice(0, 4))} to ${fyLabel(+coverage.to.slice(0, 4) - 1)})`,
       {field: param, coverage});
   }
 }

@@ -1,4 +1,4 @@
-import type {Period} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
 import {countInterval, meanInterval, proportionInterval} from "../stats/intervals.js";
 import type {Cohort, DerivedFlag, MeasureFilter, PerformanceMeasure} from "./catalogue.js";
 import type {EpisodeRow} from "./episodes.js";

@@ -1,5 +1,5 @@
-import {ApiError} from "../errors.js";
-import {fyLabel, type Period} from "../oba/series.js";
+import {DomainError} from "../oba/errors.js";
+import {fyLabel, periodsAfter, type Period} from "../oba/periods.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {xmr} from "../stats/spc.js";
 import {recentTrend} from "../stats/trend.js";
@@ -14,22 +14,6 @@ import {computeMeasure, pooledMeasure, relevantTo, type MeasureValue} from "./me
  * measure by period, the Fingertips recent trend, an XmR chart (Making Data Count) and, with five
  * points or more, a forecast of where the measure is headed if nothing changes.
  */
-
-/** Periods after `last` (financial years or quarters). */
-export function periodsAfter(type: PeriodKind, last: Period, h: number): Period[] {
-  const out: Period[] = [];
-  let fy = +last.label.slice(0, 4);
-  let q = type === "quarter" ? +last.label.slice(-1) : 0;
-  for (let i = 0; i < h; i++) {
-    if (type === "financial-year") fy++;
-    else if (++q > 4) {
-      q = 1;
-      fy++;
-    }
-    out.push(resolvePeriod(type === "quarter" ? `${fyLabel(fy)} Q${q}` : fyLabel(fy)));
-  }
-  return out;
-}
 
 const improvementOf = (m: PerformanceMeasure) => (m.polarity === "high-is-good" ? "increase" : m.polarity === "low-is-good" ? "decrease" : "neutral") as "increase" | "decrease" | "neutral";
 
@@ -92,7 +76,7 @@ export interface ReportCardInput {
 export function reportCard(input: ReportCardInput) {
   const {unit, units, measures, episodes, period, coverage, access} = input;
   const see = canSee(access, unit);
-  if (!see.see) throw new ApiError(403, "forbidden", see.reason ?? "not allowed to see this provider's figures");
+  if (!see.see) throw new DomainError("forbidden", "forbidden", see.reason ?? "not allowed to see this provider's figures");
   const periods = historyPeriods(period.type, coverage, period);
   const plans = new Map<string, DisclosurePlan>();
   const planFor = (p: Period) => {

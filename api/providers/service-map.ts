@@ -1,4 +1,6 @@
-import type {Period, Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
+import type {Withheld} from "../oba/publish.js";
 import {funnelSignificance, type FunnelSignificance} from "../stats/funnel.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
 import type {ServiceMapConfig} from "./catalogue.js";
@@ -92,8 +94,6 @@ export interface ServiceMapInput {
   access: Access;
 }
 
-type Pub = number | "c";
-
 /** The map, published for the access: need and provision counts are disclosure-controlled together with their ward and borough totals. */
 export function buildServiceMap(input: ServiceMapInput) {
   const {period, wards, need, episodes, providers, config, access} = input;
@@ -164,10 +164,10 @@ export function buildServiceMap(input: ServiceMapInput) {
     groups.push({parts: wardList.map((w) => `${w.id}|total`), total: "all|total"});
     groups.push({parts: LEVELS.flatMap((l) => GROUPS.map((g) => `all|${l}|${g}`)), total: "all|total"});
     const counts = new Map(table.map((c) => [c.id, c.count as number]));
-    if (full) return {get: (id: string): Pub => counts.get(id)!, unprotected: [] as string[]};
+    if (full) return {get: (id: string): number | Withheld => counts.get(id)!, unprotected: [] as string[]};
     const result = suppress({cells: table, groups}, {primaryMax: access.primaryMax});
-    const out = new Map(result.cells.map((c) => [c.id, c.published as Pub]));
-    return {get: (id: string): Pub => out.get(id)!, unprotected: result.unprotected};
+    const out = new Map(result.cells.map((c) => [c.id, c.published as number | Withheld]));
+    return {get: (id: string): number | Withheld => out.get(id)!, unprotected: result.unprotected};
   };
   const needPub = protect("need", access.mode === "full");
   const provPub = protect("provision", access.mode !== "suppressed");

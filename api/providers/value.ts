@@ -1,5 +1,5 @@
-import {ApiError} from "../errors.js";
-import type {Period} from "../oba/series.js";
+import {DomainError} from "../oba/errors.js";
+import type {Period} from "../oba/periods.js";
 import type {MeasureCatalogue} from "./catalogue.js";
 import {canSee, isHidden, namedProviders, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
 import type {EpisodeRow} from "./episodes.js";
@@ -18,7 +18,7 @@ export const BETTER_OFF_MEASURE = "better-off";
 
 export function valueForMoney(catalogue: MeasureCatalogue, units: readonly Unit[], episodes: readonly EpisodeRow[], period: Period, access: Access, plan: DisclosurePlan | null) {
   const m = catalogue.byId.get(VFM_MEASURE);
-  if (!m) throw new ApiError(500, "catalogue-incomplete", `the performance-measure catalogue has no '${VFM_MEASURE}' measure`);
+  if (!m) throw new DomainError("misconfigured", "catalogue-incomplete", `the performance-measure catalogue has no '${VFM_MEASURE}' measure`);
   const relevant = episodes.filter((e) => relevantTo(e, period));
   const rows = units.flatMap((u) => {
     const see = canSee(access, u);

@@ -1,11 +1,10 @@
 import {Hono} from "hono";
 import {z} from "zod";
-import type {Env} from "../context.js";
+import {appStoreOf, type Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {indicatorId} from "./params.js";
 import {notFound} from "../errors.js";
-import {appStoreOf} from "./baselines.js";
 import {AllocationStore} from "../targeting/allocation-store.js";
 import {allocationView, type NeedMeasure} from "../targeting/service.js";
 import {disclosureFor, sharedDisclosure} from "../auth/disclosure.js";

@@ -8,8 +8,8 @@ import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIO
 import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
-import {BASELINE_METHODS, baselineFromSeries} from "./baselines.js";
-import {geographyCode, IndicatorParam, indicatorOr404} from "./params.js";
+import {BASELINE_METHODS, baselineFromSeries} from "../oba/baseline.js";
+import {breakdownName, geographyCode, IndicatorParam, indicatorOr404} from "./params.js";
 
 /** Indicators: the catalogue, their series (with intervals, benchmarks, disclosure control) and baselines. */
 
@@ -27,7 +27,7 @@ const SeriesQuery = z.object({
   ...GeographyQuery,
   from: periodText.optional(),
   to: periodText.optional(),
-  breakdown: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "expected a breakdown name such as age").optional(),
+  breakdown: breakdownName.optional(),
   format: z.enum(["json", "csv"]).optional()
 });
 

@@ -5,6 +5,7 @@ import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {listRuns} from "../../pipelines/run.js";
+import {quarantined} from "../quarantine.js";
 
 const RunsQuery = z.object({limit: z.coerce.number().int().min(1).max(500).default(50), format: z.enum(["json", "csv"]).optional()});
 const QuarantineQuery = z.object({
@@ -33,19 +34,7 @@ export const pipeline = new Hono<Env>()
     return c.json({runs});
   })
   .get("/quarantine", valid("query", QuarantineQuery), async (c) => {
-    const {run, file, limit} = c.req.valid("query");
-    const where: string[] = [];
-    const params: string[] = [];
-    if (run) where.push(`run_id = $${params.push(run)}`);
-    if (file) where.push(`file = $${params.push(file)}`);
-    // The raw row is stored without child keys, so it can be shown to the analyst who must fix it.
-    const rows = await c.var.services.warehouse.query(
-      `SELECT run_id, load_id, file, extract_type, source_row, line, field, rule, message, raw::VARCHAR AS raw
-       FROM quarantine ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY file, coalesce(source_row, 0), coalesce(line, 0), field LIMIT ${limit}`, params);
-    const summary = await c.var.services.warehouse.query(
-      `SELECT extract_type, rule, count(*)::INTEGER AS rows FROM quarantine ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ALL ORDER BY rows DESC`, params);
-    const parsed = rows.map((r) => ({...r, raw: typeof r.raw === "string" ? JSON.parse(r.raw as string) : r.raw}));
-    if (wantsCsv(c)) return csvResponse(c, parsed, "quarantine");
-    return c.json({summary, rows: parsed});
+    const {summary, rows} = await quarantined(c.var.services.warehouse, c.req.valid("query"));
+    if (wantsCsv(c)) return csvResponse(c, rows, "quarantine");
+    return c.json({summary, rows});
   });

@@ -1,16 +1,16 @@
 import {Hono, type Context} from "hono";
 import {z} from "zod";
 import type {Env} from "../context.js";
+import {accessOf} from "../auth/disclosure.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {ApiError, notFound} from "../errors.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {disclosureFor} from "../auth/disclosure.js";
-import {QUADRANTS, describeMeasure, loadMeasureCatalogue} from "../providers/catalogue.js";
+import {QUADRANTS, describeMeasure} from "../providers/catalogue.js";
 import {ADJUSTMENTS, compareProviders, publishComparison} from "../providers/compare.js";
-import {accessFor, buildUnits, canSee, namedProviders, planDisclosure, viewerFrom, type Access, type DisclosurePlan, type Unit} from "../providers/disclosure.js";
-import type {Period} from "../oba/series.js";
-import {assertCovered, latestYear, loadEpisodes, loadProviders, resolvePeriod, type ResolvedPeriod} from "../providers/episodes.js";
+import {canSee, namedProviders, type Unit} from "../providers/disclosure.js";
+import {loadProviderData} from "../providers/data.js";
+import {assertCovered, latestYear, resolvePeriod, type ResolvedPeriod} from "../providers/episodes.js";
 import {reportCard} from "../providers/report-card.js";
 import {valueForMoney} from "../providers/value.js";
 import {quadrantTable} from "../providers/quadrant-table.js";
@@ -35,45 +35,7 @@ const CompareQuery = z.object({
   format: z.enum(["json", "csv"]).optional()
 });
 
-/** The principal from the access-control middleware, if any: absent means a commissioner with suppression. */
-export function accessOf(c: Context<Env>): Access {
-  return accessFor(viewerFrom(c.get("principal" as never) as unknown), disclosureFor(c).primaryMax);
-}
-
-async function read(db: Env["Variables"]["services"]["warehouse"]) {
-  const [data, providers] = await Promise.all([loadEpisodes(db), loadProviders(db)]);
-  const units = buildUnits(providers, data.episodes);
-  // Disclosure plans depend only on the version's episodes and the catalogue: made once per period.
-  const plans = new Map<string, DisclosurePlan>();
-  // Made once per period and primary threshold: audiences with another threshold never share a plan.
-  const planFor = (p: Period, primaryMax: number) => {
-    let plan = plans.get(`${primaryMax}|${p.start}|${p.end}`);
-    if (!plan) plans.set(`${primaryMax}|${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p, primaryMax)));
-    return plan;
-  };
-  return {...data, providers, units, planFor};
-}
-
-/** Episodes per published warehouse version: a version never changes, so one read serves every request on it. */
-const cache = new Map<string, ReturnType<typeof read>>();
-
-/** The episodes, providers and units of the current warehouse version, and the measure catalogue. */
-export async function loadProviderData(c: Context<Env>) {
-  const db = c.var.services.warehouse;
-  const version = await db.currentVersion();
-  const key = `${db.dir}|${version}`;
-  let data = version === null ? undefined : cache.get(key);
-  if (!data) {
-    data = read(db);
-    if (version !== null) {
-      cache.set(key, data);
-      data.catch(() => cache.delete(key));
-      while (cache.size > 4) cache.delete(cache.keys().next().value as string);
-    }
-  }
-  return {...(await data), catalogue: loadMeasureCatalogue()};
-}
-const load = loadProviderData;
+const load = (c: Context<Env>) => loadProviderData(c.var.services.warehouse);
 
 function periodOf(text: string | undefined, coverage: Parameters<typeof assertCovered>[1]): ResolvedPeriod {
   const p = text ? resolvePeriod(text) : latestYear(coverage);

@@ -8,7 +8,8 @@ import {loadMeasureCatalogue} from "../providers/catalogue.js";
 import {assertCovered, latestYear, resolvePeriod} from "../providers/episodes.js";
 import {buildServiceMap, loadNeed, loadWards} from "../providers/service-map.js";
 import {ApiError} from "../errors.js";
-import {accessOf, loadProviderData} from "./providers.js";
+import {accessOf} from "../auth/disclosure.js";
+import {loadProviderData} from "../providers/data.js";
 
 /** The service map: commissioned provision against need by ward × level of need × age group, with gaps flagged. */
 
@@ -25,7 +26,7 @@ export const services = new Hono<Env>()
   .get("/map", valid("query", MapQuery), async (c) => {
     const q = c.req.valid("query");
     const db = c.var.services.warehouse;
-    const data = await loadProviderData(c);
+    const data = await loadProviderData(db);
     const providers = data.providers;
     const period = q.period ? resolvePeriod(q.period) : latestYear(data.coverage);
     if (!period) throw new ApiError(422, "no-service-episodes", "no service-episodes extract has been loaded yet, so there is no provision to map");

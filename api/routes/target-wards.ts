@@ -4,8 +4,9 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {DEFAULT_SINCE, reviewView, summaryView} from "../targeting/service.js";
-import {NeedQuery, splitList} from "./wards.js";
+import {DEFAULT_SINCE, reviewView} from "../targeting/service.js";
+import {summaryView} from "../targeting/summary.js";
+import {NeedQuery, splitList} from "./params.js";
 import {disclosureFor} from "../auth/disclosure.js";
 
 /** The target wards together: against the rest of the borough on every indicator, and a review of the set itself. */

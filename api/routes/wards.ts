@@ -3,25 +3,14 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {indicatorId} from "./params.js";
+import {indicatorId, NeedQuery, seed, splitList, year} from "./params.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {concentrationView, DEFAULT_SEED, profileView, targetingRows, targetingView} from "../targeting/service.js";
+import {concentrationView, profileView, targetingRows, targetingView} from "../targeting/service.js";
 import {disclosureFor} from "../auth/disclosure.js";
 import {RANK_DRAWS} from "../stats/index.js";
 
 /** Wards: the targeting table (every ward on chosen indicators, with a need index), concentration and inequality, and one ward's profile. */
 
-const indicatorList = z.string().max(1000).regex(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, "expected indicator ids separated by commas, e.g. cp-referrals,dv-referrals");
-const year = z.string().max(20);
-const seed = z.coerce.number().int().min(1).max(4294967295).default(DEFAULT_SEED);
-
-export const NeedQuery = z.object({
-  indicators: indicatorList.optional(),
-  period: year.optional(),
-  weights: z.string().max(1000).optional(),
-  seed,
-  draws: z.coerce.number().int().min(100).max(100_000).default(RANK_DRAWS)
-});
 const TargetingQuery = NeedQuery.extend({format: z.enum(["json", "csv"]).optional()});
 const ConcentrationQuery = z.object({
   indicator: indicatorId,
@@ -31,8 +20,6 @@ const ConcentrationQuery = z.object({
 });
 const WardId = z.object({id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected a ward id such as biscot")});
 const ProfileQuery = z.object({seed});
-
-export const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(",").map((x) => x.trim()).filter(Boolean));
 
 describe({method: "get", path: "/api/wards/targeting", summary: "Every ward on the chosen indicators for a financial year: count, children, rate with 95%/99.8% intervals, ratio to the borough (O/E, funnel significance) and to the rest of the borough, excess cases, median rank with 95% rank interval, deprivation rank, target-ward flag, and a weighted composite need index with each component's contribution. Counts 1-5 are c, with secondary suppression against the borough, target-ward and rest totals and every other table of the same counts (docs/methods/disclosure.md); analysts and admins see them unsuppressed", tag: "targeting", query: TargetingQuery, csv: true, responses: {404: "unknown indicator", 422: "no data for the period"}});
 describe({method: "get", path: "/api/wards/concentration", summary: "Concentration curves (wards ordered by rate and by deprivation) with the concentration index, and the slope and relative index of inequality with simulation intervals", tag: "targeting", query: ConcentrationQuery, responses: {404: "unknown indicator", 422: "no data for the period"}});

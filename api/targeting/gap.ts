@@ -1,5 +1,5 @@
-import {judgeAgainstBaseline, type Verdict} from "../routes/baselines.js";
-import type {Period} from "../oba/series.js";
+import {judgeAgainstBaseline, type Verdict} from "../oba/baseline.js";
+import type {Period} from "../oba/periods.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {proportionInterval, recentTrend, type Interval, type RecentTrend} from "../stats/index.js";
 import {estimate, excessCases, ratio, type AreaRow, type Excess, type Ratio, type Scale} from "./ward-table.js";

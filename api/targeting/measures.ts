@@ -1,4 +1,4 @@
-import {ApiError} from "../errors.js";
+import {DomainError} from "../oba/errors.js";
 import {discontinuedView, loadCatalogue, parseCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
 
 /**
@@ -117,16 +117,16 @@ export function measuresOr404(ids: readonly string[], catalogue: Catalogue = loa
   const byId = new Map(all.map((m) => [m.indicator.id, m]));
   const boroughOnly = ids.filter((id) => !byId.has(id) && catalogue.byId.has(id));
   if (boroughOnly.length) {
-    throw new ApiError(400, "not-by-ward", `${boroughOnly.join(", ")} ${boroughOnly.length > 1 ? "are" : "is"} not published by ward, so wards cannot be compared on ${boroughOnly.length > 1 ? "them" : "it"}`,
+    throw new DomainError("invalid", "not-by-ward", `${boroughOnly.join(", ")} ${boroughOnly.length > 1 ? "are" : "is"} not published by ward, so wards cannot be compared on ${boroughOnly.length > 1 ? "them" : "it"}`,
       {field: "indicators", notByWard: boroughOnly});
   }
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length) {
-    throw new ApiError(404, "unknown-indicator", `unknown indicator${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; wards can be compared on: ${all.map((m) => m.indicator.id).join(", ")}`,
+    throw new DomainError("not-found", "unknown-indicator", `unknown indicator${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; wards can be compared on: ${all.map((m) => m.indicator.id).join(", ")}`,
       {field: "indicators", unknown, known: all.map((m) => m.indicator.id)});
   }
   const laCodes = new Set(ids.map((id) => byId.get(id)!.indicator.laCode));
-  if (laCodes.size > 1) throw new ApiError(400, "mixed-authorities", `the indicators are for different authorities (${[...laCodes].join(", ")}); compare wards of one authority at a time`, {field: "indicators"});
+  if (laCodes.size > 1) throw new DomainError("invalid", "mixed-authorities", `the indicators are for different authorities (${[...laCodes].join(", ")}); compare wards of one authority at a time`, {field: "indicators"});
   return ids.map((id) => byId.get(id)!);
 }
 

@@ -1,8 +1,6 @@
-import {ApiError, badRequest} from "../errors.js";
-import {
-  countSeries, coverage, parsePeriod, periodsWithin, population, populationYearOf, resolveGeography,
-  type Coverage, type Period, type Queryable
-} from "../oba/series.js";
+import {DomainError, badRequest} from "../oba/errors.js";
+import {countSeries, coverage, population, resolveGeography, type Coverage, type Queryable} from "../oba/series.js";
+import {parsePeriod, periodsWithin, populationYearOf, type Period} from "../oba/periods.js";
 import type {TargetingMeasure} from "./measures.js";
 
 /**
@@ -42,7 +40,7 @@ export interface WardGeography {
 /** The authority whose target wards are configured (the first set's, when there are several). */
 export async function targetLa(db: Queryable): Promise<string> {
   const rows = await db.query<{la_code: string}>(`SELECT la_code FROM ref_target_wards ORDER BY set_id, ward_id LIMIT 1`);
-  if (!rows.length) throw new ApiError(404, "no-target-wards", "no target-ward set is configured (data/reference/target-wards.json)");
+  if (!rows.length) throw new DomainError("not-found", "no-target-wards", "no target-ward set is configured (data/reference/target-wards.json)");
   return rows[0].la_code;
 }
 
@@ -51,7 +49,7 @@ export async function wardGeography(db: Queryable, laCode: string): Promise<Ward
   const sets = await db.query<{set_id: string; name: string; illustrative: boolean; note: string | null; wards: string}>(
     `SELECT set_id, any_value(name) AS name, bool_or(illustrative) AS illustrative, any_value(note) AS note,
        string_agg(ward_id, ',' ORDER BY ward_id) AS wards FROM ref_target_wards WHERE la_code = $1 GROUP BY set_id ORDER BY set_id`, [laCode]);
-  if (!sets.length) throw new ApiError(404, "no-target-wards", `no target-ward set is configured for LA ${laCode} (data/reference/target-wards.json)`);
+  if (!sets.length) throw new DomainError("not-found", "no-target-wards", `no target-ward set is configured for LA ${laCode} (data/reference/target-wards.json)`);
   const set = sets[0];
   const targets = set.wards.split(",");
   const rows = await db.query<{ward_id: string; name: string; area_id: string | null; vintage: string; ons_code: string | null; idaci_rank: number | null; idaci_score: number | null; dep_vintage: string | null}>(
@@ -109,7 +107,7 @@ export async function chooseYear(db: Queryable, measures: TargetingMeasure[], te
     const p = parsePeriod("financial-year", text, "period");
     const missing = spans.filter((s) => !s.years.some((y) => y.label === p.label));
     if (missing.length) {
-      throw new ApiError(422, "period-not-available", `no data for ${p.label}: ${missing.map((s) => `${s.m.indicator.id} covers ${s.years.length ? `${s.years[0].label} to ${s.years[s.years.length - 1].label}` : "no year (no extract loaded)"}`).join("; ")}`,
+      throw new DomainError("cannot-compute", "period-not-available", `no data for ${p.label}: ${missing.map((s) => `${s.m.indicator.id} covers ${s.years.length ? `${s.years[0].label} to ${s.years[s.years.length - 1].label}` : "no year (no extract loaded)"}`).join("; ")}`,
         {field: "period", coverage: Object.fromEntries(spans.map((s) => [s.m.indicator.id, s.years.map((y) => y.label)]))});
     }
     return p;
@@ -118,7 +116,7 @@ export async function chooseYear(db: Queryable, measures: TargetingMeasure[], te
     const labels = s.years.map((y) => y.label);
     return acc === null ? labels : acc.filter((l) => labels.includes(l));
   }, null) ?? [];
-  if (!common.length) throw new ApiError(422, "period-not-available", `no financial year is covered by every indicator asked for (${measures.map((m) => m.indicator.id).join(", ")})`, {field: "period"});
+  if (!common.length) throw new DomainError("cannot-compute", "period-not-available", `no financial year is covered by every indicator asked for (${measures.map((m) => m.indicator.id).join(", ")})`, {field: "period"});
   return parsePeriod("financial-year", common[common.length - 1]);
 }
 

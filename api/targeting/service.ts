@@ -1,7 +1,8 @@
-import {ApiError, badRequest} from "../errors.js";
+import {DomainError, badRequest} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
-import {parsePeriod, type Disclosure, type Period, type Queryable} from "../oba/series.js";
-import {policyOf, type DisclosurePolicy} from "../oba/policy.js";
+import type {Queryable} from "../oba/series.js";
+import type {Period} from "../oba/periods.js";
+import {policyOf, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
 import {wardTableMask} from "../oba/disclosure.js";
 import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";
@@ -9,12 +10,11 @@ import {inequality, type SiiGroups} from "./concentration.js";
 import {PRIMARY_MAX, protectWardRates, publishedCount, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
 
 /** Who a view is for: a role's disclosure policy, or "suppressed" / "full" for the defaults. */
-type Audience = Disclosure | DisclosurePolicy;
-import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";
+export type Audience = Disclosure | DisclosurePolicy;
 import {DEFAULT_NEED_INDICATORS, describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
 import {needIndex, parseWeights, type NeedResult} from "./need.js";
 import {chooseYear, financialYears, targetLa, wardGeography, wardPanel, type PanelPeriod, type WardGeography, type WardInfo, type WardPanel} from "./panel.js";
-import {pct, publishEstimate, publishExcess, publishRatio, round} from "./publish.js";
+import {pct, publishEstimate, publishExcess, publishRatio} from "./publish.js";
 import {wardTable, type AreaRow, type WardInput, type WardRow, type WardTable} from "./ward-table.js";
 
 /**
@@ -34,7 +34,7 @@ function wardView(w: WardInfo) {
   return {id: w.id, name: w.name, area: w.area, vintage: w.vintage, onsCode: w.onsCode, target: w.target, deprivation: w.deprivation};
 }
 
-function geographyView(geo: WardGeography) {
+export function geographyView(geo: WardGeography) {
   const vintages = [...new Set(geo.wards.map((w) => w.vintage))];
   return {
     laCode: geo.laCode, authority: geo.authority, wardVintage: vintages.length === 1 ? vintages[0] : vintages,
@@ -43,7 +43,7 @@ function geographyView(geo: WardGeography) {
 }
 
 /** Years after the last year of a ward vintage (e.g. 2003-2023) are on other boundaries. */
-function vintageNotes(geo: WardGeography, periods: Period[]): string[] {
+export function vintageNotes(geo: WardGeography, periods: Period[]): string[] {
   const notes: string[] = [];
   for (const v of new Set(geo.wards.map((w) => w.vintage))) {
     const m = /^(\d{4})-(\d{4})$/.exec(v);
@@ -70,14 +70,14 @@ function inputsOf(geo: WardGeography, pp: PanelPeriod): WardInput[] {
  * the cells the disclosure lattice hides (the same plan every series, breakdown and period of these
  * counts is published from, so this table cannot be combined with them to undo it).
  */
-async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
+export async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
   const policy = policyOf(mode);
   if (policy.disclosure === "full") return "full";
   return {...await wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period, policy), primaryMax: policy.primaryMax};
 }
 
 /** A ward table's disclosure: its own protection, joined with the lattice's (or nothing hidden with "full"). */
-function protect(m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
+export function protect(m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
   return withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax), mask);
 }
 
@@ -92,7 +92,7 @@ function compute(measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography,
 
 function periodOf(panel: WardPanel, label: string): PanelPeriod {
   const pp = panel.periods.find((p) => p.period.label === label);
-  if (!pp) throw new ApiError(422, "period-not-available", `no data for ${label} for ${panel.measure.indicator.id}`, {field: "period"});
+  if (!pp) throw new DomainError("cannot-compute", "period-not-available", `no data for ${label} for ${panel.measure.indicator.id}`, {field: "period"});
   return pp;
 }
 
@@ -167,7 +167,7 @@ function resolveWeights(ids: string[], weights: string | undefined): Map<string,
   try {
     return parseWeights(weights, ids);
   } catch (e) {
-    throw new ApiError(400, "invalid-weights", `weights: ${(e as Error).message}`, {field: "weights"});
+    throw new DomainError("invalid", "invalid-weights", `weights: ${(e as Error).message}`, {field: "weights"});
   }
 }
 
@@ -299,7 +299,7 @@ export async function concentrationView(db: Queryable, q: {indicator: string; pe
   const disclosure = protect(measure, geo, pp, await maskFor(db, measure, geo, year, mode));
   const rank = new Map(geo.wards.map((w) => [w.id, w.deprivation?.rank ?? null]));
   if (!inputs.some((w) => w.numerator > 0 && w.denominator > 0)) {
-    throw new ApiError(422, "no-cases", `no ${measure.indicator.name.toLowerCase()} in any ward in ${year.label}: a concentration curve needs at least one case`, {field: "period"});
+    throw new DomainError("cannot-compute", "no-cases", `no ${measure.indicator.name.toLowerCase()} in any ward in ${year.label}: a concentration curve needs at least one case`, {field: "period"});
   }
   const result = inequality(measure.scale, inputs.map((w) => ({id: w.id, target: w.target, numerator: w.numerator, denominator: w.denominator, deprivationRank: rank.get(w.id) ?? null})), {
     cases: {table: {wards: inputs.map((w) => ({id: w.id, count: w.numerator, target: w.target})), unknown: pp.unknown.numerator}, hidden: disclosure.numerators.hidden},
@@ -339,119 +339,6 @@ export async function concentrationView(db: Queryable, q: {indicator: string; pe
   };
 }
 
-// ---------------------------------------------------------------- GET /api/target-wards/summary
-
-function groupYear(geo: WardGeography, pp: PanelPeriod): GroupYear {
-  const sum = (target: boolean) => {
-    const ws = geo.wards.filter((w) => w.target === target).map((w) => pp.wards.get(w.id)!);
-    return {numerator: ws.reduce((s, w) => s + w.numerator, 0), denominator: ws.reduce((s, w) => s + w.denominator, 0), children: ws.reduce((s, w) => s + w.children, 0)};
-  };
-  return {period: pp.period, target: sum(true), rest: sum(false), unknown: pp.unknown};
-}
-
-export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
-  const since = parsePeriod("financial-year", q.since, "since");
-  const laCode = await targetLa(db);
-  const all = q.indicators?.length ? measuresOr404(q.indicators) : targetingMeasures();
-  const measures = all.filter((m) => m.indicator.laCode === laCode);
-  const otherLa = all.filter((m) => m.indicator.laCode !== laCode);
-  if (!measures.length) throw new ApiError(404, "no-target-wards", `no target-ward set is configured for LA ${all[0].indicator.laCode}`, {field: "indicators"});
-  const geo = await wardGeography(db, laCode);
-  const spans = await Promise.all(measures.map((m) => financialYears(db, m)));
-  const asked = q.period !== undefined ? parsePeriod("financial-year", q.period, "period") : null;
-  const allYears = [...new Map(spans.flatMap((s) => s.years).map((y) => [y.label, y])).values()].sort((a, b) => a.end.localeCompare(b.end));
-  if (!allYears.length) throw new ApiError(422, "period-not-available", "no extract covering these indicators has been loaded", {field: "period"});
-  const year = asked ?? allYears[allYears.length - 1];
-  if (asked && !allYears.some((y) => y.label === asked.label)) {
-    throw new ApiError(422, "period-not-available", `no indicator has data for ${asked.label}; loaded years: ${allYears[0].label} to ${allYears[allYears.length - 1].label}`, {field: "period"});
-  }
-  const results = await Promise.all(measures.map(async (m, i) => {
-    const years = spans[i].years.filter((y) => y.end <= year.end);
-    if (!years.some((y) => y.label === year.label)) {
-      return {indicator: describeMeasure(m), available: false as const, reason: `${m.indicator.id} has no data for ${year.label} (loaded: ${spans[i].years.length ? `${spans[i].years[0].label} to ${spans[i].years[spans[i].years.length - 1].label}` : "none"})`};
-    }
-    const panel = await wardPanel(db, m, geo, years);
-    const yearsData = await Promise.all(panel.periods.map(async (pp) => ({pp, g: groupYear(geo, pp), d: protect(m, geo, pp, await maskFor(db, m, geo, pp.period, mode))})));
-    const current = yearsData.find((y) => y.pp.period.label === year.label)!;
-    return {indicator: describeMeasure(m), available: true as const, ...summaryEntry(m, current.g, current.d, geo), gap: publishGap(m, yearsData.map((y) => y.g), yearsData.map((y) => y.d), since), notes: panel.notes};
-  }));
-  const borough = loadCatalogue().indicators.filter((i) => !i.geographies.includes("ward"));
-  return {
-    period: {label: year.label, start: year.start, end: year.end},
-    since: since.label,
-    ...geographyView(geo),
-    method: {
-      rateRatio: "target wards' O/E with E = target-ward denominator × the rest of the borough's rate; exact/Byar limits on O divided by E",
-      shareOfCases: "target wards' cases ÷ cases in all wards, with a Wilson 95% interval; shareOfChildren is their share of children aged 0-17",
-      excess: "target wards' cases minus the cases they would have at the rest of the borough's rate (how many fewer there would be), with the exact/Byar 95% limits of the observed count",
-      gap: "the gap is the rate ratio; its status compares the pooled ratio before and from `since` (95% interval of the ratio of ratios): no significant change when that interval contains 1, reversed when the ratio has crossed 1, otherwise closing or widening as the distance from parity (|ln ratio|) shrinks or grows; its judgement is better or worse by the indicator's polarity. The Fingertips recent trend and a turn-the-curve verdict on the ratio (forecast from the years before `since`) are given beside it"
-    },
-    indicators: results,
-    closing: results.filter((r) => r.available && r.gap.status === "closing").map((r) => r.indicator.id),
-    widening: results.filter((r) => r.available && r.gap.status === "widening").map((r) => r.indicator.id),
-    reversed: results.filter((r) => r.available && r.gap.status === "reversed").map((r) => r.indicator.id),
-    notByWard: borough.map((i) => ({id: i.id, reason: "published for the borough only"})),
-    otherAuthorities: otherLa.map((m) => ({id: m.indicator.id, reason: `for LA ${m.indicator.laCode}, which has no target-ward set`})),
-    notes: vintageNotes(geo, allYears.filter((y) => y.end <= year.end))
-  };
-}
-
-function summaryEntry(m: TargetingMeasure, g: GroupYear, d: WardRateDisclosure, geo: WardGeography) {
-  const cmp = compareTargetWards(m.scale, g);
-  const hideT = d.rateHidden("total:target");
-  const hideR = d.rateHidden("total:rest");
-  const hideB = d.rateHidden("total:borough");
-  const area = (cell: "total:target" | "total:rest" | "total:borough", a: AreaRow, hidden: boolean) => ({
-    count: publishedCount(d.numerators, cell),
-    denominator: m.scale === "percent" ? publishedCount(d.denominators!, cell) : a.denominator,
-    children: a.children,
-    rate: publishEstimate(a.rate, hidden, a.numerator)
-  });
-  const either = hideT || hideR;
-  const name = m.indicator.name.replace(/ per 10,000 children$/, "").toLowerCase();
-  const n = geo.targetSet.wards.length;
-  let statement: string | null = null;
-  if (!either && cmp.shareOfCases && cmp.shareOfChildren !== null && cmp.rateRatio) {
-    const s = cmp.shareOfCases;
-    const rr = cmp.rateRatio;
-    statement = `${pct(s.value)} (95% CI ${pct(s.ci95.lower as number)} to ${pct(s.ci95.upper as number)}) of ${name} in ${g.period.label} ${m.indicator.numerator.kind === "snapshot" ? "at the year end were" : "came"} from the ${n} target wards, which have ${pct(cmp.shareOfChildren)} of the borough's children` +
-      (m.scale === "percent" && cmp.shareOfDenominator !== null ? ` and ${pct(cmp.shareOfDenominator)} of the denominator` : "") +
-      `: ${m.scale === "percent" ? "a percentage" : "a rate"} ${round(rr.value)} times the rest of the borough's (95% CI ${rr.ci95.lower === null ? "–" : round(rr.ci95.lower)} to ${rr.ci95.upper === null ? "–" : round(rr.ci95.upper)}).`;
-  }
-  let excessStatement: string | null = null;
-  if (!either && cmp.excess) {
-    const e = cmp.excess;
-    excessStatement = e.value >= 0
-      ? `At the rest of the borough's ${m.scale === "percent" ? "percentage" : "rate"}, the target wards would have had ${Math.round(e.value)} fewer (95% CI ${e.lower95 === null ? "–" : Math.round(e.lower95)} to ${e.upper95 === null ? "–" : Math.round(e.upper95)}) in ${g.period.label}.`
-      : `At the rest of the borough's ${m.scale === "percent" ? "percentage" : "rate"}, the target wards would have had ${Math.round(-e.value)} more in ${g.period.label}.`;
-  }
-  return {
-    period: g.period.label,
-    targetWards: area("total:target", cmp.target, hideT),
-    rest: area("total:rest", cmp.rest, hideR),
-    borough: area("total:borough", cmp.borough, hideB),
-    rateRatio: publishRatio(cmp.rateRatio, either, hideR),
-    ratioToBorough: publishRatio(cmp.ratioToBorough, hideT || hideB, hideB),
-    shareOfCases: either || !cmp.shareOfCases ? {value: either ? "c" : "z", lower95: either ? "c" : "z", upper95: either ? "c" : "z"}
-      : {value: cmp.shareOfCases.value, lower95: cmp.shareOfCases.ci95.lower, upper95: cmp.shareOfCases.ci95.upper},
-    shareOfChildren: cmp.shareOfChildren,
-    shareOfDenominator: cmp.shareOfDenominator,
-    excess: {...publishExcess(cmp.excess, either), comparator: "rest of the borough", statement: excessStatement},
-    statement
-  };
-}
-
-function publishGap(m: TargetingMeasure, years: GroupYear[], ds: WardRateDisclosure[], since: Period) {
-  const g = gapTrend(m.scale, years, since, {polarity: m.indicator.polarity});
-  const hiddenIn = new Set(years.filter((_, i) => ds[i].rateHidden("total:target") || ds[i].rateHidden("total:rest")).map((y) => y.period.label));
-  return {
-    ...g,
-    points: g.points.map((p) => hiddenIn.has(p.period)
-      ? {period: p.period, value: "c", lower95: "c", upper95: "c", targetRate: "c", restRate: "c", difference: "c"}
-      : p)
-  };
-}
-
 // ---------------------------------------------------------------- GET /api/wards/:id/profile
 
 export async function profileView(db: Queryable, wardId: string, q: {seed: number; draws: number}, mode: Audience = "suppressed") {
@@ -460,7 +347,7 @@ export async function profileView(db: Queryable, wardId: string, q: {seed: numbe
   const geo = await wardGeography(db, laCode);
   const ward = geo.wards.find((w) => w.id === wardId);
   if (!ward) {
-    throw new ApiError(404, "unknown-ward", `ward '${wardId}' does not exist in LA ${geo.laCode}; known: ${geo.wards.map((w) => w.id).join(", ")}`, {field: "id", known: geo.wards.map((w) => w.id)});
+    throw new DomainError("not-found", "unknown-ward", `ward '${wardId}' does not exist in LA ${geo.laCode}; known: ${geo.wards.map((w) => w.id).join(", ")}`, {field: "id", known: geo.wards.map((w) => w.id)});
   }
   const entries = await Promise.all(measures.map(async (m) => {
     const {years} = await financialYears(db, m);
@@ -539,7 +426,7 @@ export async function allocationView(db: Queryable, body: {budget: number; need:
     const pop = new Map((await db.query<{ward_id: string; children: number}>(
       `SELECT ward_id, sum(children)::DOUBLE AS children FROM ref_population WHERE la_code = $1 AND year = $2 AND age BETWEEN 0 AND 17 GROUP BY 1`, [geo.laCode, year])).map((r) => [r.ward_id, r.children]));
     const missing = geo.wards.filter((w) => !w.deprivation);
-    if (missing.length) throw new ApiError(422, "no-deprivation", `no deprivation score for ${missing.map((w) => w.id).join(", ")}`, {field: "need"});
+    if (missing.length) throw new DomainError("cannot-compute", "no-deprivation", `no deprivation score for ${missing.map((w) => w.id).join(", ")}`, {field: "need"});
     const kids = geo.wards.reduce((s, w) => s + (pop.get(w.id) ?? 0), 0);
     const mean = geo.wards.reduce((s, w) => s + (pop.get(w.id) ?? 0) * w.deprivation!.score, 0) / kids;
     wards = geo.wards.map((w) => ({id: w.id, target: w.target, children: pop.get(w.id) ?? 0, need: w.deprivation!.score / mean}));

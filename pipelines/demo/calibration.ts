@@ -6,6 +6,7 @@
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
+import {fyOf, fyPeriod, fyQuarter, parseIsoDay} from "./calendar.js";
 
 type Row = Record<string, string>;
 
@@ -22,7 +23,7 @@ function load(dir: string, type: string, la: string): Row[] {
 }
 
 const openOn = (day: string) => (r: Row) => r.start_date <= day && (r.end_date === "" || r.end_date > day);
-const inFy = (fy: number, date: string) => date >= `${fy}-04-01` && date <= `${fy + 1}-03-31`;
+const inFy = (fy: number, date: string) => fyOf(parseIsoDay(date)) === fy;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const monthsBetween = (birthMonth: string, date: string) =>
   (Number(date.slice(0, 4)) - Number(birthMonth.slice(0, 4))) * 12 + Number(date.slice(5, 7)) - Number(birthMonth.slice(5, 7));
@@ -152,11 +153,7 @@ export function measureCalibration(dir: string, targetWards: string[], reference
 
   // CAF, MARAC, NEET
   const caf = load(dir, "early_help", "821");
-  const quarterOf = (d: string) => {
-    const m = Number(d.slice(5, 7));
-    const fy = m >= 4 ? Number(d.slice(0, 4)) : Number(d.slice(0, 4)) - 1;
-    return `${fy}/${String((fy + 1) % 100).padStart(2, "0")} Q${Math.floor(((m + 8) % 12) / 3) + 1}`;
-  };
+  const quarterOf = (d: string) => `${fyPeriod(fyOf(parseIsoDay(d)))} Q${fyQuarter(parseIsoDay(d))}`;
   const cafCells = (area: string) =>
     ["2011/12 Q1", "2011/12 Q2", "2011/12 Q3", "2011/12 Q4", "2012/13 Q1", "2012/13 Q2", "2012/13 Q3", "2012/13 Q4"].map((q) => caf.filter((r) => r.area === area && quarterOf(r.completed_date) === q).length).join(" ");
   for (const [area, target] of [["central", "15 8 14 6 11 22 18 0"], ["east", "6 5 7 7 16 13 9 10"], ["north", "12 13 10 10 28 5 5 14"], ["south", "5 13 10 13 30 15 9 18"], ["west", "15 11 22 5 25 34 16 14"]]) {

@@ -1,6 +1,4 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {targetStatus} from "../../../api/routes/scorecards.js";
-import {loadCatalogue} from "../../../api/oba/catalogue.js";
 import {lutonWorld, obaScratch, rows} from "../../helpers/oba.js";
 
 /** Scorecards: every measure computed in the API, so a dashboard only draws it. */
@@ -21,19 +19,6 @@ beforeAll(async () => {
   expect((await s.send("POST", "/api/targets", {indicator: "cp-rate", geography: "target-wards", period: "2015/16", value: 10, author: "a"})).status).toBe(201);
 });
 afterAll(() => s.close());
-
-describe("targetStatus (pure)", () => {
-  it("meets a target at or on the good side of it by polarity", () => {
-    const cp = loadCatalogue().byId.get("cp-rate")!;
-    const ontime = loadCatalogue().byId.get("assessments-on-time")!;
-    expect(targetStatus(cp, 9, 10)).toBe("met");
-    expect(targetStatus(cp, 11, 10)).toBe("not met");
-    expect(targetStatus(ontime, 78, 78)).toBe("met");
-    expect(targetStatus(ontime, 70, 78)).toBe("not met");
-    expect(targetStatus(cp, null, 10)).toBe("not assessed");
-    expect(targetStatus(cp, 9, null)).toBe("no target");
-  });
-});
 
 describe("GET /api/scorecards", () => {
   it("lists the declared scorecards", async () => {

@@ -5,7 +5,7 @@ import {protectWardCounts, protectWardRates, wardGroups} from "../../../api/targ
 import {gapTrend, type GroupYear} from "../../../api/targeting/gap.js";
 import {needIndex, parseWeights} from "../../../api/targeting/need.js";
 import {wardTable} from "../../../api/targeting/ward-table.js";
-import {parsePeriod} from "../../../api/oba/series.js";
+import {parsePeriod} from "../../../api/oba/periods.js";
 import {indirectlyStandardisedRatio, recoverableCells} from "../../../api/stats/index.js";
 
 /** The pure targeting methods, on small hand-made tables (no warehouse). */

@@ -2,9 +2,10 @@ import {describe, it, expect} from "vitest";
 import {readFileSync} from "node:fs";
 import {forecast, BAND_CAP_RANGES} from "../../../api/stats/forecast.js";
 import {widenTogether, capFactors} from "../../../api/stats/forecast/bands.js";
-import {forecastBaseline} from "../../../api/routes/baselines.js";
+import {forecastBaseline} from "../../../api/oba/baseline.js";
 import {loadCatalogue, type PeriodType} from "../../../api/oba/catalogue.js";
-import {parsePeriod, type InternalPoint} from "../../../api/oba/series.js";
+import type {InternalPoint} from "../../../api/oba/series.js";
+import {parsePeriod} from "../../../api/oba/periods.js";
 
 /**
  * Issue 14 item 2, the band bar check: at every horizon of every catalogue baseline, 80% ⊂ 95%

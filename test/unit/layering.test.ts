@@ -1,0 +1,29 @@
+import {readdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {describe, expect, it} from "vitest";
+
+/**
+ * The layering of the API (docs: ARCHITECTURE.md, "the wing and the door"): a request goes down once,
+ * route → domain → statistics, and back. Read from the import lines of the source itself.
+ */
+
+const files = (dir: string): string[] =>
+  readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+const imports = (file: string) => [...readFileSync(file, "utf8").matchAll(/^import[^;]*?from "([^"]+)";/gms)].map((m) => m[1]);
+
+describe("layering", () => {
+  it("keeps route files apart: a route imports no other route, only the shared params.ts", () => {
+    const crossings = files("api/routes").flatMap((f) => imports(f).filter((i) => i.startsWith("./") && i !== "./params.js").map((i) => `${f} → ${i}`));
+    expect(crossings).toEqual([]);
+  });
+
+  it("keeps the domain free of HTTP: no file under api/oba, api/targeting, api/providers or api/stats imports a route or api/errors.ts", () => {
+    const domain = ["api/oba", "api/targeting", "api/providers", "api/stats"].flatMap(files);
+    const upward = domain.flatMap((f) => imports(f).filter((i) => /(^|\/)routes\//.test(i) || /^\.\.\/errors\.js$|^\.\.\/\.\.\/errors\.js$/.test(i)).map((i) => `${f} → ${i}`));
+    expect(upward).toEqual([]);
+  });
+
+  it("keeps SQL out of the routes", () => {
+    expect(files("api/routes").filter((f) => /\bSELECT\b/.test(readFileSync(f, "utf8")))).toEqual([]);
+  });
+});
