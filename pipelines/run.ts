@@ -13,7 +13,7 @@ import {loadReference} from "./reference.js";
 import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
 import {loadStatutory, splitInbox} from "./door/run-step.js";
 import type {DoorOutcome} from "./door/door.js";
-import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, sweep, versionFileName} from "./warehouse/store.js";
+import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, parquetDirOf, sweep, versionFileName} from "./warehouse/store.js";
 
 /**
  * A pipeline run: pick up every extract in the inbox, build the next warehouse version beside the
@@ -226,11 +226,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
       }
-      const parquetDir = join(config.warehouseDir, "parquet", versionFileName(version).replace(".duckdb", ""));
+      const parquetDir = parquetDirOf(config.warehouseDir, version);
       rmSync(parquetDir, {recursive: true, force: true});
       mkdirSync(join(config.warehouseDir, "parquet"), {recursive: true});
       await writeFactsParquet(conn, parquetDir, current && factsChanged
-        ? {previousDir: join(config.warehouseDir, "parquet", versionFileName(current.version).replace(".duckdb", "")), changedExtracts: factsChanged}
+        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changedExtracts: factsChanged}
         : undefined);
       await run(conn, "CHECKPOINT");
     } finally {

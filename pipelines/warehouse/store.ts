@@ -29,6 +29,11 @@ export function versionFileName(version: number): string {
   return `v${String(version).padStart(6, "0")}.duckdb`;
 }
 
+/** The directory of a version's Parquet facts (parquet/v000042 beside v000042.duckdb), swept with it. */
+export function parquetDirOf(warehouseDir: string, version: number): string {
+  return join(warehouseDir, "parquet", versionFileName(version).replace(".duckdb", ""));
+}
+
 /** Atomically point readers at a new version: write a temp file, fsync, rename over the pointer. */
 export function publishVersion(layout: WarehouseLayout, version: number): void {
   const tmp = join(layout.dir, `${POINTER}.tmp`);
