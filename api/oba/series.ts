@@ -580,6 +580,7 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
   // Fixed key order: CSV columns follow it.
   const pub = (p: InternalPoint): PublishedPoint => {
     const c = cells(p);
+    const mark = p.available ? published(p, c) : undefined;
     return {
       period: p.period.label, start: p.period.start, end: p.period.end, ...(groups.includes(p) ? {group: p.group} : {}),
       numerator: c.numerator, denominator: c.denominator, value: c.value, lower95: c.lower95, upper95: c.upper95, lower998: c.lower998, upper998: c.upper998,
@@ -587,7 +588,7 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
       ...(ind.denominator.kind === "population" ? {populationYear: p.available ? p.populationYear : null} : {}),
       benchmarks: c.benchmarks,
       qualityNotes: p.qualityNotes,
-      ...(p.available && published(p, c) ? {published: published(p, c)} : {})
+      ...(mark ? {published: mark} : {})
     };
   };
   return {totals: totals.map(pub), groups: groups.map(pub)};
