@@ -1,7 +1,8 @@
 import type {ForecastRow} from "../appstore.js";
 import type {Indicator, PeriodType, Polarity} from "./catalogue.js";
-import {geographyView, publishPoints, type InternalPoint, type PublishedPoint, type PublishOptions, type Series} from "./series.js";
+import {geographyView, pointStats, publishPoints, type InternalPoint, type PublishedPoint, type PublishOptions, type Series} from "./series.js";
 import {parseAsOf, periodsAfter} from "./periods.js";
+import {policyOf} from "./policy.js";
 import {DomainError} from "./errors.js";
 import {forecast, ForecastError, type ForecastResult} from "../stats/forecast/index.js";
 import {MIN_FIX_AFTER, xmr, type ImprovementDirection, type XmrResult} from "../stats/spc.js";
@@ -195,12 +196,30 @@ export function splitAt(series: Series, asOfDate: string | null) {
   return {history, later};
 }
 
-/** A series' totals as published for a disclosure, and which of them are hidden. */
+/**
+ * A series' totals as published for a disclosure, and which of them are hidden. `series` is what the
+ * models may see: under a policy that rounds (`roundTo`), each shown point carries its rounded counts
+ * and the value computed from them, since a forecast, SPC limits or a verdict fitted to the unrounded
+ * counts would give them back (a naive forecast repeats the last one). Hidden points keep their counts:
+ * nothing built on them is shown to a suppressed audience.
+ */
 export function publishedTotals(series: Series, publication: PublishOptions) {
   const published = publishPoints(series.indicator, series.totals, [], publication).totals;
-  const pubOf = (p: InternalPoint) => published[series.totals.indexOf(p)];
+  const policy = publication.policy ?? policyOf(publication.disclosure ?? "suppressed");
+  const rounds = policy.disclosure !== "full" && policy.roundTo !== null;
+  const totals = rounds ? series.totals.map((p, i) => asShown(series.indicator, p, published[i])) : series.totals;
+  const index = new Map(totals.map((p, i) => [p, i]));
+  const pubOf = (p: InternalPoint) => published[index.get(p) ?? -1];
   const hidden: HiddenTest = (p) => pubOf(p).flag === "c";
-  return {pubOf, hidden};
+  return {series: rounds ? {...series, totals} : series, pubOf, hidden};
+}
+
+/** A point as shown: its published counts and the statistics built on them (unchanged when hidden or not rounded). */
+function asShown(ind: Indicator, p: InternalPoint, shown: PublishedPoint): InternalPoint {
+  if (!p.available || typeof shown.numerator !== "number" || shown.flag === "c") return p;
+  const denominator = typeof shown.denominator === "number" ? shown.denominator : p.denominator;
+  if (shown.numerator === p.numerator && denominator === p.denominator) return p;
+  return {...p, ...pointStats(ind.unit, shown.numerator, denominator), numerator: shown.numerator, denominator};
 }
 
 /** The points up to (not including) the first hidden one: later actuals that evidence may use. */
@@ -218,11 +237,11 @@ export const untilHidden = (points: InternalPoint[], hidden: HiddenTest) => {
 export function baselineFromSeries(series: Series, q: {method: BaselineMethod; h?: number; asOf?: string; sustain: number}, publication: PublishOptions = {}) {
   const ind = series.indicator;
   const asOfDate = q.asOf ? parseAsOf(series.period, q.asOf) : null;
-  const {history, later} = splitAt(series, asOfDate);
+  const {series: shown, pubOf, hidden} = publishedTotals(series, publication);
+  const {history, later} = splitAt(shown, asOfDate);
   if (!history.length) {
     throw new DomainError("cannot-compute", "too-few-points", `${ind.id} has no ${series.period} points with values${asOfDate ? ` up to ${asOfDate}` : ""}; a statistical forecast needs at least 5`, {points: 0, needed: 5});
   }
-  const {pubOf, hidden} = publishedTotals(series, publication);
   const head = {
     indicator: {id: ind.id, name: ind.name, unit: ind.unit, polarity: ind.polarity},
     geography: geographyView(series.geography),

@@ -4,7 +4,7 @@ import {parsePeriod} from "./periods.js";
 import {publicationFor} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";
 import type {Published} from "./publish.js";
-import type {DisclosurePolicy} from "./policy.js";
+import {roundCount, type DisclosurePolicy} from "./policy.js";
 
 /**
  * What drove the change between two periods? Per breakdown group: its numerator at each period, the
@@ -109,11 +109,15 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
   const g1 = groupsOf(b.groups);
   const names = [...new Set([...g0.keys(), ...g1.keys()])].sort();
   const hasGroupDen = ind.denominator.kind === "extract" || (ind.denominator.kind === "population" && populationBreakdown(ind, q.breakdown) !== undefined);
+  // Under a rounding policy the decomposition is of the counts the caller is shown: contributions
+  // built on unrounded counts would give them back. Population denominators are not counts of children.
+  const x = (n: number) => roundCount(disclosure, n);
+  const n = (d: number | null) => (d !== null && ind.denominator.kind === "extract" ? roundCount(disclosure, d) : d);
   const input: DriverInput[] = names.map((g) => ({
-    group: g, x0: g0.get(g)?.numerator ?? 0, x1: g1.get(g)?.numerator ?? 0,
-    n0: hasGroupDen ? g0.get(g)?.denominator ?? 0 : null, n1: hasGroupDen ? g1.get(g)?.denominator ?? 0 : null
+    group: g, x0: x(g0.get(g)?.numerator ?? 0), x1: x(g1.get(g)?.numerator ?? 0),
+    n0: hasGroupDen ? n(g0.get(g)?.denominator ?? 0) : null, n1: hasGroupDen ? n(g1.get(g)?.denominator ?? 0) : null
   }));
-  const result = decompose(ind.unit, {x0: t0.numerator, n0: t0.denominator, x1: t1.numerator, n1: t1.denominator}, input);
+  const result = decompose(ind.unit, {x0: x(t0.numerator), n0: n(t0.denominator), x1: x(t1.numerator), n1: n(t1.denominator)}, input);
 
   // Disclosure control: a group with a count 1–5 (or hidden to protect one) in either period shows
   // neither count, and its contribution is pooled so the contributions still add up.

@@ -91,9 +91,10 @@ export async function freezeBaselineRecord(
   const period = b.period ?? ind.periods[0];
   const series = await buildSeries(warehouse, ind, {geography: b.geography, code: b.code, period, from: b.from});
   const asOfDate = parseAsOf(period, b.asOf);
-  const {history} = splitAt(series, asOfDate);
-  // A frozen baseline is read by every role: its history is stored as the suppressed roles see it.
+  // A frozen baseline is read by every role: its history is stored, and its forecast fitted, as the
+  // suppressed roles see it (rounded counts under a rounding policy).
   const stored = publishedTotals(series, {disclosure: "suppressed", policy: shared, mask: await seriesMask(warehouse, series, shared)});
+  const {history} = splitAt(stored.series, asOfDate);
   const hiddenHistory = history.filter(stored.hidden).length;
   const full = audience.disclosure === "full";
   if (hiddenHistory && !full && !b.forecast) {
@@ -140,19 +141,19 @@ export async function judgeFrozen(warehouse: Queryable, disclosure: Disclosure |
   const ind = loadCatalogue().byId.get(frozen.indicator);
   if (!ind) return {baseline: frozen, actuals: [], verdict: null, notes: [`indicator ${frozen.indicator} is no longer in the catalogue: actuals cannot be read`]};
   const series = await buildSeries(warehouse, ind, {geography: frozen.geography as Series["geography"]["type"], code: frozen.code, period: frozen.period as PeriodType});
-  const split = splitAt(series, frozen.asOf);
+  const publication = await publicationFor(warehouse, series, disclosure);
+  const {series: shown, pubOf, hidden} = publishedTotals(series, publication);
+  const split = splitAt(shown, frozen.asOf);
   // The history as frozen may start later than the data (a baseline drawn from a chosen first period).
   const firstStart = typeof frozen.history[0]?.start === "string" ? (frozen.history[0].start as string) : null;
   const history = firstStart ? split.history.filter((p) => p.period.start >= firstStart) : split.history;
   const later = split.later;
-  const publication = await publicationFor(warehouse, series, disclosure);
-  const {pubOf, hidden} = publishedTotals(series, publication);
   const lastHistory = history.length ? (history[history.length - 1].value as number) : null;
   const inHorizon = later.filter((p) => frozen.forecast.some((f) => f.period === p.period.label));
   const beyond = later.length > inHorizon.length ? [`${later.length - inHorizon.length} actual(s) fall beyond the frozen forecast's horizon and are not judged`] : [];
   // The stored history is re-read as this caller may see it today (records frozen before disclosure
   // control applied to them, or by an analyst, may hold counts that are now hidden).
-  const current = new Map(series.totals.map((p) => [p.period.label, p]));
+  const current = new Map(shown.totals.map((p) => [p.period.label, p]));
   const frozenHistory = frozen.history.map((h) => {
     const p = current.get(String(h.period));
     return p && hidden(p) && h.flag !== "c"

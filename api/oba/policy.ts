@@ -116,6 +116,11 @@ export function planKey(p: DisclosurePolicy): string {
 
 /** A shown count as the policy publishes it: rounded to the nearest multiple of roundTo (halves up); zero stays 0, and a count is never rounded to 0. */
 export function roundCount(p: DisclosurePolicy, n: number): number {
-  if (p.disclosure === "full" || !p.roundTo || n === 0) return n;
-  return Math.max(p.roundTo, Math.round(n / p.roundTo) * p.roundTo);
+  return p.disclosure === "full" ? n : roundedCount(n, p.roundTo);
+}
+
+/** `n` rounded to the nearest multiple of `base` (halves up), never to 0 unless it is 0; unchanged without a base. */
+export function roundedCount(n: number, base: number | null): number {
+  if (!base || n === 0) return n;
+  return Math.max(base, Math.round(n / base) * base);
 }

@@ -79,10 +79,10 @@ export async function scorecardMeasure(db: Queryable, disclosure: DisclosurePoli
   // The borough default is the indicator's own authority (Leeds for the infants indicator).
   const series = await buildSeries(db, ind, {geography, code: geography === "borough" ? code ?? ind.laCode : code, period});
   const ended = discontinuedView(ind);
-  const {history: usable} = splitAt(series, ended?.endsOn ?? null);
-  if (!usable.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
+  if (!splitAt(series, ended?.endsOn ?? null).history.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
   const publication = await publicationFor(db, series, disclosure);
-  const {pubOf, hidden} = publishedTotals(series, publication);
+  const {series: shown, pubOf, hidden} = publishedTotals(series, publication);
+  const {history: usable} = splitAt(shown, ended?.endsOn ?? null);
   // Loaded periods after the end (with a tail of values, or none at all) are the discontinued case.
   if (ended && series.totals.some((p) => p.period.end > ended.endsOn)) return discontinuedMeasure(head, ended, series, usable.map(pubOf));
   const latest = usable[usable.length - 1];
@@ -96,7 +96,7 @@ export async function scorecardMeasure(db: Queryable, disclosure: DisclosurePoli
   const shownLatest = typeof latestPub.value === "number" ? latestPub.value : null;
   let baseline = null;
   if (frozen) {
-    const {history, later} = splitAt(series, frozen.asOf);
+    const {history, later} = splitAt(shown, frozen.asOf);
     const head = {id: frozen.id, name: frozen.name, asOf: frozen.asOf, method: frozen.methodUsed, createdAt: frozen.createdAt};
     if (history.some(hidden) || (publication.disclosure !== "full" && frozen.history.some((h) => h.flag === "c"))) {
       // The forecast (and its band on each judged point) was fitted to a hidden count.

@@ -1,4 +1,4 @@
-import {SUPPRESSED_DEFAULT} from "../oba/policy.js";
+import {roundedCount, SUPPRESSED_DEFAULT} from "../oba/policy.js";
 import {suppress, type ConstraintGroup, type CountCell, type PublishedCell} from "../stats/suppress.js";
 
 /**
@@ -110,7 +110,34 @@ export function guard<T>(hidden: boolean, value: T): T | "c" {
  * geography, period and breakdown, for the audience's policy): the ward-table cells it hides and the
  * policy's primary threshold, or "full" for roles that see unsuppressed aggregates (analysts, admins).
  */
-export type WardMask = {numerator: ReadonlySet<string>; denominator: ReadonlySet<string>; primaryMax: number} | "full";
+export type WardMask = {numerator: ReadonlySet<string>; denominator: ReadonlySet<string>; primaryMax: number; roundTo: number | null} | "full";
+
+/** How a rounding audience (the policy's `roundTo`) is shown a count and a denominator. */
+export interface ShownCounts {
+  numerator(n: number): number;
+  denominator(n: number): number;
+}
+
+/**
+ * The rounding a mask asks for, or null: each count is rounded, and each denominator that is itself a
+ * count of children. Every rate, ratio, rank and index is then computed from shown counts (one built
+ * on the unrounded counts would give them back). As in ONS tables, an area's count is its own total
+ * rounded, not the sum of its rounded wards, so it agrees with the area's series.
+ */
+export function shownCountsOf(mask: WardMask, denominatorIsCount: boolean): ShownCounts | null {
+  const base = mask === "full" ? null : mask.roundTo;
+  if (!base) return null;
+  return {numerator: (n) => roundedCount(n, base), denominator: (n) => (denominatorIsCount ? roundedCount(n, base) : n)};
+}
+
+/** A ward year with every ward's (and the unknown ward's) counts as shown. */
+export function shownWards<P extends {wards: Map<string, W>; unknown: {numerator: number; denominator: number}}, W extends {numerator: number; denominator: number}>(
+  pp: P, shown: ShownCounts | null
+): P {
+  if (!shown) return pp;
+  const one = <T extends {numerator: number; denominator: number}>(c: T): T => ({...c, numerator: shown.numerator(c.numerator), denominator: shown.denominator(c.denominator)});
+  return {...pp, wards: new Map([...pp.wards].map(([id, w]) => [id, one(w)])), unknown: one(pp.unknown)};
+}
 
 function maskCounts(d: CountDisclosure, hide: ReadonlySet<string> | "full"): CountDisclosure {
   const cells = new Map<string, PublishedCell>();

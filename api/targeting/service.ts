@@ -7,7 +7,7 @@ import {wardTableMask} from "../oba/disclosure.js";
 import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";
 import {inequality, type SiiGroups} from "./concentration.js";
-import {PRIMARY_MAX, protectWardRates, publishedCount, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
+import {PRIMARY_MAX, protectWardRates, publishedCount, shownCountsOf, shownWards, withMask, type WardMask, type WardRateDisclosure} from "./disclosure.js";
 
 /** Who a view is for: a role's disclosure policy, or "suppressed" / "full" for the defaults. */
 export type Audience = Disclosure | DisclosurePolicy;
@@ -73,19 +73,34 @@ function inputsOf(geo: WardGeography, pp: PanelPeriod): WardInput[] {
 export async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
   const policy = policyOf(mode);
   if (policy.disclosure === "full") return "full";
-  return {...await wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period, policy), primaryMax: policy.primaryMax};
+  return {...await wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period, policy), primaryMax: policy.primaryMax, roundTo: policy.roundTo};
 }
 
-/** A ward table's disclosure: its own protection, joined with the lattice's (or nothing hidden with "full"). */
+/**
+ * A ward table's disclosure: its own protection of the true counts, joined with the lattice's (or
+ * nothing hidden with "full"); a shown cell publishes the count the audience is shown (shownCountsOf).
+ */
 export function protect(m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
-  return withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax), mask);
+  const d = withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax), mask);
+  const shown = shownCountsOf(mask, m.scale === "percent");
+  if (!shown) return d;
+  const table = wardTable(m.scale, inputsOf(geo, pp), pp.unknown, {seed: 0, needDirection: m.needDirection, ranks: false, shown});
+  const counts = (which: "numerator" | "denominator") => new Map<string, number>([
+    ...table.wards.map((w) => [`ward:${w.id}`, w[which]] as const),
+    ["total:borough", table.borough[which]], ["total:target", table.target[which]], ["total:rest", table.rest[which]], ["total:unknown", table.unknown[which]]
+  ]);
+  return {...d, numerators: showing(d.numerators, counts("numerator")), denominators: d.denominators && showing(d.denominators, counts("denominator"))};
+}
+
+/** A disclosure whose shown cells publish the given counts. */
+function showing(d: WardRateDisclosure["numerators"], counts: Map<string, number>): WardRateDisclosure["numerators"] {
+  return {...d, cells: new Map([...d.cells].map(([id, c]) => [id, typeof c.published === "number" && counts.has(id) ? {...c, published: counts.get(id)!, status: "rounded" as const} : c]))};
 }
 
 function compute(measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography, seed: number, draws: number, mask: WardMask, ranks = true): Computed {
-  const inputs = inputsOf(geo, pp);
   return {
     measure, period: pp,
-    table: wardTable(measure.scale, inputs, pp.unknown, {seed, draws, needDirection: measure.needDirection, ranks}),
+    table: wardTable(measure.scale, inputsOf(geo, pp), pp.unknown, {seed, draws, needDirection: measure.needDirection, ranks, shown: shownCountsOf(mask, measure.scale === "percent")}),
     disclosure: protect(measure, geo, pp, mask)
   };
 }
@@ -294,9 +309,12 @@ export async function concentrationView(db: Queryable, q: {indicator: string; pe
   const geo = await wardGeography(db, measure.indicator.laCode);
   const year = await chooseYear(db, [measure], q.period);
   const [panel] = await panels(db, [measure], geo, [year]);
-  const pp = periodOf(panel, year.label);
+  const truth = periodOf(panel, year.label);
+  const mask = await maskFor(db, measure, geo, year, mode);
+  const disclosure = protect(measure, geo, truth, mask);
+  // Curves and indices are built from the counts this audience is shown.
+  const pp = shownWards(truth, shownCountsOf(mask, measure.scale === "percent"));
   const inputs = inputsOf(geo, pp);
-  const disclosure = protect(measure, geo, pp, await maskFor(db, measure, geo, year, mode));
   const rank = new Map(geo.wards.map((w) => [w.id, w.deprivation?.rank ?? null]));
   if (!inputs.some((w) => w.numerator > 0 && w.denominator > 0)) {
     throw new DomainError("cannot-compute", "no-cases", `no ${measure.indicator.name.toLowerCase()} in any ward in ${year.label}: a concentration curve needs at least one case`, {field: "period"});

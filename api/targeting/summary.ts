@@ -2,7 +2,7 @@ import {DomainError} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
 import type {Queryable} from "../oba/series.js";
 import {parsePeriod, type Period} from "../oba/periods.js";
-import {publishedCount, type WardRateDisclosure} from "./disclosure.js";
+import {publishedCount, shownCountsOf, shownWards, type ShownCounts, type WardRateDisclosure} from "./disclosure.js";
 import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";
 import {describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
 import {financialYears, targetLa, wardGeography, wardPanel, type PanelPeriod, type WardGeography} from "./panel.js";
@@ -15,12 +15,15 @@ import type {AreaRow} from "./ward-table.js";
  * indicator published by ward, for one year and as a gap over the years since `since`.
  */
 
-function groupYear(geo: WardGeography, pp: PanelPeriod): GroupYear {
+/** The target wards and the rest of the borough for a year, each total as the audience is shown it. */
+function groupYear(geo: WardGeography, pp: PanelPeriod, shown: ShownCounts | null): GroupYear {
   const sum = (target: boolean) => {
     const ws = geo.wards.filter((w) => w.target === target).map((w) => pp.wards.get(w.id)!);
-    return {numerator: ws.reduce((s, w) => s + w.numerator, 0), denominator: ws.reduce((s, w) => s + w.denominator, 0), children: ws.reduce((s, w) => s + w.children, 0)};
+    const numerator = ws.reduce((s, w) => s + w.numerator, 0);
+    const denominator = ws.reduce((s, w) => s + w.denominator, 0);
+    return {numerator: shown ? shown.numerator(numerator) : numerator, denominator: shown ? shown.denominator(denominator) : denominator, children: ws.reduce((s, w) => s + w.children, 0)};
   };
-  return {period: pp.period, target: sum(true), rest: sum(false), unknown: pp.unknown};
+  return {period: pp.period, target: sum(true), rest: sum(false), unknown: shownWards(pp, shown).unknown};
 }
 
 export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
@@ -45,7 +48,10 @@ export async function summaryView(db: Queryable, q: {period?: string; since: str
       return {indicator: describeMeasure(m), available: false as const, reason: `${m.indicator.id} has no data for ${year.label} (loaded: ${spans[i].years.length ? `${spans[i].years[0].label} to ${spans[i].years[spans[i].years.length - 1].label}` : "none"})`};
     }
     const panel = await wardPanel(db, m, geo, years);
-    const yearsData = await Promise.all(panel.periods.map(async (pp) => ({pp, g: groupYear(geo, pp), d: protect(m, geo, pp, await maskFor(db, m, geo, pp.period, mode))})));
+    const yearsData = await Promise.all(panel.periods.map(async (pp) => {
+      const mask = await maskFor(db, m, geo, pp.period, mode);
+      return {pp, g: groupYear(geo, pp, shownCountsOf(mask, m.scale === "percent")), d: protect(m, geo, pp, mask)};
+    }));
     const current = yearsData.find((y) => y.pp.period.label === year.label)!;
     return {indicator: describeMeasure(m), available: true as const, ...summaryEntry(m, current.g, current.d, geo), gap: publishGap(m, yearsData.map((y) => y.g), yearsData.map((y) => y.d), since), notes: panel.notes};
   }));

@@ -1,3 +1,4 @@
+import {shownWards, type ShownCounts} from "./disclosure.js";
 import {
   countInterval, funnelSignificance, indirectlyStandardisedRatio, proportionInterval, RANK_DRAWS, rankIntervals, rateInterval,
   type FunnelSignificance, type Interval, type RankInterval
@@ -104,20 +105,29 @@ export interface WardTableOptions {
   needDirection: 1 | -1;
   /** Simulate rank intervals (default true); off where only the rates are wanted. */
   ranks?: boolean;
+  /** Counts as a rounding audience is shown them (targeting/disclosure.ts): the table is computed from those. */
+  shown?: ShownCounts | null;
 }
 
-function area(scale: Scale, rows: readonly {numerator: number; denominator: number; children: number}[]): AreaRow {
+function area(scale: Scale, rows: readonly {numerator: number; denominator: number; children: number}[], shown?: ShownCounts | null): AreaRow {
   const numerator = rows.reduce((s, r) => s + r.numerator, 0);
   const denominator = rows.reduce((s, r) => s + r.denominator, 0);
-  return {numerator, denominator, children: rows.reduce((s, r) => s + r.children, 0), rate: estimate(scale, numerator, denominator)};
+  const n = shown ? shown.numerator(numerator) : numerator;
+  const d = shown ? shown.denominator(denominator) : denominator;
+  return {numerator: n, denominator: d, children: rows.reduce((s, r) => s + r.children, 0), rate: estimate(scale, n, d)};
 }
 
 /**
  * Every ward against the borough, the rest of the borough and each other. Records with no known ward
  * count in the borough (its rate is the published borough rate) but in no ward.
  */
-export function wardTable(scale: Scale, wards: readonly WardInput[], unknown: {numerator: number; denominator: number}, options: WardTableOptions): WardTable {
-  const borough = area(scale, [...wards, {...unknown, children: 0}]);
+export function wardTable(scale: Scale, trueWards: readonly WardInput[], trueUnknown: {numerator: number; denominator: number}, options: WardTableOptions): WardTable {
+  const shown = options.shown ?? null;
+  const borough = area(scale, [...trueWards, {...trueUnknown, children: 0}], shown);
+  const target = area(scale, trueWards.filter((w) => w.target), shown);
+  const rest = area(scale, trueWards.filter((w) => !w.target), shown);
+  const {wards: byId, unknown} = shownWards({wards: new Map(trueWards.map((w) => [w.id, w])), unknown: trueUnknown}, shown);
+  const wards = [...byId.values()];
   const X = borough.numerator;
   const N = borough.denominator;
   const boroughRate = N > 0 ? X / N : 0;
@@ -149,9 +159,6 @@ export function wardTable(scale: Scale, wards: readonly WardInput[], unknown: {n
       excess: toBorough ? excessCases(w.numerator, toBorough.expected) : null,
       rank: ranks.get(w.id) ?? null
     })),
-    borough,
-    target: area(scale, wards.filter((w) => w.target)),
-    rest: area(scale, wards.filter((w) => !w.target)),
-    unknown
+    borough, target, rest, unknown
   };
 }

@@ -85,6 +85,50 @@ describe("a policy per audience from the config", () => {
   });
 });
 
+describe("a rounding audience's baselines and drivers", () => {
+  // biscot's referrals by year, 2009/10 to 2014/15: a viewer rounding to 5 is shown 25, 30, 25, 40, 40, 35.
+  const YEARS = [[2009, 23], [2010, 31], [2011, 27], [2012, 42], [2013, 38], [2014, 33]] as const;
+  const s = obaScratch("curve-policy-models-", {appStore: false});
+  let app: ReturnType<typeof testApp>;
+
+  beforeAll(async () => {
+    // Police (source 5A) make 13 of each year's referrals, schools (source 6) the rest.
+    for (const [fy, n] of YEARS) {
+      s.extract("referrals", fy, Array.from({length: n}, (_, i) => row("referrals", {ward: "biscot", referral_date: `${fy}-06-15`, source: i < 13 ? "5A" : "6"})));
+    }
+    expect((await s.run()).message).toMatch(/6 loaded/);
+    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {roundTo: 5}}})});
+  }, 300_000);
+  afterAll(() => s.close());
+
+  const baseline = "/api/indicators/referrals/baseline?geography=ward&code=biscot&period=financial-year&method=naive";
+
+  it("fits the viewer's forecast and SPC to the rounded counts: a naive forecast repeats the shown 35, never the unrounded 33", async () => {
+    const v = (await get(app, baseline, "viewer")).body;
+    expect(v.history.map((p: any) => p.numerator)).toEqual([25, 30, 25, 40, 40, 35]);
+    expect(v.forecast.points[0].mean).toBeCloseTo(35, 8);
+    expect(v.spc.mean).toBeCloseTo((25 + 30 + 25 + 40 + 40 + 35) / 6, 10);
+    const c = (await get(app, baseline, "commissioner")).body;
+    expect(c.forecast.points[0].mean).toBeCloseTo(33, 8);
+    expect(c.spc.mean).toBeCloseTo((23 + 31 + 27 + 42 + 38 + 33) / 6, 10);
+  });
+
+  it("decomposes the viewer's change between years from the rounded counts", async () => {
+    const url = "/api/indicators/referrals/drivers?geography=ward&code=biscot&breakdown=source&from=2009/10&to=2010/11";
+    // The schools' group: the one whose count changed (the police made 13 in both years).
+    const group = (b: any, _g: string) => b.groups.find((r: any) => r.change !== 0);
+    const v = (await get(app, url, "viewer")).body;
+    // Schools: 10 then 18, shown as 10 and 20; the total 23 then 31, shown as 25 and 30.
+    expect(v.to.numerator).toBe(30);
+    expect(group(v, "2").to.numerator).toBe(20);
+    expect(group(v, "2").change).toBe(10);
+    expect(v.totalChange).toBe(5);
+    const c = (await get(app, url, "commissioner")).body;
+    expect(group(c, "2").change).toBe(8);
+    expect(c.totalChange).toBe(8);
+  });
+});
+
 describe("the council's published figures", () => {
   const s = obaScratch("curve-published-", {appStore: false});
   let app: ReturnType<typeof testApp>;

@@ -2,6 +2,7 @@ import {readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {obaScratch, REST, rows, TARGET} from "../../helpers/oba.js";
 import {testApp} from "../../helpers/app.js";
+import {resolvePolicies} from "../../../api/oba/policy.js";
 import {wardGroups} from "../../../api/targeting/disclosure.js";
 import {recoverableCells} from "../../../api/stats/index.js";
 
@@ -351,5 +352,36 @@ describe("OpenAPI", () => {
     for (const path of ["/api/wards/targeting", "/api/wards/concentration", "/api/wards/{id}/profile", "/api/target-wards/summary", "/api/target-wards/review", "/api/allocations", "/api/allocations/{id}"]) {
       expect(doc.paths[path], path).toBeDefined();
     }
+  });
+});
+
+describe("a viewer whose policy rounds counts to 5", () => {
+  const asViewer = async (url: string) => {
+    const app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {roundTo: 5}}})});
+    const res = await app.request(url, {headers: {"x-test-role": "viewer"}});
+    expect(res.status).toBe(200);
+    return await res.json() as any;
+  };
+
+  it("shows a ward's 12 as 10 and computes its rate, ratio and excess from the shown counts; each area shows its own total rounded", async () => {
+    const b = await asViewer("/api/wards/targeting?indicators=cp-referrals&period=2012/13");
+    // A ward of 12 that the plan shows (some are hidden to protect Bramingham's 3).
+    const e = b.wards.filter((w: any) => cp(w.id) === 12).map((w: any) => w.indicators["cp-referrals"]).find((x: any) => x.count !== "c");
+    expect(e.count).toBe(10);
+    expect(e.rate.value).toBeCloseTo((10 / e.denominator) * 10000, 10);
+    // Borough 297 (150 in the target wards, 147 in the rest) is shown as 295; the rest as 145.
+    const borough = b.borough["cp-referrals"];
+    expect(borough.count).toBe(295);
+    expect(b.restOfBorough["cp-referrals"].count).toBe(145);
+    expect(borough.rate.value).toBeCloseTo((295 / borough.denominator) * 10000, 10);
+    expect(e.ratioToBorough.value).toBeCloseTo(10 / (e.denominator * (295 / borough.denominator)), 10);
+    expect(e.excess.value).toBeCloseTo(10 - e.denominator * (295 / borough.denominator), 8);
+  });
+
+  it("judges the target wards' gap from the rounded totals", async () => {
+    const b = await asViewer("/api/target-wards/summary?indicators=cp-referrals&period=2012/13&since=2013/14");
+    const entry = b.indicators.find((i: any) => i.indicator.id === "cp-referrals");
+    expect(JSON.stringify(entry)).not.toMatch(/"count":(297|147)\b/);
+    expect(JSON.stringify(entry)).toMatch(/"count":145\b/);
   });
 });
