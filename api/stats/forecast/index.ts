@@ -11,12 +11,10 @@
 import {runMembers, maseScale, MIN_POINTS, type SeasonalPlan} from "./pipeline.js";
 import {backtestOrigins, selectionOrigins, calibrate, coverageWith, type ScoredPoint} from "./backtest.js";
 import {buildBands, widenTogether} from "./bands.js";
-import {baggedRun} from "./bagging.js";
 import {transformFor, varianceStabilising} from "./transform.js";
 import type {ModelForecast} from "./models.js";
 import {
   BAND_CAP_RANGES,
-  MONTHLY_BOOTSTRAPS,
   ForecastError,
   type BacktestCoverage,
   type BacktestReport,
@@ -27,7 +25,7 @@ import {
   type MemberMethod
 } from "./types.js";
 
-export {BAND_CAP_RANGES, MONTHLY_BOOTSTRAPS, ForecastError};
+export {BAND_CAP_RANGES, ForecastError};
 export type {
   BacktestCoverage,
   BacktestReport,
@@ -165,8 +163,6 @@ function validate(values: readonly number[], options: ForecastOptions): void {
  *   why). Explicit methods return their textbook intervals unless asked to calibrate.
  * - `auto` weights the candidates {@link AUTO_CANDIDATES} ({@link AUTO_CANDIDATES_MONTHLY} on
  *   monthly series) by the inverse square of their rolling-origin MASE and says so in `reason`.
- *   On monthly series each candidate's final forecast is bagged: the median over the series and
- *   `bootstraps` ({@link MONTHLY_BOOTSTRAPS}) moving-block bootstraps of it (Bergmeir et al. 2016).
  *
  * @param values - the series in time order, at least 5 finite values (5–7 gives a warning).
  * @param options - see {@link ForecastOptions}.
@@ -216,10 +212,7 @@ export function forecast(values: readonly number[], options: ForecastOptions): F
   const members: MemberMethod[] =
     method === "auto" ? [...(frequency === 12 ? AUTO_CANDIDATES_MONTHLY : AUTO_CANDIDATES)] : method === "comb" ? [...COMB_MEMBERS] : [method];
   const eligible = members.filter((m) => MIN_POINTS[m] <= n);
-  // Monthly auto bags each candidate's final forecast; the backtest below stays unbagged (it only
-  // weights the candidates and calibrates the intervals, and bagging it would cost 20× more).
-  const bootstraps = method === "auto" && frequency === 12 ? Math.max(0, Math.floor(options.bootstraps ?? MONTHLY_BOOTSTRAPS)) : 0;
-  const full = baggedRun(y, h, eligible, plan, bootstraps);
+  const full = runMembers(y, h, eligible, plan);
 
   // Rolling-origin backtest: every member at every origin, scored on the modelling scale.
   // Monthly series give h = 12–18 steps per origin, so h origins already score hundreds of
@@ -277,9 +270,6 @@ export function forecast(values: readonly number[], options: ForecastOptions): F
     }
     weights.set(method, 1);
     reason = `${LABEL[method][0].toUpperCase()}${LABEL[method].slice(1)} (as requested).`;
-  }
-  if (bootstraps > 0) {
-    reason += ` Each candidate's forecast is the median over the series and ${bootstraps} bootstrapped versions of it (moving blocks of its remainder after trend and season), which steadies its level and trend.`;
   }
   if (full.seasonal) {
     reason += ` The series was seasonally adjusted first (${full.seasonal.type} classical decomposition, period ${frequency}), because its seasonal autocorrelation is significant at the 90% level.`;
