@@ -59,10 +59,9 @@ import {
  * that enters minus the month that leaves) never involves a hidden month.
  *
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
- * lattices, 1,049,510 cells, 1,056,623 constraint groups): about 320 s in all on a shared 2-core
- * machine (767 s there before rule 6's floors, at a busier moment; an earlier quiet measurement of 54
- * lattices gave 29 s), each computed once per warehouse version when first asked for (up to 3 s
- * without a breakdown; the largest, referrals by source, 42,232 cells, about 13 s).
+ * lattices, 865,810 cells, 735,907 constraint groups): about 1,400 s in all on a shared 2-core
+ * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
+ * first asked for; the largest, referrals by source, 42,232 cells, about 40 s under that load.
  * docs/methods/disclosure.md has the rules in plain English.
  */
 
