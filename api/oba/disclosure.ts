@@ -48,16 +48,20 @@ import {
  * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
  * under it are all 1 (see `pinnedTotals`).
  *
+ * Sparse counts (events): when most non-zero ward-months are small, the geographies below the
+ * borough are planned only by quarter or financial year (`wardPeriod`), so the borough's months are
+ * not hidden to protect ward-months that would mostly be c anyway; the finer cells are withheld with a
+ * reason (`withheldReason`).
+ *
  * Rolling 12 months (events): a rolling count is shown only when it can be derived from shown
  * months: it is hidden when any month in its window, or in the window one month earlier, is hidden
  * at that geography (and group). Then the difference of two consecutive rolling counts (the month
  * that enters minus the month that leaves) never involves a hidden month.
  *
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
- * lattices, 1,049,510 cells, 1,056,623 constraint groups): about 320 s in all on a shared 2-core
- * machine (767 s there before rule 6's floors, at a busier moment; an earlier quiet measurement of 54
- * lattices gave 29 s), each computed once per warehouse version when first asked for (up to 3 s
- * without a breakdown; the largest, referrals by source, 42,232 cells, about 13 s).
+ * lattices, 865,810 cells, 735,907 constraint groups): about 1,400 s in all on a shared 2-core
+ * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
+ * first asked for; the largest, referrals by source, 42,232 cells, about 40 s under that load.
  * docs/methods/disclosure.md has the rules in plain English.
  */
 
@@ -412,6 +416,74 @@ function blocksOf(time: TimeModel): Block[] {
   return out;
 }
 
+
+// ---------------------------------------------------------------- sparse counts
+
+/** The period geographies below the borough are planned at when a definition's ward counts are sparse. */
+export type CoarsePeriod = "quarter" | "financial-year";
+
+/** A period key's level: month, quarter or financial year. */
+const periodLevel = (key: string): 0 | 1 | 2 => (key[0] === "m" ? 0 : key[0] === "q" ? 1 : 2);
+const LEVEL_OF: Record<CoarsePeriod, 1 | 2> = {"quarter": 1, "financial-year": 2};
+
+/** Above this share of a ward layer's non-zero counts being small (1 to primaryMax), the layer is too sparse to plan. */
+const SPARSE_SHARE = 0.5;
+
+/**
+ * The finest period at which the wards of an event definition are mostly not small counts: null
+ * (months) when most non-zero ward-months are above the policy's threshold, else quarters when most
+ * ward-quarters are, else financial years. When most ward-months are 1 to 5, each shown borough month
+ * pins its hidden wards (every one at least 1) and protecting them hides the borough's own months,
+ * quarters and year; planning wards, areas and the target wards only by quarter or year keeps the
+ * borough's figures and withholds ward figures that would mostly be c anyway. Decided from the whole
+ * loaded history, so it says nothing about any one count. Snapshots (counts at a date) are planned
+ * by month.
+ */
+function wardPeriod(time: TimeModel, model: GeoModel, g: GeoCells, blocks: readonly Block[], monthly: ReadonlyMap<string, number>, primaryMax: number): CoarsePeriod | null {
+  if (time.kind !== "event") return null;
+  const wards = [...new Set(model.wards.map((w) => g.canonical.get(`ward:${w}`)).filter((c): c is string => typeof c === "string"))];
+  const sparse = (level: 0 | 1) => {
+    let nonZero = 0;
+    let small = 0;
+    for (const block of blocks) {
+      for (const p of block.periods) {
+        if (periodLevel(p.key) !== level) continue;
+        for (const c of wards) {
+          let n = 0;
+          for (const m of p.months) n += monthly.get(`${c}|m${m}`) ?? 0;
+          if (n <= 0) continue;
+          nonZero++;
+          if (n <= primaryMax) small++;
+        }
+      }
+    }
+    return nonZero > 0 && small / nonZero > SPARSE_SHARE;
+  };
+  if (!sparse(0)) return null;
+  return sparse(1) ? "financial-year" : "quarter";
+}
+
+/** Whether a cell of the lattice is planned: the borough at every period, other geographies at `coarse` or coarser. */
+function plannedIn(g: GeoCells, coarse: CoarsePeriod | null): (cell: string, key: string) => boolean {
+  if (!coarse) return () => true;
+  const borough = g.canonical.get("borough");
+  return (cell, key) => cell === borough || periodLevel(key) >= LEVEL_OF[coarse];
+}
+
+const COARSE_LABEL: Record<CoarsePeriod, string> = {"quarter": "by quarter", "financial-year": "by financial year"};
+
+/**
+ * Why a count of a sparse definition is withheld whatever its value: a geography below the borough
+ * at a period finer than the plan holds it (a rolling 12 months is a difference of months away from
+ * a month). Null when the plan holds the period.
+ */
+function coarseReason(l: Lattice, cell: string, type: PeriodType): string | null {
+  if (!l.coarse || !l.time || l.time.kind !== "event" || cell === l.geo.canonical.get("borough")) return null;
+  const level = type === "month" || type === "rolling-12-months" ? 0 : type === "quarter" ? 1 : 2;
+  if (level >= LEVEL_OF[l.coarse]) return null;
+  return `too few records to publish by ${type === "rolling-12-months" ? "rolling 12 months" : type.replace("-", " ")} below the borough: published for wards and areas ${COARSE_LABEL[l.coarse]} only`;
+}
+
 // ---------------------------------------------------------------- the lattice
 
 export interface LatticeStats {
@@ -441,6 +513,11 @@ export interface Lattice {
   hidden: Set<string>;
   /** Cells shown because the council published them (equal to the warehouse), with the sources. */
   published: Map<string, string[]>;
+  /**
+   * For sparse counts, the finest period at which geographies below the borough are in the plan
+   * (`wardPeriod`); null when they are planned by month like the borough.
+   */
+  coarse: CoarsePeriod | null;
 }
 
 interface LeafRow {
@@ -527,11 +604,12 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
  */
 function blockTable(
   block: Block, geo: GeoCells, monthly: Map<string, number>, suffix: string,
-  cells: CountCell[], groups: ConstraintGroup[], extra: (id: string) => Partial<CountCell> = () => ({})
+  cells: CountCell[], groups: ConstraintGroup[], extra: (id: string) => Partial<CountCell> = () => ({}), planned: (cell: string, key: string) => boolean = () => true
 ): void {
   const present = new Set<string>();
   for (const c of geo.cells) {
     for (const p of block.periods) {
+      if (!planned(c, p.key)) continue;
       let n = 0;
       for (const m of p.months) n += monthly.get(`${c}|m${m}${suffix}`) ?? 0;
       if (n <= 0) continue;
@@ -556,12 +634,13 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
       secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden, published: exempt.published
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
   const pinned = new Set<string>();
   const exempt = new Exemptions();
   const family = breakdown ? breakdownFamily(def, breakdown) : null;
+  let coarse: CoarsePeriod | null = null;
   if (!cov) return stats(acc, null, geoCells(geo, []), 0, family);
   const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
   if (family && base) {
@@ -589,6 +668,9 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
     }
   }
   const blocks = blocksOf(time);
+  // A breakdown is planned at its totals' periods.
+  coarse = base ? base.coarse : wardPeriod(time, geo, g, blocks, monthly, policy.primaryMax);
+  const planned = plannedIn(g, coarse);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();
   const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
@@ -615,12 +697,12 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
     const cells: CountCell[] = [];
     const groups: ConstraintGroup[] = [];
     if (!breakdown) {
-      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}));
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}), planned);
     } else {
       // The totals keep the plan of the lattice without a breakdown.
-      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}));
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
       const values = [...groupsSeen].sort();
-      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups);
+      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned);
       const ids = new Set(cells.map((c) => c.id));
       for (const c of g.cells) {
         for (const p of block.periods) {
@@ -631,7 +713,7 @@ async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Ind
         }
       }
       for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}));
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
         const present = new Set(cells.map((c) => c.id));
         for (const c of g.cells) {
           for (const p of block.periods) {
@@ -790,7 +872,7 @@ function sliceOf(parent: Lattice, def: CountDefinition, values: readonly string[
   for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
   return {
     stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
-    time: parent.time, geo: parent.geo, family: null, hidden, published
+    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse
   };
 }
 
@@ -859,6 +941,12 @@ export function isHidden(l: Lattice, geo: ResolvedGeography, type: PeriodType, p
   return cellHidden(l, at.cell, type, period, at.suffix);
 }
 
+/** Why every count of a geography and period type is withheld whatever its value (sparse counts planned by quarter or year below the borough); null when none is. */
+export function withheldReason(l: Lattice, geo: ResolvedGeography, type: PeriodType): string | null {
+  const cell = l.time ? geographyCell(l.geo, geo) : null;
+  return typeof cell === "string" ? coarseReason(l, cell, type) : null;
+}
+
 /** The sources of a figure the council published that the lattice shows as public at this count; null when none. */
 export function publishedSources(l: Lattice, geo: ResolvedGeography, type: PeriodType, period: Period, group: string): string[] | null {
   if (!l.time || !l.published.size || type === "rolling-12-months") return null;
@@ -869,6 +957,7 @@ export function publishedSources(l: Lattice, geo: ResolvedGeography, type: Perio
 
 function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, suffix = ""): boolean {
   if (!l.time) return false;
+  if (coarseReason(l, cell, type)) return true;
   if (type === "rolling-12-months") {
     const e = monthIndex(period.end);
     for (let m = Math.max(e - 12, l.time.first); m <= Math.min(e, l.time.last); m++) if (l.hidden.has(`${cell}|m${m}${suffix}`)) return true;
@@ -923,10 +1012,12 @@ export async function seriesMask(db: Queryable, series: Series, policy: Disclosu
     groupsOf.has(p) ? isHidden(byGroup ?? all, series.geography, series.period, p.period, p.group) : isHidden(all, series.geography, series.period, p.period, "all");
   const sources = (all: Lattice | null, byGroup: Lattice | null, p: InternalPoint) =>
     !all ? null : groupsOf.has(p) ? publishedSources(byGroup ?? all, series.geography, series.period, p.period, p.group) : publishedSources(all, series.geography, series.period, p.period, "all");
+  const withheld = withheldReason(num, series.geography, series.period) ?? (den ? withheldReason(den, series.geography, series.period) : null);
   return {
     numerator: (p) => check(num, numB, p),
     denominator: (p) => (den ? check(den, denB, p) : false),
-    published: (p, which) => (which === "numerator" ? sources(num, numB, p) : sources(den, denB, p))
+    published: (p, which) => (which === "numerator" ? sources(num, numB, p) : sources(den, denB, p)),
+    ...(withheld ? {withheld: () => withheld} : {})
   };
 }
 

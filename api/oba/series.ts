@@ -467,6 +467,8 @@ export interface PublishedPoint extends PublishedFigures {
   qualityNotes: string[];
   /** A count shown because the council has published it (data/reference/published-figures.json): where. */
   published?: {by: "council"; sources: string[]};
+  /** Why a `c` is withheld whatever its value (e.g. sparse counts published for wards by year only). */
+  withheld?: string;
 }
 
 /**
@@ -482,6 +484,8 @@ export interface PointMask {
    * it as public (data/reference/published-figures.json): shown with its number, never rounded.
    */
   published?(p: InternalPoint, which: "numerator" | "denominator"): string[] | null;
+  /** Why a count is withheld whatever its value (a sparse count not planned at this geography and period), when it is. */
+  withheld?(p: InternalPoint): string | null;
 }
 
 export interface PublishOptions {
@@ -581,6 +585,7 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
   const pub = (p: InternalPoint): PublishedPoint => {
     const c = cells(p);
     const mark = p.available ? published(p, c) : undefined;
+    const withheld = p.available && c.flag === "c" ? mask?.withheld?.(p) ?? null : null;
     return {
       period: p.period.label, start: p.period.start, end: p.period.end, ...(groups.includes(p) ? {group: p.group} : {}),
       numerator: c.numerator, denominator: c.denominator, value: c.value, lower95: c.lower95, upper95: c.upper95, lower998: c.lower998, upper998: c.upper998,
@@ -588,7 +593,8 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
       ...(ind.denominator.kind === "population" ? {populationYear: p.available ? p.populationYear : null} : {}),
       benchmarks: c.benchmarks,
       qualityNotes: p.qualityNotes,
-      ...(mark ? {published: mark} : {})
+      ...(mark ? {published: mark} : {}),
+      ...(withheld ? {withheld} : {})
     };
   };
   return {totals: totals.map(pub), groups: groups.map(pub)};

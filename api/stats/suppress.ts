@@ -776,7 +776,7 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
   /**
    * A cell to hide so that primary cell `i`'s range can widen: from the sums that pin it on their own
    * (the range the sum allows, given its other members' ranges, is too narrow), else from any of its
-   * sums, else one or two sums further along. A cell that can give up `protectionInterval` (its count
+   * sums, else from the sums of the hidden cells linked to it, nearest first. A cell that can give up `protectionInterval` (its count
    * is at least 1 + that) is preferred, the smallest such; otherwise the largest available.
    */
   const widenRange = (i: number, lo: Float64Array, hi: Float64Array): number => {
@@ -798,7 +798,10 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
     });
     tight.forEach(consider);
     if (pick < 0) groupsOfCell[i].forEach(consider);
-    for (let ring = 0, seen = new Set(groupsOfCell[i]), frontier = groupsOfCell[i]; pick < 0 && ring < 2; ring++) {
+    // Then ever further along the hidden cells linked to it, nearest sums first: a range is narrowed
+    // by a shown cell however far its sums reach (e.g. when the nearer ones are all totals another
+    // plan shows), so stopping at a fixed distance would leave the cell known.
+    for (let seen = new Set(groupsOfCell[i]), frontier = groupsOfCell[i]; pick < 0 && frontier.length; ) {
       const next: number[] = [];
       for (const gi of frontier) {
         for (const j of groups[gi].idx) {
@@ -918,9 +921,9 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
         if (cand >= 0 && (pick < 0 || val[cand] < val[pick])) pick = cand;
       };
       mine.forEach(consider);
-      // Every group of the cell is hidden or fixed: look one and two steps further along the equations
-      // that pin it (groups of the hidden cells it shares a group with).
-      for (let ring = 0, seen = new Set(mine), frontier = mine; pick < 0 && ring < 2; ring++) {
+      // Every group of the cell is hidden or fixed: look further along the equations that pin it
+      // (groups of the hidden cells it shares a group with, then theirs, …), nearest first.
+      for (let seen = new Set(mine), frontier = mine; pick < 0 && frontier.length; ) {
         const next: number[] = [];
         for (const gi of frontier) {
           for (const j of groups[gi].idx) {
@@ -958,10 +961,7 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
         // One new cell per sum each round: the next round's propagation shows whether it was enough.
         if (groupsOfCell[i].some((gi) => bumped.has(gi))) continue;
         const pick = widenRange(i, lo, hi);
-        if (pick < 0) {
-          unprotected.add(`cell ${ids[i]} (bounds)`);
-          continue;
-        }
+        if (pick < 0) continue; // nothing left to hide: reported by the final audit below
         hide(pick);
         changed = true;
         for (const gi of groupsOfCell[pick]) bumped.add(gi);
@@ -969,6 +969,18 @@ export function suppress(table: SuppressionTable, policy: SuppressionPolicy = {}
       }
     }
     if (!changed) break;
+  }
+  // The final audit: what the table publishes, not what some round on the way saw. A primary cell
+  // still known too narrowly is one no cell left to hide could protect (its sums reach only cells
+  // a reader knows: `keep` cells and those they fix).
+  guarded = [...primary, ...protectedCells.filter((i) => hid[i]).map((i) => ids[i])];
+  if (protectionInterval > 0 && guarded.length) {
+    const {lo, hi} = propagateBounds(groups, val, hid, floor);
+    const exact = exactNarrow(lo, hi);
+    for (const id of guarded) {
+      const i = cellIndex.get(id) as number;
+      if (hi[i] - lo[i] < protectionInterval || exact.has(i)) unprotected.add(`cell ${id} (bounds)`);
+    }
   }
   for (const i of order) suppressed.add(ids[i]);
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {suppress, type SuppressionResult, type SuppressionTable} from "../../../api/stats/suppress.js";
+import {boundRanges, suppress, type SuppressionResult, type SuppressionTable} from "../../../api/stats/suppress.js";
 import {feasibleRanges, recoverablePrimaries, twoWay} from "./feasible-range.js";
 import {mulberry32} from "../../../api/stats/random.js";
 
@@ -146,5 +146,46 @@ describe("a total's breakdowns bound it (floor, protect)", () => {
     };
     expect(exposed(false).length).toBe(16);
     expect(exposed(true)).toEqual([]);
+  });
+});
+
+describe("a primary cell whose only protection lies far along its hidden sums", () => {
+  /**
+   * p (1) and a hidden total a add up to a published 34; a = b1 + b2, b1 = c1 + c2, c1 = d1 + d2 + w,
+   * every one hidden already but w (7), and the floors a reader knows from breakdowns (b2 ≥ 8, c2 ≥ 6,
+   * d1 ≥ 6, d2 ≥ 6) put a at least 33: p is known to be 1. Only hiding w, three sums from p, widens it.
+   */
+  const table: SuppressionTable = {
+    cells: [
+      {id: "p", count: 1}, {id: "k", count: 34, keep: true}, {id: "a", count: 33, hidden: true},
+      {id: "b1", count: 25, hidden: true}, {id: "b2", count: 8, hidden: true, floor: 8},
+      {id: "c1", count: 19, hidden: true}, {id: "c2", count: 6, hidden: true, floor: 6},
+      {id: "d1", count: 6, hidden: true, floor: 6}, {id: "d2", count: 6, hidden: true, floor: 6}, {id: "w", count: 7}
+    ],
+    groups: [
+      {id: "k", parts: ["p", "a"], total: "k"}, {id: "a", parts: ["b1", "b2"], total: "a"},
+      {id: "b1", parts: ["c1", "c2"], total: "b1"}, {id: "c1", parts: ["d1", "d2", "w"], total: "c1"}
+    ]
+  };
+
+  it("is known exactly while w is shown", () => {
+    const hidden = table.cells.filter((c) => c.id !== "w" && c.id !== "k").map((c) => c.id);
+    expect(boundRanges(table, hidden).get("p")).toEqual([1, 1]);
+  });
+
+  it("is protected: suppress searches the hidden cells' sums as far as they reach, hides w and reports nothing unprotected", () => {
+    for (const policy of [{}, {batch: true, prefer: "pairing" as const}]) {
+      const result = suppress(table, policy);
+      expect(result.unprotected).toEqual([]);
+      expect(result.secondary).toContain("w");
+      const [lo, hi] = boundRanges(table, [...result.primary, ...result.secondary]).get("p")!;
+      expect(hi - lo).toBeGreaterThanOrEqual(1);
+      expect(result.cells.find((c) => c.id === "k")!.published).toBe(34);
+    }
+  });
+
+  it("is reported unprotected when nothing is left to hide (w published by the council)", () => {
+    const kept: SuppressionTable = {...table, cells: table.cells.map((c) => (c.id === "w" ? {...c, keep: true} : c))};
+    expect(suppress(kept).unprotected).toEqual(["cell p (bounds)"]);
   });
 });
