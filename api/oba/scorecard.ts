@@ -1,7 +1,8 @@
 import {z} from "zod";
 import type {FrozenBaseline, Target} from "../appstore.js";
 import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, loadOnce, PERIOD_TYPES, type Geography, type Indicator} from "./catalogue.js";
-import {buildSeries, geographyView, resolveGeography, type Queryable, type ResolvedGeography} from "./series.js";
+import type {Queryable} from "./query.js";
+import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "./series.js";
 import {publicationFor} from "./disclosure.js";
 import type {DisclosurePolicy} from "./policy.js";
 import {DomainError} from "./errors.js";
