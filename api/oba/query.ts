@@ -18,6 +18,21 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
 }
 
+/** A reader with the app's cache (api/appcache.ts): `remember` answers once per warehouse version and key. */
+export interface Reader extends Queryable {
+  remember<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * What a question answers on this warehouse version, kept in the reader's cache when it has one (a
+ * bare connection, as in the benchmarks and tests, asks every time). The answer is shared: callers
+ * never change it.
+ */
+export function remembered<T>(db: Queryable, key: string, make: () => Promise<T>): Promise<T> {
+  const r = db as Partial<Reader>;
+  return typeof r.remember === "function" ? r.remember(key, make) : make();
+}
+
 /** Collects positional parameters: `p(value)` returns `$n`. */
 export class Params {
   readonly values: unknown[] = [];
@@ -188,8 +203,9 @@ export async function population(db: Queryable, geo: ResolvedGeography, ages: [n
 }
 
 /** The years the population estimates hold for an authority, in order. */
-export async function populationYearsHeld(db: Queryable, la: string): Promise<number[]> {
-  return (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [la])).map((r) => r.year);
+export function populationYearsHeld(db: Queryable, la: string): Promise<number[]> {
+  return remembered(db, `population-years|${la}`, async () =>
+    (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [la])).map((r) => r.year));
 }
 
 // ---------------------------------------------------------------- load register, benchmarks, quality notes
@@ -201,16 +217,19 @@ export interface Coverage {
 }
 
 /** The financial years loaded for the indicator's extract and authority (from the load register). */
-export async function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
+export function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
+  return remembered(db, `coverage|${ind.numerator.extract}|${laCode}`, async () => {
   const rows = await db.query<{collection_year: number}>(
     `SELECT DISTINCT collection_year::INTEGER AS collection_year FROM extract_loads
      WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
   if (!rows.length) return null;
   const years = rows.map((r) => r.collection_year);
   return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
+  });
 }
 
-export async function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {
+export function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {
+  return remembered(db, `benchmarks|${ind.benchmark ?? ""}`, async () => {
   const out = new Map<string, {comparator: string; value: number; source: string}[]>();
   if (!ind.benchmark) return out;
   const rows = await db.query<{period: string; comparator: string; value: number; source: string}>(
@@ -221,6 +240,7 @@ export async function benchmarks(db: Queryable, ind: Indicator): Promise<Map<str
     out.set(r.period, list);
   }
   return out;
+  });
 }
 
 export interface QualityNoteRow {
@@ -233,11 +253,13 @@ export interface QualityNoteRow {
 }
 
 /** The data-quality findings about an extract in an authority; none when the warehouse has no notes table. */
-export async function qualityNotes(db: Queryable, extract: string, la: string): Promise<QualityNoteRow[]> {
+export function qualityNotes(db: Queryable, extract: string, la: string): Promise<QualityNoteRow[]> {
+  return remembered(db, `quality-notes|${extract}|${la}`, async () => {
   const has = await db.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'ref_quality_notes'`);
   if (!has[0]?.n) return [];
   return db.query<QualityNoteRow>(
     `SELECT n.start::VARCHAR AS start, n."end"::VARCHAR AS "end", n.area, n.finding,
        (SELECT list(w.ward_id) FROM ref_wards w WHERE w.la_code = n.la_code AND w.area_id = n.area) AS wards
      FROM ref_quality_notes n WHERE n.extract = $1 AND n.la_code = $2`, [extract, la]);
+  });
 }

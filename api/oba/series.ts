@@ -43,8 +43,13 @@ export function notAllowed(ind: Indicator, geography: string): DomainError {
 }
 
 /** Checks the geography against the indicator and the reference tables; 4xx with the reason otherwise. */
-export async function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
-  if (!ind.geographies.includes(type)) throw notAllowed(ind, type);
+export function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
+  if (!ind.geographies.includes(type)) return Promise.reject(notAllowed(ind, type));
+  // The same on every request to a warehouse version: its reference tables never change.
+  return q.remembered(db, `geography|${ind.id}|${ind.laCode}|${type}|${code ?? ""}`, () => lookUpGeography(db, ind, type, code));
+}
+
+async function lookUpGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
   const unknown = async (what: string, valid: string[]) =>
     new DomainError("not-found", "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
   if (type === "borough") {
