@@ -189,7 +189,9 @@ export interface PopulationRow {
  * Children in the geography by year (and by group when the breakdown is one with a population:
  * age band, ward, area). Other breakdowns share the whole population (group 'all').
  */
-export async function population(db: Queryable, geo: ResolvedGeography, ages: [number, number], years: number[], by?: "age_band" | "ward" | "area"): Promise<PopulationRow[]> {
+export function population(db: Queryable, geo: ResolvedGeography, ages: [number, number], years: number[], by?: "age_band" | "ward" | "area"): Promise<PopulationRow[]> {
+  const key = `population|${geo.laCode}|${geo.wards?.join(",") ?? "*"}|${ages.join("-")}|${years.join(",")}|${by ?? ""}`;
+  return remembered(db, key, async () => {
   const ps = new Params();
   const where = [`r.la_code = ${ps.p(geo.laCode)}`, `r.age BETWEEN ${ps.p(ages[0])} AND ${ps.p(ages[1])}`, `r.year IN (${ps.list(years)})`];
   if (geo.wards !== null) where.push(geo.wards.length ? `r.ward_id IN (${ps.list(geo.wards)})` : "FALSE");
@@ -200,6 +202,7 @@ export async function population(db: Queryable, geo: ResolvedGeography, ages: [n
     : "'all'";
   return db.query<PopulationRow>(`SELECT r.year::INTEGER AS year, ${grp} AS grp, sum(r.children)::DOUBLE AS children
     FROM ref_population r WHERE ${and(where)} GROUP BY ALL`, ps.values as SqlParams);
+  });
 }
 
 /** The years the population estimates hold for an authority, in order. */
