@@ -65,7 +65,7 @@ describe("the app cache", () => {
     expect(await cache.remember(3, "k", async () => "again")).toBe("three");
     await expect(cache.remember(3, "bad", async () => Promise.reject(new Error("no")))).rejects.toThrow("no");
     expect(await cache.remember(3, "bad", async () => "ok")).toBe("ok");
-    expect(cache.remember(4, "k", async () => "four")).resolves.toBe("four");
+    await expect(cache.remember(4, "k", async () => "four")).resolves.toBe("four");
     expect(cache.size).toBe(1);
   });
 });
