@@ -18,6 +18,7 @@ import {indicators} from "./routes/indicators.js";
 import {drivers} from "./routes/drivers.js";
 import {scorecards} from "./routes/scorecards.js";
 import {responseCache} from "./cache.js";
+import {AppCache, CachedReader} from "./appcache.js";
 import {providers} from "./routes/providers.js";
 import {services as serviceMap} from "./routes/services.js";
 import {wards} from "./routes/wards.js";
@@ -28,10 +29,13 @@ import {me, signIn} from "./routes/session.js";
 const refuseAll: MiddlewareHandler<Env> = async (c) => c.json(errorBody("unauthenticated", "access control is not configured"), 401);
 
 /** The HTTP API: one sub-app per resource, mounted here. Dashboards are served by main.ts. */
-export function createApi(services: Services) {
+export function createApi(given: Services) {
+  const services: Services = {...given, cache: given.cache ?? new AppCache()};
+  const reader = new CachedReader(services.warehouse, services.cache!);
   const api = new Hono<Env>()
     .use("*", async (c, next) => {
       c.set("services", services);
+      c.set("reader", reader);
       await next();
     })
     // The API serves only JSON and CSV: nothing in a response may load or run anything.

@@ -1,3 +1,4 @@
+import type {AppCache, CachedReader} from "./appcache.js";
 import type {AppStore} from "./appstore.js";
 import type {AccessControl} from "./auth/middleware.js";
 import type {Principal} from "./auth/roles.js";
@@ -20,9 +21,12 @@ export interface Services {
   cacheResponses?: boolean;
   /** Disclosure policy per role (api/oba/policy.ts, from data/config.json's `disclosure`); the defaults without it. */
   disclosure?: DisclosurePolicies;
+  /** What the app keeps per warehouse version (api/appcache.ts); createApi makes a fresh one unless given one. */
+  cache?: AppCache;
 }
 
-export type Env = {Variables: {services: Services; principal: Principal}};
+/** `reader`: the warehouse through the app's cache, what routes pass down to the domain. */
+export type Env = {Variables: {services: Services; principal: Principal; reader: CachedReader}};
 
 /** The app store, or a 503: routes that read or write user-authored records cannot answer without it. */
 export function appStoreOf(c: Context<Env>): AppStore {

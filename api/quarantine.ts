@@ -1,4 +1,4 @@
-import type {Queryable} from "./oba/series.js";
+import type {Queryable} from "./oba/query.js";
 
 /**
  * The quarantined rows of the published warehouse (pipelines write them; the API only reads), filtered

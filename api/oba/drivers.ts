@@ -1,5 +1,6 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type InternalPoint, type Queryable, type SeriesRequest} from "./series.js";
+import type {Queryable} from "./query.js";
+import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type InternalPoint, type SeriesRequest} from "./series.js";
 import {parsePeriod} from "./periods.js";
 import {publicationFor} from "./disclosure.js";
 import {DomainError, badRequest} from "./errors.js";

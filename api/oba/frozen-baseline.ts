@@ -1,6 +1,7 @@
 import type {ForecastRow, FrozenBaseline} from "../appstore.js";
 import {loadCatalogue, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import {buildSeries, type Queryable, type Series} from "./series.js";
+import type {Queryable} from "./query.js";
+import {buildSeries, type Series} from "./series.js";
 import type {Disclosure, DisclosurePolicy} from "./policy.js";
 import {parseAsOf, parsePeriod, periodsBetween} from "./periods.js";
 import {publicationFor, seriesMask} from "./disclosure.js";

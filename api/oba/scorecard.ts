@@ -1,7 +1,8 @@
 import {z} from "zod";
 import type {FrozenBaseline, Target} from "../appstore.js";
 import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, loadOnce, PERIOD_TYPES, type Geography, type Indicator} from "./catalogue.js";
-import {buildSeries, geographyView, resolveGeography, type Queryable, type ResolvedGeography} from "./series.js";
+import type {Queryable} from "./query.js";
+import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "./series.js";
 import {publicationFor} from "./disclosure.js";
 import type {DisclosurePolicy} from "./policy.js";
 import {DomainError} from "./errors.js";
@@ -170,10 +171,14 @@ export async function scorecardView(db: Queryable, disclosure: DisclosurePolicy,
   }
   const lookups: Lookups = readLookups ? await readLookups() : {baselines: [], targets: []};
   const measure = (indId: string) => scorecardMeasure(db, disclosure, catalogue.byId.get(indId)!, card, geography, q.code, lookups);
+  // Every measure at once: each waits mostly on its own count query, which DuckDB runs beside the others.
+  const computed = new Map<string, ReturnType<typeof measure>>();
+  const measured = (indId: string) => computed.get(indId) ?? computed.set(indId, measure(indId)).get(indId)!;
+  for (const i of [...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))]) void measured(i).catch(() => undefined);
   const results = [];
   for (const r of card.results) {
     const measures = [];
-    for (const i of r.indicators) measures.push(await measure(i));
+    for (const i of r.indicators) measures.push(await measured(i));
     // Shown as such, never left out: the card says which committed measures have no data yet, and what would feed them.
     const agenda = r.agenda.map((a) => {
       const item = catalogue.agendaById.get(a)!;
@@ -184,7 +189,7 @@ export async function scorecardView(db: Queryable, disclosure: DisclosurePolicy,
   const programmes = [];
   for (const p of card.programmes) {
     const measures = [];
-    for (const m of p.measures) measures.push({quadrant: m.quadrant ?? null, label: m.label ?? null, ...(await measure(m.indicator))});
+    for (const m of p.measures) measures.push({quadrant: m.quadrant ?? null, label: m.label ?? null, ...(await measured(m.indicator))});
     programmes.push({id: p.id, name: p.name, measures});
   }
   return {

@@ -2,32 +2,25 @@ import {DomainError, badRequest} from "./errors.js";
 import {countInterval, proportionInterval, rateInterval, type Interval} from "../stats/intervals.js";
 import {compareWithBenchmark, type BenchmarkComparison} from "../stats/benchmark.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
-import {sqlIdent} from "../../pipelines/contracts/fields.js";
-import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
-import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import {fyLabel, iso, parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
+import type {Geography, Indicator, PeriodType} from "./catalogue.js";
+import {parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
+import * as q from "./query.js";
+import type {Coverage, PopulationRow, Queryable} from "./query.js";
 import type {Published} from "./publish.js";
 import {policyOf, roundCount, type Disclosure, type DisclosurePolicy} from "./policy.js";
 
-/** disclosure.ts reads these types from here. */
-export type {Disclosure, Period, Published};
+/** disclosure.ts reads these from here. */
+export type {Coverage, Disclosure, Period, Published, Queryable};
+export {and, coverage, filterSql, groupSql, Params} from "./query.js";
 
 /**
- * Indicator series: (indicator, geography, period type, range, breakdown) → SQL over the published
- * tables → points carrying numerator, denominator, value, 95% and 99.8% intervals and their method,
- * reliability flag, benchmark comparison and disclosure control.
- *
- * SQL safety: every value (codes, dates, filter values) is a parameter; every identifier comes from
- * the catalogue, which was checked at load against the extract contracts and the DERIVED whitelist.
- * Nothing the client sends becomes an identifier: the client chooses among names this module knows.
+ * Indicator series: (indicator, geography, period type, range, breakdown) → counts from the published
+ * tables (query.ts) → points carrying numerator, denominator, value, 95% and 99.8% intervals and their
+ * method, reliability flag, benchmark comparison and disclosure control.
  *
  * Statistics are computed on unrounded, unsuppressed counts first (`InternalPoint`); disclosure
  * control is applied only when a series is published (`publishSeries`).
  */
-
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
-}
 
 // ---------------------------------------------------------------- geographies
 
@@ -50,37 +43,34 @@ export function notAllowed(ind: Indicator, geography: string): DomainError {
 }
 
 /** Checks the geography against the indicator and the reference tables; 4xx with the reason otherwise. */
-export async function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
-  if (!ind.geographies.includes(type)) throw notAllowed(ind, type);
+export function resolveGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
+  if (!ind.geographies.includes(type)) return Promise.reject(notAllowed(ind, type));
+  // The same on every request to a warehouse version: its reference tables never change.
+  return q.remembered(db, `geography|${ind.id}|${ind.laCode}|${type}|${code ?? ""}`, () => lookUpGeography(db, ind, type, code));
+}
+
+async function lookUpGeography(db: Queryable, ind: Indicator, type: Geography, code?: string): Promise<ResolvedGeography> {
   const unknown = async (what: string, valid: string[]) =>
     new DomainError("not-found", "unknown-geography-code", `${what} '${code}' does not exist${valid.length ? `; known: ${valid.slice(0, 30).join(", ")}` : ""}`, {field: "code", known: valid});
   if (type === "borough") {
     const la = code ?? ind.laCode;
-    // An authority is known from its wards, the authorities table, or a loaded return (a council's own
-    // 903/CIN files publish borough figures before anyone adds its wards to the reference data).
-    const known = `SELECT la_code FROM ref_wards UNION SELECT la_code FROM ref_authorities UNION SELECT la_code FROM extract_loads WHERE coalesce(rows_loaded, 0) > 0`;
-    const rows = await db.query<{la_code: string}>(`SELECT la_code FROM (${known}) WHERE la_code = $1`, [la]);
-    if (!rows.length) throw await unknown("authority", (await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY 1`)).map((r) => r.la_code));
-    const auth = await db.query<{name: string}>(`SELECT name FROM ref_authorities WHERE la_code = $1`, [la]);
-    return {type, code: la, laCode: la, name: auth[0]?.name ?? `LA ${la}`, wards: null};
+    if (!(await q.authorityKnown(db, la))) throw await unknown("authority", await q.authoritiesWithWards(db));
+    return {type, code: la, laCode: la, name: (await q.authorityName(db, la)) ?? `LA ${la}`, wards: null};
   }
   if (type === "area") {
     if (!code) throw badRequest("geography=area needs code= an area id (e.g. central)", {field: "code"});
-    const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_areas WHERE area_id = $1`, [code]);
-    if (!rows.length) throw await unknown("area", (await db.query<{area_id: string}>(`SELECT area_id FROM ref_areas WHERE la_code = $1 ORDER BY 1`, [ind.laCode])).map((r) => r.area_id));
-    const wards = await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 AND area_id = $2 ORDER BY 1`, [rows[0].la_code, code]);
-    return {type, code, laCode: rows[0].la_code, name: rows[0].name, wards: wards.map((w) => w.ward_id)};
+    const area = await q.areaOf(db, code);
+    if (!area) throw await unknown("area", await q.areaIds(db, ind.laCode));
+    return {type, code, laCode: area.la_code, name: area.name, wards: await q.wardsOfArea(db, area.la_code, code)};
   }
   if (type === "ward") {
     if (!code) throw badRequest("geography=ward needs code= a ward id (e.g. biscot)", {field: "code"});
-    const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_wards WHERE ward_id = $1`, [code]);
-    if (!rows.length) throw await unknown("ward", (await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 ORDER BY 1`, [ind.laCode])).map((r) => r.ward_id));
-    return {type, code, laCode: rows[0].la_code, name: rows[0].name, wards: [code]};
+    const ward = await q.wardOf(db, code);
+    if (!ward) throw await unknown("ward", await q.wardIds(db, ind.laCode));
+    return {type, code, laCode: ward.la_code, name: ward.name, wards: [code]};
   }
   // target-wards and rest-of-borough: the configured set (the only one unless code names another).
-  const sets = await db.query<{set_id: string; name: string; la_code: string; illustrative: boolean; note: string; wards: string}>(
-    `SELECT set_id, any_value(name) AS name, any_value(la_code) AS la_code, bool_or(illustrative) AS illustrative, any_value(note) AS note,
-       string_agg(ward_id, ',' ORDER BY ward_id) AS wards FROM ref_target_wards GROUP BY set_id ORDER BY set_id`);
+  const sets = await q.targetWardSets(db);
   const set = code ? sets.find((s) => s.set_id === code) : sets.find((s) => s.la_code === ind.laCode) ?? sets[0];
   if (!set) {
     if (code) throw await unknown("target-ward set", sets.map((s) => s.set_id));
@@ -92,117 +82,8 @@ export async function resolveGeography(db: Queryable, ind: Indicator, type: Geog
   const targets = set.wards.split(",");
   const illustrative = {illustrative: set.illustrative, note: set.note};
   if (type === "target-wards") return {type, code: set.set_id, laCode: set.la_code, name: set.name, wards: targets, ...illustrative};
-  const rest = await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 ORDER BY 1`, [set.la_code]);
-  return {type, code: set.set_id, laCode: set.la_code, name: `Rest of the borough (outside ${set.name})`, wards: rest.map((r) => r.ward_id).filter((w) => !targets.includes(w)), ...illustrative};
-}
-
-// ---------------------------------------------------------------- SQL
-
-/** Collects positional parameters: `p(value)` returns `$n`. */
-export class Params {
-  readonly values: unknown[] = [];
-  p(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-  list(vs: readonly unknown[]): string {
-    return vs.map((v) => this.p(v)).join(", ");
-  }
-}
-
-/** SQL for a filter: NULL never matches a comparison (an unrecorded value is not "not X"). */
-export function filterSql(f: Filter, at: string, ps: Params): string {
-  const expr = f.field !== undefined ? `x.${sqlIdent(f.field)}` : `(${DERIVED[f.derived!].sql(at)})`;
-  const v = f.value;
-  switch (f.op) {
-    case "eq": return `${expr} = ${ps.p(v)}`;
-    case "ne": return `${expr} <> ${ps.p(v)}`;
-    case "lt": return `${expr} < ${ps.p(v)}`;
-    case "le": return `${expr} <= ${ps.p(v)}`;
-    case "gt": return `${expr} > ${ps.p(v)}`;
-    case "ge": return `${expr} >= ${ps.p(v)}`;
-    case "in": return `${expr} IN (${ps.list(v as unknown[])})`;
-    case "not-in": return `${expr} NOT IN (${ps.list(v as unknown[])})`;
-    case "is-null": return `${expr} IS NULL`;
-    case "not-null": return `${expr} IS NOT NULL`;
-    case "has-any": return `list_has_any(${expr}, [${ps.list(v as unknown[])}]::VARCHAR[])`;
-  }
-}
-
-export const and = (parts: string[]) => (parts.length ? parts.map((p) => `(${p})`).join(" AND ") : "TRUE");
-
-function geographySql(ind: Indicator, geo: ResolvedGeography, ps: Params): string {
-  const parts = [`x.la_code = ${ps.p(geo.laCode)}`];
-  const n = ind.numerator;
-  if (geo.type === "area" && n.areaField) parts.push(`x.${sqlIdent(n.areaField)} = ${ps.p(geo.code)}`);
-  else if (geo.wards !== null) parts.push(geo.wards.length ? `x.ward IN (${ps.list(geo.wards)})` : "FALSE");
-  return and(parts);
-}
-
-/** The SQL expression for a breakdown group, or `'all'`. */
-function breakdownSql(ind: Indicator, breakdown: string | undefined, at: string): string {
-  return groupSql(breakdown ? ind.breakdowns[breakdown] : undefined, at);
-}
-
-/** The SQL expression grouping records by a breakdown (a catalogue field or DERIVED name), or `'all'`. */
-export function groupSql(b: {field?: string; derived?: string} | undefined, at: string): string {
-  if (!b) return `'all'`;
-  const expr = b.field !== undefined ? `x.${sqlIdent(b.field)}` : DERIVED[b.derived!].sql(at);
-  return `coalesce((${expr})::VARCHAR, 'unknown')`;
-}
-
-interface CountRow {
-  label: string;
-  grp: string;
-  numerator: number;
-  denominator: number;
-}
-
-/** Numerator (and extract denominator) counts per period and group: one parameterised query. */
-export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGeography, periods: Period[], breakdown?: string): Promise<CountRow[]> {
-  if (!periods.length) return [];
-  const ps = new Params();
-  const n = ind.numerator;
-  const values = periods.map((p) => `(${ps.p(p.label)}, ${ps.p(p.start)}::DATE, ${ps.p(p.end)}::DATE)`).join(", ");
-  const at = n.kind === "event" ? `x.${sqlIdent(n.date)}` : "p.period_end";
-  const join = n.kind === "event"
-    ? `x.${sqlIdent(n.date)} BETWEEN p.period_start AND p.period_end`
-    : `x.${sqlIdent(n.date)} <= p.period_end AND (x.${sqlIdent(n.end!)} IS NULL OR x.${sqlIdent(n.end!)} > p.period_end)`;
-  const where = geographySql(ind, geo, ps);
-  const denFilter = ind.denominator.kind === "extract" ? ind.denominator.filter : n.filter;
-  const denPred = and(denFilter.map((f) => filterSql(f, at, ps)));
-  const numPred = and(n.filter.map((f) => filterSql(f, at, ps)));
-  const grp = breakdownSql(ind, breakdown, at);
-  const sql = `WITH p(label, period_start, period_end) AS (VALUES ${values})
-    SELECT p.label AS label, ${grp} AS grp,
-      count(*) FILTER (WHERE ${numPred})::INTEGER AS numerator, count(*)::INTEGER AS denominator
-    FROM p JOIN ${sqlIdent(n.extract)} x ON ${join}
-    WHERE ${where} AND ${denPred}
-    GROUP BY ALL`;
-  return db.query<CountRow>(sql, ps.values as SqlParams);
-}
-
-export interface PopulationRow {
-  year: number;
-  grp: string;
-  children: number;
-}
-
-/**
- * Children in the geography by year (and by group when the breakdown is one with a population:
- * age band, ward, area). Other breakdowns share the whole population (group 'all').
- */
-export async function population(db: Queryable, geo: ResolvedGeography, ages: [number, number], years: number[], by?: "age_band" | "ward" | "area"): Promise<PopulationRow[]> {
-  const ps = new Params();
-  const where = [`r.la_code = ${ps.p(geo.laCode)}`, `r.age BETWEEN ${ps.p(ages[0])} AND ${ps.p(ages[1])}`, `r.year IN (${ps.list(years)})`];
-  if (geo.wards !== null) where.push(geo.wards.length ? `r.ward_id IN (${ps.list(geo.wards)})` : "FALSE");
-  const grp = by === "age_band"
-    ? `CASE ${AGE_BANDS.map((b) => `WHEN r.age <= ${b.max} THEN '${b.band}'`).join(" ")} END`
-    : by === "ward" ? "r.ward_id"
-    : by === "area" ? "(SELECT w.area_id FROM ref_wards w WHERE w.la_code = r.la_code AND w.ward_id = r.ward_id)"
-    : "'all'";
-  return db.query<PopulationRow>(`SELECT r.year::INTEGER AS year, ${grp} AS grp, sum(r.children)::DOUBLE AS children
-    FROM ref_population r WHERE ${and(where)} GROUP BY ALL`, ps.values as SqlParams);
+  const rest = await q.wardIds(db, set.la_code);
+  return {type, code: set.set_id, laCode: set.la_code, name: `Rest of the borough (outside ${set.name})`, wards: rest.filter((w) => !targets.includes(w)), ...illustrative};
 }
 
 /** The breakdowns whose groups have their own child population (so rates by group make sense). */
@@ -213,35 +94,6 @@ export function populationBreakdown(ind: Indicator, breakdown?: string): "age_ba
   if (b.field === "ward") return "ward";
   if (b.derived === "area") return "area";
   return undefined;
-}
-
-export interface Coverage {
-  from: string;
-  to: string;
-  collectionYears: string[];
-}
-
-/** The financial years loaded for the indicator's extract and authority (from the load register). */
-export async function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
-  const rows = await db.query<{collection_year: number}>(
-    `SELECT DISTINCT collection_year::INTEGER AS collection_year FROM extract_loads
-     WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
-  if (!rows.length) return null;
-  const years = rows.map((r) => r.collection_year);
-  return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
-}
-
-export async function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {
-  const out = new Map<string, {comparator: string; value: number; source: string}[]>();
-  if (!ind.benchmark) return out;
-  const rows = await db.query<{period: string; comparator: string; value: number; source: string}>(
-    `SELECT period, comparator, value::DOUBLE AS value, source FROM ref_benchmarks WHERE indicator_id = $1 ORDER BY period, comparator`, [ind.benchmark]);
-  for (const r of rows) {
-    const list = out.get(r.period) ?? [];
-    list.push({comparator: r.comparator, value: r.value, source: r.source});
-    out.set(r.period, list);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- statistics per point
@@ -332,12 +184,7 @@ export function checkRequest(ind: Indicator, req: SeriesRequest): void {
  * areas). In an area breakdown, a note about one area travels with that area's group only.
  */
 async function qualityNotesFor(db: Queryable, ind: Indicator, geo: ResolvedGeography, breakdown?: string): Promise<(p: Period, group: string) => string[]> {
-  const has = await db.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'ref_quality_notes'`);
-  if (!has[0]?.n) return () => [];
-  const rows = await db.query<{start: string; "end": string; area: string; finding: string; wards: string[] | null}>(
-    `SELECT n.start::VARCHAR AS start, n."end"::VARCHAR AS "end", n.area, n.finding,
-       (SELECT list(w.ward_id) FROM ref_wards w WHERE w.la_code = n.la_code AND w.area_id = n.area) AS wards
-     FROM ref_quality_notes n WHERE n.extract = $1 AND n.la_code = $2`, [ind.numerator.extract, geo.laCode]);
+  const rows = await q.qualityNotes(db, ind.numerator.extract, geo.laCode);
   if (!rows.length) return () => [];
   const byArea = breakdown !== undefined && ind.breakdowns[breakdown]?.derived === "area";
   const inPlace = (r: (typeof rows)[number]) => r.area === "all" || geo.wards === null || (r.wards ?? []).some((w) => geo.wards!.includes(w)) || geo.code === r.area;
@@ -348,7 +195,7 @@ async function qualityNotesFor(db: Queryable, ind: Indicator, geo: ResolvedGeogr
 export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequest): Promise<Series> {
   checkRequest(ind, req);
   const geo = await resolveGeography(db, ind, req.geography, req.code);
-  const cov = await coverage(db, ind, geo.laCode);
+  const cov = await q.coverage(db, ind, geo.laCode);
   const notes: string[] = [];
   if (ind.note) notes.push(ind.note);
   if (geo.illustrative) notes.push(geo.note ?? "The target-ward set is illustrative configuration.");
@@ -372,22 +219,22 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
   if (outside.length) notes.push(`${outside.length} period(s) fall outside the loaded extracts (${cov ? `${cov.from} to ${cov.to}` : "none loaded"}) and are shown as not available (x).`);
 
   const available = periods.filter(inCoverage);
-  const rows = await countSeries(db, ind, geo, available, req.breakdown);
-  const bench = await benchmarks(db, ind);
+  const rows = await q.countSeries(db, ind, geo, available, req.breakdown);
+  const bench = await q.benchmarks(db, ind);
 
   // Population denominators, by period's population year (clamped to the years we hold).
   const d = ind.denominator;
   const popBy = populationBreakdown(ind, req.breakdown);
   let popFor: (period: Period, group: string) => {children: number | null; year: number | null} = () => ({children: null, year: null});
   if (d.kind === "population" && available.length) {
-    const held = (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [geo.laCode])).map((r) => r.year);
+    const held = await q.populationYearsHeld(db, geo.laCode);
     const clamp = (y: number) => (held.length ? Math.min(Math.max(y, held[0]), held[held.length - 1]) : y);
     const wanted = [...new Set(available.map((p) => clamp(populationYearOf(p))))];
     const clamped = [...new Set(available.map(populationYearOf).filter((y) => clamp(y) !== y))];
     if (clamped.length) notes.push(`No population estimate for ${clamped.join(", ")}: the nearest year held (${held[0]}–${held[held.length - 1]}) is used.`);
     const [totalPop, groupPop] = await Promise.all([
-      population(db, geo, d.ages, wanted),
-      popBy ? population(db, geo, d.ages, wanted, popBy) : Promise.resolve([] as PopulationRow[])
+      q.population(db, geo, d.ages, wanted),
+      popBy ? q.population(db, geo, d.ages, wanted, popBy) : Promise.resolve([] as PopulationRow[])
     ]);
     const key = (y: number, g: string) => `${y}|${g}`;
     const totals = new Map(totalPop.map((r) => [key(r.year, "all"), r.children]));

@@ -1,4 +1,4 @@
-import type {Warehouse} from "../warehouse.js";
+import {remembered, type Queryable} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
 import {loadMeasureCatalogue} from "./catalogue.js";
 import {buildUnits, planDisclosure, type DisclosurePlan} from "./disclosure.js";
@@ -6,7 +6,7 @@ import {loadEpisodes, loadProviders} from "./episodes.js";
 
 /** What every provider answer starts from: the current warehouse version's episodes, providers and units. */
 
-async function read(db: Warehouse) {
+async function read(db: Queryable) {
   const [data, providers] = await Promise.all([loadEpisodes(db), loadProviders(db)]);
   const units = buildUnits(providers, data.episodes);
   // Disclosure plans depend only on the version's episodes and the catalogue: made once per period.
@@ -20,21 +20,10 @@ async function read(db: Warehouse) {
   return {...data, providers, units, planFor};
 }
 
-/** Episodes per published warehouse version: a version never changes, so one read serves every request on it. */
-const cache = new Map<string, ReturnType<typeof read>>();
-
-/** The episodes, providers and units of the current warehouse version, and the measure catalogue. */
-export async function loadProviderData(db: Warehouse) {
-  const version = await db.currentVersion();
-  const key = `${db.dir}|${version}`;
-  let data = version === null ? undefined : cache.get(key);
-  if (!data) {
-    data = read(db);
-    if (version !== null) {
-      cache.set(key, data);
-      data.catch(() => cache.delete(key));
-      while (cache.size > 4) cache.delete(cache.keys().next().value as string);
-    }
-  }
-  return {...(await data), catalogue: loadMeasureCatalogue()};
+/**
+ * The episodes, providers and units of the current warehouse version, and the measure catalogue. A
+ * version never changes: one read (in the app's cache) serves every request on it.
+ */
+export async function loadProviderData(db: Queryable) {
+  return {...(await remembered(db, "provider-data", () => read(db))), catalogue: loadMeasureCatalogue()};
 }

@@ -1,5 +1,5 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import type {Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/query.js";
 import {fyLabel, parsePeriod, periodsWithin, type Period} from "../oba/periods.js";
 
 /**

@@ -1,4 +1,4 @@
-import type {Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
 import type {Withheld} from "../oba/publish.js";
 import {funnelSignificance, type FunnelSignificance} from "../stats/funnel.js";

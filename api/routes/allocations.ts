@@ -51,12 +51,12 @@ export const allocations = new Hono<Env>()
     const store = b.save ? new AllocationStore(appStoreOf(c)) : null;
     // A saved allocation is read back by every role, so it is made as the suppressed roles see it.
     const mode = b.save ? sharedDisclosure(c) : disclosureFor(c);
-    const result = await allocationView(c.var.services.warehouse, {budget: b.budget, need, universalShare: b.universalShare, needExponent: b.needExponent}, mode);
+    const result = await allocationView(c.var.reader, {budget: b.budget, need, universalShare: b.universalShare, needExponent: b.needExponent}, mode);
     if (!store) return c.json({saved: false, allocation: result});
     const {save: _s, ...request} = b;
     const saved = await store.save({
       name: b.name, author: b.author, note: b.note ?? null, createdAt: c.var.services.clock().toISOString(),
-      warehouseVersion: await c.var.services.warehouse.currentVersion(), request: {...request, need}, result
+      warehouseVersion: await c.var.reader.currentVersion(), request: {...request, need}, result
     });
     return c.json({saved: true, ...saved}, 201);
   })

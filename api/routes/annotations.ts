@@ -34,7 +34,7 @@ export const annotations = new Hono<Env>()
     if (a.indicator) {
       const ind = indicatorOr404(a.indicator, {explainAgenda: false});
       if (a.geography) {
-        const geo = await resolveGeography(c.var.services.warehouse, ind, a.geography, a.code);
+        const geo = await resolveGeography(c.var.reader, ind, a.geography, a.code);
         geography = geo.type;
         code = geo.code;
       }

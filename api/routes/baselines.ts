@@ -50,7 +50,7 @@ export const baselines = new Hono<Env>()
     const store = appStoreOf(c);
     const {indicator, ...b} = c.req.valid("json");
     const ind = indicatorOr404(indicator, {explainAgenda: false});
-    const record = await freezeBaselineRecord(c.var.services.warehouse, ind, b, disclosureFor(c), sharedDisclosure(c), c.var.services.clock);
+    const record = await freezeBaselineRecord(c.var.reader, ind, b, disclosureFor(c), sharedDisclosure(c), c.var.services.clock);
     return c.json(await store.freezeBaseline(record), 201);
   })
   .get("/", valid("query", BaselineList), async (c) => {
@@ -61,5 +61,5 @@ export const baselines = new Hono<Env>()
     const {id} = c.req.valid("param");
     const frozen = await appStoreOf(c).baseline(id);
     if (!frozen) throw notFound("baseline", id);
-    return c.json(await judgeFrozen(c.var.services.warehouse, disclosureFor(c), frozen, c.req.valid("query").sustain));
+    return c.json(await judgeFrozen(c.var.reader, disclosureFor(c), frozen, c.req.valid("query").sustain));
   });

@@ -25,5 +25,5 @@ describe({method: "get", path: "/api/indicators/:id/drivers", summary: "What dro
 export const drivers = new Hono<Env>()
   .get("/:id/drivers", valid("param", Id), valid("query", DriversQuery), async (c) => {
     const ind = indicatorOr404(c.req.valid("param").id, {explainAgenda: false});
-    return c.json(await driversOf(c.var.services.warehouse, ind, c.req.valid("query"), disclosureFor(c)));
+    return c.json(await driversOf(c.var.reader, ind, c.req.valid("query"), disclosureFor(c)));
   });

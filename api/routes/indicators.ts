@@ -83,8 +83,8 @@ export const indicators = new Hono<Env>()
   .get("/:id/series", valid("param", Id), valid("query", SeriesQuery), async (c) => {
     const ind = indicatorOr404(c.req.valid("param").id);
     const q = c.req.valid("query");
-    const series = await buildSeries(c.var.services.warehouse, ind, {...q, period: q.period ?? ind.periods[0]});
-    const body = seriesResponse(series, await publicationFor(c.var.services.warehouse, series, disclosureFor(c)));
+    const series = await buildSeries(c.var.reader, ind, {...q, period: q.period ?? ind.periods[0]});
+    const body = seriesResponse(series, await publicationFor(c.var.reader, series, disclosureFor(c)));
     if (wantsCsv(c)) {
       const rows = [...body.points, ...(body.groups ?? [])].map((p) => ({
         indicator: ind.id, geography: body.geography.type, code: body.geography.code, breakdown: body.breakdown ?? "", group: p.group ?? "all", ...p
@@ -97,7 +97,7 @@ export const indicators = new Hono<Env>()
     const ind = indicatorOr404(c.req.valid("param").id);
     const q = c.req.valid("query");
     const period = q.period ?? ind.periods[0];
-    const series = await buildSeries(c.var.services.warehouse, ind, {geography: q.geography, code: q.code, period, from: q.from});
-    const publication = await publicationFor(c.var.services.warehouse, series, disclosureFor(c));
+    const series = await buildSeries(c.var.reader, ind, {geography: q.geography, code: q.code, period, from: q.from});
+    const publication = await publicationFor(c.var.reader, series, disclosureFor(c));
     return c.json(baselineFromSeries(series, {method: q.method, h: q.h, asOf: q.asOf, sustain: q.sustain}, publication));
   });

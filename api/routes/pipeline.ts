@@ -34,7 +34,7 @@ export const pipeline = new Hono<Env>()
     return c.json({runs});
   })
   .get("/quarantine", valid("query", QuarantineQuery), async (c) => {
-    const {summary, rows} = await quarantined(c.var.services.warehouse, c.req.valid("query"));
+    const {summary, rows} = await quarantined(c.var.reader, c.req.valid("query"));
     if (wantsCsv(c)) return csvResponse(c, rows, "quarantine");
     return c.json({summary, rows});
   });

@@ -35,7 +35,7 @@ const CompareQuery = z.object({
   format: z.enum(["json", "csv"]).optional()
 });
 
-const load = (c: Context<Env>) => loadProviderData(c.var.services.warehouse);
+const load = (c: Context<Env>) => loadProviderData(c.var.reader);
 
 function periodOf(text: string | undefined, coverage: Parameters<typeof assertCovered>[1]): ResolvedPeriod {
   const p = text ? resolvePeriod(text) : latestYear(coverage);

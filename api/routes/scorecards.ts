@@ -35,5 +35,5 @@ export const scorecards = new Hono<Env>()
     if (!card) throw notFound("scorecard", id);
     const store = c.var.services.appStore;
     const readLookups = store ? async () => ({baselines: await store.baselines(), targets: await store.targets()}) : null;
-    return c.json(await scorecardView(c.var.services.warehouse, disclosureFor(c), card, c.req.valid("query"), readLookups));
+    return c.json(await scorecardView(c.var.reader, disclosureFor(c), card, c.req.valid("query"), readLookups));
   });

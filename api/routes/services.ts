@@ -25,7 +25,7 @@ describe({method: "get", path: "/api/services/map", summary: "Commissioned provi
 export const services = new Hono<Env>()
   .get("/map", valid("query", MapQuery), async (c) => {
     const q = c.req.valid("query");
-    const db = c.var.services.warehouse;
+    const db = c.var.reader;
     const data = await loadProviderData(db);
     const providers = data.providers;
     const period = q.period ? resolvePeriod(q.period) : latestYear(data.coverage);

@@ -28,7 +28,7 @@ export const me = new Hono<Env>().get("/", async (c) => {
   const p = c.get("principal");
   let provider: {id: string; name: string} | null = null;
   if (p.role === "provider" && p.providerId) {
-    const known = (await loadProviders(c.var.services.warehouse).catch(() => [])).find((x) => x.providerId === p.providerId);
+    const known = (await loadProviders(c.var.reader).catch(() => [])).find((x) => x.providerId === p.providerId);
     provider = {id: p.providerId, name: known?.name ?? p.providerId};
   }
   return c.json({id: p.id, role: p.role, via: p.via, providerId: p.providerId, provider, can: capabilities(p)});

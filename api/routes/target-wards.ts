@@ -24,7 +24,7 @@ describe({method: "get", path: "/api/target-wards/review", summary: "Wards ranke
 export const targetWards = new Hono<Env>()
   .get("/summary", valid("query", SummaryQuery), async (c) => {
     const q = c.req.valid("query");
-    const view = await summaryView(c.var.services.warehouse, {period: q.period, since: q.since, indicators: splitList(q.indicators)}, disclosureFor(c));
+    const view = await summaryView(c.var.reader, {period: q.period, since: q.since, indicators: splitList(q.indicators)}, disclosureFor(c));
     if (wantsCsv(c)) {
       const rows = view.indicators.map((r) => r.available
         ? {indicator: r.indicator.id, period: r.period, target_count: r.targetWards.count, target_rate: r.targetWards.rate.value, rest_count: r.rest.count, rest_rate: r.rest.rate.value,
@@ -37,5 +37,5 @@ export const targetWards = new Hono<Env>()
   })
   .get("/review", valid("query", NeedQuery), async (c) => {
     const q = c.req.valid("query");
-    return c.json(await reviewView(c.var.services.warehouse, {...q, indicators: splitList(q.indicators)}, disclosureFor(c)));
+    return c.json(await reviewView(c.var.reader, {...q, indicators: splitList(q.indicators)}, disclosureFor(c)));
   });

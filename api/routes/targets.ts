@@ -26,7 +26,7 @@ export const targets = new Hono<Env>()
     const store = appStoreOf(c);
     const t = c.req.valid("json");
     const ind = indicatorOr404(t.indicator, {explainAgenda: false});
-    const geo = await resolveGeography(c.var.services.warehouse, ind, t.geography, t.code);
+    const geo = await resolveGeography(c.var.reader, ind, t.geography, t.code);
     const type = t.periodType ?? ind.periods[0];
     if (!ind.periods.includes(type)) throw new DomainError("invalid", "period-not-allowed", `indicator ${ind.id} is not published by ${type}: allowed ${ind.periods.join(", ")}`, {field: "periodType"});
     const period = parsePeriod(type, t.period, "period");

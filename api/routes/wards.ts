@@ -28,10 +28,10 @@ describe({method: "get", path: "/api/wards/:id/profile", summary: "One ward's fa
 export const wards = new Hono<Env>()
   .get("/targeting", valid("query", TargetingQuery), async (c) => {
     const q = c.req.valid("query");
-    const view = await targetingView(c.var.services.warehouse, {...q, indicators: splitList(q.indicators)}, disclosureFor(c));
+    const view = await targetingView(c.var.reader, {...q, indicators: splitList(q.indicators)}, disclosureFor(c));
     if (wantsCsv(c)) return csvResponse(c, targetingRows(view), `ward-targeting-${view.period.label.replace("/", "-")}`);
     return c.json(view);
   })
-  .get("/concentration", valid("query", ConcentrationQuery), async (c) => c.json(await concentrationView(c.var.services.warehouse, c.req.valid("query"), disclosureFor(c))))
+  .get("/concentration", valid("query", ConcentrationQuery), async (c) => c.json(await concentrationView(c.var.reader, c.req.valid("query"), disclosureFor(c))))
   .get("/:id/profile", valid("param", WardId), valid("query", ProfileQuery), async (c) =>
-    c.json(await profileView(c.var.services.warehouse, c.req.valid("param").id, {seed: c.req.valid("query").seed, draws: RANK_DRAWS}, disclosureFor(c))));
+    c.json(await profileView(c.var.reader, c.req.valid("param").id, {seed: c.req.valid("query").seed, draws: RANK_DRAWS}, disclosureFor(c))));

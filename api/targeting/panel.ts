@@ -1,5 +1,6 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import {countSeries, coverage, population, resolveGeography, type Coverage, type Queryable} from "../oba/series.js";
+import {countSeries, coverage, population, type Coverage, type Queryable} from "../oba/query.js";
+import {resolveGeography} from "../oba/series.js";
 import {parsePeriod, periodsWithin, populationYearOf, type Period} from "../oba/periods.js";
 import type {TargetingMeasure} from "./measures.js";
 

@@ -1,6 +1,6 @@
 import {DomainError, badRequest} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
-import type {Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
 import {policyOf, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
 import {wardTableMask} from "../oba/disclosure.js";

@@ -1,6 +1,6 @@
 import {DomainError} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
-import type {Queryable} from "../oba/series.js";
+import type {Queryable} from "../oba/query.js";
 import {parsePeriod, type Period} from "../oba/periods.js";
 import {publishedCount, shownCountsOf, shownWards, type ShownCounts, type WardRateDisclosure} from "./disclosure.js";
 import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";

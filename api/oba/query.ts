@@ -1,0 +1,268 @@
+import {sqlIdent} from "../../pipelines/contracts/fields.js";
+import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
+import {AGE_BANDS, DERIVED, type Filter, type Indicator} from "./catalogue.js";
+import {fyLabel, iso, type Period} from "./periods.js";
+import type {ResolvedGeography} from "./series.js";
+
+/**
+ * All of the OBA domain's SQL over the published warehouse: each question is a named function taking
+ * the reader and its parameters, and answering rows; building series and their statistics is
+ * series.ts's (the disclosure lattice's own queries are still in disclosure.ts).
+ *
+ * SQL safety: every value (codes, dates, filter values) is a parameter; every identifier comes from
+ * the catalogue, which was checked at load against the extract contracts and the DERIVED whitelist.
+ * Nothing the client sends becomes an identifier: the client chooses among names this module knows.
+ */
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
+}
+
+/** A reader with the app's cache (api/appcache.ts): `remember` answers once per warehouse version and key. */
+export interface Reader extends Queryable {
+  remember<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * What a question answers on this warehouse version, kept in the reader's cache when it has one (a
+ * bare connection, as in the benchmarks and tests, asks every time). The answer is shared: callers
+ * never change it.
+ */
+export function remembered<T>(db: Queryable, key: string, make: () => Promise<T>): Promise<T> {
+  const r = db as Partial<Reader>;
+  return typeof r.remember === "function" ? r.remember(key, make) : make();
+}
+
+/** Collects positional parameters: `p(value)` returns `$n`. */
+export class Params {
+  readonly values: unknown[] = [];
+  p(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+  list(vs: readonly unknown[]): string {
+    return vs.map((v) => this.p(v)).join(", ");
+  }
+}
+
+/** SQL for a filter: NULL never matches a comparison (an unrecorded value is not "not X"). */
+export function filterSql(f: Filter, at: string, ps: Params): string {
+  const expr = f.field !== undefined ? `x.${sqlIdent(f.field)}` : `(${DERIVED[f.derived!].sql(at)})`;
+  const v = f.value;
+  switch (f.op) {
+    case "eq": return `${expr} = ${ps.p(v)}`;
+    case "ne": return `${expr} <> ${ps.p(v)}`;
+    case "lt": return `${expr} < ${ps.p(v)}`;
+    case "le": return `${expr} <= ${ps.p(v)}`;
+    case "gt": return `${expr} > ${ps.p(v)}`;
+    case "ge": return `${expr} >= ${ps.p(v)}`;
+    case "in": return `${expr} IN (${ps.list(v as unknown[])})`;
+    case "not-in": return `${expr} NOT IN (${ps.list(v as unknown[])})`;
+    case "is-null": return `${expr} IS NULL`;
+    case "not-null": return `${expr} IS NOT NULL`;
+    case "has-any": return `list_has_any(${expr}, [${ps.list(v as unknown[])}]::VARCHAR[])`;
+  }
+}
+
+export const and = (parts: string[]) => (parts.length ? parts.map((p) => `(${p})`).join(" AND ") : "TRUE");
+
+/** The SQL expression grouping records by a breakdown (a catalogue field or DERIVED name), or `'all'`. */
+export function groupSql(b: {field?: string; derived?: string} | undefined, at: string): string {
+  if (!b) return `'all'`;
+  const expr = b.field !== undefined ? `x.${sqlIdent(b.field)}` : DERIVED[b.derived!].sql(at);
+  return `coalesce((${expr})::VARCHAR, 'unknown')`;
+}
+
+// ---------------------------------------------------------------- geographies
+
+/** Whether an authority is known from its wards, the authorities table, or a loaded return. */
+export async function authorityKnown(db: Queryable, la: string): Promise<boolean> {
+  // A council's own 903/CIN files publish borough figures before anyone adds its wards to the reference data.
+  const known = `SELECT la_code FROM ref_wards UNION SELECT la_code FROM ref_authorities UNION SELECT la_code FROM extract_loads WHERE coalesce(rows_loaded, 0) > 0`;
+  const rows = await db.query<{la_code: string}>(`SELECT la_code FROM (${known}) WHERE la_code = $1`, [la]);
+  return rows.length > 0;
+}
+
+/** The authorities that have wards. */
+export async function authoritiesWithWards(db: Queryable): Promise<string[]> {
+  return (await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY 1`)).map((r) => r.la_code);
+}
+
+export async function authorityName(db: Queryable, la: string): Promise<string | null> {
+  const auth = await db.query<{name: string}>(`SELECT name FROM ref_authorities WHERE la_code = $1`, [la]);
+  return auth[0]?.name ?? null;
+}
+
+export async function areaOf(db: Queryable, areaId: string): Promise<{la_code: string; name: string} | null> {
+  const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_areas WHERE area_id = $1`, [areaId]);
+  return rows[0] ?? null;
+}
+
+export async function areaIds(db: Queryable, la: string): Promise<string[]> {
+  return (await db.query<{area_id: string}>(`SELECT area_id FROM ref_areas WHERE la_code = $1 ORDER BY 1`, [la])).map((r) => r.area_id);
+}
+
+export async function wardsOfArea(db: Queryable, la: string, areaId: string): Promise<string[]> {
+  return (await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 AND area_id = $2 ORDER BY 1`, [la, areaId])).map((w) => w.ward_id);
+}
+
+export async function wardOf(db: Queryable, wardId: string): Promise<{la_code: string; name: string} | null> {
+  const rows = await db.query<{la_code: string; name: string}>(`SELECT la_code, name FROM ref_wards WHERE ward_id = $1`, [wardId]);
+  return rows[0] ?? null;
+}
+
+export async function wardIds(db: Queryable, la: string): Promise<string[]> {
+  return (await db.query<{ward_id: string}>(`SELECT ward_id FROM ref_wards WHERE la_code = $1 ORDER BY 1`, [la])).map((r) => r.ward_id);
+}
+
+export interface TargetWardSet {
+  set_id: string;
+  name: string;
+  la_code: string;
+  illustrative: boolean;
+  note: string;
+  /** Ward ids, comma-separated, in order. */
+  wards: string;
+}
+
+export async function targetWardSets(db: Queryable): Promise<TargetWardSet[]> {
+  return db.query<TargetWardSet>(
+    `SELECT set_id, any_value(name) AS name, any_value(la_code) AS la_code, bool_or(illustrative) AS illustrative, any_value(note) AS note,
+       string_agg(ward_id, ',' ORDER BY ward_id) AS wards FROM ref_target_wards GROUP BY set_id ORDER BY set_id`);
+}
+
+// ---------------------------------------------------------------- counts
+
+function geographySql(ind: Indicator, geo: ResolvedGeography, ps: Params): string {
+  const parts = [`x.la_code = ${ps.p(geo.laCode)}`];
+  const n = ind.numerator;
+  if (geo.type === "area" && n.areaField) parts.push(`x.${sqlIdent(n.areaField)} = ${ps.p(geo.code)}`);
+  else if (geo.wards !== null) parts.push(geo.wards.length ? `x.ward IN (${ps.list(geo.wards)})` : "FALSE");
+  return and(parts);
+}
+
+/** The SQL expression for a breakdown group, or `'all'`. */
+function breakdownSql(ind: Indicator, breakdown: string | undefined, at: string): string {
+  return groupSql(breakdown ? ind.breakdowns[breakdown] : undefined, at);
+}
+
+export interface CountRow {
+  label: string;
+  grp: string;
+  numerator: number;
+  denominator: number;
+}
+
+/** Numerator (and extract denominator) counts per period and group: one parameterised query. */
+export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGeography, periods: Period[], breakdown?: string): Promise<CountRow[]> {
+  if (!periods.length) return [];
+  const ps = new Params();
+  const n = ind.numerator;
+  const values = periods.map((p) => `(${ps.p(p.label)}, ${ps.p(p.start)}::DATE, ${ps.p(p.end)}::DATE)`).join(", ");
+  const at = n.kind === "event" ? `x.${sqlIdent(n.date)}` : "p.period_end";
+  const join = n.kind === "event"
+    ? `x.${sqlIdent(n.date)} BETWEEN p.period_start AND p.period_end`
+    : `x.${sqlIdent(n.date)} <= p.period_end AND (x.${sqlIdent(n.end!)} IS NULL OR x.${sqlIdent(n.end!)} > p.period_end)`;
+  const where = geographySql(ind, geo, ps);
+  const denFilter = ind.denominator.kind === "extract" ? ind.denominator.filter : n.filter;
+  const denPred = and(denFilter.map((f) => filterSql(f, at, ps)));
+  const numPred = and(n.filter.map((f) => filterSql(f, at, ps)));
+  const grp = breakdownSql(ind, breakdown, at);
+  const sql = `WITH p(label, period_start, period_end) AS (VALUES ${values})
+    SELECT p.label AS label, ${grp} AS grp,
+      count(*) FILTER (WHERE ${numPred})::INTEGER AS numerator, count(*)::INTEGER AS denominator
+    FROM p JOIN ${sqlIdent(n.extract)} x ON ${join}
+    WHERE ${where} AND ${denPred}
+    GROUP BY ALL`;
+  return db.query<CountRow>(sql, ps.values as SqlParams);
+}
+
+// ---------------------------------------------------------------- population
+
+export interface PopulationRow {
+  year: number;
+  grp: string;
+  children: number;
+}
+
+/**
+ * Children in the geography by year (and by group when the breakdown is one with a population:
+ * age band, ward, area). Other breakdowns share the whole population (group 'all').
+ */
+export function population(db: Queryable, geo: ResolvedGeography, ages: [number, number], years: number[], by?: "age_band" | "ward" | "area"): Promise<PopulationRow[]> {
+  const key = `population|${geo.laCode}|${geo.wards?.join(",") ?? "*"}|${ages.join("-")}|${years.join(",")}|${by ?? ""}`;
+  return remembered(db, key, async () => {
+  const ps = new Params();
+  const where = [`r.la_code = ${ps.p(geo.laCode)}`, `r.age BETWEEN ${ps.p(ages[0])} AND ${ps.p(ages[1])}`, `r.year IN (${ps.list(years)})`];
+  if (geo.wards !== null) where.push(geo.wards.length ? `r.ward_id IN (${ps.list(geo.wards)})` : "FALSE");
+  const grp = by === "age_band"
+    ? `CASE ${AGE_BANDS.map((b) => `WHEN r.age <= ${b.max} THEN '${b.band}'`).join(" ")} END`
+    : by === "ward" ? "r.ward_id"
+    : by === "area" ? "(SELECT w.area_id FROM ref_wards w WHERE w.la_code = r.la_code AND w.ward_id = r.ward_id)"
+    : "'all'";
+  return db.query<PopulationRow>(`SELECT r.year::INTEGER AS year, ${grp} AS grp, sum(r.children)::DOUBLE AS children
+    FROM ref_population r WHERE ${and(where)} GROUP BY ALL`, ps.values as SqlParams);
+  });
+}
+
+/** The years the population estimates hold for an authority, in order. */
+export function populationYearsHeld(db: Queryable, la: string): Promise<number[]> {
+  return remembered(db, `population-years|${la}`, async () =>
+    (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [la])).map((r) => r.year));
+}
+
+// ---------------------------------------------------------------- load register, benchmarks, quality notes
+
+export interface Coverage {
+  from: string;
+  to: string;
+  collectionYears: string[];
+}
+
+/** The financial years loaded for the indicator's extract and authority (from the load register). */
+export function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
+  return remembered(db, `coverage|${ind.numerator.extract}|${laCode}`, async () => {
+  const rows = await db.query<{collection_year: number}>(
+    `SELECT DISTINCT collection_year::INTEGER AS collection_year FROM extract_loads
+     WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
+  if (!rows.length) return null;
+  const years = rows.map((r) => r.collection_year);
+  return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
+  });
+}
+
+export function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {
+  return remembered(db, `benchmarks|${ind.benchmark ?? ""}`, async () => {
+  const out = new Map<string, {comparator: string; value: number; source: string}[]>();
+  if (!ind.benchmark) return out;
+  const rows = await db.query<{period: string; comparator: string; value: number; source: string}>(
+    `SELECT period, comparator, value::DOUBLE AS value, source FROM ref_benchmarks WHERE indicator_id = $1 ORDER BY period, comparator`, [ind.benchmark]);
+  for (const r of rows) {
+    const list = out.get(r.period) ?? [];
+    list.push({comparator: r.comparator, value: r.value, source: r.source});
+    out.set(r.period, list);
+  }
+  return out;
+  });
+}
+
+export interface QualityNoteRow {
+  start: string;
+  end: string;
+  area: string;
+  finding: string;
+  /** The wards of the note's area. */
+  wards: string[] | null;
+}
+
+/** The data-quality findings about an extract in an authority; none when the warehouse has no notes table. */
+export function qualityNotes(db: Queryable, extract: string, la: string): Promise<QualityNoteRow[]> {
+  return remembered(db, `quality-notes|${extract}|${la}`, async () => {
+  const has = await db.query<{n: number}>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'ref_quality_notes'`);
+  if (!has[0]?.n) return [];
+  return db.query<QualityNoteRow>(
+    `SELECT n.start::VARCHAR AS start, n."end"::VARCHAR AS "end", n.area, n.finding,
+       (SELECT list(w.ward_id) FROM ref_wards w WHERE w.la_code = n.la_code AND w.area_id = n.area) AS wards
+     FROM ref_quality_notes n WHERE n.extract = $1 AND n.la_code = $2`, [extract, la]);
+  });
+}
