@@ -557,12 +557,14 @@ const GROUP_BYTES = 32 * 1024 * 1024;
 const GROUP_FILES = 200;
 
 /**
- * The run's files (by index) in groups loaded together: files of one extract type read by the same
- * contract (the collection year can change its code lists), in name order, up to GROUP_BYTES.
+ * The run's files (by index) in groups loaded together: consecutive files (in name order) of one
+ * extract type read by the same contract (the collection year can change its code lists), up to
+ * GROUP_BYTES. Consecutive, so one authority's files of a type still load in period order: a record
+ * key repeated across periods is quarantined in the later file, as when files loaded one by one.
  */
 export function groupFiles(paths: string[]): number[][] {
-  const open = new Map<string, {files: number[]; bytes: number}>();
   const groups: number[][] = [];
+  let current: {key: string; files: number[]; bytes: number} | null = null;
   for (const [at, path] of paths.entries()) {
     const name = parseExtractName(basename(path));
     let bytes = 0;
@@ -572,15 +574,12 @@ export function groupFiles(paths: string[]): number[][] {
       bytes = GROUP_BYTES; // unreadable: alone, and refused by name when loaded
     }
     const key = "error" in name ? `#${at}` : `${name.type} ${JSON.stringify(contractFor(name.type, name.collectionYear).fields)}`;
-    let g = open.get(key);
-    if (g && (g.bytes + bytes > GROUP_BYTES || g.files.length >= GROUP_FILES)) g = undefined;
-    if (!g) {
-      g = {files: [], bytes: 0};
-      open.set(key, g);
-      groups.push(g.files);
+    if (!current || current.key !== key || current.bytes + bytes > GROUP_BYTES || current.files.length >= GROUP_FILES) {
+      current = {key, files: [], bytes: 0};
+      groups.push(current.files);
     }
-    g.files.push(at);
-    g.bytes += bytes;
+    current.files.push(at);
+    current.bytes += bytes;
   }
   return groups;
 }

@@ -1,4 +1,6 @@
 import {describe, expect, it} from "vitest";
+import {join} from "node:path";
+import {groupFiles} from "../../pipelines/load/extract.js";
 import {REFERRAL_HEADER, referral, scratch} from "../helpers/warehouse.js";
 
 /**
@@ -45,4 +47,15 @@ describe("files of one type load together", () => {
     expect(q.map((x) => [x.file, x.rule])).toEqual([["referrals_821_2012-13.csv", "invalid"], ["referrals_821_2013-14.csv", "duplicate-key"]]);
     expect(q[1].message).toMatch(/R821-000005' is already loaded from referrals_821_2012-13\.csv \(2012-13\)/);
   });
+
+  it("groups consecutive files of one type and contract only, so one authority's files still load in period order", () => {
+    const s = scratch();
+    const names = ["cp_plans_821_2012-13.csv", "cp_plans_821_2013-14.csv", "referrals_180_2024-25.csv", "referrals_821_2023-24.csv",
+      "referrals_821_2024-25.csv", "referrals_822_2024-25.csv"];
+    for (const n of names) s.put(n, "x\n");
+    // Sex is coded M/F/U from 2024-25: another contract, so 821's 2023-24 file is a group of its own
+    // between the 2024-25 files rather than joining a group that would load after 821's 2024-25.
+    expect(groupFiles(names.map((n) => join(s.inbox, n)))).toEqual([[0, 1], [2], [3], [4, 5]]);
+  });
 });
+
