@@ -2,7 +2,7 @@ import {appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFi
 import {createHash, randomBytes} from "node:crypto";
 import {basename, join} from "node:path";
 import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
-import {BatchAborted, loadExtractFile, type LoadResult} from "./load/extract.js";
+import {BatchAborted, groupFiles, loadExtractFile, loadExtractGroup, type GroupFile, type LoadResult} from "./load/extract.js";
 import {screenInbox} from "./load/inbox.js";
 import {inspectFile} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
@@ -155,46 +155,57 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       );
       const guard = {maxLossShare: config.replaceGuard?.maxLossShare ?? DEFAULT_MAX_LOSS_SHARE, accepted: new Set(config.accept ?? [])};
       let seq = 0;
-      // Files share transactions (a commit per BATCH_ROWS rows, not per file): each file still writes
-      // nothing until it is judged, so a refused or held file leaves the others' rows alone.
-      const loadOne = (path: string, fileSeq: number, batched: boolean) =>
-        loadExtractFile(conn, path, {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => fileSeq, guard, batched});
+      // Files share transactions (a commit per BATCH_ROWS rows, not per file) and load in groups of
+      // one extract type (loadExtractGroup): each file is still judged on its own and writes nothing
+      // until it is, so a refused or held file leaves the others' rows alone.
+      const loadGroup = (group: GroupFile[], batched: boolean) =>
+        loadExtractGroup(conn, group, {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => -1, guard, batched});
+      const groups = groupFiles(files).map((g) => g.map((at) => ({at, path: files[at], seq: at + 1})));
+      seq = files.length;
+      const results: LoadResult[] = new Array(files.length);
       let batch: {at: number; path: string; seq: number}[] | null = null;
       let batchRows = 0;
+      let done = 0;
       const commitBatch = async () => {
         if (batch) await run(conn, "COMMIT");
         batch = null;
         batchRows = 0;
       };
-      for (const [i, f] of files.entries()) {
-        if (!batch) {
-          await run(conn, "BEGIN TRANSACTION");
-          batch = [];
+      try {
+        for (const group of groups) {
+          if (!batch) {
+            await run(conn, "BEGIN TRANSACTION");
+            batch = [];
+          }
+          let loaded: LoadResult[];
+          try {
+            loaded = await loadGroup(group, true);
+            batch.push(...group);
+          } catch (err) {
+            if (!(err instanceof BatchAborted)) throw err;
+            // A file failed and took the shared transaction with it: the batch's earlier files are
+            // loaded again, each in its own transaction (same outcomes, same load ids), then this group's.
+            await run(conn, "ROLLBACK");
+            log({msg: "a file failed inside a shared transaction; loading that transaction's files one by one", run_id: runId, file: err.file});
+            for (const b of batch) [results[b.at]] = await loadGroup([b], false);
+            batch = null;
+            batchRows = 0;
+            loaded = [];
+            for (const g of group) loaded.push(...(await loadGroup([g], false)));
+          }
+          for (const [i, result] of loaded.entries()) {
+            results[group[i].at] = result;
+            batchRows += result.rowsIn;
+            log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
+            effects.progress?.(++done, files.length, result.file);
+            await effects.afterFile?.(result);
+          }
+          if (batchRows >= BATCH_ROWS) await commitBatch();
         }
-        const fileSeq = ++seq;
-        let result: LoadResult;
-        try {
-          result = await loadOne(f, fileSeq, true);
-          batch.push({at: record.extracts.length, path: f, seq: fileSeq});
-        } catch (err) {
-          if (!(err instanceof BatchAborted)) throw err;
-          // A file failed and took the shared transaction with it: the batch's earlier files are
-          // loaded again, each in its own transaction (same outcomes, same load ids), then this one.
-          await run(conn, "ROLLBACK");
-          log({msg: "a file failed inside a shared transaction; loading that transaction's files one by one", run_id: runId, file: err.file});
-          for (const b of batch) record.extracts[b.at] = await loadOne(b.path, b.seq, false);
-          batch = null;
-          batchRows = 0;
-          result = await loadOne(f, fileSeq, false);
-        }
-        batchRows += result.rowsIn;
-        record.extracts.push(result);
-        log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
-        effects.progress?.(i + 1, files.length, result.file);
-        await effects.afterFile?.(result);
-        if (batchRows >= BATCH_ROWS) await commitBatch();
+        await commitBatch();
+      } finally {
+        record.extracts.push(...results.filter((r) => r !== undefined));
       }
-      await commitBatch();
       // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
       const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard};
       const statutory = await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},

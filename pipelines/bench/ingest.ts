@@ -1,5 +1,5 @@
 import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {loadavg, tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {parseExtractName} from "../contracts/extracts.js";
@@ -53,6 +53,13 @@ const bytes = files.reduce((s, f) => s + statSync(join(dir, f)).size, 0);
 const raw = await DuckDBInstance.create(":memory:");
 const conn = await raw.connect();
 let t0 = performance.now();
+// CPU seconds too (DuckDB's threads run in this process): on a machine shared with other work the
+// wall-clock ratio moves with the load, the CPU one much less.
+let cpu0 = process.cpuUsage();
+const cpuSeconds = () => {
+  const u = process.cpuUsage(cpu0);
+  return (u.user + u.system) / 1e6;
+};
 let rawRows = 0;
 const byType = new Map<string, string[]>();
 for (const f of files) {
@@ -65,18 +72,21 @@ for (const [type, paths] of byType) {
   rawRows += (await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM ${type}`))[0].n;
 }
 const rawSeconds = (performance.now() - t0) / 1000;
+const rawCpu = cpuSeconds();
 conn.closeSync();
 raw.closeSync();
 
 // 2. The pipeline: the same files through contracts, identifier screening, quarantine, lineage, facts and Parquet.
 const work = mkdtempSync(join(tmpdir(), "curve-bench-"));
 t0 = performance.now();
+cpu0 = process.cpuUsage();
 // The inbox is a folder of links to the chosen files, so the pipeline reads exactly what the baseline read.
 const inbox = join(work, "inbox");
 mkdirSync(inbox);
 for (const f of files) if (f !== heldOut) symlinkSync(join(dir, f), join(inbox, f));
 const record = await runPipeline({inbox, warehouseDir: join(work, "warehouse"), referenceDir: "data/reference"});
 const pipelineSeconds = (performance.now() - t0) / 1000;
+const pipelineCpu = cpuSeconds();
 if (record.status !== "published") {
   console.error(`The pipeline did not publish: ${record.message}`);
   process.exit(1);
@@ -116,16 +126,21 @@ const figures = {
   raw_rows: rawRows,
   raw_seconds: +rawSeconds.toFixed(2),
   raw_rows_per_second: Math.round(rawRows / rawSeconds),
+  raw_cpu_seconds: +rawCpu.toFixed(2),
   pipeline_rows: pipelineRows,
   pipeline_loaded: loaded,
   pipeline_quarantined: quarantined,
   pipeline_seconds: +pipelineSeconds.toFixed(2),
   pipeline_rows_per_second: Math.round(pipelineRows / pipelineSeconds),
+  pipeline_cpu_seconds: +pipelineCpu.toFixed(2),
   ratio: +((pipelineRows / pipelineSeconds) / (rawRows / rawSeconds)).toFixed(3),
+  cpu_ratio: +((pipelineRows / pipelineCpu) / (rawRows / rawCpu)).toFixed(3),
+  load_average: +loadavg()[0].toFixed(1),
   ...oneFile
 };
 console.table(figures);
 console.log(`ingest ratio: ${figures.ratio} (pipeline rows/s ÷ raw read_csv rows/s)`);
+console.log(`cpu ratio: ${figures.cpu_ratio} (pipeline rows per CPU second ÷ raw read_csv's; load average ${figures.load_average})`);
 if (heldOut) {
   console.log(`incremental: ${oneFile.incremental_ratio}× (${heldOut}, ${oneFile.incremental_rows} rows: ${oneFile.incremental_into_warehouse_seconds} s into the ${files.length - 1}-file warehouse ÷ ${oneFile.incremental_into_empty_seconds} s into an empty one)`);
 }

@@ -143,9 +143,12 @@ export function sqlRaw(f: Field): string {
   return `nullif(trim(${sqlIdent(f.name)}), '')`;
 }
 
-/** SQL expression giving the typed value, or NULL when the raw text does not parse. */
-export function sqlValue(f: Field): string {
-  const raw = sqlRaw(f);
+/**
+ * SQL expression giving the typed value, or NULL when the raw text does not parse. `raw` is the
+ * trimmed text with empty cells as NULL: the pipeline stages it once per value (trimming is the
+ * costly part, and each expression below reads it several times).
+ */
+export function sqlValue(f: Field, raw = sqlRaw(f)): string {
   const t = f.type;
   switch (t.kind) {
     case "key": return `CASE WHEN regexp_full_match(${raw}, '[0-9a-f]{16,64}') THEN ${raw} END`;

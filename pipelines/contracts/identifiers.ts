@@ -81,9 +81,10 @@ export interface ScreenColumn {
  * SQL that, over a table, finds the columns holding a direct identifier: one set-based pass that
  * gathers the candidate values of every column into one (column, value) set and tests each value once
  * against the NHS-number, postcode, UPN and date-of-birth patterns. Returns one row per finding
- * (`c` the column's index, `k` the check's index into `checks`); the pipeline refuses the file on any.
+ * (`k` the check's index into `checks`, `f` the value of the `file` column, so one pass screens
+ * several files staged together); the pipeline refuses a file on any of its findings.
  */
-export function identifierScreenSql(table: string, columns: ScreenColumn[]): {sql: string; checks: IdentifierFinding[]} {
+export function identifierScreenSql(table: string, columns: ScreenColumn[], file = "0"): {sql: string; checks: IdentifierFinding[]} {
   const checks: IdentifierFinding[] = [];
   const reasons = [
     "holds NHS numbers (10 digits passing the modulus-11 check)",
@@ -92,8 +93,8 @@ export function identifierScreenSql(table: string, columns: ScreenColumn[]): {sq
     "holds full dates of birth (only the month and year may be extracted)"
   ];
   for (const c of columns) for (const reason of reasons) checks.push({column: c.column, reason});
-  if (!columns.length) return {sql: "SELECT NULL::INTEGER AS c, NULL::INTEGER AS k WHERE false", checks};
-  const values = columns.map((c, i) => `SELECT ${i} AS c, ${c.value} AS v FROM ${table} WHERE ${c.value} IS NOT NULL AND (${c.candidates})`);
+  if (!columns.length) return {sql: "SELECT NULL::INTEGER AS f, NULL::INTEGER AS k WHERE false", checks};
+  const values = columns.map((c, i) => `SELECT ${file} AS f, ${i} AS c, ${c.value} AS v FROM ${table} WHERE ${c.value} IS NOT NULL AND (${c.candidates})`);
   const birth = columns.map((c, i) => (/birth/i.test(c.column) ? i : -1)).filter((i) => i >= 0);
   // The modulus-11 sum is written out digit by digit: a list lambda per value is ~50× slower, and
   // CASE evaluates it only for values that are 10 digits in the first place.
@@ -107,9 +108,9 @@ export function identifierScreenSql(table: string, columns: ScreenColumn[]): {sq
   ];
   // Every pattern needs at least 5 characters (a postcode without its space): shorter values are never tested.
   const sql = `WITH v AS (${values.join("\nUNION ALL\n")}),
-    w AS (SELECT c, v, upper(v) AS u, regexp_replace(v, '\\s', '', 'g') AS d FROM v WHERE length(v) >= 5),
-    hits AS (SELECT c, ${tests.map((t, k) => `bool_or(${t}) AS h${k}`).join(", ")} FROM w GROUP BY c)
-    ${tests.map((_, k) => `SELECT c * ${reasons.length} + ${k} AS k FROM hits WHERE h${k}`).join(" UNION ALL ")}
-    ORDER BY k`;
+    w AS (SELECT f, c, v, upper(v) AS u, regexp_replace(v, '\\s', '', 'g') AS d FROM v WHERE length(v) >= 5),
+    hits AS (SELECT f, c, ${tests.map((t, k) => `bool_or(${t}) AS h${k}`).join(", ")} FROM w GROUP BY f, c)
+    ${tests.map((_, k) => `SELECT f, c * ${reasons.length} + ${k} AS k FROM hits WHERE h${k}`).join(" UNION ALL ")}
+    ORDER BY f, k`;
   return {sql, checks};
 }

@@ -1,8 +1,8 @@
-import {rmSync} from "node:fs";
+import {rmSync, statSync} from "node:fs";
 import {basename, join} from "node:path";
 import {tmpdir} from "node:os";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {contractFor, parseExtractName, type ExtractContract} from "../contracts/extracts.js";
+import {contractFor, parseExtractName, type ExtractType} from "../contracts/extracts.js";
 import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
 import {identifierScreenSql, mayHoldIdentifier, screenHeaders} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
@@ -89,7 +89,139 @@ export function refusedResult(file: string, message: string): LoadResult {
   return empty(file, "refused", message, target);
 }
 
+/** One file of a group: its path and the sequence number its load id takes. */
+export interface GroupFile {
+  path: string;
+  seq: number;
+}
+
+/** One file's load, through the loader's single code path (a group of one). */
 export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx: LoadContext, door?: DoorLoad): Promise<LoadResult> {
+  const [result] = await loadExtractGroup(conn, [{path, seq: -1}], ctx, door);
+  return result;
+}
+
+/** A file that passed the checks made before any row is read, waiting to be staged with its group. */
+interface Candidate {
+  at: number;
+  path: string;
+  readPath: string;
+  file: string;
+  name: {type: ExtractType; laCode: string; collectionYear: number; period: string};
+  info: FileInspection;
+  base: Partial<LoadResult>;
+  header: string[];
+  warnings: string[];
+  encoding: string;
+  loadId: string;
+  previous: {load_id: string; sha256: string; rows_loaded: number}[];
+}
+
+/**
+ * Files of one extract type and contract (the run groups them: pipelines/run.ts), loaded together:
+ * staged, typed, checked and screened in a few statements for the whole group instead of ~20 per
+ * file, because for council-sized files the fixed cost of each statement, not the rows, is most of the
+ * time. Every file is still judged on its own (its identifier findings, its quarantine, the replace
+ * guard) and loads entirely or not at all. Files whose outcome could depend on each other (a record
+ * key repeated across two files of one authority, or a file replacing a period while another file of
+ * its authority loads) are loaded one after the other instead, exactly as they would be alone.
+ * `seq` -1 takes the load's number from `ctx.loadSeq()` once the file passes the first checks.
+ */
+export async function loadExtractGroup(conn: DuckDBConnection, files: GroupFile[], ctx: LoadContext, door?: DoorLoad): Promise<LoadResult[]> {
+  const results: LoadResult[] = new Array(files.length);
+  const candidates: Candidate[] = [];
+  const previousByTarget = await previousLoads(conn, files.map((f) => basename(f.path)));
+  for (const [at, {path, seq}] of files.entries()) {
+    const checked = await checkBeforeReading(path, ctx, previousByTarget, door);
+    if ("outcome" in checked) {
+      results[at] = checked;
+      continue;
+    }
+    const loadId = `${ctx.runId}-${String(seq >= 0 ? seq : ctx.loadSeq()).padStart(3, "0")}`;
+    candidates.push({...checked, at, path, loadId});
+  }
+  if (!candidates.length) return results;
+  const sameAuthority = new Set(candidates.map((c) => `${c.name.type} ${c.name.laCode}`)).size < candidates.length;
+  // A replacement removes a period's rows that another file of its authority may be checked against.
+  if (candidates.length > 1 && sameAuthority && candidates.some((c) => c.previous.length)) {
+    return loadOneByOne(conn, files, candidates, results, ctx, door);
+  }
+  // Outside a shared transaction, the group has its own: each file loaded entirely or not at all.
+  const own = !ctx.batched;
+  try {
+    if (own) await run(conn, "BEGIN TRANSACTION");
+    const judged = await stageAndValidate(conn, candidates, ctx, door);
+    if (judged === "interdependent") {
+      if (own) await run(conn, "ROLLBACK");
+      await dropStaging(conn);
+      return loadOneByOne(conn, files, candidates, results, ctx, door);
+    }
+    const publishable: {c: Candidate; staged: Staged}[] = [];
+    for (const c of candidates) {
+      const staged = judged.get(c.at)!;
+      if ("refused" in staged) {
+        results[c.at] = empty(c.file, "refused", staged.refused, c.base);
+        continue;
+      }
+      const verdict = await judgeReplacement(conn, {file: c.file, period: c.name.period, loadId: c.loadId, ...staged,
+        previousRows: c.previous.length ? c.previous.reduce((n, p) => n + p.rows_loaded, 0) : null},
+      ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()}, FILE_QUARANTINE);
+      if (verdict) {
+        results[c.at] = empty(c.file, verdict.outcome, verdict.message, {...c.base, rowsIn: staged.rowsIn, rowsQuarantined: staged.rowsQuarantined});
+        continue;
+      }
+      publishable.push({c, staged});
+    }
+    // Judged publishable: only now do the group's files write to the warehouse.
+    if (publishable.length) await publishStaged(conn, candidates[0].name.type, publishable, ctx);
+    await dropStaging(conn);
+    if (own) await run(conn, publishable.length ? "COMMIT" : "ROLLBACK");
+    for (const {c, staged} of publishable) {
+      const replaced = c.previous.length > 0;
+      results[c.at] = {
+        file: c.file, ...c.base, outcome: replaced ? "replaced" : "loaded",
+        message: `${c.file}: ${staged.rowsLoaded} rows loaded, ${staged.rowsQuarantined} quarantined${replaced ? ` (replaces the earlier ${c.name.period} extract)` : ""}`,
+        rowsIn: staged.rowsIn, rowsLoaded: staged.rowsLoaded, rowsQuarantined: staged.rowsQuarantined,
+        warnings: [...c.warnings, ...staged.warnings], loadId: c.loadId
+      } as LoadResult;
+    }
+    return results;
+  } catch (err) {
+    if (!own) throw new BatchAborted(candidates.map((c) => c.file).join(", "), err as Error);
+    await run(conn, "ROLLBACK").catch(() => undefined);
+    for (const c of candidates) results[c.at] = empty(c.file, "failed", `${c.file}: ${(err as Error).message}`, c.base);
+    return results;
+  } finally {
+    for (const c of candidates) if (c.readPath !== c.path) rmSync(c.readPath, {force: true});
+  }
+}
+
+/** The group's files one at a time (each a group of one), keeping the results already decided. */
+async function loadOneByOne(conn: DuckDBConnection, files: GroupFile[], candidates: Candidate[], results: LoadResult[], ctx: LoadContext, door?: DoorLoad): Promise<LoadResult[]> {
+  for (const c of candidates) {
+    if (c.readPath !== c.path) rmSync(c.readPath, {force: true});
+    const seq = Number(c.loadId.slice(ctx.runId.length + 1));
+    [results[c.at]] = await loadExtractGroup(conn, [{path: files[c.at].path, seq}], ctx, door);
+  }
+  return results;
+}
+
+type Previous = Map<string, {load_id: string; sha256: string; rows_loaded: number}[]>;
+
+/** The loads already published for the files' (type, authority, period) targets, in one query. */
+async function previousLoads(conn: DuckDBConnection, names: string[]): Promise<Previous> {
+  const targets = names.map((n) => parseExtractName(n)).filter((n) => !("error" in n)) as {type: string; laCode: string; period: string}[];
+  const byTarget: Previous = new Map();
+  if (!targets.length) return byTarget;
+  const rows = await queryRows<{target: string; load_id: string; sha256: string; rows_loaded: number}>(conn,
+    `SELECT concat_ws(' ', extract_type, la_code, period) AS target, load_id, sha256, rows_loaded FROM extract_loads
+     WHERE concat_ws(' ', extract_type, la_code, period) IN (${targets.map((t) => sqlString(`${t.type} ${t.laCode} ${t.period}`)).join(", ")})`);
+  for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), {load_id: r.load_id, sha256: r.sha256, rows_loaded: r.rows_loaded}]);
+  return byTarget;
+}
+
+/** The checks made before a row is read: name, readability, header, identifiers in column names, same content. */
+async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarget: Previous, door?: DoorLoad): Promise<LoadResult | Omit<Candidate, "at" | "path" | "loadId">> {
   const file = door?.file ?? basename(path);
   const name = parseExtractName(basename(path));
   if ("error" in name) return empty(file, "refused", name.error);
@@ -115,9 +247,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
   }
 
   const contract = contractFor(name.type, name.collectionYear);
-  const previous = await queryRows<{load_id: string; sha256: string; rows_loaded: number}>(conn,
-    `SELECT load_id, sha256, rows_loaded FROM extract_loads WHERE extract_type = $1 AND la_code = $2 AND period = $3`,
-    [name.type, name.laCode, name.period]);
+  const previous = previousByTarget.get(`${name.type} ${name.laCode} ${name.period}`) ?? [];
   if (previous.some((p) => p.sha256 === info.sha256)) {
     return empty(file, "unchanged", `${file} is already loaded (same sha256): nothing changed`, base);
   }
@@ -151,46 +281,7 @@ export async function loadExtractFile(conn: DuckDBConnection, path: string, ctx:
     encoding = "windows-1252";
     warnings.push("not valid UTF-8: decoded as Windows-1252 (Excel's CSV encoding)");
   }
-
-  const loadId = `${ctx.runId}-${String(ctx.loadSeq()).padStart(3, "0")}`;
-  // Outside a shared transaction, each file has its own: loaded entirely or not at all.
-  const own = !ctx.batched;
-  try {
-    if (own) await run(conn, "BEGIN TRANSACTION");
-    const loadedAt = new Date().toISOString();
-    const result = await stageAndValidate(conn, readPath, info, file, header, contract, name, loadId, ctx, previous.map((p) => p.load_id), door);
-    if ("refused" in result) {
-      if (own) await run(conn, "ROLLBACK");
-      return empty(file, "refused", result.refused, base);
-    }
-    const verdict = await judgeReplacement(conn, {file, period: name.period, loadId, ...result,
-      previousRows: previous.length ? previous.reduce((n, p) => n + p.rows_loaded, 0) : null},
-    ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()}, FILE_QUARANTINE);
-    if (verdict) {
-      if (own) await run(conn, "ROLLBACK");
-      return empty(file, verdict.outcome, verdict.message, {...base, rowsIn: result.rowsIn, rowsQuarantined: result.rowsQuarantined});
-    }
-    // Judged publishable: only now does the file write to the warehouse.
-    await publishStaged(conn, contract, name.type, loadId, previous.map((p) => p.load_id), result.rowsQuarantined > 0);
-    await run(conn, `INSERT INTO extract_loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::TIMESTAMPTZ::TIMESTAMP)`, [
-      loadId, ctx.runId, file, info.sha256, name.type, name.laCode, name.period, name.collectionYear, encoding,
-      result.rowsIn, result.rowsLoaded, result.rowsQuarantined, JSON.stringify([...warnings, ...result.warnings]), loadedAt
-    ]);
-    if (own) await run(conn, "COMMIT");
-    const replaced = previous.length > 0;
-    return {
-      file, ...base, outcome: replaced ? "replaced" : "loaded",
-      message: `${file}: ${result.rowsLoaded} rows loaded, ${result.rowsQuarantined} quarantined${replaced ? ` (replaces the earlier ${name.period} extract)` : ""}`,
-      rowsIn: result.rowsIn, rowsLoaded: result.rowsLoaded, rowsQuarantined: result.rowsQuarantined,
-      warnings: [...warnings, ...result.warnings], loadId
-    };
-  } catch (err) {
-    if (!own) throw new BatchAborted(file, err as Error);
-    await run(conn, "ROLLBACK").catch(() => undefined);
-    return empty(file, "failed", `${file}: ${(err as Error).message}`, base);
-  } finally {
-    if (readPath !== path) rmSync(readPath, {force: true});
-  }
+  return {readPath, file, name, info, base, header, warnings, encoding, previous};
 }
 
 function refusal(file: string, findings: {column: string; reason: string}[]): string {
@@ -206,38 +297,88 @@ interface Staged {
   warnings: string[];
 }
 
-/** The file's quarantine rows, kept aside until the file is judged publishable. */
+/** The group's quarantine rows, kept aside until each file is judged publishable. */
 const FILE_QUARANTINE = "file_quarantine";
+const STAGING = ["stage", "stage_part", "stage_rejects", "stage_reject_scans", "typed", "bad", "group_files", "group_replaced", "group_rejects", FILE_QUARANTINE];
 
-async function stageAndValidate(
-  conn: DuckDBConnection, path: string, info: FileInspection, file: string, header: string[], contract: ExtractContract,
-  name: {type: string; laCode: string; collectionYear: number; period: string}, loadId: string, ctx: LoadContext,
-  previousLoads: string[], door?: DoorLoad
-): Promise<Staged | {refused: string}> {
-  const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
-  for (const t of ["stage", "typed", "bad", "stage_rejects", "stage_reject_scans", FILE_QUARANTINE]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+async function dropStaging(conn: DuckDBConnection): Promise<void> {
+  for (const t of STAGING) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+}
+
+/**
+ * Stages, types, checks and screens a group's files together; per file (by its index in the group),
+ * what it would load and quarantine, or why it is refused. "interdependent" when a record key of an
+ * event extract appears in two of the group's files of one authority: whether the later copy is a
+ * duplicate depends on whether the earlier one loads, so those files must load one after the other.
+ */
+async function stageAndValidate(conn: DuckDBConnection, candidates: Candidate[], ctx: LoadContext, door?: DoorLoad): Promise<Map<number, Staged | {refused: string}> | "interdependent"> {
+  const {type, collectionYear} = candidates[0].name;
+  const contract = contractFor(type, collectionYear);
+  await dropStaging(conn);
+  // The files' own parameters (authority, collection year), so one statement checks every file.
+  await run(conn, `CREATE TEMP TABLE group_files (_f INTEGER, read_path VARCHAR, file VARCHAR, load_id VARCHAR, la_code VARCHAR, period VARCHAR,
+    fy_start DATE, fy_end DATE, synthetic INTEGER)`);
+  await run(conn, `INSERT INTO group_files VALUES ${candidates.map((c) => `(${c.at}, ${sqlString(c.readPath)}, ${sqlString(c.file)}, ${sqlString(c.loadId)}, ${sqlString(c.name.laCode)},
+    ${sqlString(c.name.period)}, DATE '${c.name.collectionYear}-04-01', DATE '${c.name.collectionYear + 1}-03-31', ${ctx.syntheticWardCounts.get(c.name.laCode) ?? "NULL"})`).join(", ")}`);
+  await run(conn, `CREATE TEMP TABLE group_replaced (_f INTEGER, load_id VARCHAR)`);
+  const replaced = candidates.flatMap((c) => c.previous.map((p) => `(${c.at}, ${sqlString(p.load_id)})`));
+  if (replaced.length) await run(conn, `INSERT INTO group_replaced VALUES ${replaced.join(", ")}`);
+
   // Only the contract's columns are staged: the reader splits every column of a line, but columns
   // outside the contract are never materialised, screened or stored (a 1,000-column file took 3.6 GB).
   // A door-staged file also carries the statutory file and row each record came from (lineage).
+  // Values are staged trimmed, empty cells as NULL (sqlRaw), once: every check below reads them.
   const lineage = door ? [ORIGIN_FILE, ORIGIN_ROW] : [];
-  const staged = [...contract.fields.map((f) => f.name).filter((n) => header.includes(n)), ...lineage].map(sqlIdent);
-  // CR-only line endings (old Mac Excel) must be named to DuckDB, whose parallel scanner cannot then
-  // pad short rows next to quoted line breaks.
-  const crOnly = info.newLine === "\r" ? `, new_line = '\\r', parallel = false` : "";
-  await run(conn, `CREATE TEMP TABLE stage AS
-    SELECT (row_number() OVER ())::INTEGER AS source_row, ${staged.join(", ")}
-    FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = ${columns}, delim = ',', quote = '"',
-                  escape = '"', strict_mode = true, null_padding = true, store_rejects = true,
-                  rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576${crOnly})`);
-  for (const f of contract.fields.filter((f) => f.absentOk && !header.includes(f.name))) {
-    await run(conn, `ALTER TABLE stage ADD COLUMN ${sqlIdent(f.name)} VARCHAR`);
+  const stagedCols = [...contract.fields.map((f) => f.name), ...lineage];
+  await run(conn, `CREATE TEMP TABLE stage (_f INTEGER, source_row INTEGER, ${stagedCols.map((n) => `${sqlIdent(n)} VARCHAR`).join(", ")})`);
+  await run(conn, `CREATE TEMP TABLE group_rejects (_f INTEGER, line INTEGER, error_type VARCHAR, error_message VARCHAR, column_name VARCHAR, csv_line VARCHAR)`);
+  // One read of all the files that share a header (and line endings and compression).
+  const parts = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const key = [c.header.join("\u0001"), c.info.newLine === "\r", /\.gz$/i.test(c.readPath)].join("\u0002");
+    parts.set(key, [...(parts.get(key) ?? []), c]);
   }
-  const rejects = await queryRows<{line: number; error_type: string; error_message: string; column_name: string | null}>(conn,
-    `SELECT line::INTEGER AS line, error_type, error_message, column_name FROM stage_rejects ORDER BY line`);
+  for (const part of parts.values()) {
+    const {header, info} = part[0];
+    const columns = `{${header.map((h) => `${sqlString(h)}: 'VARCHAR'`).join(", ")}}`;
+    const present = stagedCols.filter((n) => header.includes(n));
+    const value = (n: string) => {
+      const f = contract.fields.find((x) => x.name === n);
+      return f ? sqlRaw(f) : sqlIdent(n);
+    };
+    // CR-only line endings (old Mac Excel) must be named to DuckDB, whose parallel scanner cannot then
+    // pad short rows next to quoted line breaks.
+    const crOnly = info.newLine === "\r" ? `, new_line = '\\r', parallel = false` : "";
+    for (const t of ["stage_rejects", "stage_reject_scans"]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+    // Rows come in file order and, within a file, in line order: a file's rows are numbered from its first.
+    await run(conn, `CREATE OR REPLACE TEMP TABLE stage_part AS
+      SELECT row_number() OVER () AS _g, _curve_path, ${present.map((n) => `${value(n)} AS ${sqlIdent(n)}`).join(", ")}
+      FROM read_csv([${part.map((c) => sqlString(c.readPath)).join(", ")}], filename = '_curve_path', header = true, auto_detect = false,
+                    columns = ${columns}, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = true, store_rejects = true,
+                    rejects_table = 'stage_rejects', rejects_scan = 'stage_reject_scans', max_line_size = 1048576${crOnly})`);
+    await run(conn, `INSERT INTO stage (_f, source_row, ${present.map(sqlIdent).join(", ")})
+      SELECT g._f, (p._g - min(p._g) OVER (PARTITION BY p._curve_path) + 1)::INTEGER, ${present.map((n) => `p.${sqlIdent(n)}`).join(", ")}
+      FROM stage_part p JOIN group_files g ON g.read_path = p._curve_path`);
+    await run(conn, `INSERT INTO group_rejects SELECT g._f, r.line::INTEGER, r.error_type, r.error_message, r.column_name, r.csv_line
+      FROM stage_rejects r JOIN stage_reject_scans s USING (scan_id, file_id) JOIN group_files g ON g.read_path = s.file_path`);
+  }
 
-  // Every row rule is a condition over the typed row and a message. The conditions are tested in one
-  // pass (a row that breaks any is "bad"); messages are written only for the bad rows, which are
-  // quarantined, and everything else is published.
+  const typedCols = contract.fields.map((f) => `${sqlValue(f, sqlIdent(f.name))} AS ${sqlIdent(f.name)}, ${sqlIdent(f.name)} AS ${sqlIdent(`raw_${f.name}`)}`);
+  const lineageRow = door ? `TRY_CAST(${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "source_row";
+  // Typed once into a table: the rules read each typed value several times, and a subquery would
+  // re-evaluate its parse (a regular expression) for every reference.
+  await run(conn, `CREATE TEMP TABLE typed AS
+    SELECT _f, source_row, ${lineageRow} AS _lineage_row, ${typedCols.join(",\n ")} FROM stage`);
+  const key = sqlIdent(contract.key);
+  if (contract.keyUniqueAcrossPeriods && new Set(candidates.map((c) => c.name.laCode)).size < candidates.length) {
+    const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM (
+      SELECT t.${key}, g.la_code FROM typed t JOIN group_files g USING (_f) WHERE t.${key} IS NOT NULL GROUP BY ALL HAVING count(DISTINCT t._f) > 1)`);
+    if (n > 0) return "interdependent";
+  }
+
+  // Every row rule is a condition over the typed row (and its file's parameters, _g_*) and a message.
+  // The conditions are tested in one pass (a row that breaks any is "bad"); messages are written only
+  // for the bad rows, which are quarantined, and everything else is published.
   const checks: {field: string; rule: string; message: string; when: string}[] = [];
   const issue = (field: string, rule: string, message: string, when: string) => checks.push({field, rule, message, when});
   for (const f of contract.fields) {
@@ -247,15 +388,17 @@ async function stageAndValidate(
     issue(f.name, "invalid", `${sqlString(`${f.name}: expected ${expectation(f)}, got '`)} || ${raw} || ''''`,
       `${raw} IS NOT NULL AND t.${sqlIdent(f.name)} IS NULL`);
   }
-  issue("la_code", "wrong-authority", `'la_code ' || t.la_code || ' does not match the file''s authority ${name.laCode}'`,
-    `t.la_code <> ${sqlString(name.laCode)}`);
+  issue("la_code", "wrong-authority", `'la_code ' || t.la_code || ' does not match the file''s authority ' || t._g_la`,
+    `t.la_code <> t._g_la`);
+  let wardJoin = "";
   if (contract.wardField) {
     const w = `t.${sqlIdent(contract.wardField)}`;
-    const synthetic = ctx.syntheticWardCounts.get(name.laCode);
-    const known = synthetic
-      ? `regexp_full_match(${w}, ${sqlString(`${name.laCode}-w\\d{2}`)}) AND substr(${w}, 6)::INTEGER BETWEEN 1 AND ${synthetic}`
-      : `${w} IN (SELECT ward_id FROM ref_wards WHERE la_code = ${sqlString(name.laCode)})`;
-    issue(contract.wardField, "unknown-ward", `${sqlString(`${contract.wardField} '`)} || ${w} || ${sqlString(`' is not a ward of authority ${name.laCode} (data/reference/wards.csv)`)}`,
+    // Synthetic wards (<la>-wNN, up to the authority's ward count) or a ward of data/reference/wards.csv.
+    const known = `CASE WHEN t._g_synthetic IS NOT NULL THEN starts_with(${w}, t._g_la || '-w') AND length(${w}) = length(t._g_la) + 4
+        AND regexp_full_match(substr(${w}, -2), '\\d\\d') AND TRY_CAST(substr(${w}, -2) AS INTEGER) BETWEEN 1 AND t._g_synthetic
+      ELSE t._known_ward IS NOT NULL END`;
+    wardJoin = `LEFT JOIN (SELECT DISTINCT la_code AS _wla, ward_id AS _known_ward FROM ref_wards) rw ON rw._wla = g.la_code AND rw._known_ward = t.${sqlIdent(contract.wardField)}`;
+    issue(contract.wardField, "unknown-ward", `${sqlString(`${contract.wardField} '`)} || ${w} || ''' is not a ward of authority ' || t._g_la || ' (data/reference/wards.csv)'`,
       `${w} IS NOT NULL AND NOT (${known})`);
   }
   const today = ctx.asOf.toISOString().slice(0, 10);
@@ -263,32 +406,32 @@ async function stageAndValidate(
     issue(d, "future-date", `${sqlString(`${d} `)} || t.${sqlIdent(d)} || ${sqlString(` is in the future (after ${today})`)}`,
       `t.${sqlIdent(d)} > DATE ${sqlString(today)}`);
   }
-  const fyStart = `${name.collectionYear}-04-01`;
-  const fyEnd = `${name.collectionYear + 1}-03-31`;
+  const year = `' ' || t._g_period || ' (' || t._g_fy_start || ' to ' || t._g_fy_end || ')'`;
   const p = `t.${sqlIdent(contract.periodField)}`;
   if (contract.periodEnd) {
     const e = `t.${sqlIdent(contract.periodEnd)}`;
     issue(contract.periodField, "outside-collection-year",
-      `${sqlString(`the record (${contract.periodField} `)} || ${p} || ', ${contract.periodEnd} ' || coalesce(${e}::VARCHAR, 'open') || ${sqlString(`) is not active in the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
-      `${p} > DATE ${sqlString(fyEnd)} OR ${e} < DATE ${sqlString(fyStart)}`);
+      `${sqlString(`the record (${contract.periodField} `)} || ${p} || ', ${contract.periodEnd} ' || coalesce(${e}::VARCHAR, 'open') || ') is not active in the collection year' || ${year}`,
+      `${p} > t._g_fy_end OR ${e} < t._g_fy_start`);
   } else {
     issue(contract.periodField, "outside-collection-year",
-      `${sqlString(`${contract.periodField} `)} || ${p} || ${sqlString(` is outside the collection year ${name.period} (${fyStart} to ${fyEnd})`)}`,
-      `${p} NOT BETWEEN DATE ${sqlString(fyStart)} AND DATE ${sqlString(fyEnd)}`);
+      `${sqlString(`${contract.periodField} `)} || ${p} || ' is outside the collection year' || ${year}`,
+      `${p} NOT BETWEEN t._g_fy_start AND t._g_fy_end`);
   }
   if (contract.age) {
     const {at, min, max} = contract.age;
-    // Completed years from the first of the birth month; negative for unborn children (pre-birth referrals).
-    const age = `floor(date_diff('month', strptime(t.birth_month || '-01', '%Y-%m-%d')::DATE, t.${sqlIdent(at)}) / 12)::INTEGER`;
+    // Completed years from the first of the birth month (months crossed, as date_diff('month') counts
+    // them, from the typed 'YYYY-MM'); negative for unborn children (pre-birth referrals).
+    const a = `t.${sqlIdent(at)}`;
+    const age = `floor(((year(${a}) * 12 + month(${a})) - (substr(t.birth_month, 1, 4)::INTEGER * 12 + substr(t.birth_month, 6, 2)::INTEGER)) / 12)::INTEGER`;
     issue("birth_month", "age-out-of-range",
       `'age ' || (${age}) || ${sqlString(` at ${at} is outside ${min} to ${max}`)}`,
-      `t.birth_month IS NOT NULL AND t.${sqlIdent(at)} IS NOT NULL AND NOT ((${age}) BETWEEN ${min} AND ${max})`);
+      `t.birth_month IS NOT NULL AND ${a} IS NOT NULL AND NOT ((${age}) BETWEEN ${min} AND ${max})`);
   }
   for (const r of contract.rules) {
     const breaks = r.breaks.replace(/"([a-z_]+)"/g, (_, c) => `t.${sqlIdent(c)}`);
     issue(r.field, r.rule, sqlString(r.message), breaks);
   }
-  const key = sqlIdent(contract.key);
   issue(contract.key, "duplicate-key",
     `${sqlString(`${contract.key} '`)} || t.${key} || ''' appears ' || t._copies || ' times in this file; every copy is quarantined'`,
     `t.${key} IS NOT NULL AND t._copies > 1`);
@@ -296,90 +439,147 @@ async function stageAndValidate(
   if (contract.keyUniqueAcrossPeriods) {
     // A record belongs to one period: a key already published from another period's file of this
     // authority is a copy (a reused id, a year's file carrying last year's rows), not a new record.
-    const replaced = previousLoads.length ? `AND r.load_id NOT IN (${previousLoads.map(sqlString).join(", ")})` : "";
-    // Joined from this file's keys, so the cost follows the file, not every key loaded before it.
-    earlier = `LEFT JOIN (SELECT t.${key} AS _key, min(l.file) AS _file, min(l.period) AS _period
-        FROM (SELECT DISTINCT ${key} FROM typed) t JOIN ${name.type}__loaded r ON r.${key} = t.${key} AND r.la_code = ${sqlString(name.laCode)} ${replaced}
-        JOIN extract_loads l ON l.load_id = r.load_id GROUP BY t.${key}) e ON e._key = t.${key}`;
+    // The period's earlier load that the file replaces does not count. Joined from the files' own
+    // keys, so the cost follows the files, not every key loaded before them.
+    earlier = `LEFT JOIN (SELECT k._f AS _ef, k._key, min(l.file) AS _file, min(l.period) AS _period
+        FROM (SELECT DISTINCT t._f, t.${key} AS _key, g.la_code AS _la FROM typed t JOIN group_files g USING (_f) WHERE t.${key} IS NOT NULL) k
+        JOIN ${type}__loaded r ON r.${key} = k._key AND r.la_code = k._la
+        JOIN extract_loads l ON l.load_id = r.load_id
+        WHERE NOT EXISTS (SELECT 1 FROM group_replaced x WHERE x._f = k._f AND x.load_id = r.load_id)
+        GROUP BY k._f, k._key) e ON e._ef = t._f AND e._key = t.${key}`;
     issue(contract.key, "duplicate-key",
       `${sqlString(`${contract.key} '`)} || t.${key} || ''' is already loaded from ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
       `t._key IS NOT NULL`);
   }
 
-  const typedCols = contract.fields.map((f) => `${sqlValue(f)} AS ${sqlIdent(f.name)}, ${sqlRaw(f)} AS ${sqlIdent(`raw_${f.name}`)}`);
-  const lineageRow = door ? `TRY_CAST(${sqlIdent(ORIGIN_ROW)} AS INTEGER)` : "source_row";
-  // Typed once into a table: the rules read each typed value several times, and a subquery would
-  // re-evaluate its parse (a regular expression) for every reference.
-  await run(conn, `CREATE OR REPLACE TEMP TABLE typed AS
-    SELECT source_row, ${lineageRow} AS _lineage_row, ${typedCols.join(",\n ")} FROM stage`);
   // Repeated keys from a grouping of the key alone: a window over the typed rows would sort them all.
-  const copies = `LEFT JOIN (SELECT ${key} AS _dkey, count(*) AS _copies FROM typed WHERE ${key} IS NOT NULL GROUP BY ${key} HAVING count(*) > 1) d ON d._dkey = t.${key}`;
+  const copies = `LEFT JOIN (SELECT _f AS _df, ${key} AS _dkey, count(*) AS _copies FROM typed WHERE ${key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) d
+    ON d._df = t._f AND d._dkey = t.${key}`;
   // The rules as one boolean per row (no messages yet): only the few failing rows are kept, and
   // their messages are written from that small table.
-  await run(conn, `CREATE OR REPLACE TEMP TABLE bad AS
-    SELECT * FROM (SELECT t.*, d._copies${earlier ? ", e._key, e._file, e._period" : ""} FROM typed t ${copies} ${earlier}) t
+  await run(conn, `CREATE TEMP TABLE bad AS
+    SELECT * FROM (SELECT t.*, g.la_code AS _g_la, g.period AS _g_period, g.fy_start AS _g_fy_start, g.fy_end AS _g_fy_end,
+        g.synthetic AS _g_synthetic, d._copies${wardJoin ? ", rw._known_ward" : ""}${earlier ? ", e._key, e._file, e._period" : ""}
+      FROM typed t JOIN group_files g USING (_f) ${copies} ${wardJoin} ${earlier}) t
     WHERE ${checks.map((c) => `coalesce(${c.when}, false)`).join("\n OR ")}`);
-  // Counted from this file's own tables, never the published table (which grows with every load).
-  const [{parsed: rowsParsed, held}] = await queryRows<{parsed: number; held: number}>(conn,
-    `SELECT (SELECT count(*) FROM typed)::INTEGER AS parsed, (SELECT count(*) FROM bad)::INTEGER AS held`);
+  // Counted from the files' own tables, never the published table (which grows with every load).
+  const counts = await queryRows<{f: number; parsed: number; held: number; rejected: number}>(conn, `
+    SELECT g._f AS f, coalesce(p.n, 0)::INTEGER AS parsed, coalesce(b.n, 0)::INTEGER AS held, coalesce(r.n, 0)::INTEGER AS rejected FROM group_files g
+    LEFT JOIN (SELECT _f, count(*) AS n FROM typed GROUP BY _f) p USING (_f)
+    LEFT JOIN (SELECT _f, count(*) AS n FROM bad GROUP BY _f) b USING (_f)
+    LEFT JOIN (SELECT _f, count(*) AS n FROM group_rejects GROUP BY _f) r USING (_f)`);
 
-  // Direct identifiers refuse the file whole: the values that could be stored (every value of a
+  // Direct identifiers refuse a file whole: the values that could be stored (every value of a
   // column whose valid values may spell one, and any value that fails typing) in one pass.
   const screen = identifierScreenSql("typed", contract.fields.map((f) => ({
     column: f.name, value: sqlIdent(`raw_${f.name}`), candidates: mayHoldIdentifier(f) ? "true" : `${sqlIdent(f.name)} IS NULL`
-  })));
-  const found = (await queryRows<{k: number}>(conn, screen.sql)).map((r) => screen.checks[r.k]);
-  if (found.length) return {refused: refusal(file, found)};
+  })), "_f");
+  const findings = new Map<number, {column: string; reason: string}[]>();
+  for (const r of await queryRows<{f: number; k: number}>(conn, screen.sql)) findings.set(r.f, [...(findings.get(r.f) ?? []), screen.checks[r.k]]);
 
   // Quarantine keeps the row's content for the analyst, minus the child key (it stays in the archived file).
   const rawCols = contract.fields.map((f) => f.name).filter((h) => h !== "child_key" && h !== "young_person_key");
   const rawJson = `json_object(${rawCols.map((h) => `${sqlString(h)}, s.${sqlIdent(h)}`).join(", ")})`;
   // A staged row is quarantined under the statutory file and row it came from, not the staged copy.
-  const qFile = door ? `s.${sqlIdent(ORIGIN_FILE)}` : sqlString(file);
-  const issues = checks.map((c) => `SELECT t.source_row, t._lineage_row, ${sqlString(c.field)} AS field, ${sqlString(c.rule)} AS rule, ${c.message} AS message
+  const qFile = door ? `s.${sqlIdent(ORIGIN_FILE)}` : "g.file";
+  const issues = checks.map((c) => `SELECT t._f, t.source_row, t._lineage_row, ${sqlString(c.field)} AS field, ${sqlString(c.rule)} AS rule, ${c.message} AS message
     FROM bad t WHERE ${c.when}`);
   await run(conn, `CREATE TEMP TABLE ${FILE_QUARANTINE} AS SELECT * FROM quarantine LIMIT 0`);
-  if (held) {
+  if (counts.some((c) => c.held)) {
     await run(conn, `INSERT INTO ${FILE_QUARANTINE}
-    SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(name.type)}, i._lineage_row, NULL, i.field, i.rule, i.message, ${rawJson}
-    FROM (${issues.join("\nUNION ALL\n")}) i JOIN stage s USING (source_row)`);
+    SELECT g.load_id, ${sqlString(ctx.runId)}, ${qFile}, ${sqlString(type)}, i._lineage_row, NULL, i.field, i.rule, i.message, ${rawJson}
+    FROM (${issues.join("\nUNION ALL\n")}) i JOIN stage s USING (_f, source_row) JOIN group_files g USING (_f)`);
   }
   const heldRows = door?.held ?? [];
   for (let i = 0; i < heldRows.length; i += 500) {
     const batch = heldRows.slice(i, i + 500);
-    await run(conn, `INSERT INTO ${FILE_QUARANTINE} VALUES ${batch.map((_, j) => `(${sqlString(loadId)}, ${sqlString(ctx.runId)}, $${j * 5 + 1}, ${sqlString(name.type)}, $${j * 5 + 2}::INTEGER, NULL, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, NULL)`).join(", ")}`,
+    await run(conn, `INSERT INTO ${FILE_QUARANTINE} VALUES ${batch.map((_, j) => `(${sqlString(candidates[0].loadId)}, ${sqlString(ctx.runId)}, $${j * 5 + 1}, ${sqlString(type)}, $${j * 5 + 2}::INTEGER, NULL, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, NULL)`).join(", ")}`,
       batch.flatMap((h) => [h.file, h.row, h.field, h.rule, h.message]));
   }
   // Rows the CSV reader itself could not split are kept too, by line, with child keys masked.
-  if (rejects.length) {
+  if (counts.some((c) => c.rejected)) {
     await run(conn, `INSERT INTO ${FILE_QUARANTINE}
-      SELECT ${sqlString(loadId)}, ${sqlString(ctx.runId)}, ${sqlString(file)}, ${sqlString(name.type)}, NULL, line::INTEGER,
-             coalesce(column_name, '(row)'), 'unreadable-row', error_type || ': ' || error_message,
-             to_json({line: regexp_replace(csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
-      FROM stage_rejects`);
+      SELECT g.load_id, ${sqlString(ctx.runId)}, g.file, ${sqlString(type)}, NULL, r.line,
+             coalesce(r.column_name, '(row)'), 'unreadable-row', r.error_type || ': ' || r.error_message,
+             to_json({line: regexp_replace(r.csv_line, '[0-9a-f]{16,64}', '(key removed)', 'g')})
+      FROM group_rejects r JOIN group_files g USING (_f) ORDER BY r._f, r.line`);
   }
 
-  const loaded = rowsParsed - held;
-  const warnings = rejects.length ? [`${rejects.length} line(s) could not be read as CSV rows and were quarantined by line`] : [];
-  const rowsIn = rowsParsed + rejects.length + new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
-  return {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded, warnings};
+  const judged = new Map<number, Staged | {refused: string}>();
+  const doorHeld = new Set(heldRows.map((h) => `${h.file}#${h.row}`)).size;
+  for (const c of candidates) {
+    const found = findings.get(c.at);
+    if (found) {
+      judged.set(c.at, {refused: refusal(c.file, found)});
+      continue;
+    }
+    const {parsed, held, rejected} = counts.find((n) => n.f === c.at)!;
+    const rowsIn = parsed + rejected + doorHeld;
+    const loaded = parsed - held;
+    judged.set(c.at, {rowsIn, rowsLoaded: loaded, rowsQuarantined: rowsIn - loaded,
+      warnings: rejected ? [`${rejected} line(s) could not be read as CSV rows and were quarantined by line`] : []});
+  }
+  return judged;
 }
 
 /**
- * Writes a judged file into the warehouse: its quarantine, its valid rows with lineage, and the removal
- * of the period's earlier load it replaces.
+ * Writes the group's judged files into the warehouse: their quarantine, their valid rows with lineage,
+ * the removal of the periods' earlier loads they replace, and their `extract_loads` rows.
  */
-async function publishStaged(conn: DuckDBConnection, contract: ExtractContract, type: string, loadId: string, previousLoads: string[], quarantined: boolean): Promise<void> {
-  if (quarantined) await run(conn, `INSERT INTO quarantine SELECT * FROM ${FILE_QUARANTINE}`);
-  for (const previous of previousLoads) {
-    await run(conn, `DELETE FROM ${type}__loaded WHERE load_id = $1`, [previous]);
-    await run(conn, `DELETE FROM quarantine WHERE load_id = $1`, [previous]);
-    await run(conn, `DELETE FROM extract_loads WHERE load_id = $1`, [previous]);
+async function publishStaged(conn: DuckDBConnection, type: ExtractType, publishable: {c: Candidate; staged: Staged}[], ctx: LoadContext): Promise<void> {
+  const contract = contractFor(type, publishable[0].c.name.collectionYear);
+  const loadIds = publishable.map(({c}) => sqlString(c.loadId)).join(", ");
+  if (publishable.some(({staged}) => staged.rowsQuarantined > 0)) {
+    await run(conn, `INSERT INTO quarantine SELECT * FROM ${FILE_QUARANTINE} WHERE load_id IN (${loadIds})`);
+  }
+  const previous = publishable.flatMap(({c}) => c.previous.map((p) => sqlString(p.load_id)));
+  if (previous.length) {
+    for (const t of [`${type}__loaded`, "quarantine", "extract_loads"]) await run(conn, `DELETE FROM ${t} WHERE load_id IN (${previous.join(", ")})`);
   }
   const cols = contract.fields.map((f) => sqlIdent(f.name));
   const publish = contract.fields.map((f) =>
     f.name === "sex" ? `CASE t.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '9' THEN 'U' WHEN '0' THEN 'U' ELSE t.sex END` : `t.${sqlIdent(f.name)}`);
   await run(conn, `INSERT INTO ${type}__loaded (${cols.join(", ")}, load_id, source_row)
-    SELECT ${publish.join(", ")}, ${sqlString(loadId)}, t._lineage_row FROM typed t ANTI JOIN bad b ON b.source_row = t.source_row`);
-  for (const t of ["stage", "typed", "bad", FILE_QUARANTINE]) await run(conn, `DROP TABLE IF EXISTS ${t}`);
+    SELECT ${publish.join(", ")}, g.load_id, t._lineage_row FROM typed t JOIN group_files g USING (_f)
+    ANTI JOIN bad b ON b._f = t._f AND b.source_row = t.source_row
+    WHERE t._f IN (${publishable.map(({c}) => c.at).join(", ")})`);
+  const loadedAt = new Date().toISOString();
+  const values = publishable.map(({c, staged}) => [
+    c.loadId, ctx.runId, c.file, c.info.sha256, c.name.type, c.name.laCode, c.name.period, c.name.collectionYear, c.encoding,
+    staged.rowsIn, staged.rowsLoaded, staged.rowsQuarantined, JSON.stringify([...c.warnings, ...staged.warnings]), loadedAt
+  ]);
+  await run(conn, `INSERT INTO extract_loads VALUES ${values.map((_, i) => `(${Array.from({length: 14}, (__, j) => `$${i * 14 + j + 1}`).join(", ")}::TIMESTAMPTZ::TIMESTAMP)`).join(", ")}`,
+    values.flat());
+}
+
+/** A group's limit: its staged rows stay in memory until the shared transaction commits. */
+const GROUP_BYTES = 32 * 1024 * 1024;
+const GROUP_FILES = 200;
+
+/**
+ * The run's files (by index) in groups loaded together: consecutive files (in name order) of one
+ * extract type read by the same contract (the collection year can change its code lists), up to
+ * GROUP_BYTES. Consecutive, so one authority's files of a type still load in period order: a record
+ * key repeated across periods is quarantined in the later file, as when files loaded one by one.
+ */
+export function groupFiles(paths: string[]): number[][] {
+  const groups: number[][] = [];
+  let current: {key: string; files: number[]; bytes: number} | null = null;
+  for (const [at, path] of paths.entries()) {
+    const name = parseExtractName(basename(path));
+    let bytes = 0;
+    try {
+      bytes = statSync(path).size;
+    } catch {
+      bytes = GROUP_BYTES; // unreadable: alone, and refused by name when loaded
+    }
+    const key = "error" in name ? `#${at}` : `${name.type} ${JSON.stringify(contractFor(name.type, name.collectionYear).fields)}`;
+    if (!current || current.key !== key || current.bytes + bytes > GROUP_BYTES || current.files.length >= GROUP_FILES) {
+      current = {key, files: [], bytes: 0};
+      groups.push(current.files);
+    }
+    current.files.push(at);
+    current.bytes += bytes;
+  }
+  return groups;
 }
