@@ -28,7 +28,8 @@ export function sharedDisclosure(c: Context): DisclosurePolicy {
   return sharedPolicy(services?.disclosure ?? DEFAULT_POLICIES);
 }
 
-/** The provider-level access of a request's principal (absent means a commissioner with suppression). */
+/** The provider-level access of a request's principal (absent means a commissioner with suppression), with its role's threshold and rounding. */
 export function accessOf(c: Context): Access {
-  return accessFor(viewerFrom(c.get("principal" as never) as unknown), disclosureFor(c).primaryMax);
+  const policy = disclosureFor(c);
+  return accessFor(viewerFrom(c.get("principal" as never) as unknown), policy.primaryMax, policy.roundTo);
 }

@@ -19,6 +19,12 @@ import {computeMeasure, relevantTo, strataCounts, type StratumCount} from "./mea
  *   ratio O/E has exact (O < 10) or Byar limits on O divided by E and is placed on the exact
  *   Poisson ratio funnel around 1. A provider that takes harder cases is expected to achieve less,
  *   so it is judged against what its own case mix predicts.
+ *
+ * For an audience whose policy rounds counts (`roundTo`), each provider's counts and stratum counts
+ * are rounded, and everything else is computed from them: its percentage and intervals, the pooled
+ * average and the reference strata (sums of the providers' rounded counts, so the funnel's centre is
+ * the pooled value), funnel limits and labels, expected counts, O/E ratios and standardised values.
+ * Which reference strata are hidden is still decided on their true counts.
  */
 
 export const ADJUSTMENTS = ["none", "casemix"] as const;
@@ -61,7 +67,10 @@ export interface Comparison {
   empty: Unit[];
   rawFunnel: FunnelLimits;
   adjustedFunnel: FunnelLimits | null;
+  /** The reference strata as shown (from the providers' rounded counts when the audience rounds). */
   reference: StratumCount[];
+  /** Their true counts, on which disclosure control decides what is hidden. */
+  referenceCounts: StratumCount[];
   adjust: Adjustment;
 }
 
@@ -81,8 +90,26 @@ export function proportionFunnel(rows: readonly {numerator: number; denominator:
   };
 }
 
-/** The comparison on unsuppressed figures (publish it with publishComparison). */
-export function compareProviders(measure: PerformanceMeasure, providers: readonly Unit[], pool: Unit, episodes: readonly EpisodeRow[], period: Period, adjust: Adjustment): Comparison {
+/** Reference strata: the pool of all providers compared, stratum by stratum. */
+function poolStrata(strata: readonly (readonly StratumCount[])[]): StratumCount[] {
+  const reference = new Map<string, StratumCount>();
+  for (const list of strata) {
+    for (const s of list) {
+      const r = reference.get(s.stratum) ?? {...s, numerator: 0, denominator: 0};
+      r.numerator += s.numerator;
+      r.denominator += s.denominator;
+      reference.set(s.stratum, r);
+    }
+  }
+  return [...reference.values()].sort((a, b) => a.stratum.localeCompare(b.stratum));
+}
+
+/**
+ * The comparison on unsuppressed figures (publish it with publishComparison), computed from counts
+ * rounded to `roundTo` for an audience whose policy rounds (null: the true counts).
+ */
+export function compareProviders(measure: PerformanceMeasure, providers: readonly Unit[], pool: Unit, episodes: readonly EpisodeRow[], period: Period, adjust: Adjustment,
+  roundTo: number | null = null): Comparison {
   if (measure.statistic !== "proportion") {
     throw new DomainError("invalid", "measure-not-comparable", `measure ${measure.id} is a ${measure.statistic}: providers are compared on percentages (funnel plots of proportions)`, {field: "measure"});
   }
@@ -93,7 +120,8 @@ export function compareProviders(measure: PerformanceMeasure, providers: readonl
   const inPool = episodes.filter((e) => pool.includes(e) && relevantTo(e, period));
   const computed = providers.map((u) => {
     const mine = inPool.filter(u.includes);
-    return {unit: u, value: computeMeasure(measure, mine, period), strata: strataCounts(measure, mine, period)};
+    const counts = strataCounts(measure, mine, period);
+    return {unit: u, value: computeMeasure(measure, mine, period, roundTo), strata: roundTo ? strataCounts(measure, mine, period, roundTo) : counts, counts};
   });
   const unavailable = computed.find((c) => !c.value.available && c.value.denominator === null);
   if (unavailable) throw new DomainError("cannot-compute", "measure-not-available", `measure ${measure.id} cannot be computed for ${period.label}: ${unavailable.value.reason}`, {field: "period"});
@@ -106,15 +134,8 @@ export function compareProviders(measure: PerformanceMeasure, providers: readonl
   const N = pooled.denominator;
 
   // Reference rates per stratum: the pool of all providers compared, same period.
-  const reference = new Map<string, StratumCount>();
-  for (const c of onFunnel) {
-    for (const s of c.strata) {
-      const r = reference.get(s.stratum) ?? {...s, numerator: 0, denominator: 0};
-      r.numerator += s.numerator;
-      r.denominator += s.denominator;
-      reference.set(s.stratum, r);
-    }
-  }
+  const referenceList = poolStrata(onFunnel.map((c) => c.strata));
+  const reference = new Map(referenceList.map((r) => [r.stratum, r]));
   const rate = (k: string) => {
     const r = reference.get(k)!;
     return r.numerator / r.denominator;
@@ -154,7 +175,8 @@ export function compareProviders(measure: PerformanceMeasure, providers: readonl
     empty,
     rawFunnel,
     adjustedFunnel,
-    reference: [...reference.values()].sort((a, b) => a.stratum.localeCompare(b.stratum))
+    reference: referenceList,
+    referenceCounts: roundTo ? poolStrata(onFunnel.map((c) => c.counts)) : referenceList
   };
 }
 
@@ -211,8 +233,8 @@ export function publishComparison(cmp: Comparison, access: Access, plan: Disclos
   let reference: unknown = null;
   if (cmp.adjust === "casemix" && access.mode !== "own-provider" && showPool) {
     const full = access.mode === "full";
-    const cells = cmp.reference.flatMap((s) => [{id: `x|${s.stratum}`, count: s.numerator}, {id: `r|${s.stratum}`, count: s.denominator - s.numerator}]);
-    const groups = [{parts: cmp.reference.map((s) => `x|${s.stratum}`)}, {parts: cmp.reference.map((s) => `r|${s.stratum}`)}];
+    const cells = cmp.referenceCounts.flatMap((s) => [{id: `x|${s.stratum}`, count: s.numerator}, {id: `r|${s.stratum}`, count: s.denominator - s.numerator}]);
+    const groups = [{parts: cmp.referenceCounts.map((s) => `x|${s.stratum}`)}, {parts: cmp.referenceCounts.map((s) => `r|${s.stratum}`)}];
     const result = suppress({cells, groups}, {primaryMax: access.primaryMax});
     const hid = new Set(full ? [] : [...result.primary, ...result.secondary]);
     reference = cmp.reference.map((s) => {

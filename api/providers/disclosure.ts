@@ -32,21 +32,27 @@ export interface Viewer {
   providerId?: string | null;
 }
 
-/** What a caller may see, and the largest count hidden as a primary cell by its role's disclosure policy (api/oba/policy.ts). */
+/**
+ * What a caller may see, and its role's disclosure policy (api/oba/policy.ts): the largest count
+ * hidden as a primary cell, and the multiple shown counts are rounded to (null: not rounded; always
+ * null for analysts and admins). Rounding applies to every figure the caller is shown, a provider's
+ * own included: the pooled figures beside them are computed from them.
+ */
 export type Access = (
   | {mode: "full"; label: string}
   | {mode: "suppressed"; label: string}
   | {mode: "own-provider"; providerId: string | null; label: string}
-) & {primaryMax: number};
+) & {primaryMax: number; roundTo: number | null};
 
-export function accessFor(viewer?: Viewer | null, primaryMax = SUPPRESSED_DEFAULT.primaryMax): Access {
-  if (!viewer) return {mode: "suppressed", primaryMax, label: "no principal: treated as a commissioner, with small numbers suppressed"};
-  if (viewer.role === "analyst" || viewer.role === "admin") return {mode: "full", primaryMax, label: `${viewer.role}: unsuppressed`};
+export function accessFor(viewer?: Viewer | null, primaryMax = SUPPRESSED_DEFAULT.primaryMax, roundTo: number | null = null): Access {
+  if (viewer && (viewer.role === "analyst" || viewer.role === "admin")) return {mode: "full", primaryMax, roundTo: null, label: `${viewer.role}: unsuppressed`};
+  const rounded = roundTo ? `; counts rounded to the nearest ${roundTo}` : "";
+  if (!viewer) return {mode: "suppressed", primaryMax, roundTo, label: `no principal: treated as a commissioner, with small numbers suppressed${rounded}`};
   if (viewer.role === "provider") {
-    return {mode: "own-provider", primaryMax, providerId: viewer.providerId ?? null,
-      label: viewer.providerId ? `provider ${viewer.providerId}: its own figures in full; other providers only pooled` : "provider role without a provider: pooled figures only"};
+    return {mode: "own-provider", primaryMax, roundTo, providerId: viewer.providerId ?? null,
+      label: (viewer.providerId ? `provider ${viewer.providerId}: its own figures in full; other providers only pooled` : "provider role without a provider: pooled figures only") + rounded};
   }
-  return {mode: "suppressed", primaryMax, label: `${viewer.role}: small numbers suppressed`};
+  return {mode: "suppressed", primaryMax, roundTo, label: `${viewer.role}: small numbers suppressed${rounded}`};
 }
 
 /** The principal set by the access-control middleware, read defensively (it may be absent). */
@@ -320,6 +326,6 @@ export function namedProviders(access: Access, providerIds: readonly string[]): 
 export function publishFor(access: Access, unit: Unit, m: PerformanceMeasure, episodes: readonly EpisodeRow[], plan: DisclosurePlan): PublishedValue | null {
   const see = canSee(access, unit);
   if (!see.see) return null;
-  const v = computeMeasure(m, episodes.filter((e) => unit.includes(e) && relevantTo(e, plan.period)), plan.period);
+  const v = computeMeasure(m, episodes.filter((e) => unit.includes(e) && relevantTo(e, plan.period)), plan.period, access.roundTo);
   return publishValue(m, v, see.full ? null : isHidden(plan, unit.id, m));
 }

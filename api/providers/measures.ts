@@ -1,12 +1,16 @@
 import type {Period} from "../oba/periods.js";
+import {roundedCount} from "../oba/policy.js";
 import {countInterval, meanInterval, proportionInterval} from "../stats/intervals.js";
 import type {Cohort, DerivedFlag, MeasureFilter, PerformanceMeasure} from "./catalogue.js";
 import type {EpisodeRow} from "./episodes.js";
 
 /**
- * A performance measure for a set of episodes and one period, as unrounded internal figures
- * (numerator, denominator, value, 95% and 99.8% intervals and their method). Disclosure control is
- * applied only when published (disclosure.ts).
+ * A performance measure for a set of episodes and one period: numerator, denominator, value, 95% and
+ * 99.8% intervals and their method. Suppression is applied only when published (disclosure.ts), and
+ * decided on the true counts. An audience whose disclosure policy rounds counts (`roundTo`,
+ * api/oba/policy.ts) is given the measure computed from the rounded counts: every count is rounded
+ * here, once, and the value and intervals are worked out from them, so no figure gives an unrounded
+ * count back (docs/methods/disclosure.md).
  */
 
 export interface Limits {
@@ -79,28 +83,36 @@ export const inNumerator = (m: PerformanceMeasure, e: EpisodeRow) => m.numerator
 
 const levels = (f: (level: number) => Limits | null) => ({ci95: f(0.95), ci998: f(0.998)});
 
-/** Why a followed-up cohort cannot be measured yet, or null when its follow-up is complete. */
-function followUpGap(episodes: readonly EpisodeRow[], p: Period): string | null {
+/** Why a followed-up cohort cannot be measured yet (its counts as shown), or null when its follow-up is complete. */
+function followUpGap(episodes: readonly EpisodeRow[], p: Period, shown: (n: number) => number): string | null {
   const ending = episodes.filter((e) => e.startDate !== null && e.endDate !== null && e.endDate >= p.start && e.endDate <= p.end && e.endReason !== "moved_away");
   const incomplete = ending.filter((e) => !e.followUpComplete).length;
   if (!incomplete) return null;
-  return `follow-up incomplete: ${incomplete} of ${ending.length} episode(s) ending in ${p.label} have less than 12 months of loaded referrals after them`;
+  return `follow-up incomplete: ${shown(incomplete)} of ${shown(ending.length)} episode(s) ending in ${p.label} have less than 12 months of loaded referrals after them`;
 }
 
-/** The measure over `episodes` (already narrowed to a provider or programme) for one period. */
-export function computeMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], p: Period): MeasureValue {
+/**
+ * The measure over `episodes` (already narrowed to a provider or programme) for one period, from
+ * its counts rounded to `roundTo` when the audience's policy rounds (null: the true counts). A cost
+ * per success comes from the total cost and the rounded counts (its interval too, from the Wilson
+ * limits on the rounded counts); a mean cost is the total over the rounded count, with the Student-t
+ * interval scaled to keep its relative width (it is computed from each episode's cost). The total
+ * cost itself is not a count and is not rounded.
+ */
+export function computeMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], p: Period, roundTo: number | null = null): MeasureValue {
+  const shown = (k: number) => roundedCount(k, roundTo);
   const base = {measure: m.id, period: p};
   const none = (reason: string): MeasureValue => ({...base, available: false, reason, numerator: null, denominator: null, totalCost: null, value: null, ci95: null, ci998: null, method: null});
   if (m.dataDevelopment) return none(`not collected yet: ${m.dataDevelopment}`);
   if (m.cohort === "followed-up") {
-    const gap = followUpGap(episodes, p);
+    const gap = followUpGap(episodes, p, shown);
     if (gap) return none(gap);
   }
   const cohort = episodes.filter((e) => inCohort(m.cohort, e, p));
   const hits = cohort.filter((e) => inNumerator(m, e));
-  const x = hits.length;
-  const n = cohort.length;
-  const scoring = m.cohort === "scored" ? {scoring: {ended: episodes.filter((e) => inCohort("ended", e, p)).length, scored: n}} : {};
+  const x = shown(hits.length);
+  const n = shown(cohort.length);
+  const scoring = m.cohort === "scored" ? {scoring: {ended: shown(episodes.filter((e) => inCohort("ended", e, p)).length), scored: n}} : {};
   switch (m.statistic) {
     case "count": {
       const ci = levels((level) => {
@@ -121,10 +133,12 @@ export function computeMeasure(m: PerformanceMeasure, episodes: readonly Episode
       const costs = cohort.map((e) => e.unitCost);
       const total = costs.reduce((s, c) => s + c, 0);
       if (n === 0) return {...none("no episodes ended in the period"), denominator: 0, totalCost: 0};
-      if (n === 1) return {...base, available: true, numerator: null, denominator: 1, totalCost: total, value: total, ci95: null, ci998: null, method: null};
+      if (cohort.length === 1) return {...base, available: true, numerator: null, denominator: n, totalCost: total, value: total / n, ci95: null, ci998: null, method: null};
+      // The interval of the true mean, moved to the mean over the rounded count (same relative width).
+      const scale = n === cohort.length ? null : cohort.length / n;
       const ci = levels((level) => {
         const t = meanInterval(costs, {level});
-        return {lower: t.lower, upper: t.upper};
+        return scale === null ? {lower: t.lower, upper: t.upper} : {lower: t.lower === null ? null : t.lower * scale, upper: t.upper === null ? null : t.upper * scale};
       });
       return {...base, available: true, numerator: null, denominator: n, totalCost: total, value: total / n, ...ci, method: "student-t"};
     }
@@ -162,7 +176,7 @@ export interface StratumCount {
 }
 
 /** Numerator and cohort size per stratum (for indirect standardisation). */
-export function strataCounts(m: PerformanceMeasure, episodes: readonly EpisodeRow[], p: Period): StratumCount[] {
+export function strataCounts(m: PerformanceMeasure, episodes: readonly EpisodeRow[], p: Period, roundTo: number | null = null): StratumCount[] {
   const out = new Map<string, StratumCount>();
   for (const e of episodes) {
     if (!inCohort(m.cohort, e, p)) continue;
@@ -172,23 +186,25 @@ export function strataCounts(m: PerformanceMeasure, episodes: readonly EpisodeRo
     if (inNumerator(m, e)) s.numerator++;
     out.set(k, s);
   }
-  return [...out.values()].sort((a, b) => a.stratum.localeCompare(b.stratum));
+  return [...out.values()].sort((a, b) => a.stratum.localeCompare(b.stratum))
+    .map((s) => (roundTo ? {...s, numerator: roundedCount(s.numerator, roundTo), denominator: roundedCount(s.denominator, roundTo)} : s));
 }
 
 /**
  * A percentage pooled over two periods: the two periods' numerators and denominators added (an
  * episode counts in the period its own cohort puts it in), with Wilson intervals on the sums. Not
- * available when either period is not.
+ * available when either period is not. A rounding audience is shown the sums rounded (each its own
+ * count, as a total is in ONS tables) and the value and intervals from them.
  */
-export function pooledMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], periods: readonly [Period, Period], label: Period): MeasureValue {
+export function pooledMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], periods: readonly [Period, Period], label: Period, roundTo: number | null = null): MeasureValue {
   const [a, b] = periods.map((p) => computeMeasure(m, episodes.filter((e) => relevantTo(e, p)), p));
   const base = {measure: m.id, period: label};
   if (m.statistic !== "proportion") throw new Error(`pooledMeasure: ${m.id} is not a percentage`);
   if (!a.available || !b.available || a.numerator === null || b.numerator === null) {
     return {...base, available: false, reason: (!a.available ? a.reason : b.reason) ?? "not available", numerator: null, denominator: null, totalCost: null, value: null, ci95: null, ci998: null, method: null};
   }
-  const x = a.numerator + b.numerator;
-  const n = (a.denominator ?? 0) + (b.denominator ?? 0);
+  const x = roundedCount(a.numerator + b.numerator, roundTo);
+  const n = roundedCount((a.denominator ?? 0) + (b.denominator ?? 0), roundTo);
   const ci = levels((level) => {
     const w = proportionInterval(x, n, {level, multiplier: 100});
     return {lower: w.lower, upper: w.upper};

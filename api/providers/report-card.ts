@@ -17,7 +17,7 @@ import {computeMeasure, pooledMeasure, relevantTo, type MeasureValue} from "./me
 
 const improvementOf = (m: PerformanceMeasure) => (m.polarity === "high-is-good" ? "increase" : m.polarity === "low-is-good" ? "decrease" : "neutral") as "increase" | "decrease" | "neutral";
 
-/** The baseline of one measure from its internal (unrounded) history. */
+/** The baseline of one measure from its history (as computed for the audience: from rounded counts when its policy rounds). */
 export function measureBaseline(m: PerformanceMeasure, type: PeriodKind, history: MeasureValue[]) {
   const usable = history.filter((v) => v.value !== null);
   const valueType = m.unit === "percent" ? ({valueType: "proportion"} as const) : {};
@@ -98,10 +98,10 @@ export function reportCard(input: ReportCardInput) {
     const label = {label: `${before.label} and ${period.label}`, start: before.start, end: period.end};
     const plan = planPooledDisclosure(measures, units, episodes, pair, [planFor(before), planFor(period)], label, access.primaryMax);
     pooledUnprotected.push(...plan.unprotected);
-    return {years: [before.label, period.label], ...publishValue(m, pooledMeasure(m, mine, pair, label), isHidden(plan, unit.id, m))};
+    return {years: [before.label, period.label], ...publishValue(m, pooledMeasure(m, mine, pair, label, access.roundTo), isHidden(plan, unit.id, m))};
   };
   const rows = measures.map((m) => {
-    const history = periods.map((p) => computeMeasure(m, mine.filter((e) => relevantTo(e, p)), p));
+    const history = periods.map((p) => computeMeasure(m, mine.filter((e) => relevantTo(e, p)), p, access.roundTo));
     const published: PublishedValue[] = history.map((v) => publishValue(m, v, see.full || m.dataDevelopment ? null : isHidden(planFor(v.period), unit.id, m)));
     const n = published.length;
     return {
@@ -125,7 +125,8 @@ export function reportCard(input: ReportCardInput) {
     scope: {kind: unit.kind, id: unit.key, name: unit.name, providers: namedProviders(access, unit.providers), providerCount: unit.providers.length},
     period: {type: period.type, label: period.label, start: period.start, end: period.end},
     access: access.label,
-    shown: see.full ? "in full" : "with small numbers suppressed (counts 1-5 and any count they could be recovered from are shown as c)",
+    shown: (see.full ? "in full" : "with small numbers suppressed (counts 1-5 and any count they could be recovered from are shown as c)")
+      + (access.roundTo ? `; counts rounded to the nearest ${access.roundTo}, and every figure computed from the rounded counts` : ""),
     quadrants: QUADRANTS.map((q) => ({id: q.id, question: q.question, measures: measures.filter((m) => m.quadrant === q.id).map((m) => m.id)})),
     measures: rows,
     notes

@@ -1,5 +1,6 @@
 import type {Queryable} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
+import {roundedCount} from "../oba/policy.js";
 import type {Withheld} from "../oba/publish.js";
 import {funnelSignificance, type FunnelSignificance} from "../stats/funnel.js";
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
@@ -20,6 +21,12 @@ import {AGE_GROUPS, ageGroup, type AgeGroup, type EpisodeRow, type ProviderInfo}
  *   provision per unit of need, for the same level and age group, would give there (observed vs
  *   expected episodes, exact Poisson ratio funnel at 95%); or need with no programme commissioned
  *   for that level and age group at all.
+ *
+ * For an audience whose policy rounds counts (`roundTo`), every need and provision count shown is
+ * rounded — each cell, each ward's total, each borough level × age group and the grand total its own
+ * count rounded (as in ONS tables) — and provision per unit of need, expected provision, ratios,
+ * significance and gap flags are computed from the rounded counts. Which counts are hidden is still
+ * decided on the true counts.
  */
 
 export const LEVELS = [1, 2, 3, 4] as const;
@@ -97,6 +104,7 @@ export interface ServiceMapInput {
 /** The map, published for the access: need and provision counts are disclosure-controlled together with their ward and borough totals. */
 export function buildServiceMap(input: ServiceMapInput) {
   const {period, wards, need, episodes, providers, config, access} = input;
+  const shown = (n: number) => roundedCount(n, access.roundTo);
   const known = new Set(wards.map((w) => w.ward_id));
   const wardOf = (w: string | null) => (w !== null && known.has(w) ? w : "unknown");
   const wardList = [...wards.map((w) => ({id: w.ward_id, name: w.name, area: w.area_id})), {id: "unknown", name: "Ward not recorded or not a ward of the authority", area: null}];
@@ -124,14 +132,16 @@ export function buildServiceMap(input: ServiceMapInput) {
       n += needBy.get(key(w.id, level, g)) ?? 0;
       p += provBy.get(key(w.id, level, g)) ?? 0;
     }
+    n = shown(n);
+    p = shown(p);
     return {level, ageGroup: g, need: n, provision: p, perNeed: n > 0 ? p / n : null, programmes: g === "unknown" ? [] : programmesFor(providers, level, g)};
   }));
   const boroughOf = (level: number, g: string) => borough.find((b) => b.level === level && b.ageGroup === g)!;
 
   const cells = wardList.flatMap((w) => LEVELS.flatMap((level) => GROUPS.map((g) => {
     const k = key(w.id, level, g);
-    const n = needBy.get(k) ?? 0;
-    const p = provBy.get(k) ?? 0;
+    const n = shown(needBy.get(k) ?? 0);
+    const p = shown(provBy.get(k) ?? 0);
     const b = boroughOf(level, g);
     const expected = b.perNeed !== null ? n * b.perNeed : 0;
     let significance: FunnelSignificance | null = null;
@@ -164,9 +174,9 @@ export function buildServiceMap(input: ServiceMapInput) {
     groups.push({parts: wardList.map((w) => `${w.id}|total`), total: "all|total"});
     groups.push({parts: LEVELS.flatMap((l) => GROUPS.map((g) => `all|${l}|${g}`)), total: "all|total"});
     const counts = new Map(table.map((c) => [c.id, c.count as number]));
-    if (full) return {get: (id: string): number | Withheld => counts.get(id)!, unprotected: [] as string[]};
+    if (full) return {get: (id: string): number | Withheld => shown(counts.get(id)!), unprotected: [] as string[]};
     const result = suppress({cells: table, groups}, {primaryMax: access.primaryMax});
-    const out = new Map(result.cells.map((c) => [c.id, c.published as number | Withheld]));
+    const out = new Map(result.cells.map((c) => [c.id, typeof c.published === "number" ? shown(c.published) : c.published as Withheld]));
     return {get: (id: string): number | Withheld => out.get(id)!, unprotected: result.unprotected};
   };
   const needPub = protect("need", access.mode === "full");
@@ -207,11 +217,11 @@ export function buildServiceMap(input: ServiceMapInput) {
     })),
     totals: {need: needPub.get("all|total"), provision: provPub.get("all|total")},
     // The two sources add up to the published total: one small source would give away the other.
-    needBySource: access.mode === "full" || [bySource.caf, bySource.referral].every((n) => n === 0 || n > 5) ? bySource : {caf: "c", referral: "c"},
+    needBySource: access.mode === "full" || [bySource.caf, bySource.referral].every((n) => n === 0 || n > 5) ? {caf: shown(bySource.caf), referral: shown(bySource.referral)} : {caf: "c", referral: "c"},
     wards: out,
     gaps,
     notes: [
-      ...(input.unmappedReferrals ? [`${input.unmappedReferrals <= access.primaryMax && access.mode !== "full" ? "A few" : input.unmappedReferrals} referral(s) had an outcome with no level in serviceMap.referralLevel and are not counted as need.`] : []),
+      ...(input.unmappedReferrals ? [`${input.unmappedReferrals <= access.primaryMax && access.mode !== "full" ? "A few" : shown(input.unmappedReferrals)} referral(s) had an outcome with no level in serviceMap.referralLevel and are not counted as need.`] : []),
       ...(needPub.unprotected.length || provPub.unprotected.length ? ["Secondary suppression could not protect every small count: check before publishing."] : []),
       "Gaps are judged against the borough's own provision for the same level and age group, so a level or age group the borough barely provides for anywhere shows in the borough table, not as ward gaps."
     ]

@@ -10,7 +10,9 @@ import {computeMeasure, relevantTo} from "./measures.js";
  * providers. Cost = everything spent on the episodes that ended in the period (dropping out costs
  * money too); families better off = those among them with a reliable improvement in the
  * programme's outcome score. The interval is the cost divided by the Wilson limits on the number
- * better off (n × the Wilson interval of better off / ended).
+ * better off (n × the Wilson interval of better off / ended). For an audience whose policy rounds
+ * counts, the episodes ended and the families better off are rounded and the cost per family and its
+ * interval come from the total cost and those rounded counts.
  */
 
 export const VFM_MEASURE = "cost-per-family-better-off";
@@ -23,7 +25,7 @@ export function valueForMoney(catalogue: MeasureCatalogue, units: readonly Unit[
   const rows = units.flatMap((u) => {
     const see = canSee(access, u);
     if (!see.see) return [];
-    const v = computeMeasure(m, relevant.filter(u.includes), period);
+    const v = computeMeasure(m, relevant.filter(u.includes), period, access.roundTo);
     if (v.denominator === 0) return [];
     const hidden = !see.full && plan !== null && isHidden(plan, u.id, m).any;
     const c = "c" as const;

@@ -85,7 +85,7 @@ export const providers = new Hono<Env>()
     const p = periodOf(q.period, d.coverage);
     const pool = q.programme ? unitOr404(d.units, "programme", q.programme) : d.units.find((u) => u.kind === "all")!;
     const providerUnits = d.units.filter((u) => u.kind === "provider" && pool.providers.includes(u.key));
-    const cmp = compareProviders(measure, providerUnits, pool, d.episodes, p, q.adjust);
+    const cmp = compareProviders(measure, providerUnits, pool, d.episodes, p, q.adjust, access.roundTo);
     const body = publishComparison(cmp, access, access.mode === "full" ? null : d.planFor(p, access.primaryMax));
     if (wantsCsv(c)) {
       return csvResponse(c, body.providers.map((r) => ({measure: measure.id, period: p.label, adjust: q.adjust, ...r})), `compare-${measure.id}-${p.label.replace(/[^0-9A-Za-z]+/g, "-")}`);

@@ -1,4 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {resolvePolicies} from "../../../api/oba/policy.js";
 import {loadEpisodes} from "../../../api/providers/episodes.js";
 import {Warehouse} from "../../../api/warehouse.js";
 import {testApp} from "../../helpers/app.js";
@@ -185,5 +186,25 @@ describe("input validation and errors", () => {
     expect(own.status).toBe(200);
     const m = (await own.json() as any).measures.find((x: any) => x.id === "not-referred-12-months");
     expect(m.latest).toMatchObject({numerator: 4, denominator: 8}); // its own small counts, in full
+  });
+});
+
+describe("the provider routes under a commissioner policy that rounds counts to 5", () => {
+  const rounding = testApp({warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {commissioner: {roundTo: 5}}})});
+  const as = async (a: typeof app, path: string, role: string) => (await a.request(path, {headers: {"x-test-role": role}})).json() as Promise<any>;
+
+  it("shows the 9 families started in 2012/13 as 10 on the report card, the quadrants and the comparison (and 10 of 10 started within 10 working days); an analyst sees 9", async () => {
+    const card = await as(rounding, "/api/providers/parenting-works/report-card?period=2012/13", "commissioner");
+    const latest = (id: string) => card.measures.find((m: any) => m.id === id).latest;
+    expect(latest("families-started")).toMatchObject({numerator: 10, value: 10});
+    expect(latest("started-within-10-working-days")).toMatchObject({numerator: 10, denominator: 10, value: 100});
+    const quadrants = await as(rounding, "/api/providers/quadrants?period=2012/13", "commissioner");
+    expect(quadrants.providers.find((p: any) => p.id === "parenting-works").values["families-started"]).toMatchObject({numerator: 10});
+    const cmp = await as(rounding, "/api/providers/compare?measure=started-within-10-working-days&period=2012/13", "commissioner");
+    expect(cmp.providers.find((p: any) => p.providerId === "parenting-works")).toMatchObject({numerator: 10, denominator: 10});
+    expect(cmp.pooled).toMatchObject({numerator: 10, denominator: 10});
+    const exact = await as(rounding, "/api/providers/compare?measure=started-within-10-working-days&period=2012/13", "analyst");
+    expect(exact.providers.find((p: any) => p.providerId === "parenting-works")).toMatchObject({numerator: 9, denominator: 9});
+    expect((await as(app, "/api/providers/parenting-works/report-card?period=2012/13", "commissioner")).measures.find((m: any) => m.id === "families-started").latest).toMatchObject({numerator: 9});
   });
 });
