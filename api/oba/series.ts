@@ -5,7 +5,7 @@ import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import {fyLabel, iso, parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
+import {fyEndDate, fyLabel, fyStartDate, parsePeriod, periodsBetween, periodsWithin, populationYearOf, type Period} from "./periods.js";
 import type {Published} from "./publish.js";
 import {policyOf, roundCount, type Disclosure, type DisclosurePolicy} from "./policy.js";
 
@@ -228,7 +228,7 @@ export async function coverage(db: Queryable, ind: Indicator, laCode: string): P
      WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
   if (!rows.length) return null;
   const years = rows.map((r) => r.collection_year);
-  return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
+  return {from: fyStartDate(years[0]), to: fyEndDate(years[years.length - 1]), collectionYears: years.map(fyLabel)};
 }
 
 export async function benchmarks(db: Queryable, ind: Indicator): Promise<Map<string, {comparator: string; value: number; source: string}[]>> {

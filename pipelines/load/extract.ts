@@ -9,6 +9,7 @@ import {queryRows, run} from "../warehouse/store.js";
 import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE, judgeReplacement, type ReplaceGuard} from "./replace-guard.js";
 import {ORIGIN_FILE, ORIGIN_ROW} from "../door/stage.js";
+import {fyEndDate, fyStartDate} from "../../shared/calendar.js";
 
 /**
  * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
@@ -263,8 +264,8 @@ async function stageAndValidate(
     issue(d, "future-date", `${sqlString(`${d} `)} || t.${sqlIdent(d)} || ${sqlString(` is in the future (after ${today})`)}`,
       `t.${sqlIdent(d)} > DATE ${sqlString(today)}`);
   }
-  const fyStart = `${name.collectionYear}-04-01`;
-  const fyEnd = `${name.collectionYear + 1}-03-31`;
+  const fyStart = fyStartDate(name.collectionYear);
+  const fyEnd = fyEndDate(name.collectionYear);
   const p = `t.${sqlIdent(contract.periodField)}`;
   if (contract.periodEnd) {
     const e = `t.${sqlIdent(contract.periodEnd)}`;
