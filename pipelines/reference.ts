@@ -3,6 +3,7 @@ import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {z} from "zod";
 import {readPeriod} from "../shared/calendar.js";
+import {firstIssue} from "../shared/issues.js";
 
 /**
  * Reference data (data/reference/), validated at load so a typo in a committed file fails loudly with
@@ -80,8 +81,8 @@ function rows<T extends z.ZodType>(dir: string, file: string, schema: T): z.infe
   return records.map((r, i) => {
     const result = schema.safeParse(r);
     if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ReferenceDataError(`${file} row ${i + 1}, field ${issue.path.join(".") || "?"}: ${issue.message}`);
+      const issue = firstIssue(result.error, {top: "?"});
+      throw new ReferenceDataError(`${file} row ${i + 1}, field ${issue.field}: ${issue.message}`);
     }
     return result.data;
   });
@@ -90,8 +91,8 @@ function rows<T extends z.ZodType>(dir: string, file: string, schema: T): z.infe
 function json<T extends z.ZodType>(dir: string, file: string, schema: T): z.infer<T> {
   const result = schema.safeParse(JSON.parse(readFileSync(join(dir, file), "utf8")));
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ReferenceDataError(`${file}, field ${issue.path.join(".")}: ${issue.message}`);
+    const issue = firstIssue(result.error);
+    throw new ReferenceDataError(`${file}, field ${issue.field}: ${issue.message}`);
   }
   return result.data;
 }

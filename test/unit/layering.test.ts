@@ -26,7 +26,7 @@ describe("layering", () => {
   });
 
   it("keeps shared/ pure: its modules import nothing, so the API, the pipelines and the browser may all run them", () => {
-    const shared = readdirSync("shared").filter((f) => f.endsWith(".js")).map((f) => join("shared", f));
+    const shared = readdirSync("shared").filter((f) => /\.(js|ts)$/.test(f)).map((f) => join("shared", f));
     expect(shared).toContain("shared/calendar.js");
     expect(shared.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^\s*(?:import|export)[^;]*?from\s+"([^"]+)"|\bimport\(|\brequire\(/gm)].map((m) => `${f} → ${m[1] ?? m[0]}`))).toEqual([]);
   });
