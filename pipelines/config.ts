@@ -3,6 +3,7 @@ import {resolve} from "node:path";
 import {z} from "zod";
 import {Cron} from "croner";
 import {DisclosureConfig} from "../api/oba/policy.js";
+import {firstIssue} from "../shared/issues.js";
 
 /** A replacement may lose up to 20% of its period's published rows before it is held for --accept. */
 export const DEFAULT_MAX_LOSS_SHARE = 0.2;
@@ -46,8 +47,8 @@ export type Config = z.infer<typeof Config>;
 export function loadConfig(path = process.env.CURVE_CONFIG ?? "data/config.json"): Config {
   const result = Config.safeParse(JSON.parse(readFileSync(path, "utf8")));
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${path}: field ${issue.path.join(".")}: ${issue.message}`);
+    const issue = firstIssue(result.error);
+    throw new Error(`${path}: field ${issue.field}: ${issue.message}`);
   }
   const c = result.data;
   // Environment overrides let tests and a second instance point at their own directories.

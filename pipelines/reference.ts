@@ -2,6 +2,8 @@ import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {z} from "zod";
+import {readPeriod} from "../shared/calendar.js";
+import {firstIssue} from "../shared/issues.js";
 
 /**
  * Reference data (data/reference/), validated at load so a typo in a committed file fails loudly with
@@ -63,16 +65,9 @@ export const QualityNote = z.object({
 
 /** The dates a financial year or quarter label covers. */
 export function periodDates(label: string): {start: string; end: string} {
-  const [, y, q] = /^(\d{4})\/\d{2}(?: Q([1-4]))?$/.exec(label)!;
-  const fy = +y;
-  if (!q) return {start: `${fy}-04-01`, end: `${fy + 1}-03-31`};
-  const first = 4 + 3 * (+q - 1); // Q1 = April–June
-  const sy = first > 12 ? fy + 1 : fy;
-  const sm = ((first - 1) % 12) + 1;
-  const em = sm + 2;
-  const last = new Date(Date.UTC(sy, em, 0)).getUTCDate();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return {start: `${sy}-${pad(sm)}-01`, end: `${sy}-${pad(em)}-${pad(last)}`};
+  const period = readPeriod(/Q[1-4]$/.test(label) ? "quarter" : "financial-year", label);
+  if (!period) throw new Error(`not a financial year or quarter: "${label}" (expected e.g. 2012/13 or 2012/13 Q1)`);
+  return {start: period.start, end: period.end};
 }
 
 export type Ward = z.infer<typeof Ward>;
@@ -86,8 +81,8 @@ function rows<T extends z.ZodType>(dir: string, file: string, schema: T): z.infe
   return records.map((r, i) => {
     const result = schema.safeParse(r);
     if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ReferenceDataError(`${file} row ${i + 1}, field ${issue.path.join(".") || "?"}: ${issue.message}`);
+      const issue = firstIssue(result.error, {top: "?"});
+      throw new ReferenceDataError(`${file} row ${i + 1}, field ${issue.field}: ${issue.message}`);
     }
     return result.data;
   });
@@ -96,8 +91,8 @@ function rows<T extends z.ZodType>(dir: string, file: string, schema: T): z.infe
 function json<T extends z.ZodType>(dir: string, file: string, schema: T): z.infer<T> {
   const result = schema.safeParse(JSON.parse(readFileSync(join(dir, file), "utf8")));
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ReferenceDataError(`${file}, field ${issue.path.join(".")}: ${issue.message}`);
+    const issue = firstIssue(result.error);
+    throw new ReferenceDataError(`${file}, field ${issue.field}: ${issue.message}`);
   }
   return result.data;
 }

@@ -2,6 +2,7 @@ import {existsSync} from "node:fs";
 import {resolve} from "node:path";
 import {z} from "zod";
 import {ROLES} from "./roles.js";
+import {firstIssue} from "../../shared/issues.js";
 
 /**
  * Access-control configuration (the `auth` section of data/config.json). It fails closed: a missing
@@ -53,8 +54,8 @@ export function parseAuthConfig(raw: unknown, source = "data/config.json"): Auth
   }
   const result = AuthConfig.safeParse(raw);
   if (!result.success) {
-    const i = result.error.issues[0];
-    throw new AuthConfigError(`${source}: auth${i.path.length ? "." + i.path.join(".") : ""}: ${i.message}. Curve will not start with broken access control.`);
+    const i = firstIssue(result.error, {under: "auth"});
+    throw new AuthConfigError(`${source}: ${i.field}: ${i.message}. Curve will not start with broken access control.`);
   }
   const c = result.data;
   if (c.oidc && !/^https:\/\//.test(c.oidc.jwks) && !existsSync(resolve(c.oidc.jwks))) {

@@ -4,6 +4,7 @@ import {dirname} from "node:path";
 import {z} from "zod";
 import {writeJsonAtomic} from "../../pipelines/warehouse/store.js";
 import {ROLES, type Principal} from "./roles.js";
+import {firstIssue} from "../../shared/issues.js";
 
 /**
  * Bearer tokens: `curve_<id>_<secret>`. Only a sha256 of the secret is stored, so the token file
@@ -35,7 +36,10 @@ export class TokenStore {
     const mtime = statSync(this.path).mtimeMs;
     if (this.cache?.mtime === mtime) return this.cache.tokens;
     const parsed = TokenFile.safeParse(JSON.parse(readFileSync(this.path, "utf8")));
-    if (!parsed.success) throw new Error(`${this.path} is not a valid token file: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join(".")}`);
+    if (!parsed.success) {
+      const i = firstIssue(parsed.error);
+      throw new Error(`${this.path} is not a valid token file: ${i.message} at ${i.field}`);
+    }
     this.cache = {mtime, tokens: parsed.data.tokens};
     return parsed.data.tokens;
   }

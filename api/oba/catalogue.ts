@@ -2,6 +2,9 @@ import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {contractFor, EXTRACT_TYPES, type ExtractType} from "../../pipelines/contracts/extracts.js";
 import type {Field} from "../../pipelines/contracts/fields.js";
+import {firstIssue} from "../../shared/issues.js";
+import {fyEndDate} from "../../shared/calendar.js";
+import {laCode, slug} from "./ids.js";
 
 /**
  * The indicator catalogue (data/reference/indicators.json), validated at load. Adding an indicator is
@@ -191,7 +194,6 @@ const Breakdown = z.object({
 }).strict();
 
 const Power = z.enum(["H", "M", "L"]);
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug");
 
 export const IndicatorSchema = z.object({
   id: slug,
@@ -209,7 +211,7 @@ export const IndicatorSchema = z.object({
   power: z.object({communication: Power, proxy: Power, data: Power}).strict(),
   benchmark: slug.nullable().default(null),
   /** Default authority (DfE LA number) for the borough geography. */
-  laCode: z.string().regex(/^\d{3}$/).default("821"),
+  laCode: laCode.default("821"),
   /** A note shown with every series (e.g. an approximation in the definition). */
   note: z.string().optional(),
   /**
@@ -257,6 +259,11 @@ export type Strategy = z.infer<typeof StrategySchema>;
 export const CatalogueFile = z.object({
   $comment: z.string().optional(),
   indicators: z.array(IndicatorSchema).min(1),
+  /**
+   * Ward-targeting measures not yet published as indicators: compared between wards by api/targeting,
+   * validated by the indicators' rules, and not listed, charted or judged as indicators.
+   */
+  targeting: z.array(IndicatorSchema).default([]),
   agenda: z.array(AgendaItemSchema).default([]),
   strategies: z.array(StrategySchema).default([])
 }).strict();
@@ -371,6 +378,8 @@ export function checkIndicator(ind: Indicator): void {
 export interface Catalogue {
   indicators: Indicator[];
   byId: Map<string, Indicator>;
+  /** Ward-targeting measures that are not (yet) indicators. */
+  targeting: Indicator[];
   agenda: AgendaItem[];
   agendaById: Map<string, AgendaItem>;
   strategies: Strategy[];
@@ -379,12 +388,12 @@ export interface Catalogue {
 export function parseCatalogue(json: unknown, source = "indicators.json"): Catalogue {
   const result = CatalogueFile.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.slice();
-    let label = path.join(".");
+    const issue = firstIssue(result.error);
+    const path = issue.path;
+    let label = issue.field;
     if (path[0] === "indicators" && typeof path[1] === "number") {
       const id = (json as {indicators?: {id?: string}[]})?.indicators?.[path[1]]?.id;
-      if (id) label = `indicator ${id}: ${path.slice(2).join(".")}`;
+      if (id) label = `indicator ${id}: ${path.slice(2).map(String).join(".")}`;
     }
     throw new CatalogueError(`${source}: ${label}: ${issue.message}`);
   }
@@ -398,13 +407,23 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
     }
     byId.set(ind.id, ind);
   }
+  const targetingIds = new Set<string>();
+  for (const ind of result.data.targeting) {
+    if (byId.has(ind.id) || targetingIds.has(ind.id)) throw new CatalogueError(`${source}: targeting measure id '${ind.id}' is already used (a measure that has become an indicator moves out of targeting)`);
+    try {
+      checkIndicator(ind);
+    } catch (e) {
+      throw new CatalogueError(`${source}: ${(e as Error).message}`);
+    }
+    targetingIds.add(ind.id);
+  }
   for (const ind of result.data.indicators) {
     const next = ind.discontinued?.successor;
     if (next && !byId.has(next)) throw new CatalogueError(`${source}: indicator ${ind.id}: discontinued.successor '${next}' is not in the catalogue`);
   }
   const agendaById = new Map<string, AgendaItem>();
   for (const a of result.data.agenda) {
-    if (byId.has(a.id) || agendaById.has(a.id)) throw new CatalogueError(`${source}: agenda id '${a.id}' is already used`);
+    if (byId.has(a.id) || targetingIds.has(a.id) || agendaById.has(a.id)) throw new CatalogueError(`${source}: agenda id '${a.id}' is already used`);
     agendaById.set(a.id, a);
   }
   for (const s of result.data.strategies) {
@@ -413,7 +432,7 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
       for (const id of m.agenda) if (!agendaById.has(id)) throw new CatalogueError(`${source}: strategy ${s.id} measure '${m.text}' names unknown agenda item '${id}'`);
     }
   }
-  return {indicators: result.data.indicators, byId, agenda: result.data.agenda, agendaById, strategies: result.data.strategies};
+  return {indicators: result.data.indicators, byId, targeting: result.data.targeting, agenda: result.data.agenda, agendaById, strategies: result.data.strategies};
 }
 
 const parsed = new Map<string, unknown>();
@@ -442,7 +461,7 @@ export function discontinuedView(ind: Indicator) {
   const d = ind.discontinued;
   if (!d) return null;
   const successor = d.successor ? loadCatalogue().byId.get(d.successor) ?? null : null;
-  return {after: d.after, endsOn: `${Number(d.after.slice(0, 4)) + 1}-03-31`, reason: d.reason, successor: successor ? {id: successor.id, name: successor.name} : null};
+  return {after: d.after, endsOn: fyEndDate(Number(d.after.slice(0, 4))), reason: d.reason, successor: successor ? {id: successor.id, name: successor.name} : null};
 }
 
 /** What a client sees of an indicator: everything but the internal source description is public. */

@@ -1,6 +1,7 @@
 import {createHash} from "node:crypto";
 import {z} from "zod";
 import type {Role} from "../auth/roles.js";
+import {firstIssue} from "../../shared/issues.js";
 
 /**
  * Disclosure policy by audience (METHODS §7), as councils publish: for each role that gets
@@ -75,8 +76,8 @@ export const DEFAULT_POLICIES: DisclosurePolicies = {
 export function resolvePolicies(section: unknown): DisclosurePolicies {
   const r = DisclosureConfig.safeParse(section ?? {});
   if (!r.success) {
-    const i = r.error.issues[0];
-    throw new Error(`field disclosure.${i.path.join(".")}: ${i.message}`);
+    const i = firstIssue(r.error, {under: "disclosure"});
+    throw new Error(`field ${i.field}: ${i.message}`);
   }
   const out: Record<Role, DisclosurePolicy> = {...DEFAULT_POLICIES};
   for (const role of SUPPRESSED_ROLES) {

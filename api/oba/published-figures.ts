@@ -2,6 +2,8 @@ import {existsSync} from "node:fs";
 import {z} from "zod";
 import {loadCatalogue, loadOnce, type PeriodType} from "./catalogue.js";
 import {parsePeriod} from "./periods.js";
+import {laCode} from "./ids.js";
+import {issueLine} from "../../shared/issues.js";
 
 /**
  * Figures the council has already published (data/reference/published-figures.json): an LSCB annual
@@ -17,7 +19,7 @@ import {parsePeriod} from "./periods.js";
 const Figure = z.object({
   indicator: z.string().min(1),
   /** The authority (DfE LA number). */
-  laCode: z.string().regex(/^\d{3}$/),
+  laCode,
   /** Where: a target-ward set's code names the set (its target wards, or the rest of the borough). */
   geography: z.object({type: z.enum(["borough", "area", "ward", "target-wards", "rest-of-borough"]), code: z.string().optional()}),
   period: z.object({type: z.enum(["month", "quarter", "financial-year"]), label: z.string().min(1)}),
@@ -35,8 +37,7 @@ const File = z.object({$comment: z.string().optional(), figures: z.array(Figure)
 function parseFigures(json: unknown, path: string): PublishedFigure[] {
   const r = File.safeParse(json);
   if (!r.success) {
-    const i = r.error.issues[0];
-    throw new Error(`${path}: ${i.path.join(".")}: ${i.message}`);
+    throw new Error(issueLine(path, r.error));
   }
   const catalogue = loadCatalogue();
   r.data.figures.forEach((f, i) => {

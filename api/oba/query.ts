@@ -1,7 +1,7 @@
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Indicator} from "./catalogue.js";
-import {fyLabel, iso, type Period} from "./periods.js";
+import {fyEndDate, fyLabel, fyStartDate, type Period} from "./periods.js";
 import type {ResolvedGeography} from "./series.js";
 
 /**
@@ -227,7 +227,7 @@ export function coverage(db: Queryable, ind: Indicator, laCode: string): Promise
      WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
   if (!rows.length) return null;
   const years = rows.map((r) => r.collection_year);
-  return {from: iso(years[0], 4, 1), to: iso(years[years.length - 1] + 1, 3, 31), collectionYears: years.map(fyLabel)};
+  return {from: fyStartDate(years[0]), to: fyEndDate(years[years.length - 1]), collectionYears: years.map(fyLabel)};
   });
 }
 

@@ -7,6 +7,8 @@ import {publicationFor} from "./disclosure.js";
 import type {DisclosurePolicy} from "./policy.js";
 import {DomainError} from "./errors.js";
 import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WITHHELD} from "./baseline.js";
+import {slug} from "./ids.js";
+import {issueLine} from "../../shared/issues.js";
 
 /**
  * Scorecards (OBA report cards), declared in data/reference/scorecards.json: results → indicators
@@ -16,7 +18,6 @@ import {judgePublished, publishedTotals, spcEvidence, splitAt, trendEvidence, WI
  * draw them. The warehouse and the caller's disclosure are passed in.
  */
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug");
 const Measure = z.object({indicator: slug, quadrant: z.enum(["how-much", "how-well", "better-off"]).optional(), label: z.string().optional()}).strict();
 export const ScorecardSchema = z.object({
   id: slug,
@@ -36,8 +37,7 @@ const ScorecardFile = z.object({$comment: z.string().optional(), scorecards: z.a
 export function parseScorecards(json: unknown, path: string): Scorecard[] {
   const result = ScorecardFile.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${path}: ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(issueLine(path, result.error));
   }
   const catalogue = loadCatalogue();
   for (const card of result.data.scorecards) {

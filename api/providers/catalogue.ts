@@ -1,6 +1,8 @@
 import {z} from "zod";
 import {contractFor} from "../../pipelines/contracts/extracts.js";
 import {loadOnce, POLARITIES} from "../oba/catalogue.js";
+import {slug} from "../oba/ids.js";
+import {issueLine} from "../../shared/issues.js";
 
 /**
  * The performance-measure catalogue (data/reference/performance-measures.json), validated at load
@@ -54,7 +56,6 @@ export const DERIVED_FLAGS = {
 } as const;
 export type DerivedFlag = keyof typeof DERIVED_FLAGS;
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug");
 const Scalar = z.union([z.string().max(100), z.number(), z.boolean()]);
 
 const Filter = z.object({
@@ -152,8 +153,7 @@ export interface MeasureCatalogue {
 export function parseMeasureCatalogue(json: unknown, source = "performance-measures.json"): MeasureCatalogue {
   const result = MeasureFile.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new MeasureCatalogueError(`${source}: ${issue.path.join(".")}: ${issue.message}`);
+    throw new MeasureCatalogueError(issueLine(source, result.error));
   }
   const byId = new Map<string, PerformanceMeasure>();
   for (const m of result.data.measures) {

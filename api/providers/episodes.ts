@@ -1,6 +1,6 @@
 import {DomainError, badRequest} from "../oba/errors.js";
 import type {Queryable} from "../oba/query.js";
-import {fyLabel, parsePeriod, periodsWithin, type Period} from "../oba/periods.js";
+import {fyEndDate, fyLabel, fyOfDate, fyStartDate, parsePeriod, periodsWithin, type Period} from "../oba/periods.js";
 
 /**
  * Service episodes as the performance measures see them: one plain row per episode, read from the
@@ -142,7 +142,7 @@ async function coverageOf(db: Queryable, extract: string, laCode: string): Promi
      WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0`, [extract, laCode]);
   const r = rows[0];
   if (!r || r.first === null || r.last === null) return null;
-  return {from: `${r.first}-04-01`, to: `${r.last + 1}-03-31`};
+  return {from: fyStartDate(r.first), to: fyEndDate(r.last)};
 }
 
 export interface EpisodeData {
@@ -221,7 +221,7 @@ export function historyPeriods(type: PeriodKind, coverage: Coverage | null, last
 export function assertCovered(period: Period, coverage: Coverage | null, param = "period"): void {
   if (!coverage) throw new DomainError("cannot-compute", "no-service-episodes", "no service-episodes extract has been loaded yet, so there is nothing to measure");
   if (period.start < coverage.from || period.end > coverage.to) {
-    throw new DomainError("cannot-compute", "period-not-loaded", `${param} ${period.label} is outside the loaded service-episode extracts (${fyLabel(+coverage.from.slice(0, 4))} to ${fyLabel(+coverage.to.slice(0, 4) - 1)})`,
+    throw new DomainError("cannot-compute", "period-not-loaded", `${param} ${period.label} is outside the loaded service-episode extracts (${fyLabel(fyOfDate(coverage.from))} to ${fyLabel(fyOfDate(coverage.to))})`,
       {field: param, coverage});
   }
 }
@@ -229,5 +229,5 @@ export function assertCovered(period: Period, coverage: Coverage | null, param =
 /** The latest financial year of the coverage (the default period). */
 export function latestYear(coverage: Coverage | null): ResolvedPeriod | null {
   if (!coverage) return null;
-  return resolvePeriod(fyLabel(+coverage.to.slice(0, 4) - 1));
+  return resolvePeriod(fyLabel(fyOfDate(coverage.to)));
 }

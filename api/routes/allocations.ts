@@ -3,7 +3,7 @@ import {z} from "zod";
 import {appStoreOf, type Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {indicatorId} from "./params.js";
+import {indicatorId, recordId} from "./params.js";
 import {notFound} from "../errors.js";
 import {AllocationStore} from "../targeting/allocation-store.js";
 import {allocationView, type NeedMeasure} from "../targeting/service.js";
@@ -38,7 +38,7 @@ const AllocationBody = z.object({
 }).strict();
 
 const ListQuery = z.object({name: name.optional()});
-const AllocationId = z.object({id: z.string().regex(/^al-[0-9a-f-]{36}$/, "expected an allocation id such as al-1b4e28ba-2fa1-11d2-883f-0016d3cca427")});
+const AllocationId = z.object({id: recordId("al", "an allocation id")});
 
 describe({method: "post", path: "/api/allocations", summary: "Allocate a budget across wards: a universal share per child plus a share weighted by need (need index or deprivation) and child population, showing what the target wards receive; saved as the next version of its name unless save is false", tag: "allocations", body: AllocationBody, responses: {404: "unknown indicator", 422: "no data for the period", 503: "app store not configured"}});
 describe({method: "get", path: "/api/allocations", summary: "Saved allocations (every version), newest first", tag: "allocations", query: ListQuery, responses: {503: "app store not configured"}});

@@ -3,7 +3,7 @@ import {z} from "zod";
 import {appStoreOf, type Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {author, geographyCode as code, indicatorId, indicatorOr404} from "./params.js";
+import {author, geographyCode as code, indicatorId, indicatorOr404, recordId} from "./params.js";
 import {notFound} from "../errors.js";
 import {GEOGRAPHIES, PERIOD_TYPES} from "../oba/catalogue.js";
 import {BASELINE_METHODS} from "../oba/baseline.js";
@@ -38,7 +38,7 @@ const FreezeBody = z.object({
 }).strict().refine((b) => !(b.method && b.forecast), {message: "give a method or a hand-edited forecast, not both", path: ["forecast"]});
 
 const BaselineList = z.object({indicator: indicatorId.optional(), geography: z.enum(GEOGRAPHIES).optional(), code: code.optional()});
-const BaselineId = z.object({id: z.string().regex(/^bl-[0-9a-f-]{36}$/, "expected a baseline id such as bl-1b4e28ba-2fa1-11d2-883f-0016d3cca427")});
+const BaselineId = z.object({id: recordId("bl", "a baseline id")});
 const Judge = z.object({sustain: z.coerce.number().int().min(1).max(12).default(2)});
 
 describe({method: "post", path: "/api/baselines", summary: "Freeze a baseline (statistical or hand-edited forecast) so later actuals are judged against the numbers as they were", tag: "baselines", body: FreezeBody, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast", 503: "app store not configured"}});

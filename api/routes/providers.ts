@@ -6,6 +6,7 @@ import {csvResponse, wantsCsv} from "../csv.js";
 import {ApiError, notFound} from "../errors.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
+import {providerCatalogueId} from "./params.js";
 import {QUADRANTS, describeMeasure} from "../providers/catalogue.js";
 import {ADJUSTMENTS, compareProviders, publishComparison} from "../providers/compare.js";
 import {canSee, namedProviders, type Unit} from "../providers/disclosure.js";
@@ -21,7 +22,7 @@ import {quadrantTable} from "../providers/quadrant-table.js";
  * call the pure functions in api/providers/, passing who is asking so they can filter.
  */
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected a lowercase id such as parenting-works");
+const slug = providerCatalogueId;
 const period = z.string().trim().max(20).optional()
   .describe("a financial year such as 2014/15, or a quarter such as 2014/15 Q2 (default: the latest financial year loaded)");
 const Id = z.object({id: slug});

@@ -4,15 +4,14 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {notFound} from "../errors.js";
-import {geographyCode} from "./params.js";
+import {geographyCode, scorecardId} from "./params.js";
 import {GEOGRAPHIES} from "../oba/catalogue.js";
 import {loadScorecards, scorecardView} from "../oba/scorecard.js";
 import {disclosureFor} from "../auth/disclosure.js";
 
 /** Scorecards (OBA report cards): the list, and one card for a geography (built in api/oba/scorecard.ts). */
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lowercase slug");
-const Id = z.object({id: slug});
+const Id = z.object({id: scorecardId});
 const CardQuery = z.object({
   geography: z.enum(GEOGRAPHIES).optional(),
   code: geographyCode.optional()

@@ -6,7 +6,7 @@ import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {DEFAULT_SINCE, reviewView} from "../targeting/service.js";
 import {summaryView} from "../targeting/summary.js";
-import {NeedQuery, splitList} from "./params.js";
+import {indicatorList, NeedQuery, splitList} from "./params.js";
 import {disclosureFor} from "../auth/disclosure.js";
 
 /** The target wards together: against the rest of the borough on every indicator, and a review of the set itself. */
@@ -14,7 +14,7 @@ import {disclosureFor} from "../auth/disclosure.js";
 const SummaryQuery = z.object({
   period: z.string().max(20).optional(),
   since: z.string().max(20).default(DEFAULT_SINCE),
-  indicators: z.string().max(1000).regex(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, "expected indicator ids separated by commas").optional(),
+  indicators: indicatorList("expected indicator ids separated by commas").optional(),
   format: z.enum(["json", "csv"]).optional()
 });
 

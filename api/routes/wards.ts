@@ -3,7 +3,7 @@ import {z} from "zod";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {indicatorId, NeedQuery, seed, splitList, year} from "./params.js";
+import {indicatorId, NeedQuery, seed, splitList, wardId, year} from "./params.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {concentrationView, profileView, targetingRows, targetingView} from "../targeting/service.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -18,7 +18,7 @@ const ConcentrationQuery = z.object({
   groups: z.enum(["ward", "quintile", "decile"]).default("ward"),
   seed
 });
-const WardId = z.object({id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected a ward id such as biscot")});
+const WardId = z.object({id: wardId});
 const ProfileQuery = z.object({seed});
 
 describe({method: "get", path: "/api/wards/targeting", summary: "Every ward on the chosen indicators for a financial year: count, children, rate with 95%/99.8% intervals, ratio to the borough (O/E, funnel significance) and to the rest of the borough, excess cases, median rank with 95% rank interval, deprivation rank, target-ward flag, and a weighted composite need index with each component's contribution. Counts 1-5 are c, with secondary suppression against the borough, target-ward and rest totals and every other table of the same counts (docs/methods/disclosure.md); analysts and admins see them unsuppressed", tag: "targeting", query: TargetingQuery, csv: true, responses: {404: "unknown indicator", 422: "no data for the period"}});

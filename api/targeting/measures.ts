@@ -1,73 +1,24 @@
 import {DomainError} from "../oba/errors.js";
-import {discontinuedView, loadCatalogue, parseCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
+import {discontinuedView, loadCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
 
 /**
- * The measures ward targeting works with: every catalogue indicator published by ward, plus a few
- * ward-targeting measures the catalogue does not hold yet (below). Each is an indicator in the
- * catalogue's own format, validated by the catalogue's own rules, and counted by the series engine,
- * so a ward figure here and the indicator's series can never be defined differently.
+ * The measures ward targeting works with: every catalogue indicator published by ward, plus the
+ * catalogue's ward-targeting measures (its `targeting` entries: measures the Early Help Strategy
+ * monitors by ward that are not yet published as indicators). Each is written in the indicators' own
+ * format, validated by their rules and counted by the series engine, so a ward figure here and the
+ * indicator's series can never be defined differently; adding one is a catalogue entry.
  *
  * Wards are compared on rates: an indicator the catalogue publishes as a count (referrals, CAFs,
  * children starting care) is compared between wards per 10,000 children aged 0-17, because a count
  * alone ranks wards by size. Percentages stay percentages of their own denominator.
  */
 
-/**
- * Measures the Early Help Strategy monitors by ward that are not yet catalogue entries. They belong
- * in data/reference/indicators.json; until they are moved there, a catalogue entry with the same id
- * replaces the one here.
- */
-const TARGETING_MEASURES = [
-  {
-    id: "cp-referrals",
-    name: "Child protection referrals per 10,000 children",
-    definition: "How many referrals to children's social care in the period had child protection as the primary concern, for every 10,000 children aged under 18.",
-    technicalDefinition: "Referrals with a referral date in the period and primary_concern child_protection, per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). A child referred twice counts twice. Exact Poisson (under 10) or Byar intervals.",
-    numerator: {extract: "referrals", filter: [{field: "primary_concern", op: "eq", value: "child_protection"}], date: "referral_date", kind: "event"},
-    denominator: {kind: "population", ages: [0, 17]},
-    unit: "per-10000", polarity: "no-judgement",
-    periods: ["financial-year", "quarter", "rolling-12-months"],
-    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
-    breakdowns: {ward: {label: "Ward", field: "ward"}},
-    tier: "secondary", power: {communication: "H", proxy: "M", data: "H"}, benchmark: null,
-    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
-  },
-  {
-    id: "dv-referrals",
-    name: "Domestic violence referrals per 10,000 children",
-    definition: "How many referrals to children's social care in the period had domestic violence as the primary concern, for every 10,000 children aged under 18.",
-    technicalDefinition: "Referrals with a referral date in the period and primary_concern domestic_violence, per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). Exact Poisson (under 10) or Byar intervals.",
-    numerator: {extract: "referrals", filter: [{field: "primary_concern", op: "eq", value: "domestic_violence"}], date: "referral_date", kind: "event"},
-    denominator: {kind: "population", ages: [0, 17]},
-    unit: "per-10000", polarity: "low-is-good",
-    periods: ["financial-year", "quarter", "rolling-12-months"],
-    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
-    breakdowns: {ward: {label: "Ward", field: "ward"}},
-    tier: "secondary", power: {communication: "H", proxy: "H", data: "H"}, benchmark: null,
-    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
-  },
-  {
-    id: "cp-plan-starts",
-    name: "Children starting a child protection plan per 10,000 children",
-    definition: "How many child protection plans started in the period, for every 10,000 children aged under 18.",
-    technicalDefinition: "Child protection plans with a start date in the period (first and subsequent plans), per 10,000 children aged 0-17 (ONS mid-year estimate for the financial year the period ends in). Exact Poisson (under 10) or Byar intervals.",
-    numerator: {extract: "cp_plans", filter: [], date: "start_date", kind: "event"},
-    denominator: {kind: "population", ages: [0, 17]},
-    unit: "per-10000", polarity: "low-is-good",
-    periods: ["financial-year", "quarter", "rolling-12-months"],
-    geographies: ["borough", "area", "ward", "target-wards", "rest-of-borough"],
-    breakdowns: {ward: {label: "Ward", field: "ward"}},
-    tier: "secondary", power: {communication: "H", proxy: "H", data: "H"}, benchmark: null,
-    note: "A ward-targeting measure (api/targeting/measures.ts) awaiting a place in the indicator catalogue."
-  }
-];
-
 /** The default need index: demand on children's social care at population level. */
 export const DEFAULT_NEED_INDICATORS = ["cp-referrals", "dv-referrals", "cp-rate", "cla-rate"] as const;
 
 export interface TargetingMeasure {
   indicator: Indicator;
-  /** "catalogue" entries come from data/reference/indicators.json; "targeting" ones from this module. */
+  /** "catalogue": an indicator of data/reference/indicators.json; "targeting": one of its targeting entries. */
   source: "catalogue" | "targeting";
   /** How wards are compared: a rate per 10,000 of a child population, or a percentage of the indicator's own denominator. */
   scale: "per-10000" | "percent";
@@ -101,14 +52,12 @@ function toMeasure(ind: Indicator, source: TargetingMeasure["source"]): Targetin
   };
 }
 
-let supplementary: Catalogue | null = null;
-
-/** Every measure a ward can be compared on, catalogue entries first. */
+/** Every measure a ward can be compared on, indicators first. */
 export function targetingMeasures(catalogue: Catalogue = loadCatalogue()): TargetingMeasure[] {
-  supplementary ??= parseCatalogue({indicators: TARGETING_MEASURES}, "api/targeting/measures.ts");
-  const out = catalogue.indicators.filter((i) => i.geographies.includes("ward")).map((i) => toMeasure(i, "catalogue"));
-  for (const i of supplementary.indicators) if (!catalogue.byId.has(i.id)) out.push(toMeasure(i, "targeting"));
-  return out;
+  return [
+    ...catalogue.indicators.filter((i) => i.geographies.includes("ward")).map((i) => toMeasure(i, "catalogue")),
+    ...catalogue.targeting.map((i) => toMeasure(i, "targeting"))
+  ];
 }
 
 /** The named measures, in the order given; 404 naming every unknown id (and 400 for a borough-only indicator). */
@@ -136,7 +85,7 @@ export function describeMeasure(m: TargetingMeasure) {
     id: i.id, name: i.name, definition: i.definition, technicalDefinition: i.technicalDefinition, source: m.source,
     polarity: i.polarity, catalogueUnit: i.unit, wardScale: m.scale, multiplier: m.multiplier,
     denominator: m.denominatorDescription, kind: i.numerator.kind, needDirection: m.needDirection === 1 ? "higher is more need" : "lower is more need",
-    // Catalogue indicators only (ward-only measures are not in the catalogue and never end).
+    // Indicators only (a targeting measure is not yet published, so it has not ended either).
     discontinued: m.source === "catalogue" ? discontinuedView(i) : null,
     notes: m.notes
   };

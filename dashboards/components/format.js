@@ -27,11 +27,6 @@ export function formatDate(iso) {
   return iso ? dateOnly.format(new Date(`${String(iso).slice(0, 10)}T00:00:00Z`)) : "x";
 }
 
-/** 2012 → "2012/13": financial years as councils write them. */
-export function financialYear(startYear) {
-  return `${startYear}/${String((startYear + 1) % 100).padStart(2, "0")}`;
-}
-
 /** The unit as a reader says it. */
 export function unitLabel(unit) {
   return unit === "per-10000" ? "per 10,000 children" : unit === "percent" ? "%" : unit === "count" ? "number" : unit === "ratio" ? "ratio" : unit === "gbp" ? "£" : unit ?? "";

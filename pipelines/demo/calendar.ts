@@ -1,3 +1,5 @@
+import {FY_FIRST_MONTH, fyFileLabel, fyLabel as calendarFyLabel, fyOfMonth, fyQuarterOfMonth, parseFy, quarterFirstMonth} from "../../shared/calendar.js";
+
 /**
  * Dates as whole days since 1970-01-01 (UTC) and months as year*12 + month-1: integers keep the
  * generator fast and free of time-zone surprises.
@@ -95,53 +97,47 @@ export function isAgeAmbiguous(birthMonth: MonthIndex, day: Day): boolean {
   return months >= 12 && months % 12 === 0;
 }
 
-// ---- Financial years (April–March) ---------------------------------------------------------
+// ---- Financial years (April–March): the rules are the one calendar's (shared/calendar.js) -------
 
 /** Financial year named by its starting calendar year: 2012 = 2012/13. */
 export type FinancialYear = number;
 
 export function fyOf(day: Day): FinancialYear {
   const c = civilInto(day);
-  return c.month >= 4 ? c.year : c.year - 1;
+  return fyOfMonth(c.year, c.month);
 }
 
 export function fyStart(fy: FinancialYear): Day {
-  return dayOf(fy, 4, 1);
+  return dayOf(fy, FY_FIRST_MONTH, 1);
 }
 
 export function fyEnd(fy: FinancialYear): Day {
-  return dayOf(fy + 1, 3, 31);
+  return fyStart(fy + 1) - 1;
 }
 
 /** File-name form, e.g. 2012 → "2012-13". */
-export function fyLabel(fy: FinancialYear): string {
-  return `${fy}-${pad2((fy + 1) % 100)}`;
-}
+export const fyLabel: (fy: FinancialYear) => string = fyFileLabel;
 
 /** Publication form, e.g. 2012 → "2012/13". */
-export function fyPeriod(fy: FinancialYear): string {
-  return `${fy}/${pad2((fy + 1) % 100)}`;
-}
+export const fyPeriod: (fy: FinancialYear) => string = calendarFyLabel;
 
 export function parseFyLabel(label: string): FinancialYear {
-  const m = /^(\d{4})[-/](\d{2})$/.exec(label.trim());
-  if (!m || (Number(m[1]) + 1) % 100 !== Number(m[2])) throw new Error(`not a financial year: "${label}" (expected e.g. 2015-16)`);
-  return Number(m[1]);
+  const fy = parseFy(label);
+  if (fy === null) throw new Error(`not a financial year: "${label}" (expected e.g. 2015-16)`);
+  return fy;
 }
 
 /** Financial quarter 1–4 (Q1 = April–June). */
 export function fyQuarter(day: Day): number {
-  const c = civilInto(day);
-  return Math.floor(((c.month + 8) % 12) / 3) + 1;
+  return fyQuarterOfMonth(civilInto(day).month);
 }
 
 export function quarterStart(fy: FinancialYear, quarter: number): Day {
-  const month = monthIndex(fy, 4) + (quarter - 1) * 3;
-  return firstDayOfMonth(month);
+  return firstDayOfMonth(quarterFirstMonth(fy, quarter));
 }
 
 export function quarterEnd(fy: FinancialYear, quarter: number): Day {
-  return lastDayOfMonth(monthIndex(fy, 4) + quarter * 3 - 1);
+  return lastDayOfMonth(quarterFirstMonth(fy, quarter) + 2);
 }
 
 // ---- Working days (England and Wales bank holidays) ------------------------------------------

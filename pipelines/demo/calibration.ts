@@ -7,6 +7,7 @@ import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {fyOf, fyPeriod, fyQuarter, parseIsoDay} from "./calendar.js";
+import {fyEndDate, fyStartDate} from "../../shared/calendar.js";
 
 type Row = Record<string, string>;
 
@@ -111,7 +112,7 @@ export function measureCalibration(dir: string, targetWards: string[], reference
   add("Referrals", "from the 5 target wards: CP / DV referrals 2012/13", "34% / 37%", `${pct(fromTarget("child_protection"))} / ${pct(fromTarget("domestic_violence"))}`);
   add("Referrals", "police-sourced referrals 2012/13", "25–35%", pct(ref12.filter((r) => r.source === "6").length / ref12.length));
   const monthly = new Map<string, number>();
-  for (const r of ref.filter((x) => x.referral_date >= "2009-04-01" && x.referral_date <= "2016-03-31")) monthly.set(r.referral_date.slice(5, 7), (monthly.get(r.referral_date.slice(5, 7)) ?? 0) + 1);
+  for (const r of ref.filter((x) => x.referral_date >= fyStartDate(2009) && x.referral_date <= fyEndDate(2015))) monthly.set(r.referral_date.slice(5, 7), (monthly.get(r.referral_date.slice(5, 7)) ?? 0) + 1);
   const mean = [...monthly.values()].reduce((a, b) => a + b, 0) / 12;
   add("Referrals", "seasonality: August / December vs the average month", "fewer", `${pct((monthly.get("08") ?? 0) / mean)} / ${pct((monthly.get("12") ?? 0) / mean)}`);
 
@@ -238,10 +239,10 @@ export function yearlySeries(dir: string): string[][] {
   const out = [["year", "referrals", "re-referral", "→ assessment", "CP starts", "CP open 31 Mar", "care starts", "looked after 31 Mar", "CAFs", "MARAC", "NEET Nov", "Leeds care starts", "Leeds looked after 31 Mar", "Leeds referrals"]];
   for (let fy = 2008; fy <= 2015; fy++) {
     const r = ref.filter((x) => inFy(fy, x.referral_date));
-    const end = `${fy + 1}-03-31`;
+    const end = fyEndDate(fy);
     const nov = part.filter((x) => x.snapshot_date === `${fy}-11-30`);
     out.push([
-      `${fy}/${String((fy + 1) % 100).padStart(2, "0")}`,
+      fyPeriod(fy),
       r.length.toLocaleString("en-GB"),
       pct(r.filter(reReferral).length / r.length),
       pct(r.filter((x) => x.outcome === "initial_assessment").length / r.length),

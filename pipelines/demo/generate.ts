@@ -5,7 +5,7 @@
 import {existsSync, mkdirSync, readdirSync, rmSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {parseFyLabel} from "./calendar.js";
+import {fyLabel, parseFyLabel} from "./calendar.js";
 import {EXTRACT_FILE_PATTERN, type ExtractType} from "./extracts.js";
 import {loadReferenceData} from "./geography.js";
 import {ChildKeyer} from "./keys.js";
@@ -72,7 +72,7 @@ export function resolveYears(scale: Scale, years?: readonly string[]): number[] 
   const out = [...new Set(years.flatMap((y) => y.split(",")).map((y) => y.trim()).filter(Boolean).map(parseFyLabel))].sort();
   if (scale === "demo") {
     const bad = out.filter((y) => !DEMO_YEARS.includes(y));
-    if (bad.length) throw new Error(`demo extracts cover 2008-09 to 2015-16; not ${bad.map((y) => `${y}-${String((y + 1) % 100).padStart(2, "0")}`).join(", ")}`);
+    if (bad.length) throw new Error(`demo extracts cover 2008-09 to 2015-16; not ${bad.map(fyLabel).join(", ")}`);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import {closeSync, mkdirSync, openSync, writeSync} from "node:fs";
 import {join} from "node:path";
 import {contractFor, type ExtractContract, type ExtractType} from "../contracts/extracts.js";
+import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
 
 /**
  * Converted rows are written as Curve-layout CSVs, one per (type, authority, collection year), and
@@ -12,11 +13,8 @@ import {contractFor, type ExtractContract, type ExtractType} from "../contracts/
 export const ORIGIN_FILE = "_origin_file";
 export const ORIGIN_ROW = "_origin_row";
 
-const fy = (y: number) => `${y}-${String((y + 1) % 100).padStart(2, "0")}`;
-export const fyOfDate = (iso: string) => {
-  const [y, m] = iso.split("-").map(Number);
-  return m >= 4 ? y : y - 1;
-};
+const fy = fyFileLabel;
+export {fyOfDate};
 
 const quote = (v: string | null | undefined) => (v == null ? "" : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 

@@ -9,6 +9,7 @@ import {queryRows, run} from "../warehouse/store.js";
 import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE, judgeReplacement, type ReplaceGuard} from "./replace-guard.js";
 import {ORIGIN_FILE, ORIGIN_ROW} from "../door/stage.js";
+import {fyEndDate, fyStartDate} from "../../shared/calendar.js";
 
 /**
  * Loads one extract file into the warehouse being built: stage (DuckDB's CSV reader, streamed),
@@ -319,7 +320,7 @@ async function stageAndValidate(conn: DuckDBConnection, candidates: Candidate[],
   await run(conn, `CREATE TEMP TABLE group_files (_f INTEGER, read_path VARCHAR, file VARCHAR, load_id VARCHAR, la_code VARCHAR, period VARCHAR,
     fy_start DATE, fy_end DATE, synthetic INTEGER)`);
   await run(conn, `INSERT INTO group_files VALUES ${candidates.map((c) => `(${c.at}, ${sqlString(c.readPath)}, ${sqlString(c.file)}, ${sqlString(c.loadId)}, ${sqlString(c.name.laCode)},
-    ${sqlString(c.name.period)}, DATE '${c.name.collectionYear}-04-01', DATE '${c.name.collectionYear + 1}-03-31', ${ctx.syntheticWardCounts.get(c.name.laCode) ?? "NULL"})`).join(", ")}`);
+    ${sqlString(c.name.period)}, DATE '${fyStartDate(c.name.collectionYear)}', DATE '${fyEndDate(c.name.collectionYear)}', ${ctx.syntheticWardCounts.get(c.name.laCode) ?? "NULL"})`).join(", ")}`);
   await run(conn, `CREATE TEMP TABLE group_replaced (_f INTEGER, load_id VARCHAR)`);
   const replaced = candidates.flatMap((c) => c.previous.map((p) => `(${c.at}, ${sqlString(p.load_id)})`));
   if (replaced.length) await run(conn, `INSERT INTO group_replaced VALUES ${replaced.join(", ")}`);

@@ -1,4 +1,5 @@
 import {z} from "zod";
+import {fyLabel} from "../../shared/calendar.js";
 import {LayoutError, type Table} from "./table.js";
 
 /**
@@ -42,11 +43,11 @@ export interface LaValue {
 export function financialYear(timePeriod: string, identifier: string): string | null {
   if (/^\d{6}$/.test(timePeriod)) {
     const y = +timePeriod.slice(0, 4);
-    return (y + 1) % 100 === +timePeriod.slice(4) ? `${y}/${timePeriod.slice(4)}` : null;
+    return (y + 1) % 100 === +timePeriod.slice(4) ? fyLabel(y) : null;
   }
   if (/^\d{4}$/.test(timePeriod) && /reporting year|financial year end|academic year/i.test(identifier || "reporting year")) {
     const end = +timePeriod;
-    return `${end - 1}/${String(end % 100).padStart(2, "0")}`;
+    return fyLabel(end - 1);
   }
   return null;
 }

@@ -4,7 +4,9 @@ import {describe, expect, it} from "vitest";
 
 /**
  * The layering of the API (docs: ARCHITECTURE.md, "the wing and the door"): a request goes down once,
- * route → domain → statistics, and back. Read from the import lines of the source itself.
+ * route → domain → statistics, and back. Read from the import lines of the source itself. Beneath
+ * every wing sits shared/: pure, dependency-free modules (the one calendar) that the API, the
+ * pipelines and the dashboards each import, so a rule written there cannot drift between them.
  */
 
 const files = (dir: string): string[] =>
@@ -21,6 +23,17 @@ describe("layering", () => {
     const domain = ["api/oba", "api/targeting", "api/providers", "api/stats"].flatMap(files);
     const upward = domain.flatMap((f) => imports(f).filter((i) => /(^|\/)routes\//.test(i) || /^\.\.\/errors\.js$|^\.\.\/\.\.\/errors\.js$/.test(i)).map((i) => `${f} → ${i}`));
     expect(upward).toEqual([]);
+  });
+
+  it("keeps shared/ pure: its modules import nothing, so the API, the pipelines and the browser may all run them", () => {
+    const shared = readdirSync("shared").filter((f) => /\.(js|ts)$/.test(f)).map((f) => join("shared", f));
+    expect(shared).toContain("shared/calendar.js");
+    expect(shared.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^\s*(?:import|export)[^;]*?from\s+"([^"]+)"|\bimport\(|\brequire\(/gm)].map((m) => `${f} → ${m[1] ?? m[0]}`))).toEqual([]);
+  });
+
+  it("keeps the pipelines below the API: they import from api/ only the disclosure policy's schema", () => {
+    const upward = ["pipelines"].flatMap(files).flatMap((f) => imports(f).filter((i) => /(^|\/)api\//.test(i)).map((i) => `${f} → ${i}`));
+    expect(upward).toEqual(["pipelines/config.ts → ../api/oba/policy.js"]);
   });
 
   it("keeps SQL out of the routes", () => {

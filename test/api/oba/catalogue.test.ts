@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {loadCatalogue, parseCatalogue} from "../../../api/oba/catalogue.js";
+import {targetingMeasures} from "../../../api/targeting/measures.js";
 
 const REQUIRED = [
   "cla-rate", "cla-started", "cp-rate", "cp-plans", "cp-repeat", "cp-toxic-trio", "referrals", "referral-rate", "re-referrals",
@@ -20,6 +21,18 @@ describe("indicator catalogue", () => {
     expect(c.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(REQUIRED));
     expect(c.byId.get("infants-entering-care")!.laCode).toBe("383");
     expect(c.byId.get("cla-rate")!.denominator).toEqual({kind: "population", ages: [0, 17]});
+  });
+
+  it("holds the ward-targeting measures as data: a targeting entry is a measure wards are compared on, not an indicator", () => {
+    expect(loadCatalogue().targeting.map((i) => i.id)).toEqual(["cp-referrals", "dv-referrals", "cp-plan-starts"]);
+    const c = parseCatalogue({indicators: [base], targeting: [{...base, id: "x-by-ward", geographies: ["borough", "ward"]}]});
+    expect(c.byId.has("x-by-ward")).toBe(false);
+    expect(targetingMeasures(c).map((m) => [m.indicator.id, m.source])).toEqual([["x-by-ward", "targeting"]]);
+  });
+
+  it("refuses a targeting measure whose id an indicator already uses, and checks it by the indicators' rules", () => {
+    expect(() => parseCatalogue({indicators: [base], targeting: [base]})).toThrow(/targeting measure id 'x-count' is already used/);
+    expect(() => parseCatalogue({indicators: [base], targeting: [{...base, id: "y", geographies: ["ward"], numerator: {...base.numerator, filter: [{field: "nope", op: "eq", value: "1"}]}}]})).toThrow(/indicator y.*no field 'nope'/);
   });
 
   it("accepts a new indicator as data alone", () => {
