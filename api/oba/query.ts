@@ -1,13 +1,16 @@
+import {contractFor} from "../../pipelines/contracts/extracts.js";
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Indicator} from "./catalogue.js";
+import type {BreakdownSpec, CountDefinition} from "./count-definitions.js";
+import type {TimeModel} from "./lattice.js";
 import {fyEndDate, fyLabel, fyStartDate, type Period} from "./periods.js";
 import type {ResolvedGeography} from "./series.js";
 
 /**
  * All of the OBA domain's SQL over the published warehouse: each question is a named function taking
  * the reader and its parameters, and answering rows; building series and their statistics is
- * series.ts's (the disclosure lattice's own queries are still in disclosure.ts).
+ * series.ts's, planning disclosure from the lattice's counts is lattice-plan.ts's.
  *
  * SQL safety: every value (codes, dates, filter values) is a parameter; every identifier comes from
  * the catalogue, which was checked at load against the extract contracts and the DERIVED whitelist.
@@ -266,3 +269,66 @@ export function qualityNotes(db: Queryable, extract: string, la: string): Promis
      FROM ref_quality_notes n WHERE n.extract = $1 AND n.la_code = $2`, [extract, la]);
   });
 }
+
+// ---------------------------------------------------------------- the disclosure lattice's counts
+
+export interface GeoModel {
+  la: string;
+  wards: string[];
+  wardArea: Map<string, string | null>;
+  areas: string[];
+  sets: {id: string; wards: Set<string>}[];
+}
+
+export async function geoModel(db: Queryable, la: string): Promise<GeoModel> {
+  const [wards, areas, sets] = await Promise.all([
+    db.query<{ward_id: string; area_id: string | null}>(`SELECT ward_id, area_id FROM ref_wards WHERE la_code = $1 ORDER BY ward_id`, [la]),
+    db.query<{area_id: string}>(`SELECT area_id FROM ref_areas WHERE la_code = $1 ORDER BY area_id`, [la]),
+    db.query<{set_id: string; wards: string}>(`SELECT set_id, string_agg(ward_id, ',' ORDER BY ward_id) AS wards FROM ref_target_wards WHERE la_code = $1 GROUP BY set_id ORDER BY set_id`, [la])
+  ]);
+  return {
+    la,
+    wards: wards.map((w) => w.ward_id),
+    wardArea: new Map(wards.map((w) => [w.ward_id, w.area_id])),
+    areas: areas.map((a) => a.area_id),
+    sets: sets.map((s) => ({id: s.set_id, wards: new Set(s.wards.split(","))}))
+  };
+}
+
+export interface LeafRow {
+  m: number;
+  w: string;
+  a: string;
+  grp: string;
+  n: number;
+}
+
+export async function leafRows(db: Queryable, def: CountDefinition, time: TimeModel, breakdown: BreakdownSpec | undefined): Promise<LeafRow[]> {
+  const fields = new Set(contractFor(def.extract, 2024).fields.map((f) => f.name));
+  const ps = new Params();
+  const hasWard = fields.has("ward");
+  const w = hasWard ? `coalesce(x.ward::VARCHAR, 'unknown')` : `'unknown'`;
+  const a = def.areaField ? `coalesce(x.${sqlIdent(def.areaField)}::VARCHAR, 'unknown')` : `'unknown'`;
+  const date = `x.${sqlIdent(def.date)}`;
+  if (def.kind === "event") {
+    const where = and([`x.la_code = ${ps.p(def.la)}`, `${date} BETWEEN ${ps.p(isoStart(time.first))}::DATE AND ${ps.p(isoEnd(time.last))}::DATE`, ...def.filter.map((f) => filterSql(f, date, ps))]);
+    return db.query<LeafRow>(`SELECT (year(${date}) * 12 + month(${date}) - 1)::INTEGER AS m, ${w} AS w, ${a} AS a, ${groupSql(breakdown, date)} AS grp, count(*)::INTEGER AS n
+      FROM ${sqlIdent(def.extract)} x WHERE ${where} GROUP BY ALL`, ps.values as SqlParams);
+  }
+  const values: string[] = [];
+  for (let m = time.first; m <= time.last; m++) values.push(`(${ps.p(m)}::INTEGER, ${ps.p(isoEnd(m))}::DATE)`);
+  const at = "p.period_end";
+  const where = and([`x.la_code = ${ps.p(def.la)}`, ...def.filter.map((f) => filterSql(f, at, ps))]);
+  return db.query<LeafRow>(`WITH p(m, period_end) AS (VALUES ${values.join(", ")})
+    SELECT p.m AS m, ${w} AS w, ${a} AS a, ${groupSql(breakdown, at)} AS grp, count(*)::INTEGER AS n
+    FROM p JOIN ${sqlIdent(def.extract)} x ON ${date} <= p.period_end AND (x.${sqlIdent(def.end!)} IS NULL OR x.${sqlIdent(def.end!)} > p.period_end)
+    WHERE ${where} GROUP BY ALL`, ps.values as SqlParams);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const isoStart = (i: number) => `${Math.floor(i / 12)}-${pad((i % 12) + 1)}-01`;
+const isoEnd = (i: number) => {
+  const y = Math.floor(i / 12);
+  const m = (i % 12) + 1;
+  return `${y}-${pad(m)}-${pad(new Date(Date.UTC(y, m, 0)).getUTCDate())}`;
+};

@@ -1,0 +1,303 @@
+import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
+import {loadCatalogue, type Indicator} from "./catalogue.js";
+import {
+  breakdownFamily, breakdownKey, breakdownsOf, definitionKey, denominatorDefinition, numeratorDefinition, unionId, unionsOf,
+  type BreakdownSpec, type CountDefinition
+} from "./count-definitions.js";
+import {
+  blocksOf, blockTable, geoCells, leafOf, monthIndex, periodKey, plannedIn, wardPeriod,
+  type Block, type CoarsePeriod, type GeoCells, type Lattice, type Leaf, type TimeModel
+} from "./lattice.js";
+import type {DisclosurePolicy} from "./policy.js";
+import {describeFigure, figureGeographyId, figurePeriod, publishedFigures, type PublishedFigure} from "./published-figures.js";
+import {coverage, geoModel, leafRows, type GeoModel, type Queryable} from "./query.js";
+
+/**
+ * One lattice's plan: its counts, the totals its breakdowns pin or bound (rule 6) and the council's
+ * published figures, solved block by block (api/oba/disclosure.ts says why).
+ */
+
+// ---------------------------------------------------------------- the plan
+
+interface Solved {
+  hidden: Set<string>;
+  cells: number;
+  groups: number;
+  primary: number;
+  secondary: number;
+  unprotected: string[];
+}
+
+function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number): void {
+  if (!cells.length) return;
+  const r = suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
+  acc.cells += cells.length;
+  acc.groups += groups.length;
+  acc.primary += r.primary.length;
+  const forced = new Set(cells.filter((c) => c.hidden).map((c) => c.id));
+  acc.secondary += r.secondary.filter((id) => !forced.has(id)).length;
+  for (const id of r.primary) acc.hidden.add(id);
+  for (const id of r.secondary) acc.hidden.add(id);
+  acc.unprotected.push(...r.unprotected);
+  // CURVE_DISCLOSURE_DEBUG=1 prints the groups around anything suppress could not protect.
+  if (process.env.CURVE_DISCLOSURE_DEBUG && r.unprotected.length) {
+    const hid = new Set([...r.primary, ...r.secondary]);
+    const byId = new Map(cells.map((c) => [c.id, c]));
+    const show = (id: string) => `${id}=${byId.get(id)?.count}${hid.has(id) ? "H" : ""}${byId.get(id)?.keep ? "K" : ""}${byId.get(id)?.hidden ? "F" : ""}`;
+    for (const u of r.unprotected.slice(0, 3)) {
+      const cell = u.startsWith("cell ") ? u.slice(5) : null;
+      const gs = cell ? groups.filter((g) => g.total === cell || g.parts.includes(cell)) : groups.filter((g) => g.id === u);
+      console.log("UNPROTECTED", u);
+      for (const g of gs) console.log("   ", g.id, ":", show(g.total!), "=", g.parts.map(show).join(" + "));
+    }
+  }
+}
+
+export async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
+  const t0 = performance.now();
+  const geo = await geoModel(db, def.la);
+  const cov = await coverage(db, extractInd, def.la);
+  const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
+    stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
+      secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse
+  });
+  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
+  const pinned = new Set<string>();
+  const exempt = new Exemptions();
+  const family = breakdown ? breakdownFamily(def, breakdown) : null;
+  let coarse: CoarsePeriod | null = null;
+  if (!cov) return stats(acc, null, geoCells(geo, []), 0, family);
+  const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
+  if (family && base) {
+    // Ward and area breakdowns publish geography cells: the plan is the geography lattice's.
+    return {...base, stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, family};
+  }
+  const rows = await leafRows(db, def, time, family ? undefined : breakdown);
+  const leafMap = new Map<string, Leaf>();
+  for (const r of rows) {
+    const l = leafOf(geo, def, r);
+    if (!leafMap.has(l.key)) leafMap.set(l.key, l);
+  }
+  // Leaves of the base lattice too, so a breakdown's geography cells are the same ids.
+  const g = base ? base.geo : geoCells(geo, [...leafMap.values()].sort((x, y) => x.key.localeCompare(y.key)));
+  const monthly = new Map<string, number>();
+  const groupsSeen = new Set<string>();
+  for (const r of rows) {
+    const l = leafOf(geo, def, r);
+    const suffix = breakdown ? `|${r.grp}` : "";
+    if (breakdown) groupsSeen.add(r.grp);
+    for (const c of g.cellsOfLeaf.get(l.key) ?? []) {
+      const k = `${c}|m${r.m}${suffix}`;
+      monthly.set(k, (monthly.get(k) ?? 0) + r.n);
+      if (breakdown) monthly.set(`${c}|m${r.m}`, (monthly.get(`${c}|m${r.m}`) ?? 0) + r.n);
+    }
+  }
+  const blocks = blocksOf(time);
+  // A breakdown is planned at its totals' periods.
+  coarse = base ? base.coarse : wardPeriod(time, geo, g, blocks, monthly, policy.primaryMax);
+  const planned = plannedIn(g, coarse);
+  // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
+  const bounds: TotalBounds = new Map();
+  const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
+  if (!breakdown) for (const id of basePinned) pinned.add(id);
+  // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
+  const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
+  // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
+  // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
+  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
+  if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
+  if (unions.length) {
+    for (const r of rows) {
+      const l = leafOf(geo, def, r);
+      for (const u of unions) {
+        if (!u.values.includes(r.grp)) continue;
+        for (const c of g.cellsOfLeaf.get(l.key) ?? []) {
+          const k = `${c}|m${r.m}|${u.id}`;
+          monthly.set(k, (monthly.get(k) ?? 0) + r.n);
+        }
+      }
+    }
+  }
+  for (const block of blocks) {
+    const cells: CountCell[] = [];
+    const groups: ConstraintGroup[] = [];
+    if (!breakdown) {
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}), planned);
+    } else {
+      // The totals keep the plan of the lattice without a breakdown.
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
+      const values = [...groupsSeen].sort();
+      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned);
+      const ids = new Set(cells.map((c) => c.id));
+      for (const c of g.cells) {
+        for (const p of block.periods) {
+          const total = `${c}|${p.key}`;
+          if (!ids.has(total)) continue;
+          const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
+          if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
+        }
+      }
+      for (const u of unions) {
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
+        const present = new Set(cells.map((c) => c.id));
+        for (const c of g.cells) {
+          for (const p of block.periods) {
+            const total = `${c}|${p.key}|${u.id}`;
+            if (!present.has(total)) continue;
+            const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
+            if (parts.length) groups.push({id: `link ${total}`, parts, total});
+          }
+        }
+      }
+    }
+    exempt.mark(cells);
+    solve(cells, groups, acc, policy.primaryMax);
+  }
+  exempt.warnMissing();
+  // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
+  if (breakdown) for (const id of [...acc.hidden]) if (id.split("|").length === 2) acc.hidden.delete(id);
+  return stats(acc, time, g, blocks.length, family);
+}
+
+/**
+ * Totals to hide because every group under them is 1 in some breakdown (six or more groups): each
+ * group's c is at least 1 and they add up to the total, so a shown total would give every group away.
+ * Hidden in the lattice without a breakdown, a breakdown's lattice (which keeps every shown total)
+ * never meets one.
+ */
+async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
+  const pinned = new Set<string>();
+  for (const b of breakdownsOf(def, ind)) {
+    const byMonth = new Map<string, Map<string, number>>();
+    for (const r of await leafRows(db, def, time, b)) {
+      for (const c of g.cellsOfLeaf.get(leafOf(geo, def, r).key) ?? []) {
+        const k = `${c}|m${r.m}`;
+        const m = byMonth.get(k) ?? byMonth.set(k, new Map()).get(k)!;
+        m.set(r.grp, (m.get(r.grp) ?? 0) + r.n);
+      }
+    }
+    for (const block of blocks) {
+      for (const c of g.cells) {
+        for (const p of block.periods) {
+          const sum = new Map<string, number>();
+          for (const m of p.months) for (const [v, n] of byMonth.get(`${c}|m${m}`) ?? []) sum.set(v, (sum.get(v) ?? 0) + n);
+          const counts = [...sum.values()].filter((n) => n > 0);
+          if (counts.length > primaryMax && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
+          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, counts);
+        }
+      }
+    }
+  }
+  return pinned;
+}
+
+/**
+ * What a reader learns about a hidden total from its breakdowns, whatever their plans show (rule 6):
+ * with k non-zero groups (each shown, or `c` and so at least 1) the total is at least k; and when
+ * every group of some breakdown is 1, knowing the total exactly gives each group away, so its range
+ * must stay as wide as a primary cell's. Both go into every plan that holds the total.
+ */
+type TotalBounds = Map<string, {floor: number; ones: boolean}>;
+
+function noteBreakdown(bounds: TotalBounds, id: string, counts: readonly number[]): void {
+  if (counts.length < 2) return;
+  const b = bounds.get(id) ?? bounds.set(id, {floor: 1, ones: false}).get(id)!;
+  b.floor = Math.max(b.floor, counts.length);
+  if (counts.every((n) => n === 1)) b.ones = true;
+}
+
+/** The cell fields that carry a total's bounds from its breakdowns into a suppression table. */
+function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
+  const b = bounds.get(id);
+  return b ? {floor: b.floor, ...(b.ones ? {protect: true} : {})} : {};
+}
+
+// ---------------------------------------------------------------- the council's published figures
+
+/**
+ * The figures the council has published (api/oba/published-figures.ts) that are cells of one
+ * lattice. Each is marked `keep` — public: never hidden, neither primary nor secondary, and the plan
+ * chooses the other hidden cells knowing a reader has it (a pinned total it is drops its pin) — when
+ * the warehouse holds exactly the published number. When it does not, the cell stays an ordinary
+ * one and a warning names the entry: a number that differs from the data is never shown.
+ */
+class Exemptions {
+  /** Exempted cell → the sources that published it. */
+  readonly published = new Map<string, string[]>();
+  private readonly wanted = new Map<string, {figures: PublishedFigure[]; seen: boolean}>();
+
+  /** The figures that are cells of this lattice (a total, a breakdown group or a linked definition's union cell). */
+  find(def: CountDefinition, breakdown: BreakdownSpec | undefined, unions: {id: string; def: CountDefinition}[], g: GeoCells, time: TimeModel): void {
+    const catalogue = loadCatalogue();
+    for (const f of publishedFigures()) {
+      const ind = catalogue.byId.get(f.indicator);
+      if (f.laCode !== def.la || !ind) continue;
+      const counted = f.figure === "numerator" ? numeratorDefinition(ind, def.la) : denominatorDefinition(ind, def.la);
+      if (!counted) continue;
+      const key = definitionKey(counted);
+      let suffix: string | null = null;
+      if (!breakdown) {
+        if (!f.breakdown && key === definitionKey(def)) suffix = "";
+      } else if (f.breakdown) {
+        if (key === definitionKey(def) && breakdownKey(ind.breakdowns[f.breakdown.name]) === breakdownKey(breakdown)) suffix = `|${f.breakdown.group}`;
+      } else {
+        const u = unions.find((x) => definitionKey(x.def) === key);
+        if (u) suffix = `|${u.id}`;
+      }
+      if (suffix === null) continue;
+      const cell = g.canonical.get(figureGeographyId(f));
+      const period = figurePeriod(f);
+      const pk = periodKey(time, period.type, period.end);
+      if (cell === undefined || pk === null) {
+        warnNotExempt(f, "no such geography in the warehouse");
+        continue;
+      }
+      if (cell === null) {
+        if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+        continue;
+      }
+      const id = `${cell}|${pk}${suffix}`;
+      const w = this.wanted.get(id) ?? this.wanted.set(id, {figures: [], seen: false}).get(id)!;
+      w.figures.push(f);
+    }
+  }
+
+  /** Marks the block's cells that are published figures equal to the warehouse's count. */
+  mark(cells: CountCell[]): void {
+    if (!this.wanted.size) return;
+    for (const c of cells) {
+      const w = this.wanted.get(c.id);
+      if (!w) continue;
+      w.seen = true;
+      const differ = w.figures.filter((f) => f.value !== c.count);
+      for (const f of differ) warnNotExempt(f, "it differs from the warehouse's count");
+      if (differ.length) continue;
+      c.keep = true;
+      delete c.hidden;
+      this.published.set(c.id, [...new Set(w.figures.map((f) => f.source))]);
+    }
+  }
+
+  /** Figures whose cell held no record (a zero, or outside the loaded periods) cannot be the published number unless it is 0. */
+  warnMissing(): void {
+    for (const w of this.wanted.values()) if (!w.seen) for (const f of w.figures) if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+  }
+}
+
+function warnNotExempt(f: PublishedFigure, why: string): void {
+  console.warn(`published-figures.json: ${describeFigure(f)} is not exempt from suppression: ${why}`);
+}
+
+/** A linked definition's lattice: the union cells of its base's breakdown lattice. */
+export function sliceOf(parent: Lattice, def: CountDefinition, values: readonly string[]): Lattice {
+  const suffix = `|${unionId(values)}`;
+  const hidden = new Set<string>();
+  for (const id of parent.hidden) if (id.endsWith(suffix)) hidden.add(id.slice(0, -suffix.length));
+  const published = new Map<string, string[]>();
+  for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
+  return {
+    stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
+    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse
+  };
+}
