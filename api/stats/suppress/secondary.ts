@@ -252,7 +252,7 @@ class SecondarySearch {
    * Components no cell has joined since the last check are as they were: nothing new to find there.
    */
   protectRecoverable(): boolean {
-    const {groups, groupsOfCell, hid, val, policy} = this;
+    const {groupsOfCell, val, policy} = this;
     const check = this.toCheck();
     this.dirty = new Set();
     const fixedNow = check.length ? determined(this.equations, check) : [];
@@ -272,21 +272,7 @@ class SecondarySearch {
       mine.forEach(consider);
       // Every group of the cell is hidden or fixed: look further along the equations that pin it
       // (groups of the hidden cells it shares a group with, then theirs, …), nearest first.
-      for (let seen = new Set(mine), frontier = mine; pick < 0 && frontier.length; ) {
-        const next: number[] = [];
-        for (const gi of frontier) {
-          for (const j of groups[gi].idx) {
-            if (!hid[j]) continue;
-            for (const g2 of groupsOfCell[j]) {
-              if (seen.has(g2)) continue;
-              seen.add(g2);
-              next.push(g2);
-              consider(g2);
-            }
-          }
-        }
-        frontier = next;
-      }
+      this.walkLinked(mine, consider, () => pick >= 0);
       if (pick < 0) {
         this.unprotected.add(`cell ${this.ids[i]}`);
         continue;
@@ -353,7 +339,7 @@ class SecondarySearch {
    * is at least 1 + that) is preferred, the smallest such; otherwise the largest available.
    */
   widenRange(i: number, lo: Float64Array, hi: Float64Array): number {
-    const {groups, groupsOfCell, hid, val, protectionInterval} = this;
+    const {groups, groupsOfCell, val, protectionInterval} = this;
     let pick = -1;
     const better = (cand: number) => {
       if (pick < 0) return true;
@@ -375,7 +361,19 @@ class SecondarySearch {
     // Then ever further along the hidden cells linked to it, nearest sums first: a range is narrowed
     // by a shown cell however far its sums reach (e.g. when the nearer ones are all totals another
     // plan shows), so stopping at a fixed distance would leave the cell known.
-    for (let seen = new Set(groupsOfCell[i]), frontier = groupsOfCell[i]; pick < 0 && frontier.length; ) {
+    this.walkLinked(groupsOfCell[i], consider, () => pick >= 0);
+    return pick;
+  }
+
+  /**
+   * Visits the groups linked to `start` through hidden cells (the groups of the hidden cells they
+   * hold, then theirs, …), nearest first, until `found()`: the cell a protection needs may lie
+   * however far along those sums.
+   */
+  walkLinked(start: readonly number[], visit: (gi: number) => void, found: () => boolean): void {
+    const {groups, groupsOfCell, hid} = this;
+    const seen = new Set(start);
+    for (let frontier = start; !found() && frontier.length; ) {
       const next: number[] = [];
       for (const gi of frontier) {
         for (const j of groups[gi].idx) {
@@ -384,13 +382,12 @@ class SecondarySearch {
             if (seen.has(g2)) continue;
             seen.add(g2);
             next.push(g2);
-            consider(g2);
+            visit(g2);
           }
         }
       }
       frontier = next;
     }
-    return pick;
   }
 
   /**
