@@ -9,6 +9,7 @@ import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type R
 import {computeMeasure, costPerInterval} from "../../../api/providers/measures.js";
 import {reportCard} from "../../../api/providers/report-card.js";
 import {buildServiceMap} from "../../../api/providers/service-map.js";
+import {quadrantTable} from "../../../api/providers/quadrant-table.js";
 import {valueForMoney} from "../../../api/providers/value.js";
 import {funnelLimits, funnelSignificance} from "../../../api/stats/funnel.js";
 import {indirectlyStandardisedRatio, meanInterval, proportionInterval} from "../../../api/stats/intervals.js";
@@ -56,6 +57,26 @@ describe("provider figures by audience", () => {
     const plan9 = planDisclosure(catalogue.measures, units, episodes, FY, 9);
     expect(plan9.hidden.size).toBeGreaterThan(plan5.hidden.size);
     expect(plan9.unprotected).toEqual([]);
+  });
+});
+
+describe("the texts and cuts of provider answers follow a raised primaryMax", () => {
+  const strict = accessFor({role: "commissioner"}, 9);
+
+  it("says which counts are c by the viewer's threshold: counts 1-9 on the report card and the quadrant table under primaryMax 9", () => {
+    const card = reportCard({unit: unit("provider:p5"), units, measures: catalogue.measures, episodes, period: FY, coverage: {from: "2014-04-01", to: "2015-03-31"} as never, access: strict});
+    expect(card.shown).toContain("counts 1-9 and any count");
+    expect(card.shown).not.toContain("1-5");
+    const table = quadrantTable({units, measures: catalogue.measures, episodes, period: FY, access: strict, plan: planDisclosure(catalogue.measures, units, episodes, FY, 9)});
+    expect(table.notes.join(" ")).toContain("Counts of 1-9 families");
+  });
+
+  it("hides the service map's need by source when one source is 1 to primaryMax (7 referrals under 9), and shows it under 5", () => {
+    const need = [{ward: "biscot", age: 7, level: 3, source: "caf" as const, n: 40}, {ward: "biscot", age: 7, level: 3, source: "referral" as const, n: 7}];
+    const wards = [{ward_id: "biscot", name: "Biscot", area_id: null}];
+    const map = (access: ReturnType<typeof accessFor>) => buildServiceMap({period: FY, wards, need, unmappedReferrals: 0, episodes, providers: info, config: catalogue.serviceMap, access});
+    expect(map(strict).needBySource).toEqual({caf: "c", referral: "c"});
+    expect(map(accessFor({role: "commissioner"}, 5)).needBySource).toEqual({caf: 40, referral: 7});
   });
 });
 
