@@ -120,7 +120,7 @@ export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest
   }));
   const result = decompose(ind.unit, {x0: x(t0.numerator), n0: n(t0.denominator), x1: x(t1.numerator), n1: n(t1.denominator)}, input);
 
-  // Disclosure control: a group with a count 1–5 (or hidden to protect one) in either period shows
+  // Disclosure control: a group with a count 1 to primaryMax (or hidden to protect one) in either period shows
   // neither count, and its contribution is pooled so the contributions still add up.
   const [publicationA, publicationB] = await Promise.all([publicationFor(db, a, disclosure), publicationFor(db, b, disclosure)]);
   const pub0 = publishPoints(ind, a.totals, a.groups, publicationA);

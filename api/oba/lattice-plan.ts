@@ -5,7 +5,7 @@ import {
   type BreakdownSpec, type CountDefinition
 } from "./count-definitions.js";
 import {
-  blocksOf, blockTable, geoCells, leafOf, monthIndex, periodKey, plannedIn, wardPeriod,
+  blocksOf, blockTable, geoCells, groupPeriod, leafOf, monthIndex, periodKey, plannedGroupIn, plannedIn, wardPeriod,
   type Block, type CoarsePeriod, type GeoCells, type Lattice, type Leaf, type TimeModel
 } from "./lattice.js";
 import type {DisclosurePolicy} from "./policy.js";
@@ -60,13 +60,14 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
       secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, groupCoarse
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
   const pinned = new Set<string>();
   const exempt = new Exemptions();
   const family = breakdown ? breakdownFamily(def, breakdown) : null;
   let coarse: CoarsePeriod | null = null;
+  let groupCoarse: CoarsePeriod | null = null;
   if (!cov) return stats(acc, null, geoCells(geo, []), 0, family);
   const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
   if (family && base) {
@@ -97,6 +98,9 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   // A breakdown is planned at its totals' periods.
   coarse = base ? base.coarse : wardPeriod(time, geo, g, blocks, monthly, policy.primaryMax);
   const planned = plannedIn(g, coarse);
+  // A breakdown's groups (and the linked definitions among them) sparse at the borough itself are planned by quarter or year everywhere.
+  if (breakdown) groupCoarse = groupPeriod(time, g, blocks, monthly, [...groupsSeen], policy.primaryMax);
+  const plannedGroup = plannedGroupIn(g, coarse, groupCoarse);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();
   const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
@@ -128,7 +132,7 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
       // The totals keep the plan of the lattice without a breakdown.
       blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
       const values = [...groupsSeen].sort();
-      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned);
+      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, plannedGroup);
       const ids = new Set(cells.map((c) => c.id));
       for (const c of g.cells) {
         for (const p of block.periods) {
@@ -139,7 +143,7 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
         }
       }
       for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
+        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), plannedGroup);
         const present = new Set(cells.map((c) => c.id));
         for (const c of g.cells) {
           for (const p of block.periods) {
@@ -298,6 +302,6 @@ export function sliceOf(parent: Lattice, def: CountDefinition, values: readonly 
   for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
   return {
     stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
-    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse
+    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse, groupCoarse: parent.groupCoarse
   };
 }

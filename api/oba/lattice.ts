@@ -202,15 +202,34 @@ const SPARSE_SHARE = 0.5;
 export function wardPeriod(time: TimeModel, model: GeoModel, g: GeoCells, blocks: readonly Block[], monthly: ReadonlyMap<string, number>, primaryMax: number): CoarsePeriod | null {
   if (time.kind !== "event") return null;
   const wards = [...new Set(model.wards.map((w) => g.canonical.get(`ward:${w}`)).filter((c): c is string => typeof c === "string"))];
+  return sparsePeriod(blocks, wards.map((c) => (m: number) => `${c}|m${m}`), monthly, primaryMax);
+}
+
+/**
+ * The same choice for a breakdown's groups (age band, source, …) at the borough: when most of the
+ * borough's non-zero group-months are small, every month of a group is c anyway, and a shown quarter
+ * or year of a group (a linked definition's, such as infants entering care = children starting care
+ * aged under 1) is hidden to protect them — Luton's 28 infants in 2010/11 were. The groups (and the
+ * linked definitions inside them) are then planned at every geography only by quarter or financial
+ * year. Decided from the whole loaded history of the borough's groups.
+ */
+export function groupPeriod(time: TimeModel, g: GeoCells, blocks: readonly Block[], monthly: ReadonlyMap<string, number>, groups: readonly string[], primaryMax: number): CoarsePeriod | null {
+  const borough = g.canonical.get("borough");
+  if (time.kind !== "event" || typeof borough !== "string" || !groups.length) return null;
+  return sparsePeriod(blocks, groups.map((v) => (m: number) => `${borough}|m${m}|${v}`), monthly, primaryMax);
+}
+
+/** Null, "quarter" or "financial-year": the finest period at which most non-zero counts of the series (each a month → its key in `monthly`) are not small. */
+function sparsePeriod(blocks: readonly Block[], series: readonly ((m: number) => string)[], monthly: ReadonlyMap<string, number>, primaryMax: number): CoarsePeriod | null {
   const sparse = (level: 0 | 1) => {
     let nonZero = 0;
     let small = 0;
     for (const block of blocks) {
       for (const p of block.periods) {
         if (periodLevel(p.key) !== level) continue;
-        for (const c of wards) {
+        for (const keyOf of series) {
           let n = 0;
-          for (const m of p.months) n += monthly.get(`${c}|m${m}`) ?? 0;
+          for (const m of p.months) n += monthly.get(keyOf(m)) ?? 0;
           if (n <= 0) continue;
           nonZero++;
           if (n <= primaryMax) small++;
@@ -230,6 +249,13 @@ export function plannedIn(g: GeoCells, coarse: CoarsePeriod | null): (cell: stri
   return (cell, key) => cell === borough || periodLevel(key) >= LEVEL_OF[coarse];
 }
 
+/** Whether a breakdown's group cell (or a linked definition's union cell) is planned: as `plannedIn`, and at every geography, the borough's included, at `groups` or coarser. */
+export function plannedGroupIn(g: GeoCells, coarse: CoarsePeriod | null, groups: CoarsePeriod | null): (cell: string, key: string) => boolean {
+  const planned = plannedIn(g, coarse);
+  if (!groups) return planned;
+  return (cell, key) => periodLevel(key) >= LEVEL_OF[groups] && planned(cell, key);
+}
+
 const COARSE_LABEL: Record<CoarsePeriod, string> = {"quarter": "by quarter", "financial-year": "by financial year"};
 
 /**
@@ -238,10 +264,16 @@ const COARSE_LABEL: Record<CoarsePeriod, string> = {"quarter": "by quarter", "fi
  * a month). Null when the plan holds the period.
  */
 export function coarseReason(l: Lattice, cell: string, type: PeriodType): string | null {
-  if (!l.coarse || !l.time || l.time.kind !== "event" || cell === l.geo.canonical.get("borough")) return null;
+  if ((!l.coarse && !l.groupCoarse) || !l.time || l.time.kind !== "event") return null;
   const level = type === "month" || type === "rolling-12-months" ? 0 : type === "quarter" ? 1 : 2;
-  if (level >= LEVEL_OF[l.coarse]) return null;
-  return `too few records to publish by ${type === "rolling-12-months" ? "rolling 12 months" : type.replace("-", " ")} below the borough: published for wards and areas ${COARSE_LABEL[l.coarse]} only`;
+  const by = type === "rolling-12-months" ? "rolling 12 months" : type.replace("-", " ");
+  if (l.coarse && cell !== l.geo.canonical.get("borough") && level < LEVEL_OF[l.coarse]) {
+    return `too few records to publish by ${by} below the borough: published for wards and areas ${COARSE_LABEL[l.coarse]} only`;
+  }
+  if (l.groupCoarse && level < LEVEL_OF[l.groupCoarse]) {
+    return `too few records to publish by ${by} in groups this small, the borough's included: published ${COARSE_LABEL[l.groupCoarse]} only`;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------- the lattice
@@ -278,6 +310,12 @@ export interface Lattice {
    * (`wardPeriod`); null when they are planned by month like the borough.
    */
   coarse: CoarsePeriod | null;
+  /**
+   * For a breakdown whose groups are sparse at the borough, and a linked definition sliced from it
+   * (`groupPeriod`): the finest period at which its group cells are planned at every geography, the
+   * borough's included; null when by month (or for a lattice without groups).
+   */
+  groupCoarse: CoarsePeriod | null;
 }
 
 export function leafOf(geo: GeoModel, def: CountDefinition, r: {w: string; a: string}): Leaf {

@@ -115,6 +115,11 @@ export function planKey(p: DisclosurePolicy): string {
   return `k${p.primaryMax}${p.showPublished ? "p" : ""}`;
 }
 
+/** The counts a policy hides as primary cells, as the answers' texts name them ("1-5", "1-9"). */
+export function smallCounts(p: Pick<DisclosurePolicy, "primaryMax">): string {
+  return `1-${p.primaryMax}`;
+}
+
 /** A shown count as the policy publishes it: rounded to the nearest multiple of roundTo (halves up); zero stays 0, and a count is never rounded to 0. */
 export function roundCount(p: DisclosurePolicy, n: number): number {
   return p.disclosure === "full" ? n : roundedCount(n, p.roundTo);

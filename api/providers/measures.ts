@@ -93,11 +93,16 @@ function followUpGap(episodes: readonly EpisodeRow[], p: Period, shown: (n: numb
 
 /**
  * The measure over `episodes` (already narrowed to a provider or programme) for one period, from
- * its counts rounded to `roundTo` when the audience's policy rounds (null: the true counts). A cost
- * per success comes from the total cost and the rounded counts (its interval too, from the Wilson
- * limits on the rounded counts); a mean cost is the total over the rounded count, with the Student-t
- * interval scaled to keep its relative width (it is computed from each episode's cost). The total
- * cost itself is not a count and is not rounded.
+ * its counts rounded to `roundTo` when the audience's policy rounds (null: the true counts).
+ *
+ * Money follows the counts shown: a total cost is about a count times a unit cost, and programmes'
+ * unit costs are published (providers.json), so the true total beside a rounded count would give the
+ * count back (total ÷ unit cost). For a rounding audience the total shown is the cohort's mean cost
+ * times its rounded count, to the whole pound (pence would tell which count it was scaled from); a
+ * mean cost is that total over the rounded count, with the Student-t interval (computed from each
+ * episode's cost) moved to it keeping its relative width; a cost per success is that total over the
+ * rounded successes, its interval from the Wilson limits on the rounded counts. Withheld counts hide
+ * the money built on them where the value is published (disclosure.ts, value.ts).
  */
 export function computeMeasure(m: PerformanceMeasure, episodes: readonly EpisodeRow[], p: Period, roundTo: number | null = null): MeasureValue {
   const shown = (k: number) => roundedCount(k, roundTo);
@@ -113,6 +118,7 @@ export function computeMeasure(m: PerformanceMeasure, episodes: readonly Episode
   const x = shown(hits.length);
   const n = shown(cohort.length);
   const scoring = m.cohort === "scored" ? {scoring: {ended: shown(episodes.filter((e) => inCohort("ended", e, p)).length), scored: n}} : {};
+  const costShown = (total: number) => (roundTo && cohort.length ? Math.round((total * n) / cohort.length) : total);
   switch (m.statistic) {
     case "count": {
       const ci = levels((level) => {
@@ -131,19 +137,22 @@ export function computeMeasure(m: PerformanceMeasure, episodes: readonly Episode
     }
     case "mean": {
       const costs = cohort.map((e) => e.unitCost);
-      const total = costs.reduce((s, c) => s + c, 0);
+      const trueTotal = costs.reduce((s, c) => s + c, 0);
       if (n === 0) return {...none("no episodes ended in the period"), denominator: 0, totalCost: 0};
-      if (cohort.length === 1) return {...base, available: true, numerator: null, denominator: n, totalCost: total, value: total / n, ci95: null, ci998: null, method: null};
-      // The interval of the true mean, moved to the mean over the rounded count (same relative width).
-      const scale = n === cohort.length ? null : cohort.length / n;
+      const total = costShown(trueTotal);
+      const value = total / n;
+      if (cohort.length === 1) return {...base, available: true, numerator: null, denominator: n, totalCost: total, value, ci95: null, ci998: null, method: null};
+      // The interval of the true mean, moved to the mean shown (same relative width).
+      const trueMean = trueTotal / cohort.length;
+      const scale = value === trueMean || trueMean === 0 ? null : value / trueMean;
       const ci = levels((level) => {
         const t = meanInterval(costs, {level});
         return scale === null ? {lower: t.lower, upper: t.upper} : {lower: t.lower === null ? null : t.lower * scale, upper: t.upper === null ? null : t.upper * scale};
       });
-      return {...base, available: true, numerator: null, denominator: n, totalCost: total, value: total / n, ...ci, method: "student-t"};
+      return {...base, available: true, numerator: null, denominator: n, totalCost: total, value, ...ci, method: "student-t"};
     }
     case "cost-per": {
-      const total = cohort.reduce((s, e) => s + e.unitCost, 0);
+      const total = costShown(cohort.reduce((s, e) => s + e.unitCost, 0));
       if (n === 0) return {...none("no episodes ended in the period"), numerator: 0, denominator: 0, totalCost: 0};
       if (x === 0) return {...none("none of the episodes counts in the numerator, so the cost per one is not defined"), numerator: 0, denominator: n, totalCost: total};
       const ci = levels((level) => costPerInterval(total, x, n, level));

@@ -1,3 +1,4 @@
+import {smallCounts} from "../oba/policy.js";
 import {QUADRANTS, describeMeasure, type PerformanceMeasure} from "./catalogue.js";
 import {canSee, publishFor, type Access, type DisclosurePlan, type Unit} from "./disclosure.js";
 import type {EpisodeRow, ResolvedPeriod} from "./episodes.js";
@@ -23,6 +24,6 @@ export function quadrantTable(input: {units: readonly Unit[]; measures: readonly
       values: Object.fromEntries(shown.map((m) => [m.id, publishFor(access, u, m, episodes, plan)]))
     })),
     notDeveloped: measures.filter((m) => m.dataDevelopment).map((m) => ({id: m.id, name: m.name, reason: m.dataDevelopment})),
-    notes: access.mode === "full" ? [] : ["Counts of 1-5 families (and any that would reveal one) are shown as c, as on each provider's report card."]
+    notes: access.mode === "full" ? [] : [`Counts of ${smallCounts(access)} families (and any that would reveal one) are shown as c, as on each provider's report card.`]
   };
 }

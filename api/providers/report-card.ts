@@ -1,5 +1,6 @@
 import {DomainError} from "../oba/errors.js";
 import {fyLabel, periodsAfter, type Period} from "../oba/periods.js";
+import {smallCounts} from "../oba/policy.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {xmr} from "../stats/spc.js";
 import {recentTrend} from "../stats/trend.js";
@@ -125,7 +126,7 @@ export function reportCard(input: ReportCardInput) {
     scope: {kind: unit.kind, id: unit.key, name: unit.name, providers: namedProviders(access, unit.providers), providerCount: unit.providers.length},
     period: {type: period.type, label: period.label, start: period.start, end: period.end},
     access: access.label,
-    shown: (see.full ? "in full" : "with small numbers suppressed (counts 1-5 and any count they could be recovered from are shown as c)")
+    shown: (see.full ? "in full" : `with small numbers suppressed (counts ${smallCounts(access)} and any count they could be recovered from are shown as c)`)
       + (access.roundTo ? `; counts rounded to the nearest ${access.roundTo}, and every figure computed from the rounded counts` : ""),
     quadrants: QUADRANTS.map((q) => ({id: q.id, question: q.question, measures: measures.filter((m) => m.quadrant === q.id).map((m) => m.id)})),
     measures: rows,

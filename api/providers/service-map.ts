@@ -217,7 +217,7 @@ export function buildServiceMap(input: ServiceMapInput) {
     })),
     totals: {need: needPub.get("all|total"), provision: provPub.get("all|total")},
     // The two sources add up to the published total: one small source would give away the other.
-    needBySource: access.mode === "full" || [bySource.caf, bySource.referral].every((n) => n === 0 || n > 5) ? {caf: shown(bySource.caf), referral: shown(bySource.referral)} : {caf: "c", referral: "c"},
+    needBySource: access.mode === "full" || [bySource.caf, bySource.referral].every((n) => n === 0 || n > access.primaryMax) ? {caf: shown(bySource.caf), referral: shown(bySource.referral)} : {caf: "c", referral: "c"},
     wards: out,
     gaps,
     notes: [

@@ -11,8 +11,10 @@ import {computeMeasure, relevantTo} from "./measures.js";
  * money too); families better off = those among them with a reliable improvement in the
  * programme's outcome score. The interval is the cost divided by the Wilson limits on the number
  * better off (n × the Wilson interval of better off / ended). For an audience whose policy rounds
- * counts, the episodes ended and the families better off are rounded and the cost per family and its
- * interval come from the total cost and those rounded counts.
+ * counts, the episodes ended and the families better off are rounded, the total cost is the mean cost
+ * of an episode times the rounded episodes (the true total over a programme's published unit cost
+ * would give the count back: measures.ts), and the cost per family and its interval come from that
+ * total and the rounded counts. A hidden count hides the total cost with it.
  */
 
 export const VFM_MEASURE = "cost-per-family-better-off";

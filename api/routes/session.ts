@@ -1,6 +1,7 @@
 import {Hono} from "hono";
 import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
+import {disclosureFor} from "../auth/disclosure.js";
 import {allowed, seesUnsuppressed, type Principal} from "../auth/roles.js";
 import type {SignInOptions} from "../auth/sign-in.js";
 import {loadProviders} from "../providers/episodes.js";
@@ -21,7 +22,7 @@ export function capabilities(p: Principal) {
   };
 }
 
-describe({method: "get", path: "/api/me", summary: "Who is asking: role, bound provider, how they signed in, and what the route policy lets them do", tag: "platform"});
+describe({method: "get", path: "/api/me", summary: "Who is asking: role, bound provider, how they signed in, what the route policy lets them do, and their disclosure policy (which counts are c, rounding)", tag: "platform"});
 describe({method: "get", path: "/api/sign-in", summary: "How to sign in (bearer token, OpenID Connect): answered without credentials", tag: "platform"});
 
 export const me = new Hono<Env>().get("/", async (c) => {
@@ -31,7 +32,10 @@ export const me = new Hono<Env>().get("/", async (c) => {
     const known = (await loadProviders(c.var.reader).catch(() => [])).find((x) => x.providerId === p.providerId);
     provider = {id: p.providerId, name: known?.name ?? p.providerId};
   }
-  return c.json({id: p.id, role: p.role, via: p.via, providerId: p.providerId, provider, can: capabilities(p)});
+  // The role's disclosure policy, so the dashboards' legends say which counts are c ("1–9", rounded to 5) as the answers do.
+  const policy = disclosureFor(c);
+  const disclosure = {suppressed: policy.disclosure === "suppressed", primaryMax: policy.primaryMax, roundTo: policy.roundTo};
+  return c.json({id: p.id, role: p.role, via: p.via, providerId: p.providerId, provider, can: capabilities(p), disclosure});
 });
 
 export const signIn = new Hono<Env>().get("/", (c) => {

@@ -2,7 +2,7 @@ import {DomainError, badRequest} from "../oba/errors.js";
 import {loadCatalogue} from "../oba/catalogue.js";
 import type {Queryable} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
-import {policyOf, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
+import {policyOf, smallCounts, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
 import {wardTableMask} from "../oba/disclosure.js";
 import {compareWithBenchmark, isConfidentlyTopK, RANK_DRAWS, recentTrend} from "../stats/index.js";
 import {allocate, type AllocationWard} from "./allocation.js";
@@ -226,7 +226,7 @@ export async function targetingView(db: Queryable, q: NeedRequest, mode: Audienc
       excess: "O − E at the borough rate, with the exact/Byar 95% limits of O minus E",
       rank: `median rank and 95% rank interval from ${q.draws} draws of each rate from Gamma(count + 0.5, denominator); rank 1 = the most need; 'confidentlyTop5' only when the upper rank bound is 5 or less`,
       need: NEED_METHOD,
-      disclosure: "counts 1-5 are shown as c, and further counts are hidden so that none can be recovered from the borough, target-ward or rest-of-borough totals; a rate, ratio, excess or need index built on a hidden count is c; rates on fewer than 10 events are flagged u"
+      disclosure: `counts ${smallCounts(policyOf(mode))} are shown as c, and further counts are hidden so that none can be recovered from the borough, target-ward or rest-of-borough totals; a rate, ratio, excess or need index built on a hidden count is c; rates on fewer than 10 events are flagged u`
     },
     borough: Object.fromEntries(computed.map((c) => [c.measure.indicator.id, publishArea(c, "total:borough", c.table.borough)])),
     targetWardsTotal: Object.fromEntries(computed.map((c) => [c.measure.indicator.id, publishArea(c, "total:target", c.table.target)])),
@@ -398,7 +398,7 @@ export async function profileView(db: Queryable, wardId: string, q: {seed: numbe
     const small = series.filter((s) => s.internal.numerator < 10 && s.internal.rate.value !== null).length;
     const suppressed = series.filter((s) => s.published.count === "c").length;
     const warnings: string[] = [];
-    if (suppressed) warnings.push(`${suppressed} of ${series.length} years have a count of 1-5, or one hidden to protect such a count (shown as c).`);
+    if (suppressed) warnings.push(`${suppressed} of ${series.length} years have a count of ${smallCounts(policyOf(mode))}, or one hidden to protect such a count (shown as c).`);
     if (small - suppressed > 0) warnings.push(`${small - suppressed} shown year(s) rest on fewer than 10 events: those rates are flagged u (low reliability).`);
     if (small >= series.length / 2) warnings.push(`Most years have fewer than 10 events in ${ward.name}: compare over several years rather than year by year.`);
     const latest = series[series.length - 1]?.published ?? null;

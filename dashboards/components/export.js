@@ -5,6 +5,7 @@
 // (an array of flat rows) and may name its columns as `chart.columns` ([{key, label, format}]).
 import {html} from "htl";
 import {neutraliseCsvCell} from "./csv-cell.js";
+import {smallCounts} from "./small-counts.js";
 
 let serial = 0;
 
@@ -161,7 +162,7 @@ export function toSvg(chart, {title = "", subtitle = "", note = "", source = "Cu
   const caption = chart?.querySelector?.("figcaption")?.textContent;
   if (caption) text(caption, 12, 400, "#484949");
   if (note) text(note, 12, 400, "#484949");
-  text(`Source: ${source}. Exported ${new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})}. c = suppressed (1–5 children), u = low reliability.`, 11, 400, "#484949");
+  text(`Source: ${source}. Exported ${new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})}. c = suppressed (${smallCounts()} children), u = low reliability.`, 11, 400, "#484949");
   y += 10;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="${XMLNS}" width="${width + 16}" height="${Math.ceil(y)}" viewBox="0 0 ${width + 16} ${Math.ceil(y)}" font-family='${FONT}'><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
 }

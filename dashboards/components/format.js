@@ -8,7 +8,7 @@ const dateOnly = new Intl.DateTimeFormat("en-GB", {day: "numeric", month: "short
 
 /** GSS symbols for values that are not numbers (never a numeric sentinel). */
 export const SYMBOLS = {
-  c: "confidential: a count of 1–5 children, or a figure that would reveal one",
+  c: "confidential: a small count of children (1–5 by default; the council sets the threshold for each audience), or a figure that would reveal one",
   u: "low reliability: fewer than 10 events, read with caution",
   x: "not available",
   z: "not applicable"

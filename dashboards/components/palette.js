@@ -3,6 +3,7 @@
 // apart by people with red-green colour blindness), and never carry meaning alone: each comes with a
 // word and a shape. Every colour here has at least 3:1 contrast on white (WCAG 1.4.11).
 import {html} from "htl";
+import {smallCountsSpan} from "./small-counts.js";
 
 export const COLOURS = {
   ink: "#0b0c0c",
@@ -115,7 +116,7 @@ export function assuranceIcon(type) {
 
 /** The legend every page with figures shows: GSS symbols and the shapes of judgements. */
 export function symbolsLegend() {
-  return html`<p class="legend muted small"><span><b>c</b> confidential (1–5 children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span><b>z</b> not applicable</span> · <span><b>(trial)</b> SPC limits from fewer than 12 points: provisional</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
+  return html`<p class="legend muted small"><span><b>c</b> confidential (${smallCountsSpan()} children, or would reveal one)</span> · <span><b>u</b> low reliability (fewer than 10 events)</span> · <span><b>x</b> not available</span> · <span><b>z</b> not applicable</span> · <span><b>(trial)</b> SPC limits from fewer than 12 points: provisional</span> · <span>${badge("better", "better")} <span class="visually-hidden">or</span> ${badge("worse", "worse")} ${badge("similar", "similar")} judged against the interval, with the indicator's polarity</span></p>`;
 }
 
 /**

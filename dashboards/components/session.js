@@ -5,6 +5,7 @@
 
 // Loaded by every page (through api.js): the phone layout of report cards rides along.
 import "./layout.js";
+import {setSmallCounts} from "./small-counts.js";
 
 const KEY = "curve-token";
 
@@ -55,6 +56,7 @@ if (!onSignInPage()) {
   whoAmI().then((who) => {
     if (!who) return;
     document.documentElement.dataset.role = who.role;
+    setSmallCounts(who.disclosure);
     if (who.can.saveWorkshop) document.documentElement.dataset.canSave = "true";
   });
 }

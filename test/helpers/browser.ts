@@ -12,6 +12,7 @@ import {AppStore} from "../../api/appstore.js";
 import {AuditLog} from "../../api/auth/audit.js";
 import {configuredAuthenticator, RateLimiter} from "../../api/auth/middleware.js";
 import type {Role} from "../../api/auth/roles.js";
+import type {DisclosurePolicies} from "../../api/oba/policy.js";
 import {CHROMIUM_ARGS} from "../../api/report/browser.js";
 import {TokenStore} from "../../api/auth/tokens.js";
 import {demoWorld} from "./demo.js";
@@ -42,7 +43,7 @@ export interface Dashboards {
    * A server on a free loopback port. With a role, loopback requests without a token act as that
    * role (as `npm start` runs the demo); with null, every request needs a token, as on a shared server.
    */
-  serve(localRole: Role | null): Promise<string>;
+  serve(localRole: Role | null, options?: {disclosure?: DisclosurePolicies}): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -60,10 +61,10 @@ export async function startDashboards(prefix = "curve-browser-"): Promise<Dashbo
   const browser = await chromium.launch({executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS});
   return {
     root: s.root, warehouseDir: s.warehouseDir, warehouse, appStore, tokens, browser,
-    async serve(localRole) {
+    async serve(localRole, options = {}) {
       const auth = {tokens: {enabled: true, store: tokens.path}, oidc: null, localRole, rateLimit: {requestsPerMinute: 100_000}, audit: {dir: `${s.root}/audit`, retentionDays: 30}};
       const access = {authenticator: configuredAuthenticator(auth, tokens), limiter: new RateLimiter(100_000), audit: new AuditLog(auth.audit.dir, 30), clock: () => new Date(), signIn: {token: true, oidc: null}};
-      const app = createServer({warehouse, warehouseDir: s.warehouseDir, log: () => undefined, clock: () => new Date(), appStore, access}, {dashboardsDir: "dist"});
+      const app = createServer({warehouse, warehouseDir: s.warehouseDir, log: () => undefined, clock: () => new Date(), appStore, access, ...(options.disclosure ? {disclosure: options.disclosure} : {})}, {dashboardsDir: "dist"});
       const server = serve({fetch: app.fetch, port: 0, hostname: "127.0.0.1"});
       await new Promise((r) => server.once("listening", r));
       servers.push(server);

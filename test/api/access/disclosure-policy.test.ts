@@ -56,6 +56,15 @@ describe("a policy per audience from the config", () => {
     expect((await get(app, series("biscot", "2012/13"), "analyst")).body.points[0].numerator).toBe(7);
   });
 
+  it("names the viewer's own range in the ward tables' method and the ward profile's warnings (1-9, not 1-5)", async () => {
+    const targeting = (role: Role) => get(app, "/api/wards/targeting?indicators=referrals&period=2012/13&draws=100", role);
+    expect((await targeting("viewer")).body.method.disclosure).toMatch(/^counts 1-9 are shown as c/);
+    expect((await targeting("commissioner")).body.method.disclosure).toMatch(/^counts 1-5 are shown as c/);
+    const warnings = JSON.stringify((await get(app, "/api/wards/biscot/profile", "viewer")).body);
+    expect(warnings).toMatch(/years have a count of 1-9, or one hidden/);
+    expect(warnings).not.toMatch(/count of 1-5/);
+  });
+
   it("the cache never serves one audience's answer to another", async () => {
     const url = series("biscot", "2012/13") + "&period=financial-year";
     const first = await get(app, url, "commissioner");

@@ -9,6 +9,7 @@ import {configuredAuthenticator, RateLimiter} from "../../../api/auth/middleware
 import type {Role} from "../../../api/auth/roles.js";
 import {signInOptions} from "../../../api/auth/sign-in.js";
 import {TokenStore} from "../../../api/auth/tokens.js";
+import {resolvePolicies} from "../../../api/oba/policy.js";
 import {Warehouse} from "../../../api/warehouse.js";
 import {testApp} from "../../helpers/app.js";
 import {csv, row} from "../../helpers/oba.js";
@@ -48,6 +49,15 @@ describe("GET /api/me", () => {
     expect(await can("commissioner")).toMatchObject({role: "commissioner", can: {saveWorkshop: true, providers: true, serviceMap: true, pipeline: false, unsuppressed: false}});
     expect(await can("analyst")).toMatchObject({role: "analyst", can: {saveWorkshop: true, pipeline: true, audit: false, unsuppressed: true}});
     expect(await can("admin")).toMatchObject({role: "admin", can: {audit: true}});
+  });
+
+  it("tells each role its disclosure policy, so the dashboards' legends name the counts that are c", async () => {
+    const strict = testApp({warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {primaryMax: 9, roundTo: 5}}})});
+    const policy = async (role: Role, a = strict) => (await (await a.request("/api/me", as(role))).json()).disclosure;
+    expect(await policy("viewer")).toEqual({suppressed: true, primaryMax: 9, roundTo: 5});
+    expect(await policy("commissioner")).toEqual({suppressed: true, primaryMax: 5, roundTo: null});
+    expect(await policy("analyst")).toMatchObject({suppressed: false, roundTo: null});
+    expect(await policy("viewer", app)).toEqual({suppressed: true, primaryMax: 5, roundTo: null});
   });
 
   it("names a provider's own service, from the provider catalogue", async () => {

@@ -88,6 +88,22 @@ describe("OBA API on the demo data", () => {
     expect(plan.stats.unprotected.filter((u) => !before.has(u))).toEqual([]);
   });
 
+  it("shows a commissioner Luton's infants entering care in all 8 years (28 in 2010/11): the age-band groups, sparse by month at the borough too, are planned by quarter", async () => {
+    const series = async (period: string, role?: "analyst") => (await s.get(`/api/indicators/infants-entering-care/series?geography=borough&code=821&period=${period}`, role)).body.points;
+    const analyst = (await series("financial-year", "analyst")).map((p: any) => p.numerator);
+    expect(analyst[2]).toBe(28);
+    expect((await series("financial-year")).map((p: any) => p.numerator)).toEqual(analyst);
+    // Its months (in a rolling 12 months) are not in the plan: withheld with the reason, whatever their value.
+    for (const p of await series("rolling-12-months")) {
+      expect(p).toMatchObject({numerator: "c", flag: "c"});
+      expect(p.withheld).toMatch(/in groups this small, the borough's included: published by quarter only/);
+    }
+    const ind = loadCatalogue().byId.get("infants-entering-care")!;
+    const plan = await lattice(s.warehouse, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
+    expect(plan.groupCoarse).toBe("quarter");
+    expect(plan.stats.unprotected).toEqual([]);
+  });
+
   it("reproduces the published CAF totals by quarter, 2011/12 to 2012/13", async () => {
     const {body} = await s.get("/api/indicators/caf-completed/series?period=quarter&from=2011/12%20Q1&to=2012/13%20Q4&breakdown=area");
     expect(body.points.map((p: any) => p.numerator)).toEqual([53, 50, 63, 41, 110, 89, 57, 56]);

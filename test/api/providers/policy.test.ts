@@ -9,6 +9,7 @@ import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type R
 import {computeMeasure, costPerInterval} from "../../../api/providers/measures.js";
 import {reportCard} from "../../../api/providers/report-card.js";
 import {buildServiceMap} from "../../../api/providers/service-map.js";
+import {quadrantTable} from "../../../api/providers/quadrant-table.js";
 import {valueForMoney} from "../../../api/providers/value.js";
 import {funnelLimits, funnelSignificance} from "../../../api/stats/funnel.js";
 import {indirectlyStandardisedRatio, meanInterval, proportionInterval} from "../../../api/stats/intervals.js";
@@ -56,6 +57,26 @@ describe("provider figures by audience", () => {
     const plan9 = planDisclosure(catalogue.measures, units, episodes, FY, 9);
     expect(plan9.hidden.size).toBeGreaterThan(plan5.hidden.size);
     expect(plan9.unprotected).toEqual([]);
+  });
+});
+
+describe("the texts and cuts of provider answers follow a raised primaryMax", () => {
+  const strict = accessFor({role: "commissioner"}, 9);
+
+  it("says which counts are c by the viewer's threshold: counts 1-9 on the report card and the quadrant table under primaryMax 9", () => {
+    const card = reportCard({unit: unit("provider:p5"), units, measures: catalogue.measures, episodes, period: FY, coverage: {from: "2014-04-01", to: "2015-03-31"} as never, access: strict});
+    expect(card.shown).toContain("counts 1-9 and any count");
+    expect(card.shown).not.toContain("1-5");
+    const table = quadrantTable({units, measures: catalogue.measures, episodes, period: FY, access: strict, plan: planDisclosure(catalogue.measures, units, episodes, FY, 9)});
+    expect(table.notes.join(" ")).toContain("Counts of 1-9 families");
+  });
+
+  it("hides the service map's need by source when one source is 1 to primaryMax (7 referrals under 9), and shows it under 5", () => {
+    const need = [{ward: "biscot", age: 7, level: 3, source: "caf" as const, n: 40}, {ward: "biscot", age: 7, level: 3, source: "referral" as const, n: 7}];
+    const wards = [{ward_id: "biscot", name: "Biscot", area_id: null}];
+    const map = (access: ReturnType<typeof accessFor>) => buildServiceMap({period: FY, wards, need, unmappedReferrals: 0, episodes, providers: info, config: catalogue.serviceMap, access});
+    expect(map(strict).needBySource).toEqual({caf: "c", referral: "c"});
+    expect(map(accessFor({role: "commissioner"}, 5)).needBySource).toEqual({caf: 40, referral: 7});
   });
 });
 
@@ -124,17 +145,40 @@ describe("provider figures for an audience whose policy rounds counts to 5", () 
     expect(valueForMoney(catalogue, units, episodes, FY, analyst, null).rows.find((r) => r.id === "p4")).toMatchObject({betterOff: 7, costPerFamilyBetterOff: 3000 / 7});
   });
 
-  it("gives a mean cost over a rounded count the total over that count, its Student-t interval keeping its relative width", () => {
+  it("gives a mean cost for a rounded count as the mean times the rounded count over it: the total follows the count, the interval keeps its relative width", () => {
     const costs = [80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190];
     const twelve = costs.map((c) => ({...ep("p9", true), unitCost: c}));
     const unitCost = catalogue.byId.get("unit-cost") as PerformanceMeasure;
     const v = computeMeasure(unitCost, twelve, FY, 5);
     const total = costs.reduce((s, c) => s + c, 0);
-    expect(v).toMatchObject({denominator: 10, totalCost: total, value: total / 10, method: "student-t"});
+    // 12 episodes shown as 10: the total shown is 10 × the mean (1,350), not the 1,620 spent.
+    expect(v).toMatchObject({denominator: 10, totalCost: (total / 12) * 10, value: total / 12, method: "student-t"});
     const t = meanInterval(costs, {level: 0.95});
-    expect(v.ci95!.lower).toBeCloseTo((t.lower as number) * (12 / 10), 9);
+    expect(v.ci95!.lower).toBeCloseTo(t.lower as number, 9);
     expect(v.ci95!.upper! / v.value!).toBeCloseTo((t.upper as number) / (total / 12), 12);
-    expect(computeMeasure(unitCost, twelve, FY)).toMatchObject({denominator: 12, value: total / 12});
+    expect(computeMeasure(unitCost, twelve, FY)).toMatchObject({denominator: 12, totalCost: total, value: total / 12});
+  });
+
+  it("does not let money undo rounding: 28 episodes at the programme's published unit cost show a total of 30 × 100, and every cost from it", () => {
+    const solo: EpisodeRow[] = Array.from({length: 28}, (_, i) => ({...ep("p7", i < 12), programmeId: "solo"}));
+    const soloInfo: ProviderInfo[] = [{providerId: "p7", name: "Provider p7", kind: "commissioned",
+      programmes: [{programmeId: "solo", name: "Solo", levelOfNeed: [3], ageBand: "0-17", outcomeMeasure: "score", reliableChange: 5, unitCost: 100}]}];
+    const soloUnits = buildUnits(soloInfo, solo);
+    const soloPlan = planDisclosure(catalogue.measures, soloUnits, solo, FY, 5);
+    const row = valueForMoney(catalogue, soloUnits, solo, FY, rounding, soloPlan).rows.find((r) => r.id === "p7")!;
+    // Total cost ÷ the published unit cost of 100 gives the shown 30 episodes, not the true 28.
+    expect(row).toMatchObject({episodesEnded: 30, betterOff: 10, totalCost: 3000, costPerFamilyBetterOff: 300});
+    expect((row.totalCost as number) / soloInfo[0].programmes[0].unitCost).toBe(row.episodesEnded);
+    const card = reportCard({unit: soloUnits[0], units: soloUnits, measures: catalogue.measures, episodes: solo, period: FY, coverage: {from: "2014-04-01", to: "2015-03-31"} as never, access: rounding});
+    const latest = (id: string) => card.measures.find((x) => x.id === id)!.latest;
+    expect(latest("unit-cost")).toMatchObject({denominator: 30, value: 100});
+    expect(latest("cost-per-completed-episode")).toMatchObject({numerator: 30, value: 100});
+    expect(latest("cost-per-family-better-off")).toMatchObject({numerator: 10, value: 300, lower95: costPerInterval(3000, 10, 30, 0.95).lower});
+    // Under a threshold that hides the 28, the total cost (and every cost) is hidden with it.
+    const strict = valueForMoney(catalogue, soloUnits, solo, FY, accessFor({role: "commissioner"}, 30, 5), planDisclosure(catalogue.measures, soloUnits, solo, FY, 30));
+    expect(strict.rows.find((r) => r.id === "p7")).toMatchObject({episodesEnded: "c", totalCost: "c", costPerFamilyBetterOff: "c", lower95: "c"});
+    // The analyst sees what was spent.
+    expect(valueForMoney(catalogue, soloUnits, solo, FY, analyst, null).rows.find((r) => r.id === "p7")).toMatchObject({episodesEnded: 28, totalCost: 2800});
   });
 
   it("rounds the service map's need and provision and computes provision per need, expected provision and ratios from them", () => {
