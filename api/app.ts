@@ -19,6 +19,7 @@ import {drivers} from "./routes/drivers.js";
 import {scorecards} from "./routes/scorecards.js";
 import {responseCache} from "./cache.js";
 import {AppCache, CachedReader} from "./appcache.js";
+import {referenceFromEnv} from "./reference.js";
 import {providers} from "./routes/providers.js";
 import {services as serviceMap} from "./routes/services.js";
 import {wards} from "./routes/wards.js";
@@ -30,8 +31,10 @@ const refuseAll: MiddlewareHandler<Env> = async (c) => c.json(errorBody("unauthe
 
 /** The HTTP API: one sub-app per resource, mounted here. Dashboards are served by main.ts. */
 export function createApi(given: Services) {
-  const services: Services = {...given, cache: given.cache ?? new AppCache()};
-  const reader = new CachedReader(services.warehouse, services.cache!);
+  // The app's own cache and reference files, unless given: the paths (and their environment
+  // variables) are resolved here, once, and every route reads them through `c.var.reader`.
+  const services: Services = {...given, cache: given.cache ?? new AppCache(), reference: given.reference ?? referenceFromEnv()};
+  const reader = new CachedReader(services.warehouse, services.cache!, services.reference!);
   const api = new Hono<Env>()
     .use("*", async (c, next) => {
       c.set("services", services);

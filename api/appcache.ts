@@ -1,18 +1,28 @@
 import type {Params} from "../pipelines/warehouse/store.js";
 import type {Reader} from "./oba/query.js";
+import type {Reference} from "./reference.js";
 import type {Warehouse} from "./warehouse.js";
+
+/** Disclosure plans kept at most (the largest are tens of thousands of cells); the oldest go first. */
+const PLAN_LIMIT = 256;
 
 /**
  * What the app works out once per published warehouse version and keeps: reference look-ups, the load
- * register, provider episodes — anything every request on that version would otherwise ask again. A
- * version never changes, so an entry is right until the next version is published; the first request
- * on a newer version drops every entry of the older one. One cache per app (createApi makes it unless
- * given one), passed down with the warehouse like any other I/O: two apps never share entries, and a
- * test starts clean without clearing module state.
+ * register, provider episodes, disclosure plans — anything every request on that version would
+ * otherwise ask again. A version never changes, so an entry is right until the next version is
+ * published; the first request on a newer version drops every entry of the older one. One cache per
+ * app (createApi makes it unless given one), passed down with the warehouse like any other I/O: two
+ * apps never share entries, and a test starts clean by making a new one instead of clearing module state.
+ * What does not depend on the warehouse (the reference files) is kept for the app's lifetime by its
+ * Reference (api/reference.ts).
  */
 export class AppCache {
   private current: number | null = null;
   private entries = new Map<string, Promise<unknown>>();
+  /** Disclosure plans (api/oba/disclosure.ts), apart so that their number can be bounded. */
+  private plans = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly planLimit = PLAN_LIMIT) {}
 
   /** The warehouse version the entries belong to (null before the first). */
   get version(): number | null {
@@ -20,30 +30,45 @@ export class AppCache {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.plans.size;
   }
 
   /** `make()` once per version and key. A failure is not kept; a request still on an older version computes its own. */
   remember<T>(version: number, key: string, make: () => Promise<T>): Promise<T> {
+    return this.keep(this.entries, version, key, make);
+  }
+
+  /** As `remember`, for a disclosure plan: at most `planLimit` are kept, the oldest dropped first. */
+  rememberPlan<T>(version: number, key: string, make: () => Promise<T>): Promise<T> {
+    const p = this.keep(this.plans, version, key, make);
+    while (this.plans.size > this.planLimit) this.plans.delete(this.plans.keys().next().value as string);
+    return p;
+  }
+
+  private keep<T>(map: Map<string, Promise<unknown>>, version: number, key: string, make: () => Promise<T>): Promise<T> {
     if (this.current === null || version > this.current) {
       this.entries.clear();
+      this.plans.clear();
       this.current = version;
     }
     if (version < this.current) return make();
-    const hit = this.entries.get(key);
+    const hit = map.get(key);
     if (hit) return hit as Promise<T>;
     const p = make();
-    this.entries.set(key, p);
+    map.set(key, p);
     p.catch(() => {
-      if (this.entries.get(key) === p) this.entries.delete(key);
+      if (map.get(key) === p) map.delete(key);
     });
     return p;
   }
 }
 
-/** The current warehouse version read through the app's cache: what routes pass down to the domain. */
+/**
+ * What routes pass down to the domain: the current warehouse version read through the app's cache,
+ * and the reference files (catalogues, scorecards, published figures) the app loaded.
+ */
 export class CachedReader implements Reader {
-  constructor(readonly warehouse: Warehouse, readonly cache: AppCache) {}
+  constructor(readonly warehouse: Warehouse, readonly cache: AppCache, readonly reference: Reference) {}
 
   get dir(): string {
     return this.warehouse.dir;
@@ -60,5 +85,10 @@ export class CachedReader implements Reader {
   async remember<T>(key: string, make: () => Promise<T>): Promise<T> {
     const version = await this.warehouse.currentVersion();
     return version === null ? make() : this.cache.remember(version, key, make);
+  }
+
+  async rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const version = await this.warehouse.currentVersion();
+    return version === null ? make() : this.cache.rememberPlan(version, key, make);
   }
 }

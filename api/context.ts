@@ -3,6 +3,7 @@ import type {AppStore} from "./appstore.js";
 import type {AccessControl} from "./auth/middleware.js";
 import type {Principal} from "./auth/roles.js";
 import type {DisclosurePolicies} from "./oba/policy.js";
+import type {Reference} from "./reference.js";
 import type {Warehouse} from "./warehouse.js";
 import type {Context} from "hono";
 import {ApiError} from "./errors.js";
@@ -23,9 +24,11 @@ export interface Services {
   disclosure?: DisclosurePolicies;
   /** What the app keeps per warehouse version (api/appcache.ts); createApi makes a fresh one unless given one. */
   cache?: AppCache;
+  /** The reference files (catalogues, scorecards, published figures), read once; createApi reads them where the environment says unless given one. */
+  reference?: Reference;
 }
 
-/** `reader`: the warehouse through the app's cache, what routes pass down to the domain. */
+/** `reader`: the warehouse through the app's cache, with the reference files: what routes pass down to the domain. */
 export type Env = {Variables: {services: Services; principal: Principal; reader: CachedReader}};
 
 /** The app store, or a 503: routes that read or write user-authored records cannot answer without it. */

@@ -13,6 +13,7 @@ import {createServer} from "./server.js";
 import {Warehouse} from "./warehouse.js";
 import {buildAccessControl} from "./auth/setup.js";
 import {resolvePolicies, type DisclosurePolicies} from "./oba/policy.js";
+import {referenceFromEnv} from "./reference.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
@@ -74,7 +75,10 @@ if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html")
 const warehouse = new Warehouse(config.warehouseDir);
 const {AppStore} = await import("./appstore.js");
 const appStore = new AppStore(config.appStore);
-const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure}, {dashboardsDir: "dist"});
+// The reference files (CURVE_INDICATORS, CURVE_SCORECARDS, CURVE_PUBLISHED_FIGURES, CURVE_PERFORMANCE_MEASURES
+// or data/reference), read when first asked for and kept for the server's lifetime.
+const reference = referenceFromEnv();
+const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure, reference}, {dashboardsDir: "dist"});
 startSchedule(config, log);
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);

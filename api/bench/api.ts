@@ -7,7 +7,7 @@ import {createApp} from "../app.js";
 import {AppStore} from "../appstore.js";
 import {AuditLog} from "../auth/audit.js";
 import {RateLimiter, type Authenticator} from "../auth/middleware.js";
-import {loadCatalogue} from "../oba/catalogue.js";
+import {referenceFromEnv} from "../reference.js";
 import {countSeries} from "../oba/query.js";
 import {resolveGeography} from "../oba/series.js";
 import {periodsBetween, parsePeriod} from "../oba/periods.js";
@@ -21,6 +21,7 @@ import {currentVersion} from "../../pipelines/warehouse/store.js";
  * query for the same data measured in the same run (the overhead ratio).
  */
 const dir = resolve(process.argv[2] ?? "data/england");
+const reference = referenceFromEnv();
 const whDir = resolve(process.env.CURVE_BENCH_WAREHOUSE ?? join(tmpdir(), "curve-bench-api-warehouse"));
 if (!existsSync(dir) || readdirSync(dir).filter((f) => f.endsWith(".csv")).length === 0) {
   console.log(`No england-scale extracts in ${dir}: generating them …`);
@@ -40,7 +41,7 @@ const bench: Authenticator = {authenticate: async () => ({id: "bench", role: "co
 // Two servers over the same warehouse: one computing every answer (cold), one with the response cache
 // (warm: what a second viewer of the same page gets until the next pipeline run).
 async function start(cacheResponses: boolean) {
-  const app = createApp({warehouse, warehouseDir: whDir, log: () => undefined, clock: () => new Date(), appStore, cacheResponses,
+  const app = createApp({warehouse, warehouseDir: whDir, reference, log: () => undefined, clock: () => new Date(), appStore, cacheResponses,
     access: {authenticator: bench, limiter: new RateLimiter(1e9), audit: new AuditLog(mkdtempSync(join(tmpdir(), "curve-bench-audit-")), 1), clock: () => new Date()}});
   const server = serve({fetch: app.fetch, port: 0, hostname: "127.0.0.1"});
   await new Promise((r) => server.once("listening", r));
@@ -70,7 +71,7 @@ async function load(base: string, path: string, requests = 200, concurrency = 8)
 }
 
 async function bareQuery(indicatorId: string, period: "month" | "quarter" | "financial-year", from: string, to: string, runs = 50) {
-  const ind = loadCatalogue().byId.get(indicatorId)!;
+  const ind = reference.catalogue.byId.get(indicatorId)!;
   const geo = await resolveGeography(warehouse, ind, "borough");
   const periods = periodsBetween(period, parsePeriod(period, from), parsePeriod(period, to));
   const times: number[] = [];

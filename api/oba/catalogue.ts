@@ -1,4 +1,3 @@
-import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {contractFor, EXTRACT_TYPES, type ExtractType} from "../../pipelines/contracts/extracts.js";
 import type {Field} from "../../pipelines/contracts/fields.js";
@@ -7,7 +6,7 @@ import {fyEndDate} from "../../shared/calendar.js";
 import {laCode, slug} from "./ids.js";
 
 /**
- * The indicator catalogue (data/reference/indicators.json), validated at load. Adding an indicator is
+ * The indicator catalogue (data/reference/indicators.json, read by api/reference.ts), validated at load. Adding an indicator is
  * a catalogue entry, not code: everything an entry may say is checked here against the extract
  * contracts, so a typo fails at start with the indicator and field named, and nothing in the file can
  * reach the SQL except as a parameter or as an identifier this module has already matched against a
@@ -435,43 +434,27 @@ export function parseCatalogue(json: unknown, source = "indicators.json"): Catal
   return {indicators: result.data.indicators, byId, targeting: result.data.targeting, agenda: result.data.agenda, agendaById, strategies: result.data.strategies};
 }
 
-const parsed = new Map<string, unknown>();
-
-/**
- * A JSON catalogue read (by `read`, the file system unless a test gives another reader) and validated
- * by `parse` once per process and path (catalogues change with a restart).
- */
-export function loadOnce<T>(path: string, parse: (json: unknown, path: string) => T, read = (p: string) => readFileSync(p, "utf8")): T {
-  if (!parsed.has(path)) parsed.set(path, parse(JSON.parse(read(path)), path));
-  return parsed.get(path) as T;
-}
-
-/** The catalogue at `path` (default data/reference/indicators.json), parsed once per process. */
-export function loadCatalogue(path = process.env.CURVE_INDICATORS ?? "data/reference/indicators.json"): Catalogue {
-  return loadOnce(path, parseCatalogue);
-}
-
 /** An agenda item as a client sees it: marked as having no data yet, with the source that would feed it. */
 export function describeAgendaItem(a: AgendaItem) {
   return {id: a.id, name: a.name, definition: a.definition, unit: a.unit, polarity: a.polarity, tier: "development" as const, hasData: false, wouldBeFedBy: a.source};
 }
 
-/** When a discontinued indicator ended (the last day of its last year) and what replaced it, with the successor's name. */
-export function discontinuedView(ind: Indicator) {
+/** When a discontinued indicator ended (the last day of its last year) and what replaced it (in `catalogue`), with the successor's name. */
+export function discontinuedView(ind: Indicator, catalogue: Catalogue) {
   const d = ind.discontinued;
   if (!d) return null;
-  const successor = d.successor ? loadCatalogue().byId.get(d.successor) ?? null : null;
+  const successor = d.successor ? catalogue.byId.get(d.successor) ?? null : null;
   return {after: d.after, endsOn: fyEndDate(Number(d.after.slice(0, 4))), reason: d.reason, successor: successor ? {id: successor.id, name: successor.name} : null};
 }
 
 /** What a client sees of an indicator: everything but the internal source description is public. */
-export function describeIndicator(ind: Indicator) {
+export function describeIndicator(ind: Indicator, catalogue: Catalogue) {
   return {
     id: ind.id, name: ind.name, definition: ind.definition, technicalDefinition: ind.technicalDefinition,
     unit: ind.unit, polarity: ind.polarity, periods: ind.periods, geographies: ind.geographies,
     breakdowns: Object.fromEntries(Object.entries(ind.breakdowns).map(([k, b]) => [k, b.label])),
     tier: ind.tier, power: ind.power, benchmark: ind.benchmark, laCode: ind.laCode, note: ind.note ?? null,
-    discontinued: discontinuedView(ind),
+    discontinued: discontinuedView(ind, catalogue),
     source: {
       extract: ind.numerator.extract, kind: ind.numerator.kind, date: ind.numerator.date, end: ind.numerator.end ?? null,
       numeratorFilter: ind.numerator.filter,

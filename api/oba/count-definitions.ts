@@ -1,6 +1,5 @@
 import type {ExtractType} from "../../pipelines/contracts/extracts.js";
-import {targetingMeasures} from "../targeting/measures.js";
-import {AGE_BANDS, loadCatalogue, type Filter, type Indicator} from "./catalogue.js";
+import {AGE_BANDS, type Catalogue, type Filter, type Indicator} from "./catalogue.js";
 
 /**
  * What a count counts, so that indicators counting the same records share one disclosure plan and a
@@ -44,24 +43,6 @@ export function denominatorDefinition(ind: Indicator, la: string): CountDefiniti
   return {...numeratorDefinition(ind, la), filter: d.filter};
 }
 
-/** Every indicator that publishes counts: the catalogue and the ward-targeting measures. */
-function publishers(): Indicator[] {
-  const catalogue = loadCatalogue();
-  return [...catalogue.indicators, ...targetingMeasures(catalogue).filter((m) => m.source === "targeting").map((m) => m.indicator)];
-}
-
-/** The breakdowns (other than ward and area) under which any indicator publishes this definition's counts. */
-export function breakdownsOf(def: CountDefinition, ind: Indicator): BreakdownSpec[] {
-  const key = definitionKey(def);
-  const out = new Map<string, BreakdownSpec>();
-  for (const i of [ind, ...publishers()]) {
-    const d = [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)];
-    if (!d.some((x) => x !== null && definitionKey(x) === key)) continue;
-    for (const b of Object.values(i.breakdowns)) if (!breakdownFamily(def, b)) out.set(breakdownKey(b), {field: b.field, derived: b.derived});
-  }
-  return [...out.values()];
-}
-
 export const breakdownKey = (b: BreakdownSpec | undefined) => (b ? JSON.stringify([b.field ?? null, b.derived ?? null]) : "none");
 
 /** A ward or area breakdown publishes cells of the geography lattice; anything else gets its own. */
@@ -81,7 +62,7 @@ export function breakdownFamily(def: CountDefinition, b: BreakdownSpec): "ward" 
  * groups. Its counts live in that breakdown's lattice as a union cell, so that both are protected
  * together; otherwise one table's secondary cells could be read off the other.
  */
-interface Link {
+export interface Link {
   base: CountDefinition;
   breakdown: BreakdownSpec;
   values: string[];
@@ -123,46 +104,71 @@ function filterValues(f: Filter, b: BreakdownSpec): string[] | null {
   return null;
 }
 
-const links = new Map<string, Link | null>();
+/**
+ * The count definitions one catalogue publishes: which breakdowns each is published by, and which
+ * narrows another (`linkOf`, worked out once per definition). Derived from the catalogue alone, so it
+ * lives as long as the catalogue does (api/reference.ts keeps one per Reference).
+ */
+export class CountDefinitions {
+  /** Every indicator that publishes counts: the catalogue's indicators and its ward-targeting measures. */
+  readonly publishers: readonly Indicator[];
+  private readonly links = new Map<string, Link | null>();
 
-/** The definition and breakdown `def` narrows by one filter, when some indicator publishes that breakdown. */
-export function linkOf(def: CountDefinition): Link | null {
-  const key = definitionKey(def);
-  if (links.has(key)) return links.get(key)!;
-  let found: Link | null = null;
-  const mine = canonicalFilters(def.filter);
-  search: for (const i of publishers()) {
-    for (const b of [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)]) {
-      if (!b || b.extract !== def.extract || b.kind !== def.kind || b.date !== def.date || b.end !== def.end || b.areaField !== def.areaField) continue;
-      const theirs = canonicalFilters(b.filter);
-      if (theirs.length !== mine.length - 1 || !theirs.every((x) => mine.includes(x))) continue;
-      const extra = def.filter.find((f) => !theirs.includes(canonicalFilters([f])[0]));
-      if (!extra) continue;
-      for (const bd of Object.values(i.breakdowns)) {
-        if (breakdownFamily(b, bd)) continue;
-        const values = filterValues(extra, bd);
-        if (values) {
-          found = {base: b, breakdown: {field: bd.field, derived: bd.derived}, values};
-          break search;
+  constructor(catalogue: Catalogue) {
+    this.publishers = [...catalogue.indicators, ...catalogue.targeting];
+  }
+
+  /** The breakdowns (other than ward and area) under which any indicator publishes this definition's counts. */
+  breakdownsOf(def: CountDefinition, ind: Indicator): BreakdownSpec[] {
+    const key = definitionKey(def);
+    const out = new Map<string, BreakdownSpec>();
+    for (const i of [ind, ...this.publishers]) {
+      const d = [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)];
+      if (!d.some((x) => x !== null && definitionKey(x) === key)) continue;
+      for (const b of Object.values(i.breakdowns)) if (!breakdownFamily(def, b)) out.set(breakdownKey(b), {field: b.field, derived: b.derived});
+    }
+    return [...out.values()];
+  }
+
+  /** The definition and breakdown `def` narrows by one filter, when some indicator publishes that breakdown. */
+  linkOf(def: CountDefinition): Link | null {
+    const key = definitionKey(def);
+    if (this.links.has(key)) return this.links.get(key)!;
+    let found: Link | null = null;
+    const mine = canonicalFilters(def.filter);
+    search: for (const i of this.publishers) {
+      for (const b of [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)]) {
+        if (!b || b.extract !== def.extract || b.kind !== def.kind || b.date !== def.date || b.end !== def.end || b.areaField !== def.areaField) continue;
+        const theirs = canonicalFilters(b.filter);
+        if (theirs.length !== mine.length - 1 || !theirs.every((x) => mine.includes(x))) continue;
+        const extra = def.filter.find((f) => !theirs.includes(canonicalFilters([f])[0]));
+        if (!extra) continue;
+        for (const bd of Object.values(i.breakdowns)) {
+          if (breakdownFamily(b, bd)) continue;
+          const values = filterValues(extra, bd);
+          if (values) {
+            found = {base: b, breakdown: {field: bd.field, derived: bd.derived}, values};
+            break search;
+          }
         }
       }
     }
+    this.links.set(key, found);
+    return found;
   }
-  links.set(key, found);
-  return found;
-}
 
-/** The linked definitions whose counts are unions of groups of (`def`, `b`). */
-export function unionsOf(def: CountDefinition, b: BreakdownSpec): {id: string; values: string[]; def: CountDefinition}[] {
-  const out = new Map<string, {id: string; values: string[]; def: CountDefinition}>();
-  const key = definitionKey(def);
-  for (const i of publishers()) {
-    for (const d of [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)]) {
-      const l = d && linkOf(d);
-      if (!d || !l || definitionKey(l.base) !== key || breakdownKey(l.breakdown) !== breakdownKey(b)) continue;
-      const id = unionId(l.values);
-      if (!out.has(id)) out.set(id, {id, values: l.values, def: d});
+  /** The linked definitions whose counts are unions of groups of (`def`, `b`). */
+  unionsOf(def: CountDefinition, b: BreakdownSpec): {id: string; values: string[]; def: CountDefinition}[] {
+    const out = new Map<string, {id: string; values: string[]; def: CountDefinition}>();
+    const key = definitionKey(def);
+    for (const i of this.publishers) {
+      for (const d of [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)]) {
+        const l = d && this.linkOf(d);
+        if (!d || !l || definitionKey(l.base) !== key || breakdownKey(l.breakdown) !== breakdownKey(b)) continue;
+        const id = unionId(l.values);
+        if (!out.has(id)) out.set(id, {id, values: l.values, def: d});
+      }
     }
+    return [...out.values()];
   }
-  return [...out.values()];
 }

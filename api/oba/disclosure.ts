@@ -1,12 +1,13 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import {breakdownKey, definitionKey, denominatorDefinition, linkOf, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
+import {breakdownKey, definitionKey, denominatorDefinition, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
 import {baseId, coarseReason, geographyCell, monthIndex, periodKey, type Lattice} from "./lattice.js";
 import {buildLattice, sliceOf} from "./lattice-plan.js";
 import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
 import {
   publishPoints,
-  type InternalPoint, type Period, type PointMask, type PublishedPoint, type PublishOptions, type Queryable, type ResolvedGeography, type Series
+  type InternalPoint, type Period, type PointMask, type PublishedPoint, type PublishOptions, type ResolvedGeography, type Series
 } from "./series.js";
+import type {Reader} from "./query.js";
 
 /**
  * The disclosure lattice (METHODS §7): one suppression plan per warehouse version, authority and
@@ -63,54 +64,30 @@ import {
  *
  * Where the parts live: count-definitions.ts (definitions and linked definitions), lattice.ts (cells,
  * sums, block tables, sparse counts), lattice-plan.ts (`pinnedTotals`, `TotalBounds`, the published
- * figures, the solver), query.ts (the counts' SQL); this module caches plans and reads masks from them.
+ * figures, the solver), query.ts (the counts' SQL); this module keeps plans in the reader's cache (the
+ * app's, api/appcache.ts: one per app, bounded, dropped with the warehouse version) and reads masks from them.
  */
 
 export {definitionKey, denominatorDefinition, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
 export type {CoarsePeriod, Lattice, LatticeStats} from "./lattice.js";
 
-// ---------------------------------------------------------------- cache
-
-const cache = new Map<string, Promise<Lattice>>();
-const CACHE_LIMIT = 256;
-
-async function versionKey(db: Queryable): Promise<string | null> {
-  const w = db as Queryable & {currentVersion?: () => Promise<number | null>; dir?: string};
-  if (typeof w.currentVersion !== "function") return null;
-  const v = await w.currentVersion();
-  return v === null ? null : `${w.dir ?? ""}#${v}`;
-}
+// ---------------------------------------------------------------- plans
 
 /**
  * The lattice of one count definition (and breakdown) for a disclosure policy, computed once per
- * warehouse version and plan: audiences with another primary threshold, or that are not shown the
- * council's published figures, get plans of their own and never share one.
+ * warehouse version and plan (in the reader's cache; a new cache starts empty): audiences with another
+ * primary threshold, or that are not shown the council's published figures, get plans of their own
+ * and never share one.
  */
-export async function lattice(db: Queryable, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
-  const version = await versionKey(db);
-  const key = `${version}|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`;
-  const hit = version === null ? undefined : cache.get(key);
-  if (hit) return hit;
-  const make = async () => {
+export function lattice(db: Reader, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
+  return db.rememberPlan(`lattice|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`, async () => {
     if (!breakdown) {
-      const link = linkOf(def);
+      const link = db.reference.counts.linkOf(def);
       if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
       return buildLattice(db, def, ind, undefined, null, policy);
     }
     return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def, undefined, policy), policy);
-  };
-  const p = make();
-  if (version !== null) {
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-    while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  }
-  return p;
-}
-
-/** Forget every cached lattice (tests). */
-export function clearLatticeCache(): void {
-  cache.clear();
+  });
 }
 
 // ---------------------------------------------------------------- masks
@@ -165,7 +142,7 @@ function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, 
  * `total:rest`, `total:unknown` for records with no known ward) that the lattice hides for a
  * financial year, for the numerator and, for percentages, the denominator.
  */
-export async function wardTableMask(db: Queryable, ind: Indicator, la: string, setId: string, wards: readonly string[], period: Period,
+export async function wardTableMask(db: Reader, ind: Indicator, la: string, setId: string, wards: readonly string[], period: Period,
   policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<{numerator: Set<string>; denominator: Set<string>}> {
   const numDef = numeratorDefinition(ind, la);
   const denDef = denominatorDefinition(ind, la);
@@ -188,7 +165,7 @@ export async function wardTableMask(db: Queryable, ind: Indicator, la: string, s
 }
 
 /** The lattices a series publishes from (for a policy): numerator, and denominator when it is a count of children. */
-export async function seriesMask(db: Queryable, series: Series, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<PointMask> {
+export async function seriesMask(db: Reader, series: Series, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<PointMask> {
   const ind = series.indicator;
   const la = series.geography.laCode;
   const b = series.breakdown ? ind.breakdowns[series.breakdown] : undefined;
@@ -215,12 +192,12 @@ export async function seriesMask(db: Queryable, series: Series, policy: Disclosu
 }
 
 /** How a series is published for an audience: with its policy's lattice mask when suppressed, nothing hidden when full. */
-export async function publicationFor(db: Queryable, series: Series, audience: Disclosure | DisclosurePolicy): Promise<PublishOptions> {
+export async function publicationFor(db: Reader, series: Series, audience: Disclosure | DisclosurePolicy): Promise<PublishOptions> {
   const policy = policyOf(audience);
   return {disclosure: policy.disclosure, policy, mask: policy.disclosure === "full" ? null : await seriesMask(db, series, policy)};
 }
 
 /** Publishes a series for an audience (see {@link publicationFor}). */
-export async function publishSeries(db: Queryable, series: Series, disclosure: Disclosure | DisclosurePolicy): Promise<{totals: PublishedPoint[]; groups: PublishedPoint[]}> {
+export async function publishSeries(db: Reader, series: Series, disclosure: Disclosure | DisclosurePolicy): Promise<{totals: PublishedPoint[]; groups: PublishedPoint[]}> {
   return publishPoints(series.indicator, series.totals, series.groups, await publicationFor(db, series, disclosure));
 }

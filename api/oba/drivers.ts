@@ -1,5 +1,5 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import type {Queryable} from "./query.js";
+import type {Reader} from "./query.js";
 import {buildSeries, geographyView, MULTIPLIER, populationBreakdown, publishPoints, type InternalPoint, type SeriesRequest} from "./series.js";
 import {parsePeriod} from "./periods.js";
 import {publicationFor} from "./disclosure.js";
@@ -95,7 +95,7 @@ export interface DriversRequest {
  * GET /api/indicators/:id/drivers: the decomposition of the change between two periods, published
  * for the caller's disclosure (a group with a hidden count is pooled so the contributions still add up).
  */
-export async function driversOf(db: Queryable, ind: Indicator, q: DriversRequest, disclosure: DisclosurePolicy) {
+export async function driversOf(db: Reader, ind: Indicator, q: DriversRequest, disclosure: DisclosurePolicy) {
   const period = q.period ?? ind.periods[0];
   const fromP = parsePeriod(period, q.from, "from");
   const toP = parsePeriod(period, q.to, "to");

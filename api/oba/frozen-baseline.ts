@@ -1,6 +1,6 @@
 import type {ForecastRow, FrozenBaseline} from "../appstore.js";
-import {loadCatalogue, type Geography, type Indicator, type PeriodType} from "./catalogue.js";
-import type {Queryable} from "./query.js";
+import type {Geography, Indicator, PeriodType} from "./catalogue.js";
+import type {Reader} from "./query.js";
 import {buildSeries, type Series} from "./series.js";
 import type {Disclosure, DisclosurePolicy} from "./policy.js";
 import {parseAsOf, parsePeriod, periodsBetween} from "./periods.js";
@@ -81,7 +81,7 @@ export interface FreezeRequest {
  * forecast fitted to a hidden history point (it would give the point back).
  */
 export async function freezeBaselineRecord(
-  warehouse: Queryable & {currentVersion(): Promise<number | null>},
+  warehouse: Reader & {currentVersion(): Promise<number | null>},
   ind: Indicator,
   b: FreezeRequest,
   audience: DisclosurePolicy,
@@ -138,8 +138,8 @@ export async function freezeBaselineRecord(
 }
 
 /** A frozen baseline with the actuals published since, judged against its stored forecast (never recomputed). */
-export async function judgeFrozen(warehouse: Queryable, disclosure: Disclosure | DisclosurePolicy, frozen: FrozenBaseline, sustain = 2) {
-  const ind = loadCatalogue().byId.get(frozen.indicator);
+export async function judgeFrozen(warehouse: Reader, disclosure: Disclosure | DisclosurePolicy, frozen: FrozenBaseline, sustain = 2) {
+  const ind = warehouse.reference.catalogue.byId.get(frozen.indicator);
   if (!ind) return {baseline: frozen, actuals: [], verdict: null, notes: [`indicator ${frozen.indicator} is no longer in the catalogue: actuals cannot be read`]};
   const series = await buildSeries(warehouse, ind, {geography: frozen.geography as Series["geography"]["type"], code: frozen.code, period: frozen.period as PeriodType});
   const publication = await publicationFor(warehouse, series, disclosure);

@@ -1,16 +1,17 @@
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
-import {loadCatalogue, type Indicator} from "./catalogue.js";
+import type {Indicator} from "./catalogue.js";
+import type {Reference} from "../reference.js";
 import {
-  breakdownFamily, breakdownKey, breakdownsOf, definitionKey, denominatorDefinition, numeratorDefinition, unionId, unionsOf,
-  type BreakdownSpec, type CountDefinition
+  breakdownFamily, breakdownKey, definitionKey, denominatorDefinition, numeratorDefinition, unionId,
+  type BreakdownSpec, type CountDefinition, type CountDefinitions
 } from "./count-definitions.js";
 import {
   blocksOf, blockTable, geoCells, groupPeriod, leafOf, monthIndex, periodKey, plannedGroupIn, plannedIn, wardPeriod,
   type Block, type CoarsePeriod, type GeoCells, type Lattice, type Leaf, type TimeModel
 } from "./lattice.js";
 import type {DisclosurePolicy} from "./policy.js";
-import {describeFigure, figureGeographyId, figurePeriod, publishedFigures, type PublishedFigure} from "./published-figures.js";
-import {coverage, geoModel, leafRows, type GeoModel, type Queryable} from "./query.js";
+import {describeFigure, figureGeographyId, figurePeriod, type PublishedFigure} from "./published-figures.js";
+import {coverage, geoModel, leafRows, type GeoModel, type Queryable, type Reader} from "./query.js";
 
 /**
  * One lattice's plan: its counts, the totals its breakdowns pin or bound (rule 6) and the council's
@@ -53,7 +54,7 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
   }
 }
 
-export async function buildLattice(db: Queryable, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
+export async function buildLattice(db: Reader, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
   const t0 = performance.now();
   const geo = await geoModel(db, def.la);
   const cov = await coverage(db, extractInd, def.la);
@@ -64,7 +65,8 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
   const pinned = new Set<string>();
-  const exempt = new Exemptions();
+  const {counts} = db.reference;
+  const exempt = new Exemptions(db.reference);
   const family = breakdown ? breakdownFamily(def, breakdown) : null;
   let coarse: CoarsePeriod | null = null;
   let groupCoarse: CoarsePeriod | null = null;
@@ -103,13 +105,13 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   const plannedGroup = plannedGroupIn(g, coarse, groupCoarse);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();
-  const basePinned = await pinnedTotals(db, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
+  const basePinned = await pinnedTotals(db, counts, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
-  const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
+  const unions = breakdown && !family ? counts.unionsOf(def, breakdown) : [];
   // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
   // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
-  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
+  for (const u of unions) for (const id of await pinnedTotals(db, counts, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
   if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
     for (const r of rows) {
@@ -170,9 +172,9 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
  * Hidden in the lattice without a breakdown, a breakdown's lattice (which keeps every shown total)
  * never meets one.
  */
-async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
+async function pinnedTotals(db: Queryable, counts: CountDefinitions, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
   const pinned = new Set<string>();
-  for (const b of breakdownsOf(def, ind)) {
+  for (const b of counts.breakdownsOf(def, ind)) {
     const byMonth = new Map<string, Map<string, number>>();
     for (const r of await leafRows(db, def, time, b)) {
       for (const c of g.cellsOfLeaf.get(leafOf(geo, def, r).key) ?? []) {
@@ -231,10 +233,12 @@ class Exemptions {
   readonly published = new Map<string, string[]>();
   private readonly wanted = new Map<string, {figures: PublishedFigure[]; seen: boolean}>();
 
+  constructor(private readonly reference: Pick<Reference, "catalogue" | "publishedFigures">) {}
+
   /** The figures that are cells of this lattice (a total, a breakdown group or a linked definition's union cell). */
   find(def: CountDefinition, breakdown: BreakdownSpec | undefined, unions: {id: string; def: CountDefinition}[], g: GeoCells, time: TimeModel): void {
-    const catalogue = loadCatalogue();
-    for (const f of publishedFigures()) {
+    const {catalogue, publishedFigures} = this.reference;
+    for (const f of publishedFigures) {
       const ind = catalogue.byId.get(f.indicator);
       if (f.laCode !== def.la || !ind) continue;
       const counted = f.figure === "numerator" ? numeratorDefinition(ind, def.la) : denominatorDefinition(ind, def.la);

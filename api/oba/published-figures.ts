@@ -1,6 +1,5 @@
-import {existsSync} from "node:fs";
 import {z} from "zod";
-import {loadCatalogue, loadOnce, type PeriodType} from "./catalogue.js";
+import type {Catalogue, PeriodType} from "./catalogue.js";
 import {parsePeriod} from "./periods.js";
 import {laCode} from "./ids.js";
 import {issueLine} from "../../shared/issues.js";
@@ -34,12 +33,16 @@ const Figure = z.object({
 export type PublishedFigure = z.infer<typeof Figure>;
 const File = z.object({$comment: z.string().optional(), figures: z.array(Figure)}).strict();
 
-function parseFigures(json: unknown, path: string): PublishedFigure[] {
+/**
+ * The exemption list (data/reference/published-figures.json, read by api/reference.ts; no file, no
+ * exemptions), validated against `catalogue`: a broken entry fails the first request that needs a
+ * plan, with the entry named.
+ */
+export function parseFigures(json: unknown, path: string, catalogue: Catalogue): PublishedFigure[] {
   const r = File.safeParse(json);
   if (!r.success) {
     throw new Error(issueLine(path, r.error));
   }
-  const catalogue = loadCatalogue();
   r.data.figures.forEach((f, i) => {
     const where = `${path}: figures.${i} (${f.indicator} ${f.period.label})`;
     const ind = catalogue.byId.get(f.indicator);
@@ -50,16 +53,6 @@ function parseFigures(json: unknown, path: string): PublishedFigure[] {
     parsePeriod(f.period.type, f.period.label);
   });
   return r.data.figures;
-}
-
-/**
- * The exemption list (default data/reference/published-figures.json; CURVE_PUBLISHED_FIGURES for
- * tests), validated and parsed once per process: a broken entry fails the first request that needs
- * a plan, with the entry named. No file: no exemptions.
- */
-export function publishedFigures(path = process.env.CURVE_PUBLISHED_FIGURES ?? "data/reference/published-figures.json"): PublishedFigure[] {
-  if (!existsSync(path)) return [];
-  return loadOnce(path, parseFigures);
 }
 
 /** The lattice's id of a figure's base geography (as api/oba/disclosure.ts names it). */

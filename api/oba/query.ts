@@ -6,6 +6,7 @@ import type {BreakdownSpec, CountDefinition} from "./count-definitions.js";
 import type {TimeModel} from "./lattice.js";
 import {fyEndDate, fyLabel, fyStartDate, type Period} from "./periods.js";
 import type {ResolvedGeography} from "./series.js";
+import type {Reference} from "../reference.js";
 
 /**
  * All of the OBA domain's SQL over the published warehouse: each question is a named function taking
@@ -21,9 +22,15 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
 }
 
-/** A reader with the app's cache (api/appcache.ts): `remember` answers once per warehouse version and key. */
+/**
+ * What the domain reads through (api/appcache.ts's CachedReader in the app): the warehouse with the
+ * app's cache — `remember` answers once per warehouse version and key, `rememberPlan` keeps a
+ * disclosure plan likewise, in a bounded part — and the reference files the app loaded.
+ */
 export interface Reader extends Queryable {
   remember<T>(key: string, make: () => Promise<T>): Promise<T>;
+  rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T>;
+  readonly reference: Reference;
 }
 
 /**

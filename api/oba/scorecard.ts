@@ -1,7 +1,7 @@
 import {z} from "zod";
 import type {FrozenBaseline, Target} from "../appstore.js";
-import {describeAgendaItem, discontinuedView, GEOGRAPHIES, loadCatalogue, loadOnce, PERIOD_TYPES, type Geography, type Indicator} from "./catalogue.js";
-import type {Queryable} from "./query.js";
+import {describeAgendaItem, discontinuedView, GEOGRAPHIES, PERIOD_TYPES, type Catalogue, type Geography, type Indicator} from "./catalogue.js";
+import type {Reader} from "./query.js";
 import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "./series.js";
 import {publicationFor} from "./disclosure.js";
 import type {DisclosurePolicy} from "./policy.js";
@@ -33,13 +33,12 @@ export type Scorecard = z.infer<typeof ScorecardSchema>;
 
 const ScorecardFile = z.object({$comment: z.string().optional(), scorecards: z.array(ScorecardSchema)}).strict();
 
-/** Scorecards, validated; every indicator they name must be in the catalogue. */
-export function parseScorecards(json: unknown, path: string): Scorecard[] {
+/** Scorecards (data/reference/scorecards.json, read by api/reference.ts), validated; every indicator they name must be in `catalogue`. */
+export function parseScorecards(json: unknown, path: string, catalogue: Catalogue): Scorecard[] {
   const result = ScorecardFile.safeParse(json);
   if (!result.success) {
     throw new Error(issueLine(path, result.error));
   }
-  const catalogue = loadCatalogue();
   for (const card of result.data.scorecards) {
     for (const id of [...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))]) {
       if (!catalogue.byId.has(id)) throw new Error(`${path}: scorecard ${card.id} names unknown indicator '${id}'`);
@@ -49,11 +48,6 @@ export function parseScorecards(json: unknown, path: string): Scorecard[] {
     }
   }
   return result.data.scorecards;
-}
-
-/** The scorecards at `path` (default data/reference/scorecards.json), read once per process like the other catalogues. */
-export function loadScorecards(path = process.env.CURVE_SCORECARDS ?? "data/reference/scorecards.json", read?: (path: string) => string): Scorecard[] {
-  return loadOnce(path, parseScorecards, read);
 }
 
 
@@ -71,7 +65,7 @@ export interface Lookups {
 }
 
 /** One measure of a scorecard; a measure that cannot be computed says why instead of failing the card. */
-export async function scorecardMeasure(db: Queryable, disclosure: DisclosurePolicy, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups) {
+export async function scorecardMeasure(db: Reader, disclosure: DisclosurePolicy, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups) {
   const period = ind.periods.includes(card.period) ? card.period : ind.periods[0];
   const head = {indicator: ind.id, name: ind.name, definition: ind.definition, unit: ind.unit, polarity: ind.polarity, tier: ind.tier, period};
   if (!ind.geographies.includes(geography)) {
@@ -79,7 +73,7 @@ export async function scorecardMeasure(db: Queryable, disclosure: DisclosurePoli
   }
   // The borough default is the indicator's own authority (Leeds for the infants indicator).
   const series = await buildSeries(db, ind, {geography, code: geography === "borough" ? code ?? ind.laCode : code, period});
-  const ended = discontinuedView(ind);
+  const ended = discontinuedView(ind, db.reference.catalogue);
   if (!splitAt(series, ended?.endsOn ?? null).history.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
   const publication = await publicationFor(db, series, disclosure);
   const {series: shown, pubOf, hidden} = publishedTotals(series, publication);
@@ -159,9 +153,9 @@ function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<R
  * A scorecard for a geography: each result's measures and agenda items, each programme's measures.
  * `readLookups` is null when the server has no app store (no baselines or targets are shown, and the card says so).
  */
-export async function scorecardView(db: Queryable, disclosure: DisclosurePolicy, card: Scorecard, q: {geography?: Geography; code?: string}, readLookups: (() => Promise<Lookups>) | null) {
+export async function scorecardView(db: Reader, disclosure: DisclosurePolicy, card: Scorecard, q: {geography?: Geography; code?: string}, readLookups: (() => Promise<Lookups>) | null) {
   const geography = q.geography ?? card.geography;
-  const catalogue = loadCatalogue();
+  const {catalogue} = db.reference;
   // Check the geography once, against the first indicator that allows it, so a bad ward code is a 404 for the card.
   let geo: ResolvedGeography | null = null;
   if (geography !== "borough" || q.code) {

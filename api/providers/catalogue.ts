@@ -1,6 +1,6 @@
 import {z} from "zod";
 import {contractFor} from "../../pipelines/contracts/extracts.js";
-import {loadOnce, POLARITIES} from "../oba/catalogue.js";
+import {POLARITIES} from "../oba/catalogue.js";
 import {slug} from "../oba/ids.js";
 import {issueLine} from "../../shared/issues.js";
 
@@ -166,11 +166,6 @@ export function parseMeasureCatalogue(json: unknown, source = "performance-measu
     byId.set(m.id, m);
   }
   return {measures: result.data.measures, byId, serviceMap: result.data.serviceMap};
-}
-
-/** The catalogue at `path` (default data/reference/performance-measures.json), parsed once per process. */
-export function loadMeasureCatalogue(path = process.env.CURVE_PERFORMANCE_MEASURES ?? "data/reference/performance-measures.json"): MeasureCatalogue {
-  return loadOnce(path, parseMeasureCatalogue);
 }
 
 /** What a client sees of a measure. */

@@ -1,12 +1,11 @@
-import {remembered, type Queryable} from "../oba/query.js";
+import {remembered, type Reader} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
-import {loadMeasureCatalogue} from "./catalogue.js";
 import {buildUnits, planDisclosure, type DisclosurePlan} from "./disclosure.js";
 import {loadEpisodes, loadProviders} from "./episodes.js";
 
 /** What every provider answer starts from: the current warehouse version's episodes, providers and units. */
 
-async function read(db: Queryable) {
+async function read(db: Reader) {
   const [data, providers] = await Promise.all([loadEpisodes(db), loadProviders(db)]);
   const units = buildUnits(providers, data.episodes);
   // Disclosure plans depend only on the version's episodes and the catalogue: made once per period.
@@ -14,7 +13,7 @@ async function read(db: Queryable) {
   // Made once per period and primary threshold: audiences with another threshold never share a plan.
   const planFor = (p: Period, primaryMax: number) => {
     let plan = plans.get(`${primaryMax}|${p.start}|${p.end}`);
-    if (!plan) plans.set(`${primaryMax}|${p.start}|${p.end}`, (plan = planDisclosure(loadMeasureCatalogue().measures, units, data.episodes, p, primaryMax)));
+    if (!plan) plans.set(`${primaryMax}|${p.start}|${p.end}`, (plan = planDisclosure(db.reference.measures.measures, units, data.episodes, p, primaryMax)));
     return plan;
   };
   return {...data, providers, units, planFor};
@@ -24,6 +23,6 @@ async function read(db: Queryable) {
  * The episodes, providers and units of the current warehouse version, and the measure catalogue. A
  * version never changes: one read (in the app's cache) serves every request on it.
  */
-export async function loadProviderData(db: Queryable) {
-  return {...(await remembered(db, "provider-data", () => read(db))), catalogue: loadMeasureCatalogue()};
+export async function loadProviderData(db: Reader) {
+  return {...(await remembered(db, "provider-data", () => read(db))), catalogue: db.reference.measures};
 }

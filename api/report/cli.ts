@@ -1,7 +1,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {parseArgs} from "node:util";
-import {loadCatalogue} from "../oba/catalogue.js";
+import {referenceFromEnv} from "../reference.js";
 import {loadConfig} from "../../pipelines/config.js";
 import {ensureDashboards, launchChromium, probeRunningServer, startLocalServer, type LocalServer} from "./browser.js";
 
@@ -53,7 +53,7 @@ if (args.help) {
   process.exit(0);
 }
 
-const catalogue = loadCatalogue();
+const {catalogue} = referenceFromEnv();
 const ids = (args.indicator ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 const cards = loadScorecards();
 if (args.card && ids.length) fail(`give --indicator or --card, not both.\n${USAGE}`);

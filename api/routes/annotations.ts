@@ -32,7 +32,7 @@ export const annotations = new Hono<Env>()
     let code: string | null = a.code ?? null;
     if (a.code && !a.geography) throw badRequest("code needs a geography", {field: "code"});
     if (a.indicator) {
-      const ind = indicatorOr404(a.indicator, {explainAgenda: false});
+      const ind = indicatorOr404(c.var.reader.reference.catalogue, a.indicator, {explainAgenda: false});
       if (a.geography) {
         const geo = await resolveGeography(c.var.reader, ind, a.geography, a.code);
         geography = geo.type;

@@ -49,7 +49,7 @@ export const baselines = new Hono<Env>()
   .post("/", valid("json", FreezeBody), async (c) => {
     const store = appStoreOf(c);
     const {indicator, ...b} = c.req.valid("json");
-    const ind = indicatorOr404(indicator, {explainAgenda: false});
+    const ind = indicatorOr404(c.var.reader.reference.catalogue, indicator, {explainAgenda: false});
     const record = await freezeBaselineRecord(c.var.reader, ind, b, disclosureFor(c), sharedDisclosure(c), c.var.services.clock);
     return c.json(await store.freezeBaseline(record), 201);
   })

@@ -24,6 +24,6 @@ describe({method: "get", path: "/api/indicators/:id/drivers", summary: "What dro
 
 export const drivers = new Hono<Env>()
   .get("/:id/drivers", valid("param", Id), valid("query", DriversQuery), async (c) => {
-    const ind = indicatorOr404(c.req.valid("param").id, {explainAgenda: false});
+    const ind = indicatorOr404(c.var.reader.reference.catalogue, c.req.valid("param").id, {explainAgenda: false});
     return c.json(await driversOf(c.var.reader, ind, c.req.valid("query"), disclosureFor(c)));
   });

@@ -4,7 +4,7 @@ import type {Env} from "../context.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
 import {csvResponse, wantsCsv} from "../csv.js";
-import {describeAgendaItem, describeIndicator, GEOGRAPHIES, loadCatalogue, PERIOD_TYPES} from "../oba/catalogue.js";
+import {describeAgendaItem, describeIndicator, GEOGRAPHIES, PERIOD_TYPES, type Catalogue} from "../oba/catalogue.js";
 import {buildSeries, geographyView, publishPoints, type PublishOptions, type Series} from "../oba/series.js";
 import {publicationFor} from "../oba/disclosure.js";
 import {disclosureFor} from "../auth/disclosure.js";
@@ -49,10 +49,10 @@ describe({method: "get", path: "/api/indicators/:id/series", summary: "Indicator
 describe({method: "get", path: "/api/indicators/:id/baseline", summary: "OBA baseline: history to asOf, forecast with 80%/95% bands (method and why), XmR signals, recent trend, and the turn-the-curve verdict on later actuals", tag: "indicators", params: Id, query: BaselineQuery, responses: {404: "unknown indicator, ward or area", 422: "too few points to forecast"}});
 
 /** A series as published: `publication` carries the caller's disclosure and the lattice mask (publicationFor). */
-export function seriesResponse(series: Series, publication: PublishOptions = {}) {
+export function seriesResponse(series: Series, catalogue: Catalogue, publication: PublishOptions = {}) {
   const published = publishPoints(series.indicator, series.totals, series.groups, publication);
   return {
-    indicator: describeIndicator(series.indicator),
+    indicator: describeIndicator(series.indicator, catalogue),
     geography: geographyView(series.geography),
     period: series.period,
     breakdown: series.breakdown,
@@ -66,25 +66,26 @@ export function seriesResponse(series: Series, publication: PublishOptions = {})
 export const indicators = new Hono<Env>()
   .get("/", valid("query", ListQuery), (c) => {
     const {tier} = c.req.valid("query");
-    const catalogue = loadCatalogue();
+    const {catalogue} = c.var.reader.reference;
     const list = catalogue.indicators.filter((i) => !tier || i.tier === tier);
     // The agenda and the strategies' own lists travel with the catalogue, so no committed measure goes missing.
     return c.json({
-      indicators: list.map(describeIndicator),
+      indicators: list.map((i) => describeIndicator(i, catalogue)),
       agenda: !tier || tier === "development" ? catalogue.agenda.map(describeAgendaItem) : [],
       strategies: catalogue.strategies
     });
   })
   .get("/:id", valid("param", Id), (c) => {
     const {id} = c.req.valid("param");
-    const agenda = loadCatalogue().agendaById.get(id);
-    return c.json(agenda ? describeAgendaItem(agenda) : describeIndicator(indicatorOr404(id)));
+    const {catalogue} = c.var.reader.reference;
+    const agenda = catalogue.agendaById.get(id);
+    return c.json(agenda ? describeAgendaItem(agenda) : describeIndicator(indicatorOr404(catalogue, id), catalogue));
   })
   .get("/:id/series", valid("param", Id), valid("query", SeriesQuery), async (c) => {
-    const ind = indicatorOr404(c.req.valid("param").id);
+    const ind = indicatorOr404(c.var.reader.reference.catalogue, c.req.valid("param").id);
     const q = c.req.valid("query");
     const series = await buildSeries(c.var.reader, ind, {...q, period: q.period ?? ind.periods[0]});
-    const body = seriesResponse(series, await publicationFor(c.var.reader, series, disclosureFor(c)));
+    const body = seriesResponse(series, c.var.reader.reference.catalogue, await publicationFor(c.var.reader, series, disclosureFor(c)));
     if (wantsCsv(c)) {
       const rows = [...body.points, ...(body.groups ?? [])].map((p) => ({
         indicator: ind.id, geography: body.geography.type, code: body.geography.code, breakdown: body.breakdown ?? "", group: p.group ?? "all", ...p
@@ -94,7 +95,7 @@ export const indicators = new Hono<Env>()
     return c.json(body);
   })
   .get("/:id/baseline", valid("param", Id), valid("query", BaselineQuery), async (c) => {
-    const ind = indicatorOr404(c.req.valid("param").id);
+    const ind = indicatorOr404(c.var.reader.reference.catalogue, c.req.valid("param").id);
     const q = c.req.valid("query");
     const period = q.period ?? ind.periods[0];
     const series = await buildSeries(c.var.reader, ind, {geography: q.geography, code: q.code, period, from: q.from});

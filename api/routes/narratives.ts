@@ -26,7 +26,7 @@ describe({method: "get", path: "/api/narratives/:indicator/:geography", summary:
 
 /** The narrative's key: the indicator, the geography and its resolved code (the borough's LA number by default). */
 async function narrativeKey(c: Context<Env>, indicator: string, geography: Geography, codeGiven?: string) {
-  const ind = indicatorOr404(indicator, {explainAgenda: false});
+  const ind = indicatorOr404(c.var.reader.reference.catalogue, indicator, {explainAgenda: false});
   const geo = await resolveGeography(c.var.reader, ind, geography, codeGiven);
   return {indicator: ind.id, geography: geo.type, code: geo.code};
 }

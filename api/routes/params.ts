@@ -1,6 +1,6 @@
 import {z} from "zod";
 import {ApiError, notFound} from "../errors.js";
-import {loadCatalogue, type Indicator} from "../oba/catalogue.js";
+import type {Catalogue, Indicator} from "../oba/catalogue.js";
 import {slug} from "../oba/ids.js";
 import {DEFAULT_SEED} from "../targeting/service.js";
 import {RANK_DRAWS} from "../stats/index.js";
@@ -28,12 +28,11 @@ export const author = z.string().trim().min(1, "author is required").max(100);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s), "not a real date");
 
 /**
- * The catalogue entry or a 404 naming the id (and saying so when it is a measure on the data development
+ * The catalogue entry (of the app's catalogue: `c.var.reader.reference.catalogue`) or a 404 naming the id (and saying so when it is a measure on the data development
  * agenda). The drivers route and the user-authored records (baselines, targets, annotations, narratives)
  * answer a plain not-found for an agenda id too (`explainAgenda: false`), as they always have.
  */
-export function indicatorOr404(id: string, {explainAgenda = true} = {}): Indicator {
-  const catalogue = loadCatalogue();
+export function indicatorOr404(catalogue: Catalogue, id: string, {explainAgenda = true} = {}): Indicator {
   const ind = catalogue.byId.get(id);
   if (ind) return ind;
   const agenda = explainAgenda ? catalogue.agendaById.get(id) : undefined;

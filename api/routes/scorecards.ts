@@ -6,7 +6,7 @@ import {valid} from "../validate.js";
 import {notFound} from "../errors.js";
 import {geographyCode, scorecardId} from "./params.js";
 import {GEOGRAPHIES} from "../oba/catalogue.js";
-import {loadScorecards, scorecardView} from "../oba/scorecard.js";
+import {scorecardView} from "../oba/scorecard.js";
 import {disclosureFor} from "../auth/disclosure.js";
 
 /** Scorecards (OBA report cards): the list, and one card for a geography (built in api/oba/scorecard.ts). */
@@ -22,7 +22,7 @@ describe({method: "get", path: "/api/scorecards/:id", summary: "A scorecard for 
 
 export const scorecards = new Hono<Env>()
   .get("/", (c) => c.json({
-    scorecards: loadScorecards().map((s) => ({
+    scorecards: c.var.reader.reference.scorecards.map((s) => ({
       id: s.id, name: s.name, description: s.description, period: s.period, geography: s.geography,
       results: s.results.map((r) => ({id: r.id, name: r.name, indicators: r.indicators, agenda: r.agenda})),
       programmes: s.programmes.map((p) => ({id: p.id, name: p.name, measures: p.measures.length}))
@@ -30,7 +30,7 @@ export const scorecards = new Hono<Env>()
   }))
   .get("/:id", valid("param", Id), valid("query", CardQuery), async (c) => {
     const {id} = c.req.valid("param");
-    const card = loadScorecards().find((s) => s.id === id);
+    const card = c.var.reader.reference.scorecards.find((s) => s.id === id);
     if (!card) throw notFound("scorecard", id);
     const store = c.var.services.appStore;
     const readLookups = store ? async () => ({baselines: await store.baselines(), targets: await store.targets()}) : null;

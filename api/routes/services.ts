@@ -4,7 +4,6 @@ import type {Env} from "../context.js";
 import {csvResponse, wantsCsv} from "../csv.js";
 import {describe} from "../openapi.js";
 import {valid} from "../validate.js";
-import {loadMeasureCatalogue} from "../providers/catalogue.js";
 import {assertCovered, latestYear, resolvePeriod} from "../providers/episodes.js";
 import {buildServiceMap, loadNeed, loadWards} from "../providers/service-map.js";
 import {ApiError} from "../errors.js";
@@ -31,7 +30,7 @@ export const services = new Hono<Env>()
     const period = q.period ? resolvePeriod(q.period) : latestYear(data.coverage);
     if (!period) throw new ApiError(422, "no-service-episodes", "no service-episodes extract has been loaded yet, so there is no provision to map");
     assertCovered(period, data.coverage);
-    const config = loadMeasureCatalogue().serviceMap;
+    const config = db.reference.measures.serviceMap;
     const [need, wards] = await Promise.all([loadNeed(db, data.laCode, period, config), loadWards(db, data.laCode)]);
     const map = buildServiceMap({period, wards, need: need.rows, unmappedReferrals: need.unmappedReferrals, episodes: data.episodes, providers, config, access: accessOf(c)});
     const gapsOnly = q.gapsOnly === "true";

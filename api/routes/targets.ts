@@ -25,7 +25,7 @@ export const targets = new Hono<Env>()
   .post("/", valid("json", TargetBody), async (c) => {
     const store = appStoreOf(c);
     const t = c.req.valid("json");
-    const ind = indicatorOr404(t.indicator, {explainAgenda: false});
+    const ind = indicatorOr404(c.var.reader.reference.catalogue, t.indicator, {explainAgenda: false});
     const geo = await resolveGeography(c.var.reader, ind, t.geography, t.code);
     const type = t.periodType ?? ind.periods[0];
     if (!ind.periods.includes(type)) throw new DomainError("invalid", "period-not-allowed", `indicator ${ind.id} is not published by ${type}: allowed ${ind.periods.join(", ")}`, {field: "periodType"});

@@ -1,5 +1,6 @@
 import {DomainError} from "../oba/errors.js";
-import {discontinuedView, loadCatalogue, type Catalogue, type Indicator} from "../oba/catalogue.js";
+import {discontinuedView, type Catalogue, type Indicator} from "../oba/catalogue.js";
+import type {Reference} from "../reference.js";
 
 /**
  * The measures ward targeting works with: every catalogue indicator published by ward, plus the
@@ -11,6 +12,9 @@ import {discontinuedView, loadCatalogue, type Catalogue, type Indicator} from ".
  * Wards are compared on rates: an indicator the catalogue publishes as a count (referrals, CAFs,
  * children starting care) is compared between wards per 10,000 children aged 0-17, because a count
  * alone ranks wards by size. Percentages stay percentages of their own denominator.
+ *
+ * The measures are worked out from the catalogue once per Reference (api/reference.ts): callers read
+ * `reference.targetingMeasures` and never change what they get.
  */
 
 /** The default need index: demand on children's social care at population level. */
@@ -32,9 +36,11 @@ export interface TargetingMeasure {
   needDirection: 1 | -1;
   denominatorDescription: string;
   notes: string[];
+  /** When an indicator ended and what replaced it (catalogue indicators only: a targeting measure is not yet published, so it has not ended either). */
+  discontinued: ReturnType<typeof discontinuedView>;
 }
 
-function toMeasure(ind: Indicator, source: TargetingMeasure["source"]): TargetingMeasure {
+function toMeasure(ind: Indicator, source: TargetingMeasure["source"], catalogue: Catalogue): TargetingMeasure {
   const notes: string[] = [];
   if (ind.note) notes.push(ind.note);
   if (ind.unit === "count") notes.push(`${ind.name} is published for the borough as a count; wards are compared on it per 10,000 children aged 0-17, since a count alone ranks wards by their size.`);
@@ -48,21 +54,22 @@ function toMeasure(ind: Indicator, source: TargetingMeasure["source"]): Targetin
     denominatorDescription: d.kind === "extract"
       ? (d.description ?? `${ind.numerator.extract.replace(/_/g, " ")} records in the denominator of ${ind.id}`)
       : `children aged ${ages[0]}-${ages[1]} (ONS mid-year estimate)`,
-    notes
+    notes,
+    discontinued: source === "catalogue" ? discontinuedView(ind, catalogue) : null
   };
 }
 
 /** Every measure a ward can be compared on, indicators first. */
-export function targetingMeasures(catalogue: Catalogue = loadCatalogue()): TargetingMeasure[] {
+export function targetingMeasures(catalogue: Catalogue): TargetingMeasure[] {
   return [
-    ...catalogue.indicators.filter((i) => i.geographies.includes("ward")).map((i) => toMeasure(i, "catalogue")),
-    ...catalogue.targeting.map((i) => toMeasure(i, "targeting"))
+    ...catalogue.indicators.filter((i) => i.geographies.includes("ward")).map((i) => toMeasure(i, "catalogue", catalogue)),
+    ...catalogue.targeting.map((i) => toMeasure(i, "targeting", catalogue))
   ];
 }
 
 /** The named measures, in the order given; 404 naming every unknown id (and 400 for a borough-only indicator). */
-export function measuresOr404(ids: readonly string[], catalogue: Catalogue = loadCatalogue()): TargetingMeasure[] {
-  const all = targetingMeasures(catalogue);
+export function measuresOr404(ids: readonly string[], reference: Pick<Reference, "catalogue" | "targetingMeasures">): TargetingMeasure[] {
+  const {catalogue, targetingMeasures: all} = reference;
   const byId = new Map(all.map((m) => [m.indicator.id, m]));
   const boroughOnly = ids.filter((id) => !byId.has(id) && catalogue.byId.has(id));
   if (boroughOnly.length) {
@@ -85,8 +92,7 @@ export function describeMeasure(m: TargetingMeasure) {
     id: i.id, name: i.name, definition: i.definition, technicalDefinition: i.technicalDefinition, source: m.source,
     polarity: i.polarity, catalogueUnit: i.unit, wardScale: m.scale, multiplier: m.multiplier,
     denominator: m.denominatorDescription, kind: i.numerator.kind, needDirection: m.needDirection === 1 ? "higher is more need" : "lower is more need",
-    // Indicators only (a targeting measure is not yet published, so it has not ended either).
-    discontinued: m.source === "catalogue" ? discontinuedView(i) : null,
+    discontinued: m.discontinued,
     notes: m.notes
   };
 }

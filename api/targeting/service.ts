@@ -1,6 +1,5 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import {loadCatalogue} from "../oba/catalogue.js";
-import type {Queryable} from "../oba/query.js";
+import type {Queryable, Reader} from "../oba/query.js";
 import type {Period} from "../oba/periods.js";
 import {policyOf, smallCounts, type Disclosure, type DisclosurePolicy} from "../oba/policy.js";
 import {wardTableMask} from "../oba/disclosure.js";
@@ -11,7 +10,7 @@ import {PRIMARY_MAX, protectWardRates, publishedCount, shownCountsOf, shownWards
 
 /** Who a view is for: a role's disclosure policy, or "suppressed" / "full" for the defaults. */
 export type Audience = Disclosure | DisclosurePolicy;
-import {DEFAULT_NEED_INDICATORS, describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
+import {DEFAULT_NEED_INDICATORS, describeMeasure, measuresOr404, type TargetingMeasure} from "./measures.js";
 import {needIndex, parseWeights, type NeedResult} from "./need.js";
 import {chooseYear, financialYears, targetLa, wardGeography, wardPanel, type PanelPeriod, type WardGeography, type WardInfo, type WardPanel} from "./panel.js";
 import {pct, publishEstimate, publishExcess, publishRatio} from "./publish.js";
@@ -70,7 +69,7 @@ function inputsOf(geo: WardGeography, pp: PanelPeriod): WardInput[] {
  * the cells the disclosure lattice hides (the same plan every series, breakdown and period of these
  * counts is published from, so this table cannot be combined with them to undo it).
  */
-export async function maskFor(db: Queryable, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
+export async function maskFor(db: Reader, m: TargetingMeasure, geo: WardGeography, period: Period, mode: Audience): Promise<WardMask> {
   const policy = policyOf(mode);
   if (policy.disclosure === "full") return "full";
   return {...await wardTableMask(db, m.indicator, geo.laCode, geo.targetSet.id, geo.wards.map((w) => w.id), period, policy), primaryMax: policy.primaryMax, roundTo: policy.roundTo};
@@ -194,11 +193,11 @@ interface NeedRequest {
   draws: number;
 }
 
-async function needContext(db: Queryable, q: NeedRequest, mode: Audience) {
+async function needContext(db: Reader, q: NeedRequest, mode: Audience) {
   const ids = q.indicators?.length ? q.indicators : [...DEFAULT_NEED_INDICATORS];
   const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupes.length) throw badRequest(`indicators lists ${[...new Set(dupes)].join(", ")} more than once`, {field: "indicators"});
-  const measures = measuresOr404(ids);
+  const measures = measuresOr404(ids, db.reference);
   const weights = resolveWeights(ids, q.weights);
   const geo = await wardGeography(db, measures[0].indicator.laCode);
   const year = await chooseYear(db, measures, q.period);
@@ -211,7 +210,7 @@ async function needContext(db: Queryable, q: NeedRequest, mode: Audience) {
 
 // ---------------------------------------------------------------- GET /api/wards/targeting
 
-export async function targetingView(db: Queryable, q: NeedRequest, mode: Audience = "suppressed") {
+export async function targetingView(db: Reader, q: NeedRequest, mode: Audience = "suppressed") {
   const {measures, weights, geo, year, computed, need, notes} = await needContext(db, q, mode);
   const unprotected = computed.flatMap((c) => c.disclosure.unprotected.map((u) => `${c.measure.indicator.id}: ${u}`));
   return {
@@ -259,7 +258,7 @@ export function targetingRows(view: Awaited<ReturnType<typeof targetingView>>) {
 
 // ---------------------------------------------------------------- GET /api/target-wards/review
 
-export async function reviewView(db: Queryable, q: NeedRequest, mode: Audience = "suppressed") {
+export async function reviewView(db: Reader, q: NeedRequest, mode: Audience = "suppressed") {
   const {measures, weights, geo, year, computed, need, notes} = await needContext(db, q, mode);
   const byId = new Map(geo.wards.map((w) => [w.id, w]));
   const ranked = [...need.wards].sort((a, b) => b.index - a.index);
@@ -304,8 +303,8 @@ export async function reviewView(db: Queryable, q: NeedRequest, mode: Audience =
 
 // ---------------------------------------------------------------- GET /api/wards/concentration
 
-export async function concentrationView(db: Queryable, q: {indicator: string; period?: string; groups: SiiGroups; seed: number}, mode: Audience = "suppressed") {
-  const [measure] = measuresOr404([q.indicator]);
+export async function concentrationView(db: Reader, q: {indicator: string; period?: string; groups: SiiGroups; seed: number}, mode: Audience = "suppressed") {
+  const [measure] = measuresOr404([q.indicator], db.reference);
   const geo = await wardGeography(db, measure.indicator.laCode);
   const year = await chooseYear(db, [measure], q.period);
   const [panel] = await panels(db, [measure], geo, [year]);
@@ -359,9 +358,9 @@ export async function concentrationView(db: Queryable, q: {indicator: string; pe
 
 // ---------------------------------------------------------------- GET /api/wards/:id/profile
 
-export async function profileView(db: Queryable, wardId: string, q: {seed: number; draws: number}, mode: Audience = "suppressed") {
+export async function profileView(db: Reader, wardId: string, q: {seed: number; draws: number}, mode: Audience = "suppressed") {
   const laCode = await targetLa(db);
-  const measures = targetingMeasures().filter((m) => m.indicator.laCode === laCode);
+  const measures = db.reference.targetingMeasures.filter((m) => m.indicator.laCode === laCode);
   const geo = await wardGeography(db, laCode);
   const ward = geo.wards.find((w) => w.id === wardId);
   if (!ward) {
@@ -411,7 +410,7 @@ export async function profileView(db: Queryable, wardId: string, q: {seed: numbe
       notes: panel.notes
     };
   }));
-  const borough = loadCatalogue().indicators.filter((i) => !i.geographies.includes("ward"));
+  const borough = db.reference.catalogue.indicators.filter((i) => !i.geographies.includes("ward"));
   return {
     ward: wardView(ward),
     ...geographyView(geo),
@@ -432,7 +431,7 @@ export type NeedMeasure =
   | {kind: "need-index"; indicators?: string[]; weights?: Record<string, number>; period?: string; seed?: number}
   | {kind: "deprivation"};
 
-export async function allocationView(db: Queryable, body: {budget: number; need: NeedMeasure; universalShare: number; needExponent: number}, mode: Audience = "suppressed") {
+export async function allocationView(db: Reader, body: {budget: number; need: NeedMeasure; universalShare: number; needExponent: number}, mode: Audience = "suppressed") {
   let wards: AllocationWard[];
   let needDescription: Record<string, unknown>;
   let geo: WardGeography;

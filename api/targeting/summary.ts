@@ -1,10 +1,9 @@
 import {DomainError} from "../oba/errors.js";
-import {loadCatalogue} from "../oba/catalogue.js";
-import type {Queryable} from "../oba/query.js";
+import type {Reader} from "../oba/query.js";
 import {parsePeriod, type Period} from "../oba/periods.js";
 import {publishedCount, shownCountsOf, shownWards, type ShownCounts, type WardRateDisclosure} from "./disclosure.js";
 import {compareTargetWards, gapTrend, type GroupYear} from "./gap.js";
-import {describeMeasure, measuresOr404, targetingMeasures, type TargetingMeasure} from "./measures.js";
+import {describeMeasure, measuresOr404, type TargetingMeasure} from "./measures.js";
 import {financialYears, targetLa, wardGeography, wardPanel, type PanelPeriod, type WardGeography} from "./panel.js";
 import {pct, publishEstimate, publishExcess, publishRatio, round} from "./publish.js";
 import {geographyView, maskFor, protect, vintageNotes, type Audience} from "./service.js";
@@ -26,10 +25,10 @@ function groupYear(geo: WardGeography, pp: PanelPeriod, shown: ShownCounts | nul
   return {period: pp.period, target: sum(true), rest: sum(false), unknown: shownWards(pp, shown).unknown};
 }
 
-export async function summaryView(db: Queryable, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
+export async function summaryView(db: Reader, q: {period?: string; since: string; indicators?: string[]}, mode: Audience = "suppressed") {
   const since = parsePeriod("financial-year", q.since, "since");
   const laCode = await targetLa(db);
-  const all = q.indicators?.length ? measuresOr404(q.indicators) : targetingMeasures();
+  const all = q.indicators?.length ? measuresOr404(q.indicators, db.reference) : db.reference.targetingMeasures;
   const measures = all.filter((m) => m.indicator.laCode === laCode);
   const otherLa = all.filter((m) => m.indicator.laCode !== laCode);
   if (!measures.length) throw new DomainError("not-found", "no-target-wards", `no target-ward set is configured for LA ${all[0].indicator.laCode}`, {field: "indicators"});
@@ -55,7 +54,7 @@ export async function summaryView(db: Queryable, q: {period?: string; since: str
     const current = yearsData.find((y) => y.pp.period.label === year.label)!;
     return {indicator: describeMeasure(m), available: true as const, ...summaryEntry(m, current.g, current.d, geo), gap: publishGap(m, yearsData.map((y) => y.g), yearsData.map((y) => y.d), since), notes: panel.notes};
   }));
-  const borough = loadCatalogue().indicators.filter((i) => !i.geographies.includes("ward"));
+  const borough = db.reference.catalogue.indicators.filter((i) => !i.geographies.includes("ward"));
   return {
     period: {label: year.label, start: year.start, end: year.end},
     since: since.label,

@@ -12,6 +12,7 @@
 import {readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {z} from "zod";
+import {SINGLE_ASSESSMENT_FROM} from "../contracts/statutory/cin-census.js";
 
 export const CONCERNS = ["general_childcare", "domestic_violence", "child_protection", "homeless", "other"] as const;
 export type Concern = (typeof CONCERNS)[number];
@@ -59,9 +60,6 @@ export function concernFromNeedCode(code: string | null | undefined): string {
   if (!(NEED_CODES as readonly string[]).includes(c)) return code.trim();
   return CONCERN_BY_NEED.get(c) ?? TABLE.default;
 }
-
-/** Single assessments replaced initial and core assessments for referrals from this date. */
-export const SINGLE_ASSESSMENT_FROM = "2014-04-01";
 
 /**
  * The referral's outcome. ReferralNFA true → "nfa" (the census cannot tell a referral closed with

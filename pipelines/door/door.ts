@@ -7,7 +7,8 @@ import {isIssue, isRecord, isTally, type ImportItem} from "./importer.js";
 import {RECORD_ID_FIELDS} from "./parser.js";
 import type {PostcodeLookup} from "./postcodes.js";
 import {groupReturns, recogniseFiles, type DoorFile, type RecogniseOptions, type Return} from "./returns.js";
-import {fyOfDate, Stage, yearsOf, type StagedGroup} from "./stage.js";
+import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
+import {Stage, yearsOf, type StagedGroup} from "./stage.js";
 import {CHILD_TOKEN, type Issue, type SourceRecord} from "./types.js";
 
 /**
@@ -282,7 +283,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
       || ret.files.some((o) => o.importer!.needs?.(o.recognition!).includes(f.recognition!.format));
     const blocking = ret.files.filter((f) => reads.get(f)!.fatal && feedsRecords(f));
     const missingNeeds = ret.files.flatMap((f) => (f.importer!.needs?.(f.recognition!) ?? []).filter((need) => !ret.files.some((o) => o.recognition!.format === need)).map((need) => ({f, need})));
-    const label = ret.year === null ? `${ret.family} extract for authority ${ret.la}` : `${ret.family} return for authority ${ret.la}, ${ret.year - 1}-${String(ret.year % 100).padStart(2, "0")}`;
+    const label = ret.year === null ? `${ret.family} extract for authority ${ret.la}` : `${ret.family} return for authority ${ret.la}, ${fyFileLabel(ret.year - 1)}`;
     if (blocking.length || missingNeeds.length) {
       const why = blocking.length
         ? `${blocking.map((b) => b.display).join(", ")} could not be used (${firstFatal(reads.get(blocking[0])!)})`

@@ -1,5 +1,6 @@
 import {statSync} from "node:fs";
 import {basename, dirname, relative, sep} from "node:path";
+import {parseFy} from "../../shared/calendar.js";
 import type {Importer} from "./importer.js";
 import {recognise} from "./registry.js";
 import {probeFile, type Probe} from "./sniff.js";
@@ -40,7 +41,8 @@ function laTokens(text: string): string[] {
 /** "2012-13", "2012_13", "201213" → 2013; a lone "2013" → 2013 (903 files are named by the year they end). */
 export function yearFromName(name: string): number | null {
   const span = /(?:^|[^0-9])((?:19|20)\d{2})[-_ ]?(\d{2})(?=[^0-9]|$)/.exec(name);
-  if (span && (+span[1] + 1) % 100 === +span[2]) return +span[1] + 1;
+  const fy = span && parseFy(`${span[1]}-${span[2]}`);
+  if (fy !== null) return fy + 1;
   const lone = /(?:^|[^0-9])((?:19|20)\d{2})(?=[^0-9]|$)/.exec(name);
   return lone ? +lone[1] : null;
 }

@@ -14,7 +14,6 @@ export const ORIGIN_FILE = "_origin_file";
 export const ORIGIN_ROW = "_origin_row";
 
 const fy = fyFileLabel;
-export {fyOfDate};
 
 const quote = (v: string | null | undefined) => (v == null ? "" : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 

@@ -1,5 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {readFileSync} from "node:fs";
 import {AppCache} from "../../api/appcache.js";
+import {DEFAULT_REFERENCE_PATHS, Reference} from "../../api/reference.js";
 import {testApp} from "../helpers/app.js";
 import {obaScratch, rows} from "../helpers/oba.js";
 
@@ -67,5 +69,33 @@ describe("the app cache", () => {
     expect(await cache.remember(3, "bad", async () => "ok")).toBe("ok");
     await expect(cache.remember(4, "k", async () => "four")).resolves.toBe("four");
     expect(cache.size).toBe(1);
+  });
+
+  it("keeps disclosure plans per version too, at most its limit of them, the oldest dropped first", async () => {
+    const cache = new AppCache(2);
+    let made = 0;
+    const plan = (v: number, k: string) => cache.rememberPlan(v, k, async () => `${k}#${++made}`);
+    expect(await plan(1, "a")).toBe("a#1");
+    expect(await plan(1, "b")).toBe("b#2");
+    expect(await plan(1, "a")).toBe("a#1");
+    expect(await plan(1, "c")).toBe("c#3");
+    expect(await plan(1, "a")).toBe("a#4"); // over the limit: the oldest plan went
+    expect(await plan(1, "c")).toBe("c#3");
+    expect(await plan(2, "c")).toBe("c#5"); // a new version: every plan of the old one went
+  });
+
+  it("is given its reference files by the app: routes answer from the app's Reference, not from a file of their own", async () => {
+    const catalogue = JSON.parse(readFileSync(DEFAULT_REFERENCE_PATHS.indicators, "utf8"));
+    catalogue.indicators.find((i: {id: string}) => i.id === "referrals").name = "Contacts accepted as referrals (this app's catalogue)";
+    const reference = new Reference({...DEFAULT_REFERENCE_PATHS, indicators: "in-memory/indicators.json"}, {
+      read: (path) => (path === "in-memory/indicators.json" ? JSON.stringify(catalogue) : readFileSync(path, "utf8")),
+      exists: () => true
+    });
+    const mine = testApp({warehouse: a.warehouse, warehouseDir: a.warehouseDir, reference, cacheResponses: false});
+    const theirs = testApp({warehouse: a.warehouse, warehouseDir: a.warehouseDir, cacheResponses: false});
+    const name = async (app: ReturnType<typeof testApp>, path: string) => ((await (await app.request(path)).json()) as {indicator?: {name: string}; name?: string});
+    expect((await name(mine, "/api/indicators/referrals")).name).toBe("Contacts accepted as referrals (this app's catalogue)");
+    expect((await name(mine, SERIES)).indicator!.name).toBe("Contacts accepted as referrals (this app's catalogue)");
+    expect((await name(theirs, "/api/indicators/referrals")).name).not.toBe("Contacts accepted as referrals (this app's catalogue)");
   });
 });

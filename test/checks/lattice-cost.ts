@@ -6,18 +6,18 @@
  *
  *   npx tsx test/checks/lattice-cost.ts <warehouse dir> [la code …]   (e.g. a demo world's warehouse, 821)
  */
+import {AppCache, CachedReader} from "../../api/appcache.js";
 import {Warehouse} from "../../api/warehouse.js";
-import {loadCatalogue} from "../../api/oba/catalogue.js";
-import {clearLatticeCache, denominatorDefinition, lattice, numeratorDefinition, type Lattice} from "../../api/oba/disclosure.js";
-import {targetingMeasures} from "../../api/targeting/measures.js";
+import {referenceFromEnv} from "../../api/reference.js";
+import {denominatorDefinition, lattice, numeratorDefinition, type Lattice} from "../../api/oba/disclosure.js";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: tsx test/checks/lattice-cost.ts <warehouse dir>");
-const db = new Warehouse(dir);
-const catalogue = loadCatalogue();
-const indicators = [...catalogue.indicators, ...targetingMeasures(catalogue).filter((m) => m.source === "targeting").map((m) => m.indicator)];
+const warehouse = new Warehouse(dir);
+// A cache of its own: every plan is built here, none is found already made.
+const db = new CachedReader(warehouse, new AppCache(), referenceFromEnv());
+const indicators = db.reference.counts.publishers;
 const las = process.argv.length > 3 ? process.argv.slice(3) : (await db.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code);
-clearLatticeCache();
 const t0 = performance.now();
 const built = new Map<string, Lattice>();
 for (const la of las) {
@@ -41,4 +41,4 @@ console.log(`${all.length} plans (${all.filter((l) => l.stats.breakdown === "non
   + `${(sum((l) => l.stats.millis) / 1000).toFixed(1)} s in the plans, ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
 const none = all.filter((l) => l.stats.breakdown === "none").map((l) => l.stats.millis);
 console.log(`without a breakdown ${Math.min(...none)}–${Math.max(...none)} ms; the largest plan ${largest.stats.breakdown} of ${largest.stats.definition.slice(0, 60)}… ${largest.stats.cells} cells in ${largest.stats.millis} ms`);
-db.close_();
+warehouse.close_();

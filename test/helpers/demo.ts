@@ -2,7 +2,9 @@ import {join} from "node:path";
 import {mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {inject} from "vitest";
+import {AppCache, CachedReader} from "../../api/appcache.js";
 import {AppStore} from "../../api/appstore.js";
+import {referenceFromEnv} from "../../api/reference.js";
 import type {Role} from "../../api/auth/roles.js";
 import {Warehouse} from "../../api/warehouse.js";
 import {queryPublished} from "./warehouse.js";
@@ -22,15 +24,19 @@ export function demoWorld(): DemoWorld {
 /**
  * The API over the demo warehouse, as `obaScratch` gives it over a scratch one: requests come from a
  * commissioner unless a role is named, and writes (baselines, narratives) go to this file's own app
- * store. The warehouse is shared by the run: opened read-only, never loaded again.
+ * store. The warehouse is shared by the run: opened read-only, never loaded again. `reader` reads
+ * through the app's own cache and reference files, so a plan a test asks the domain for is the one
+ * the app published from.
  */
 export function demoApi(role: Role = "commissioner") {
   const world = demoWorld();
   const warehouse = new Warehouse(world.warehouseDir);
   const appStore = new AppStore(join(mkdtempSync(join(tmpdir(), "curve-appstore-")), "app.duckdb"));
-  const app = testApp({warehouse, warehouseDir: world.warehouseDir, appStore, clock: () => DEMO_RUN_AT}, role);
+  const cache = new AppCache();
+  const reference = referenceFromEnv();
+  const app = testApp({warehouse, warehouseDir: world.warehouseDir, appStore, clock: () => DEMO_RUN_AT, cache, reference}, role);
   return {
-    world, warehouse, appStore, app,
+    world, warehouse, appStore, app, reader: new CachedReader(warehouse, cache, reference),
     /** GET as the default role, or as another role (`x-test-role`); the body parsed when it is JSON. */
     async get(path: string, as?: Role) {
       const res = await app.request(path, as ? {headers: {"x-test-role": as}} : undefined);

@@ -1,7 +1,7 @@
 import {readFileSync} from "node:fs";
 import {csvParse} from "d3";
 import type {Hono} from "hono";
-import {loadCatalogue} from "../../api/oba/catalogue.js";
+import {Reference} from "../../api/reference.js";
 import {row, type obaScratch} from "./oba.js";
 
 /**
@@ -404,7 +404,7 @@ export class Attacker {
 
 // ------------------------------------------------------------------ the tables it reads
 
-const catalogue = loadCatalogue();
+const catalogue = new Reference().catalogue;
 const AREAS = ["central", "north", "east", "south", "west"];
 /** Luton's wards by area (data/reference/wards.csv). */
 const AREA_OF_WARD: Record<string, string> = Object.fromEntries(

@@ -36,6 +36,22 @@ describe("layering", () => {
     expect(upward).toEqual(["pipelines/config.ts → ../api/oba/policy.js"]);
   });
 
+  it("passes I/O down: no module of the domain reads a file or the environment, or keeps a cache of its own", () => {
+    const domain = ["api/oba", "api/targeting", "api/providers"].flatMap(files);
+    const io = domain.flatMap((f) => {
+      const text = readFileSync(f, "utf8");
+      return [
+        ...imports(f).filter((i) => i === "node:fs").map((i) => `${f} → ${i}`),
+        // A debugging switch that only prints is the one exception.
+        ...[...text.matchAll(/process\.env\.(\w+)/g)].filter((m) => m[1] !== "CURVE_DISCLOSURE_DEBUG").map((m) => `${f}: ${m[0]}`),
+        // Caches belong to the app (api/appcache.ts, api/reference.ts): nothing at module level keeps
+        // answers. (A WeakMap keyed by the object it describes lives and dies with that object.)
+        ...[...text.matchAll(/^(?:const|let) (\w+)\s*=\s*new (?:Map|Set)\b/gm)].map((m) => `${f}: module-level ${m[1]}`)
+      ];
+    });
+    expect(io).toEqual([]);
+  });
+
   it("keeps SQL out of the routes", () => {
     expect(files("api/routes").filter((f) => /\bSELECT\b/.test(readFileSync(f, "utf8")))).toEqual([]);
   });

@@ -1,3 +1,5 @@
+import {fyStartDate} from "../../../shared/calendar.js";
+
 /**
  * The CIN census XML, per return year (the year ending 31 March: 2025 = the 2024-25 census), as data.
  * Facts from DfE's CIN census XML schemas (as published in SocialFinanceDigitalLabs/liia-tools and
@@ -36,7 +38,7 @@ export function cinCensusYear(returnYear: number | null): CinCensusYear {
  * 2014-15 census). Before it a referral that was not NFA went to an initial assessment, and an
  * episode's first assessment was the initial, any later one the core.
  */
-export const SINGLE_ASSESSMENT_FROM = "2014-04-01";
+export const SINGLE_ASSESSMENT_FROM = fyStartDate(2014);
 
 export const PRIMARY_NEED_CODES = ["N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"];
 export const REASONS_FOR_CLOSURE = ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"];

@@ -1,4 +1,5 @@
 import {basename} from "node:path";
+import {fyEndDate} from "../../../shared/calendar.js";
 import {ALL_TABLES, ethnicGroup, ssda903Tables, type Ssda903Table} from "../../contracts/ssda903.js";
 import {csvRows} from "../csv-rows.js";
 import type {Importer, ImportItem, ReadContext} from "../importer.js";
@@ -191,7 +192,7 @@ const OUTCOME_TABLES: Record<string, "cla_missing" | "cla_health" | "care_leaver
 function outcomeRecord(table: string, v: Record<string, string | null>, year: number | null, file: string, row: number): SourceRecord | null {
   const type = OUTCOME_TABLES[table];
   if (!type || !v.CHILD) return null;
-  const yearEnd = year === null ? null : `${year}-03-31`;
+  const yearEnd = year === null ? null : fyEndDate(year - 1);
   const person = {childId: v.CHILD, dob: v.DOB};
   const origin = {file, row};
   if (type === "cla_missing") {

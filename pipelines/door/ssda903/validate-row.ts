@@ -1,3 +1,4 @@
+import {fyFileLabel} from "../../../shared/calendar.js";
 import {parseDate} from "../../contracts/fields.js";
 import type {Ssda903Column, Ssda903Table} from "../../contracts/ssda903.js";
 import type {Issue} from "../types.js";
@@ -23,7 +24,7 @@ export interface CheckedRow {
 export function checkRow(table: Ssda903Table, year: number | null, raw: Record<string, string | undefined>, row: number, today: string): CheckedRow {
   const values: Record<string, string | null> = {};
   const issues: Issue[] = [];
-  const yearText = year ? `the ${year - 1}-${String(year % 100).padStart(2, "0")} return` : "the newest return";
+  const yearText = year ? `the ${fyFileLabel(year - 1)} return` : "the newest return";
   for (const col of table.columns) {
     const text = (raw[col.name] ?? "").trim();
     const rule = col.dfe ?? "invalid";

@@ -3,7 +3,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {loadConfig} from "../../../pipelines/config.js";
-import {loadCatalogue} from "../../../api/oba/catalogue.js";
+import {DEFAULT_REFERENCE_PATHS, Reference} from "../../../api/reference.js";
+import {AppCache, CachedReader} from "../../../api/appcache.js";
 import {lattice, numeratorDefinition} from "../../../api/oba/disclosure.js";
 import {resolvePolicies, SUPPRESSED_DEFAULT} from "../../../api/oba/policy.js";
 import {countInterval} from "../../../api/stats/intervals.js";
@@ -17,7 +18,7 @@ import {obaScratch, row} from "../../helpers/oba.js";
  * their number, as long as the warehouse holds exactly that number.
  */
 
-// The exemption list these tests publish from (read once per process, before any plan is made).
+// The exemption list these tests publish from (the apps' reference files, with it in place of data/reference's).
 const figuresFile = join(mkdtempSync(join(tmpdir(), "curve-published-")), "published-figures.json");
 const LSCB = "Test LSCB annual report 2012/13, table 4";
 writeFileSync(figuresFile, JSON.stringify({figures: [
@@ -25,7 +26,7 @@ writeFileSync(figuresFile, JSON.stringify({figures: [
   // The warehouse holds 3 for this one: never shown as 4, never exempt.
   {indicator: "referrals", laCode: "821", geography: {type: "ward", code: "biscot"}, period: {type: "financial-year", label: "2013/14"}, figure: "numerator", value: 4, source: "A report with a misprint"}
 ]}));
-process.env.CURVE_PUBLISHED_FIGURES = figuresFile;
+const reference = new Reference({...DEFAULT_REFERENCE_PATHS, publishedFigures: figuresFile});
 
 const series = (ward: string, from: string, to = from) => `/api/indicators/referrals/series?geography=ward&code=${ward}&from=${from}&to=${to}`;
 
@@ -46,7 +47,7 @@ describe("a policy per audience from the config", () => {
     s.extract("referrals", 2012, fy12.map((r) => row("referrals", r)));
     s.extract("referrals", 2013, Array.from({length: 23}, () => row("referrals", {ward: "biscot", referral_date: "2013-06-15"})));
     expect((await s.run()).status).toBe("published");
-    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {primaryMax: 9, roundTo: 5}}})});
+    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, reference, disclosure: resolvePolicies({roles: {viewer: {primaryMax: 9, roundTo: 5}}})});
   }, 300_000);
   afterAll(() => s.close());
 
@@ -106,7 +107,7 @@ describe("a rounding audience's baselines and drivers", () => {
       s.extract("referrals", fy, Array.from({length: n}, (_, i) => row("referrals", {ward: "biscot", referral_date: `${fy}-06-15`, source: i < 13 ? "5A" : "6"})));
     }
     expect((await s.run()).message).toMatch(/6 loaded/);
-    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {roundTo: 5}}})});
+    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, reference, disclosure: resolvePolicies({roles: {viewer: {roundTo: 5}}})});
   }, 300_000);
   afterAll(() => s.close());
 
@@ -141,6 +142,8 @@ describe("a rounding audience's baselines and drivers", () => {
 describe("the council's published figures", () => {
   const s = obaScratch("curve-published-", {appStore: false});
   let app: ReturnType<typeof testApp>;
+  // The app's cache, so that the plan read below is the one the app published from.
+  const cache = new AppCache();
   const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
 
   beforeAll(async () => {
@@ -153,7 +156,7 @@ describe("the council's published figures", () => {
       s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
     }
     expect((await s.run()).status).toBe("published");
-    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, disclosure: resolvePolicies({roles: {viewer: {showPublished: false}}})});
+    app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, reference, cache, disclosure: resolvePolicies({roles: {viewer: {showPublished: false}}})});
   }, 300_000);
   afterAll(async () => {
     warn.mockRestore();
@@ -172,8 +175,8 @@ describe("the council's published figures", () => {
     expect(months.filter((p: any) => p.numerator !== 0).map((p: any) => [p.period, p.numerator])).toEqual([["2012-06", "c"], ["2012-09", "c"]]);
     const quarters = (await get(app, series("biscot", "2012/13 Q1", "2012/13 Q4") + "&period=quarter", "commissioner")).body.points;
     expect(quarters.map((p: any) => p.numerator)).toEqual(["c", "c", 0, 0]);
-    const ind = loadCatalogue().byId.get("referrals")!;
-    const plan = await lattice(s.warehouse, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
+    const ind = reference.catalogue.byId.get("referrals")!;
+    const plan = await lattice(new CachedReader(s.warehouse, cache, reference), ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
     expect(plan.stats.unprotected).toEqual([]);
     expect([...plan.published.values()]).toEqual([[LSCB]]);
   });

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {loadCatalogue, parseCatalogue} from "../../../api/oba/catalogue.js";
+import {parseCatalogue} from "../../../api/oba/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {obaScratch, row} from "../../helpers/oba.js";
 
 /**
@@ -33,7 +34,7 @@ afterAll(() => s.close());
 
 describe("the catalogue holds every measure a strategy names", () => {
   it("maps each of the Early Help Strategy's fourteen measures to an indicator or an agenda item", () => {
-    const c = loadCatalogue();
+    const c = new Reference().catalogue;
     const strategy = c.strategies.find((x) => x.id === "early-help-strategy-2014")!;
     expect(strategy.measures).toHaveLength(14);
     for (const pattern of EARLY_HELP_MEASURES) {
@@ -45,7 +46,7 @@ describe("the catalogue holds every measure a strategy names", () => {
   });
 
   it("refuses a strategy measure that names nothing, or a name that is not in the catalogue", () => {
-    const ind = loadCatalogue().indicators[0];
+    const ind = new Reference().catalogue.indicators[0];
     expect(() => parseCatalogue({indicators: [ind], strategies: [{id: "s", name: "S", source: "x", measures: [{text: "m"}]}]})).toThrow(/must map to an indicator or an agenda item/);
     expect(() => parseCatalogue({indicators: [ind], strategies: [{id: "s", name: "S", source: "x", measures: [{text: "m", agenda: ["nope"]}]}]})).toThrow(/unknown agenda item 'nope'/);
   });

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {loadCatalogue, parseCatalogue} from "../../../api/oba/catalogue.js";
+import {parseCatalogue} from "../../../api/oba/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {targetingMeasures} from "../../../api/targeting/measures.js";
 
 const REQUIRED = [
@@ -17,14 +18,14 @@ const one = (over: Record<string, unknown>) => ({indicators: [{...base, ...over}
 
 describe("indicator catalogue", () => {
   it("ships every indicator the OBA work needs, each validated at load", () => {
-    const c = loadCatalogue();
+    const c = new Reference().catalogue;
     expect(c.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(REQUIRED));
     expect(c.byId.get("infants-entering-care")!.laCode).toBe("383");
     expect(c.byId.get("cla-rate")!.denominator).toEqual({kind: "population", ages: [0, 17]});
   });
 
   it("holds the ward-targeting measures as data: a targeting entry is a measure wards are compared on, not an indicator", () => {
-    expect(loadCatalogue().targeting.map((i) => i.id)).toEqual(["cp-referrals", "dv-referrals", "cp-plan-starts"]);
+    expect(new Reference().catalogue.targeting.map((i) => i.id)).toEqual(["cp-referrals", "dv-referrals", "cp-plan-starts"]);
     const c = parseCatalogue({indicators: [base], targeting: [{...base, id: "x-by-ward", geographies: ["borough", "ward"]}]});
     expect(c.byId.has("x-by-ward")).toBe(false);
     expect(targetingMeasures(c).map((m) => [m.indicator.id, m.source])).toEqual([["x-by-ward", "targeting"]]);

@@ -1,5 +1,4 @@
 import {afterAll, describe, expect, it} from "vitest";
-import {loadCatalogue} from "../../../api/oba/catalogue.js";
 import {lattice, numeratorDefinition} from "../../../api/oba/disclosure.js";
 import {SUPPRESSED_DEFAULT} from "../../../api/oba/policy.js";
 import {demoApi} from "../../helpers/demo.js";
@@ -78,10 +77,10 @@ describe("OBA API on the demo data", () => {
     // The plan these counts live in (children starting care by age band) with the two figures public:
     // the audit finds no hidden count that the exemption makes recoverable (none it does not find
     // without the exemption list).
-    const ind = loadCatalogue().byId.get("infants-entering-care")!;
+    const ind = s.reader.reference.catalogue.byId.get("infants-entering-care")!;
     const def = numeratorDefinition(ind, "383");
-    const plan = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
-    const without = await lattice(s.warehouse, ind, def, undefined, {...SUPPRESSED_DEFAULT, showPublished: false});
+    const plan = await lattice(s.reader, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const without = await lattice(s.reader, ind, def, undefined, {...SUPPRESSED_DEFAULT, showPublished: false});
     expect(plan.published.size).toBe(2);
     expect(without.published.size).toBe(0);
     const before = new Set(without.stats.unprotected);

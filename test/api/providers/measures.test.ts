@@ -1,6 +1,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {loadMeasureCatalogue, parseMeasureCatalogue, type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {parseMeasureCatalogue, type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {compareProviders, proportionFunnel, publishComparison} from "../../../api/providers/compare.js";
 import {accessFor, buildUnits, canSee, planDisclosure, publishFor, viewerFrom, type Unit} from "../../../api/providers/disclosure.js";
 import {deriveEpisode, resolvePeriod, workingDaysBetween, type EpisodeRow, type ProviderInfo, type RawEpisode} from "../../../api/providers/episodes.js";
@@ -15,7 +16,7 @@ import {readCsv, req} from "../../unit/stats/csv.js";
  * what. Episodes are built by hand so every expected figure can be worked out on paper.
  */
 
-const catalogue = loadMeasureCatalogue();
+const catalogue = new Reference().measures;
 const measure = (id: string) => catalogue.byId.get(id) as PerformanceMeasure;
 const FY = resolvePeriod("2014/15");
 

@@ -2,7 +2,8 @@ import type {Context} from "hono";
 import {describe, expect, it} from "vitest";
 import {accessOf} from "../../../api/auth/disclosure.js";
 import {resolvePolicies} from "../../../api/oba/policy.js";
-import {loadMeasureCatalogue, type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {compareProviders, publishComparison} from "../../../api/providers/compare.js";
 import {accessFor, buildUnits, planDisclosure, type Unit} from "../../../api/providers/disclosure.js";
 import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type RawEpisode} from "../../../api/providers/episodes.js";
@@ -18,7 +19,7 @@ import {indirectlyStandardisedRatio, meanInterval, proportionInterval} from "../
  * Provider figures follow the audience's disclosure policy (api/oba/policy.ts): a role whose policy
  * hides counts up to 9 gets a plan of its own, in which a provider's 7 is c.
  */
-const catalogue = loadMeasureCatalogue();
+const catalogue = new Reference().measures;
 const m = catalogue.byId.get("better-off") as PerformanceMeasure;
 const FY = resolvePeriod("2014/15");
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {loadMeasureCatalogue} from "../../../api/providers/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {accessFor, buildUnits, type Unit} from "../../../api/providers/disclosure.js";
 import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type RawEpisode} from "../../../api/providers/episodes.js";
 import {reportCard} from "../../../api/providers/report-card.js";
@@ -8,7 +8,7 @@ import {reportCard} from "../../../api/providers/report-card.js";
  * "Not referred within 12 months" is a small linked cohort: a year that is `c` for a commissioner is
  * also reported pooled with the year before (counts added), unless that would give a hidden year back.
  */
-const catalogue = loadMeasureCatalogue();
+const catalogue = new Reference().measures;
 const FY = resolvePeriod("2014/15");
 
 let serial = 0;

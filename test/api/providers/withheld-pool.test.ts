@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {loadMeasureCatalogue, type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {type PerformanceMeasure} from "../../../api/providers/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import {compareProviders, publishComparison} from "../../../api/providers/compare.js";
 import {accessFor, buildUnits, planDisclosure, type Unit} from "../../../api/providers/disclosure.js";
 import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type RawEpisode} from "../../../api/providers/episodes.js";
@@ -9,7 +10,7 @@ import {deriveEpisode, resolvePeriod, type EpisodeRow, type ProviderInfo, type R
  * mix, the standardised value is ratio × pooled rate, and the expected counts add up to the pooled
  * numerator, so they go with the pool.
  */
-const catalogue = loadMeasureCatalogue();
+const catalogue = new Reference().measures;
 const m = catalogue.byId.get("better-off") as PerformanceMeasure;
 const FY = resolvePeriod("2014/15");
 

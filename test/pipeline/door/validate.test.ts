@@ -44,6 +44,9 @@ describe("recognition by content", () => {
   it("reads the return year from a file name (the year ending 31 March)", () => {
     expect(yearFromName("SSDA903_2013_Episodes.csv")).toBe(2013);
     expect(yearFromName("episodes 2012-13.csv")).toBe(2013);
+    expect(yearFromName("episodes_201213.csv")).toBe(2013);
+    // Two years that do not follow are no financial year: the first is read as a lone year.
+    expect(yearFromName("episodes 2012-15.csv")).toBe(2012);
     expect(yearFromName("episodes.csv")).toBeNull();
   });
 });

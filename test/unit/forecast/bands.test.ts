@@ -3,7 +3,8 @@ import {readFileSync} from "node:fs";
 import {forecast, BAND_CAP_RANGES} from "../../../api/stats/forecast.js";
 import {widenTogether, capFactors} from "../../../api/stats/forecast/bands.js";
 import {forecastBaseline} from "../../../api/oba/baseline.js";
-import {loadCatalogue, type PeriodType} from "../../../api/oba/catalogue.js";
+import {type PeriodType} from "../../../api/oba/catalogue.js";
+import {Reference} from "../../../api/reference.js";
 import type {InternalPoint} from "../../../api/oba/series.js";
 import {parsePeriod} from "../../../api/oba/periods.js";
 
@@ -16,7 +17,7 @@ import {parsePeriod} from "../../../api/oba/periods.js";
  */
 interface DemoBaseline {indicator: string; unit: string; geography: string; period: PeriodType; history: {period: string; value: number}[]}
 const demo: DemoBaseline[] = JSON.parse(readFileSync(new URL("./fixtures/demo-baselines.json", import.meta.url), "utf8")).baselines;
-const catalogue = loadCatalogue();
+const catalogue = new Reference().catalogue;
 const H: Partial<Record<PeriodType, number>> = {"financial-year": 3, quarter: 8};
 
 describe("forecast bands on every catalogue baseline of the demo world", () => {
