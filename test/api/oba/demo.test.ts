@@ -97,8 +97,8 @@ describe("OBA API on the demo data", () => {
       expect(p).toMatchObject({numerator: "c", flag: "c"});
       expect(p.withheld).toMatch(/in groups this small, the borough's included: published by quarter only/);
     }
-    const ind = loadCatalogue().byId.get("infants-entering-care")!;
-    const plan = await lattice(s.warehouse, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
+    const ind = s.reader.reference.catalogue.byId.get("infants-entering-care")!;
+    const plan = await lattice(s.reader, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
     expect(plan.groupCoarse).toBe("quarter");
     expect(plan.stats.unprotected).toEqual([]);
   });
