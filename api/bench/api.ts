@@ -7,10 +7,12 @@ import {createApp} from "../app.js";
 import {AppStore} from "../appstore.js";
 import {AuditLog} from "../auth/audit.js";
 import {RateLimiter, type Authenticator} from "../auth/middleware.js";
+import type {Indicator} from "../oba/catalogue.js";
 import {referenceFromEnv} from "../reference.js";
-import {countSeries} from "../oba/query.js";
+import {AppCache} from "../appcache.js";
+import {countSeries, coverage} from "../oba/query.js";
 import {resolveGeography} from "../oba/series.js";
-import {periodsBetween, parsePeriod} from "../oba/periods.js";
+import {periodsBetween, periodsWithin, parsePeriod} from "../oba/periods.js";
 import {Warehouse} from "../warehouse.js";
 import {runPipeline} from "../../pipelines/run.js";
 import {currentVersion} from "../../pipelines/warehouse/store.js";
@@ -19,9 +21,19 @@ import {currentVersion} from "../../pipelines/warehouse/store.js";
  * `npm run bench:api`: p50/p95 latency and requests/second for the series, baseline and scorecard
  * endpoints over real HTTP on loopback, on the england-scale warehouse, against the bare DuckDB
  * query for the same data measured in the same run (the overhead ratio).
+ *
+ * Three ways in, since they answer different questions:
+ * - at 8 concurrent clients, the answer and the bare query alike (`overhead_ratio`: both queue for
+ *   the same cores, so the ratio is the API's own cost; the bare query used to be timed one at a
+ *   time, which put the queueing of 8 clients on the API's side of the ratio);
+ * - one request at a time, each followed by one bare query so that both see the same machine load
+ *   (`sequential_ratio`, and `cpu_ratio` on this process's CPU time): one answer against one bare query;
+ * - the first request on a new warehouse version (`first_ms`: a fresh app cache and no disclosure
+ *   plans), and the same with the version's disclosure plans already built (`first_with_plans_ms`):
+ *   the difference is what building the plans costs that first request.
+ * A scorecard's bare query is its measures' count queries, one after another.
  */
 const dir = resolve(process.argv[2] ?? "data/england");
-const reference = referenceFromEnv();
 const whDir = resolve(process.env.CURVE_BENCH_WAREHOUSE ?? join(tmpdir(), "curve-bench-api-warehouse"));
 if (!existsSync(dir) || readdirSync(dir).filter((f) => f.endsWith(".csv")).length === 0) {
   console.log(`No england-scale extracts in ${dir}: generating them …`);
@@ -35,13 +47,14 @@ if (!currentVersion({dir: whDir})) {
 }
 
 const warehouse = new Warehouse(whDir);
+const reference = referenceFromEnv();
 const appStore = new AppStore(join(mkdtempSync(join(tmpdir(), "curve-bench-app-")), "app.duckdb"));
 // The benchmark measures the API's own cost; a fixed principal stands in for token checking.
 const bench: Authenticator = {authenticate: async () => ({id: "bench", role: "commissioner", providerId: null, via: "token"})};
 // Two servers over the same warehouse: one computing every answer (cold), one with the response cache
 // (warm: what a second viewer of the same page gets until the next pipeline run).
-async function start(cacheResponses: boolean) {
-  const app = createApp({warehouse, warehouseDir: whDir, reference, log: () => undefined, clock: () => new Date(), appStore, cacheResponses,
+async function start(cacheResponses: boolean, cache = new AppCache()) {
+  const app = createApp({warehouse, warehouseDir: whDir, reference, cache, log: () => undefined, clock: () => new Date(), appStore, cacheResponses,
     access: {authenticator: bench, limiter: new RateLimiter(1e9), audit: new AuditLog(mkdtempSync(join(tmpdir(), "curve-bench-audit-")), 1), clock: () => new Date()}});
   const server = serve({fetch: app.fetch, port: 0, hostname: "127.0.0.1"});
   await new Promise((r) => server.once("listening", r));
@@ -70,40 +83,104 @@ async function load(base: string, path: string, requests = 200, concurrency = 8)
   return {requests: latencies.length, rps: Math.round(latencies.length / seconds), p50_ms: +q(0.5).toFixed(1), p95_ms: +q(0.95).toFixed(1)};
 }
 
-async function bareQuery(indicatorId: string, period: "month" | "quarter" | "financial-year", from: string, to: string, runs = 50) {
-  const ind = reference.catalogue.byId.get(indicatorId)!;
+/** The bare count query of an indicator's borough series over the periods given, or over every period loaded. */
+async function bareCount(ind: Indicator, period: "month" | "quarter" | "financial-year", from?: string, to?: string) {
   const geo = await resolveGeography(warehouse, ind, "borough");
-  const periods = periodsBetween(period, parsePeriod(period, from), parsePeriod(period, to));
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await countSeries(warehouse, ind, geo, periods);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return +times[Math.floor(runs / 2)].toFixed(1);
+  const cov = await coverage(warehouse, ind, geo.laCode);
+  const periods = from && to ? periodsBetween(period, parsePeriod(period, from), parsePeriod(period, to)) : cov ? periodsWithin(period, cov.from, cov.to) : [];
+  return () => countSeries(warehouse, ind, geo, periods);
 }
 
+const p50 = (xs: number[]) => +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(1);
+
+/** p50 of `run` at 8 concurrent callers, as the endpoints are timed. */
+async function bareConcurrent(run: () => Promise<unknown>, runs: number) {
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({length: 8}, async () => {
+    while (next++ < runs) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+    }
+  }));
+  return p50(times);
+}
+
+/**
+ * One request, then one bare query, `runs` times, so both see the same machine load: p50 wall time
+ * and p50 CPU time (this process, every thread: the server, DuckDB and the client) of each.
+ */
+async function sequentialPairs(base: string, path: string, bare: () => Promise<unknown>, runs: number) {
+  const wall = {api: [] as number[], bare: [] as number[]};
+  const cpu = {api: [] as number[], bare: [] as number[]};
+  const timed = async (which: "api" | "bare", run: () => Promise<unknown>) => {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    await run();
+    wall[which].push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu[which].push((d.user + d.system) / 1000);
+  };
+  for (let i = 0; i < runs; i++) {
+    await timed("api", () => load(base, path, 1, 1));
+    await timed("bare", bare);
+  }
+  return {p50: p50(wall.api), bare: p50(wall.bare), cpu: p50(cpu.api), bareCpu: p50(cpu.bare)};
+}
+
+const catalogue = reference.catalogue;
+const series = (id: string, period: "month" | "quarter" | "financial-year", from?: string, to?: string) => () => bareCount(catalogue.byId.get(id)!, period, from, to);
+const card = reference.scorecards.find((c) => c.id === "early-help-strategy")!;
+const cardMeasures = async () => {
+  const counts = await Promise.all([...new Set([...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))])]
+    .map((id) => catalogue.byId.get(id)!).map((ind) => bareCount(ind, ind.periods.includes(card.period) ? card.period as "financial-year" : ind.periods[0] as "quarter")));
+  return async () => {
+    for (const c of counts) await c();
+  };
+};
 const cases = [
-  {name: "series referrals (monthly)", path: "/api/indicators/referrals/series?geography=borough&period=month&from=2015-04&to=2016-03", bare: () => bareQuery("referrals", "month", "2015-04", "2016-03")},
-  {name: "series cla-rate (quarterly)", path: "/api/indicators/cla-rate/series?geography=borough&period=quarter", bare: () => bareQuery("cla-rate", "quarter", "2015/16 Q1", "2015/16 Q4")},
-  {name: "baseline referrals (monthly)", path: "/api/indicators/referrals/baseline?geography=borough&period=month&method=auto&h=6", bare: () => bareQuery("referrals", "month", "2015-04", "2016-03")},
-  {name: "scorecard early-help-strategy", path: "/api/scorecards/early-help-strategy?geography=borough", bare: async () => null}
+  {name: "series referrals (monthly)", path: "/api/indicators/referrals/series?geography=borough&period=month&from=2015-04&to=2016-03", bare: series("referrals", "month", "2015-04", "2016-03")},
+  {name: "series cla-rate (quarterly)", path: "/api/indicators/cla-rate/series?geography=borough&period=quarter", bare: series("cla-rate", "quarter", "2015/16 Q1", "2015/16 Q4")},
+  {name: "baseline referrals (monthly)", path: "/api/indicators/referrals/baseline?geography=borough&period=month&method=auto&h=6", bare: series("referrals", "month", "2015-04", "2016-03")},
+  {name: "scorecard early-help-strategy", path: "/api/scorecards/early-help-strategy?geography=borough", bare: cardMeasures}
 ];
+
+/** The first request on a new version, median of three: a fresh server each time, with or without the version's disclosure plans already built. */
+async function firstRequest(path: string, keepPlans: boolean) {
+  const times: number[] = [];
+  // A fresh app cache holds no plans; one shared by the three servers keeps the plans the first built.
+  const shared = new AppCache();
+  for (let i = 0; i < 3; i++) {
+    const fresh = await start(false, keepPlans ? shared : new AppCache());
+    times.push((await load(fresh.base, path, 1, 1)).p50_ms);
+    fresh.server.close();
+  }
+  return times.sort((a, b) => a - b)[1];
+}
 
 const rows = [];
 for (const c of cases) {
+  const scorecard = c.name.startsWith("scorecard");
+  const first = await firstRequest(c.path, false);
+  const firstWithPlans = await firstRequest(c.path, true);
   await load(cold.base, c.path, 10, 2); // warm DuckDB's and the disclosure lattice's caches
-  const http = await load(cold.base, c.path, c.name.startsWith("scorecard") ? 40 : 200);
+  const bare = await c.bare();
+  const one = await sequentialPairs(cold.base, c.path, bare, scorecard ? 20 : 50);
+  const http = await load(cold.base, c.path, scorecard ? 40 : 200);
+  const bareAt8 = await bareConcurrent(bare, scorecard ? 40 : 200);
   await load(warm.base, c.path, 1, 1);
   const cached = await load(warm.base, c.path, 1000);
-  const bare = await c.bare().catch(() => null);
-  rows.push({endpoint: c.name, ...http, bare_query_p50_ms: bare, overhead_ratio: bare ? +(http.p50_ms / bare).toFixed(2) : null,
+  rows.push({endpoint: c.name, ...http, bare_query_p50_ms: bareAt8, overhead_ratio: +(http.p50_ms / bareAt8).toFixed(2),
+    sequential_p50_ms: one.p50, sequential_bare_p50_ms: one.bare, sequential_ratio: +(one.p50 / one.bare).toFixed(2),
+    sequential_cpu_ms: one.cpu, sequential_bare_cpu_ms: one.bareCpu, cpu_ratio: +(one.cpu / one.bareCpu).toFixed(2),
+    first_ms: first, first_with_plans_ms: firstWithPlans,
     cached_rps: cached.rps, cached_p50_ms: cached.p50_ms, cached_p95_ms: cached.p95_ms});
 }
 console.table(rows);
 mkdirSync("docs/benchmarks", {recursive: true});
-writeFileSync("docs/benchmarks/api-latest.json", JSON.stringify({measured_at: new Date().toISOString(), warehouse: whDir, rows}, null, 2) + "\n");
+const {loadavg} = await import("node:os");
+writeFileSync(process.env.CURVE_BENCH_OUT ?? "docs/benchmarks/api-latest.json", JSON.stringify({measured_at: new Date().toISOString(), warehouse: whDir, load_average: loadavg().map((l) => +l.toFixed(1)), rows}, null, 2) + "\n");
 cold.server.close();
 warm.server.close();
 warehouse.close_();

@@ -163,20 +163,32 @@ export interface CountRow {
   denominator: number;
 }
 
-/** Numerator (and extract denominator) counts per period and group: one parameterised query. */
-export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGeography, periods: Period[], breakdown?: string): Promise<CountRow[]> {
-  if (!periods.length) return [];
-  const ps = new Params();
+/** The periods as a VALUES table `p` and how a record of the numerator's extract falls in one (`at`: the date its age and filters are taken at). */
+function periodJoin(ind: Indicator, periods: Period[], ps: Params): {values: string; at: string; join: string} {
   const n = ind.numerator;
   const values = periods.map((p) => `(${ps.p(p.label)}, ${ps.p(p.start)}::DATE, ${ps.p(p.end)}::DATE)`).join(", ");
   const at = n.kind === "event" ? `x.${sqlIdent(n.date)}` : "p.period_end";
   const join = n.kind === "event"
     ? `x.${sqlIdent(n.date)} BETWEEN p.period_start AND p.period_end`
     : `x.${sqlIdent(n.date)} <= p.period_end AND (x.${sqlIdent(n.end!)} IS NULL OR x.${sqlIdent(n.end!)} > p.period_end)`;
+  return {values, at, join};
+}
+
+/** The records a series counts (its denominator's filter when that is a count of records, else the numerator's), and those its numerator counts. */
+function countPredicates(ind: Indicator, at: string, ps: Params): {den: string; num: string} {
+  const denFilter = ind.denominator.kind === "extract" ? ind.denominator.filter : ind.numerator.filter;
+  const den = and(denFilter.map((f) => filterSql(f, at, ps)));
+  return {den, num: and(ind.numerator.filter.map((f) => filterSql(f, at, ps)))};
+}
+
+/** Numerator (and extract denominator) counts per period and group: one parameterised query. */
+export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGeography, periods: Period[], breakdown?: string): Promise<CountRow[]> {
+  if (!periods.length) return [];
+  const ps = new Params();
+  const n = ind.numerator;
+  const {values, at, join} = periodJoin(ind, periods, ps);
   const where = geographySql(ind, geo, ps);
-  const denFilter = ind.denominator.kind === "extract" ? ind.denominator.filter : n.filter;
-  const denPred = and(denFilter.map((f) => filterSql(f, at, ps)));
-  const numPred = and(n.filter.map((f) => filterSql(f, at, ps)));
+  const {den: denPred, num: numPred} = countPredicates(ind, at, ps);
   const grp = breakdownSql(ind, breakdown, at);
   const sql = `WITH p(label, period_start, period_end) AS (VALUES ${values})
     SELECT p.label AS label, ${grp} AS grp,
@@ -185,6 +197,64 @@ export async function countSeries(db: Queryable, ind: Indicator, geo: ResolvedGe
     WHERE ${where} AND ${denPred}
     GROUP BY ALL`;
   return db.query<CountRow>(sql, ps.values as SqlParams);
+}
+
+/** What one series counts: `countSeries`' arguments, without a breakdown. */
+export interface CountRequest {
+  ind: Indicator;
+  geo: ResolvedGeography;
+  periods: Period[];
+}
+
+/**
+ * Series that count records of the same extract by the same dates, in the same place and periods,
+ * differ only in their filters: one scan counts them all.
+ */
+function familyKey({ind, geo, periods}: CountRequest): string {
+  const n = ind.numerator;
+  const place = geo.type === "area" && n.areaField ? ["area", n.areaField, geo.code] : ["wards", geo.wards];
+  return JSON.stringify([n.extract, n.kind, n.date, n.end ?? null, geo.laCode, place, periods.map((p) => [p.label, p.start, p.end])]);
+}
+
+/**
+ * The counts of several series (no breakdown), one query per family of them (see `familyKey`), each
+ * series with a `count(*) FILTER` pair of its own; a series alone in its family is `countSeries`.
+ * Each answer is the rows `countSeries` gives for that series, in the order asked.
+ */
+export function countTogether(db: Queryable, requests: CountRequest[]): Promise<CountRow[]>[] {
+  const families = new Map<string, number[]>();
+  requests.forEach((r, i) => {
+    const key = familyKey(r);
+    families.set(key, [...(families.get(key) ?? []), i]);
+  });
+  const answers: Promise<CountRow[]>[] = [];
+  for (const members of families.values()) {
+    if (members.length === 1) {
+      const {ind, geo, periods} = requests[members[0]];
+      answers[members[0]] = countSeries(db, ind, geo, periods);
+      continue;
+    }
+    const rows = countFamily(db, members.map((i) => requests[i]));
+    members.forEach((i, j) => (answers[i] = rows.then((r) => r[j])));
+  }
+  return answers;
+}
+
+async function countFamily(db: Queryable, members: CountRequest[]): Promise<CountRow[][]> {
+  const [{ind, geo, periods}] = members;
+  if (!periods.length) return members.map(() => []);
+  const ps = new Params();
+  const {values, at, join} = periodJoin(ind, periods, ps);
+  const where = geographySql(ind, geo, ps);
+  const preds = members.map((m) => countPredicates(m.ind, at, ps));
+  const counts = preds.map(({den, num}, i) => `count(*) FILTER (WHERE (${den}) AND (${num}))::INTEGER AS n${i}, count(*) FILTER (WHERE ${den})::INTEGER AS d${i}`);
+  const rows = await db.query<Record<string, number> & {label: string}>(`WITH p(label, period_start, period_end) AS (VALUES ${values})
+    SELECT p.label AS label, ${counts.join(", ")}
+    FROM p JOIN ${sqlIdent(ind.numerator.extract)} x ON ${join}
+    WHERE ${where} AND (${preds.map((p) => `(${p.den})`).join(" OR ")})
+    GROUP BY ALL`, ps.values as SqlParams);
+  // A period none of a series' records fall in has no row of its own in countSeries.
+  return members.map((_, i) => rows.filter((r) => r[`d${i}`] > 0).map((r) => ({label: r.label, grp: "all", numerator: r[`n${i}`], denominator: r[`d${i}`]})));
 }
 
 // ---------------------------------------------------------------- population

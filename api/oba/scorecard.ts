@@ -1,8 +1,8 @@
 import {z} from "zod";
 import type {FrozenBaseline, Target} from "../appstore.js";
 import {describeAgendaItem, discontinuedView, GEOGRAPHIES, PERIOD_TYPES, type Catalogue, type Geography, type Indicator} from "./catalogue.js";
-import type {Reader} from "./query.js";
-import {buildSeries, geographyView, resolveGeography, type ResolvedGeography} from "./series.js";
+import {countTogether, type Reader} from "./query.js";
+import {geographyView, planSeries, resolveGeography, seriesFromCounts, type ResolvedGeography, type Series, type SeriesPlan, type SeriesRequest} from "./series.js";
 import {publicationFor} from "./disclosure.js";
 import type {DisclosurePolicy} from "./policy.js";
 import {DomainError} from "./errors.js";
@@ -64,15 +64,25 @@ export interface Lookups {
   targets: Target[];
 }
 
-/** One measure of a scorecard; a measure that cannot be computed says why instead of failing the card. */
-export async function scorecardMeasure(db: Reader, disclosure: DisclosurePolicy, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups) {
+/** The series a measure shows on a card, or null when the indicator is not published for the geography. */
+function measureRequest(ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined): SeriesRequest | null {
+  if (!ind.geographies.includes(geography)) return null;
+  // The borough default is the indicator's own authority (Leeds for the infants indicator).
+  return {geography, code: geography === "borough" ? code ?? ind.laCode : code, period: ind.periods.includes(card.period) ? card.period : ind.periods[0]};
+}
+
+/**
+ * One measure of a scorecard; a measure that cannot be computed says why instead of failing the card.
+ * `seriesOf` builds its series (`measureRequest`'s), which a card counts with its other measures' (`countedTogether`).
+ */
+export async function scorecardMeasure(db: Reader, disclosure: DisclosurePolicy, ind: Indicator, card: Scorecard, geography: Geography, code: string | undefined, lookups: Lookups,
+  seriesOf: () => Promise<Series>) {
   const period = ind.periods.includes(card.period) ? card.period : ind.periods[0];
   const head = {indicator: ind.id, name: ind.name, definition: ind.definition, unit: ind.unit, polarity: ind.polarity, tier: ind.tier, period};
-  if (!ind.geographies.includes(geography)) {
+  if (!measureRequest(ind, card, geography, code)) {
     return {...head, available: false, reason: `not published for ${geography} (allowed: ${ind.geographies.join(", ")})`};
   }
-  // The borough default is the indicator's own authority (Leeds for the infants indicator).
-  const series = await buildSeries(db, ind, {geography, code: geography === "borough" ? code ?? ind.laCode : code, period});
+  const series = await seriesOf();
   const ended = discontinuedView(ind, db.reference.catalogue);
   if (!splitAt(series, ended?.endsOn ?? null).history.length) return {...head, available: false, reason: "no published values yet", geography: geographyView(series.geography)};
   const publication = await publicationFor(db, series, disclosure);
@@ -128,7 +138,7 @@ export async function scorecardMeasure(db: Reader, disclosure: DisclosurePolicy,
  * (no trend, SPC, benchmark comparison or target status), since the periods after it hold only the
  * old process's tail; the reader is pointed to the successor.
  */
-function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<ReturnType<typeof discontinuedView>>, series: Awaited<ReturnType<typeof buildSeries>>, published: ReturnType<ReturnType<typeof publishedTotals>["pubOf"]>[]) {
+function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<ReturnType<typeof discontinuedView>>, series: Series, published: ReturnType<ReturnType<typeof publishedTotals>["pubOf"]>[]) {
   const last = published[published.length - 1];
   const reason = `discontinued after ${ended.after}${ended.successor ? `: see ${ended.successor.name}` : ""}. ${ended.reason}`;
   return {
@@ -150,6 +160,28 @@ function discontinuedMeasure(head: Record<string, unknown>, ended: NonNullable<R
 }
 
 /**
+ * The series of a card's measures, counted together: each measure's series is planned first, then the
+ * measures that count the same records in the same place and periods share one count query.
+ */
+function countedTogether(db: Reader, inds: Indicator[], card: Scorecard, geography: Geography, code: string | undefined): (id: string) => Promise<Series> {
+  const plans = new Map<string, Promise<SeriesPlan>>();
+  for (const ind of inds) {
+    const request = measureRequest(ind, card, geography, code);
+    if (request) plans.set(ind.id, planSeries(db, ind, request));
+  }
+  // A measure whose plan fails fails alone (as it would on its own); the others are still counted.
+  const counts = Promise.allSettled([...plans.values()]).then((settled) => {
+    const planned = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const answers = countTogether(db, planned.map((p) => ({ind: p.indicator, geo: p.geography, periods: p.available})));
+    return new Map(planned.map((p, i) => [p.indicator.id, answers[i]]));
+  });
+  return async (id) => {
+    const plan = await plans.get(id)!;
+    return seriesFromCounts(db, plan, await (await counts).get(id)!);
+  };
+}
+
+/**
  * A scorecard for a geography: each result's measures and agenda items, each programme's measures.
  * `readLookups` is null when the server has no app store (no baselines or targets are shown, and the card says so).
  */
@@ -164,11 +196,16 @@ export async function scorecardView(db: Reader, disclosure: DisclosurePolicy, ca
     geo = await resolveGeography(db, probe, geography, q.code);
   }
   const lookups: Lookups = readLookups ? await readLookups() : {baselines: [], targets: []};
-  const measure = (indId: string) => scorecardMeasure(db, disclosure, catalogue.byId.get(indId)!, card, geography, q.code, lookups);
-  // Every measure at once: each waits mostly on its own count query, which DuckDB runs beside the others.
-  const computed = new Map<string, ReturnType<typeof measure>>();
-  const measured = (indId: string) => computed.get(indId) ?? computed.set(indId, measure(indId)).get(indId)!;
-  for (const i of [...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))]) void measured(i).catch(() => undefined);
+  const ids = [...new Set([...card.results.flatMap((r) => r.indicators), ...card.programmes.flatMap((p) => p.measures.map((m) => m.indicator))])];
+  const seriesOf = countedTogether(db, ids.map((id) => catalogue.byId.get(id)!), card, geography, q.code);
+  // Every measure at once: their counts are one query per family of measures (see countTogether).
+  const computed = new Map(ids.map((id) => {
+    const ind = catalogue.byId.get(id)!;
+    const m = scorecardMeasure(db, disclosure, ind, card, geography, q.code, lookups, () => seriesOf(id));
+    void m.catch(() => undefined);
+    return [id, m];
+  }));
+  const measured = (indId: string) => computed.get(indId)!;
   const results = [];
   for (const r of card.results) {
     const measures = [];

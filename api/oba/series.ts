@@ -191,8 +191,31 @@ async function qualityNotesFor(db: Queryable, ind: Indicator, geo: ResolvedGeogr
   return (p, group) => rows.filter((r) => r.start <= p.end && r.end >= p.start && inPlace(r) && (!byArea || group === "all" || r.area === "all" || r.area === group)).map((r) => r.finding);
 }
 
+/** What a series counts, before its count query: the place, the loaded coverage, the periods asked and those that can be counted. */
+export interface SeriesPlan {
+  indicator: Indicator;
+  request: SeriesRequest;
+  geography: ResolvedGeography;
+  coverage: Coverage | null;
+  periods: Period[];
+  /** The periods within the loaded extracts: the ones the count query counts. */
+  available: Period[];
+  notes: string[];
+}
+
+const covers = (cov: Coverage | null, p: Period) => cov !== null && p.start >= cov.from && p.end <= cov.to;
+
 /** Builds a series from the warehouse: unrounded, unsuppressed internal points. */
 export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequest): Promise<Series> {
+  const plan = await planSeries(db, ind, req);
+  return seriesFromCounts(db, plan, await q.countSeries(db, ind, plan.geography, plan.available, req.breakdown));
+}
+
+/**
+ * A series' plan (see {@link SeriesPlan}): checks the request and resolves what the count query needs,
+ * so that a caller with several series (a scorecard) can count those over the same records in one query.
+ */
+export async function planSeries(db: Queryable, ind: Indicator, req: SeriesRequest): Promise<SeriesPlan> {
   checkRequest(ind, req);
   const geo = await resolveGeography(db, ind, req.geography, req.code);
   const cov = await q.coverage(db, ind, geo.laCode);
@@ -214,12 +237,17 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
     periods = cov ? periodsWithin(req.period, cov.from, cov.to) : [];
   }
   if (!cov) notes.push(`No ${ind.numerator.extract} extract has been loaded for LA ${geo.laCode}.`);
-  const inCoverage = (p: Period) => cov !== null && p.start >= cov.from && p.end <= cov.to;
+  const inCoverage = (p: Period) => covers(cov, p);
   const outside = periods.filter((p) => !inCoverage(p));
   if (outside.length) notes.push(`${outside.length} period(s) fall outside the loaded extracts (${cov ? `${cov.from} to ${cov.to}` : "none loaded"}) and are shown as not available (x).`);
 
-  const available = periods.filter(inCoverage);
-  const rows = await q.countSeries(db, ind, geo, available, req.breakdown);
+  return {indicator: ind, request: req, geography: geo, coverage: cov, periods, available: periods.filter(inCoverage), notes};
+}
+
+/** A planned series from its counts (`countSeries`' rows for the plan's available periods). */
+export async function seriesFromCounts(db: Queryable, plan: SeriesPlan, rows: q.CountRow[]): Promise<Series> {
+  const {indicator: ind, request: req, geography: geo, coverage: cov, periods, available, notes} = plan;
+  const inCoverage = (p: Period) => covers(cov, p);
   const bench = await q.benchmarks(db, ind);
 
   // Population denominators, by period's population year (clamped to the years we hold).

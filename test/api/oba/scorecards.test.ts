@@ -1,5 +1,12 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {lutonWorld, obaScratch, rows} from "../../helpers/oba.js";
+import {AppCache, CachedReader} from "../../../api/appcache.js";
+import {Reference} from "../../../api/reference.js";
+import type {Params} from "../../../pipelines/warehouse/store.js";
+import {countSeries, countTogether, type CountRow} from "../../../api/oba/query.js";
+import {planSeries} from "../../../api/oba/series.js";
+import {scorecardView} from "../../../api/oba/scorecard.js";
+import {policyOf} from "../../../api/oba/policy.js";
 
 /** Scorecards: every measure computed in the API, so a dashboard only draws it. */
 
@@ -91,5 +98,54 @@ describe("GET /api/scorecards", () => {
     expect(ward.status).toBe(404);
     expect(ward.body.error.message).toMatch(/ward 'atlantis' does not exist/);
     expect((await s.get("/api/scorecards/early-help-strategy?geography=galaxy")).status).toBe(400);
+  });
+});
+
+describe("counting a card's measures", () => {
+  /** The warehouse (its version too, so disclosure plans are kept as the app keeps them), noting each series count query it is asked. */
+  const reference = new Reference();
+  const counting = () => {
+    const counts: string[] = [];
+    const db = new (class extends CachedReader {
+      override query<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+        if (sql.startsWith("WITH p(label, period_start, period_end)")) counts.push(sql);
+        return super.query<T>(sql, params);
+      }
+    })(s.warehouse, new AppCache(), reference);
+    return {db, counts};
+  };
+  const byLabel = (rs: CountRow[]) => [...rs].sort((a, b) => a.label.localeCompare(b.label));
+
+  it("counts series over the same records in one query per family, each with the rows it gets alone", async () => {
+    const {catalogue} = reference;
+    // Two families of two (referrals, assessments by completion date), one of two on CP plans' starts, and the CLA snapshot alone.
+    const ids = ["referral-rate", "re-referrals", "assessments-on-time", "single-assessments-on-time", "cp-toxic-trio", "cp-repeat", "cla-rate"];
+    const requests = await Promise.all(ids.map(async (id) => {
+      const ind = catalogue.byId.get(id)!;
+      const plan = await planSeries(s.warehouse, ind, {geography: "borough", period: "financial-year"});
+      return {ind, geo: plan.geography, periods: plan.available};
+    }));
+    const {db, counts} = counting();
+    const together = await Promise.all(countTogether(db, requests));
+    expect(counts).toHaveLength(4);
+    for (const [i, r] of requests.entries()) {
+      const alone = await countSeries(s.warehouse, r.ind, r.geo, r.periods);
+      expect(byLabel(together[i]), ids[i]).toEqual(byLabel(alone));
+    }
+    // Not trivially equal: members of one family count different records.
+    const latest = (i: number) => byLabel(together[i]).at(-1)!;
+    expect(latest(2).denominator).not.toBe(latest(3).denominator);
+    expect(latest(4).numerator).not.toBe(latest(5).numerator);
+  });
+
+  it("asks one count query per family of a card's measures, not one per measure", async () => {
+    const card = reference.scorecards.find((c) => c.id === "early-help-strategy")!;
+    const {db, counts} = counting();
+    const view = await scorecardView(db, policyOf("suppressed"), card, {geography: "borough"}, null);
+    const measures = view.results.flatMap((r) => r.measures);
+    expect(measures.filter((m) => m.available).length).toBeGreaterThan(counts.length);
+    // CP plans (snapshot, and by start for two measures), looked after, early help, referrals (two measures), assessments (two):
+    // participation is not loaded here, so NEET is counted by no query.
+    expect(counts).toHaveLength(6);
   });
 });
