@@ -232,7 +232,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       const slices = current && published?.referenceSha === fingerprint && derivedBy?.value === derivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
       await publishExtractTables(conn, slices);
-      const {facts, extracts: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
+      const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
@@ -241,7 +241,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       rmSync(parquetDir, {recursive: true, force: true});
       mkdirSync(join(config.warehouseDir, "parquet"), {recursive: true});
       await writeFactsParquet(conn, parquetDir, current && factsChanged
-        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changedExtracts: factsChanged}
+        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changed: factsChanged}
         : undefined);
       await run(conn, "CHECKPOINT");
     } finally {
