@@ -120,6 +120,13 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
   appendRunEvent(config.warehouseDir, {...record, event: "started"});
   log({msg: "pipeline run started", run_id: runId, inbox: config.inbox});
   let building: string | null = null;
+  // Where a run's time goes, one log event per phase (the ingest benchmark prints them).
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    log({msg: "phase", run_id: runId, phase: name, ms: Math.round(now - phaseStart)});
+    phaseStart = now;
+  };
   try {
     sweep(layout, config.keepVersions ?? 3);
     const publishedRef = await applyPublishedReference(loadReference(config.referenceDir), join(config.referenceDir, "published"), join(config.referenceDir, "published-benchmarks.json"));
@@ -144,9 +151,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
 
     const version = (current?.version ?? 0) + 1;
     building = join(config.warehouseDir, `${versionFileName(version)}.building`);
+    phase("screen inbox");
     if (current) copyFileSync(current.path, building);
     const instance = await openReadWrite(building);
     const conn = await instance.connect();
+    phase("copy live version");
     try {
       await ensureSchema(conn);
       await loadReferenceTables(conn, reference, config.referenceDir, publishedRef);
@@ -206,6 +215,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       } finally {
         record.extracts.push(...results.filter((r) => r !== undefined));
       }
+      phase("load extracts");
       // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
       const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard};
       const statutory = await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
@@ -231,8 +241,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
       const slices = current && published?.referenceSha === fingerprint && derivedBy?.value === derivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
+      phase("load statutory files");
       await publishExtractTables(conn, slices);
+      phase("publish extract tables");
       const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
+      phase("derive facts");
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
@@ -243,7 +256,9 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       await writeFactsParquet(conn, parquetDir, current && factsChanged
         ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changed: factsChanged}
         : undefined);
+      phase("write facts parquet");
       await run(conn, "CHECKPOINT");
+      phase("checkpoint");
     } finally {
       conn.closeSync();
       instance.closeSync();
@@ -259,6 +274,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     // Recorded at once, so a kill from here on still shows the run as what it did: it published.
     appendRunEvent(config.warehouseDir, {...record, event: "published"});
     sweep(layout, config.keepVersions ?? 3);
+    phase("publish and sweep");
     return record;
   } catch (err) {
     record.status = "failed";
