@@ -96,9 +96,9 @@ if (record.status !== "published") {
 async function oneFileRun(file: string, warehouseDir: string): Promise<{seconds: number; rows: number; phases: Record<string, number>}> {
   const one = mkdtempSync(join(work, "one-"));
   symlinkSync(join(dir, file), join(one, file));
-  const phases: Record<string, number> = {};
+  let phases: Record<string, number> = {};
   const log = (e: Record<string, unknown>) => {
-    if (e.msg === "phase") phases[String(e.phase)] = +(Number(e.ms) / 1000).toFixed(2);
+    if (e.msg === "pipeline run finished") phases = e.phase_seconds as Record<string, number>;
   };
   const t = performance.now();
   const r = await runPipeline({inbox: one, warehouseDir, referenceDir: "data/reference"}, {log});

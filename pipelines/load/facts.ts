@@ -1,4 +1,4 @@
-import {existsSync, linkSync, mkdirSync, readdirSync, statSync} from "node:fs";
+import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, queryRows} from "../warehouse/store.js";
@@ -119,15 +119,16 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
 }
 
 /**
- * Partitioned Parquet of the published facts (`extract=…/la_code=…/year=…/`): the interchange format
- * for engines beyond one machine. When only some (extract, authority) slices of the facts changed,
- * every other slice's partition is the previous version's files, hard-linked (never rewritten: a file
- * is only ever written under a new version's directory), so a one-file run writes its authority's
- * facts of its extract, not the extract's or the warehouse's.
+ * Partitioned Parquet of the published facts (`extract=…/la_code=…/`): the interchange format for
+ * engines beyond one machine. A partition is what a run derives again (one authority's facts of one
+ * extract), so when only some (extract, authority) slices changed, every other partition is the
+ * previous version's files, hard-linked (never rewritten: a file is only ever written under a new
+ * version's directory), and a one-file run writes its authority's facts of its extract, not the
+ * extract's or the warehouse's. (By year too, the england-scale facts made 18,000 files of 5 kB.)
  */
 export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reuse?: {previousDir: string; changed: NonNullable<ChangedSlices>}): Promise<void> {
   let only = "";
-  if (reuse && sharesLayout(reuse.previousDir)) {
+  if (reuse && readLayout(reuse.previousDir) === PARQUET_LAYOUT) {
     mkdirSync(dir, {recursive: true});
     for (const extractPart of readdirSync(reuse.previousDir)) {
       const extract = /^extract=(.+)$/.exec(extractPart)?.[1];
@@ -140,18 +141,25 @@ export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reu
       }
     }
     const pairs = [...reuse.changed].flatMap(([extract, las]) => [...las].map((la) => `(${sqlString(extract)}, ${sqlString(la)})`));
-    if (!pairs.length) return;
-    only = `WHERE (extract, la_code) IN (${pairs.join(", ")})`;
+    only = pairs.length ? `WHERE (extract, la_code) IN (${pairs.join(", ")})` : "WHERE false";
   }
-  await run(conn, `COPY (SELECT *, year(month) AS year FROM facts ${only}) TO ${sqlString(dir)}
-    (FORMAT parquet, PARTITION_BY (extract, la_code, year), OVERWRITE_OR_IGNORE true)`);
+  if (only !== "WHERE false") {
+    await run(conn, `COPY (SELECT * FROM facts ${only}) TO ${sqlString(dir)}
+      (FORMAT parquet, PARTITION_BY (extract, la_code), OVERWRITE_OR_IGNORE true)`);
+  }
+  mkdirSync(dir, {recursive: true});
+  writeFileSync(join(dir, LAYOUT_FILE), PARQUET_LAYOUT + "\n");
 }
 
-/** Whether a version's Parquet is partitioned by authority (versions written before were by extract and year only). */
-function sharesLayout(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir).every((extractPart) => !extractPart.startsWith("extract=")
-    || readdirSync(join(dir, extractPart)).every((part) => part.startsWith("la_code=")));
+/**
+ * The partition columns, written beside the partitions: a version whose Parquet was partitioned
+ * otherwise (by extract and year, before) shares no files and is written whole.
+ */
+const PARQUET_LAYOUT = "extract,la_code";
+const LAYOUT_FILE = "_partitioned_by";
+function readLayout(dir: string): string | null {
+  const path = join(dir, LAYOUT_FILE);
+  return existsSync(path) ? readFileSync(path, "utf8").trim() : null;
 }
 
 function linkTree(from: string, to: string): void {
