@@ -154,9 +154,9 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     building = join(config.warehouseDir, `${versionFileName(version)}.building`);
     phase("screen inbox");
     // The new version starts as a copy of the live one (which is never written, so a kill leaves it
-    // serving). A clone where the file system shares blocks (btrfs, XFS, APFS): then the copy and
-    // the CHECKPOINT's flush cost the blocks this run changes; elsewhere (ext4) a plain copy, whose
-    // bytes grow with the warehouse.
+    // serving). A clone where the file system shares blocks (btrfs, XFS, APFS), which costs next to
+    // nothing; elsewhere (ext4) a plain copy, whose bytes and their flush at CHECKPOINT grow with the
+    // warehouse (docs/benchmarks/ingest.md).
     if (current) copyFileSync(current.path, building, constants.COPYFILE_FICLONE);
     const instance = await openReadWrite(building);
     const conn = await instance.connect();
