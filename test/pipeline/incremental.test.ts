@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from "node:fs";
+import {readdirSync, readFileSync, rmSync, statSync} from "node:fs";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
@@ -115,6 +115,24 @@ describe("incremental publish", () => {
     for (const f of shared) expect(inode(v2, f)).toBe(inode(v1, f));
     for (const f of rewritten.filter((f) => parquetFiles(v1).includes(f))) expect(inode(v2, f)).not.toBe(inode(v1, f));
     // Every fact of the new version is in its Parquet, shared files included.
+    const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
+    expect(await parquetCount(v2)).toBe(facts);
+  });
+
+  it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
+    const s = scratch();
+    s.put("referrals_821_2012-13.csv", referralsCsv(6));
+    s.put("looked_after_821_2012-13.csv", luton2012);
+    expect((await s.run()).version).toBe(1);
+    // A version written by code that partitioned otherwise carries no (or another) layout file.
+    const v1 = join(s.warehouseDir, "parquet", "v000001");
+    rmSync(join(v1, "_partitioned_by"));
+    s.put("referrals_821_2013-14.csv", referralsFor(2013, [21, 22]));
+    expect((await s.run()).version).toBe(2);
+    const v2 = join(s.warehouseDir, "parquet", "v000002");
+    const v1Inodes = new Set(parquetFiles(v1).map((f) => statSync(join(v1, f)).ino));
+    expect(parquetFiles(v2).some((f) => f.startsWith("extract=looked_after/"))).toBe(true);
+    expect(parquetFiles(v2).filter((f) => v1Inodes.has(statSync(join(v2, f)).ino))).toEqual([]);
     const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
     expect(await parquetCount(v2)).toBe(facts);
   });
