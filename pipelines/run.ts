@@ -1,4 +1,4 @@
-import {appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync} from "node:fs";
+import {appendFileSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync} from "node:fs";
 import {createHash, randomBytes} from "node:crypto";
 import {basename, join} from "node:path";
 import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
@@ -120,6 +120,14 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
   appendRunEvent(config.warehouseDir, {...record, event: "started"});
   log({msg: "pipeline run started", run_id: runId, inbox: config.inbox});
   let building: string | null = null;
+  // Where a run's time goes, in seconds per phase, logged when it finishes (the ingest benchmark prints them).
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = +((now - phaseStart) / 1000).toFixed(2);
+    phaseStart = now;
+  };
   try {
     sweep(layout, config.keepVersions ?? 3);
     const publishedRef = await applyPublishedReference(loadReference(config.referenceDir), join(config.referenceDir, "published"), join(config.referenceDir, "published-benchmarks.json"));
@@ -144,9 +152,15 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
 
     const version = (current?.version ?? 0) + 1;
     building = join(config.warehouseDir, `${versionFileName(version)}.building`);
-    if (current) copyFileSync(current.path, building);
+    phase("screen inbox");
+    // The new version starts as a copy of the live one (which is never written, so a kill leaves it
+    // serving). A clone where the file system shares blocks (btrfs, XFS, APFS), which costs next to
+    // nothing; elsewhere (ext4) a plain copy, whose bytes and their flush at CHECKPOINT grow with the
+    // warehouse (docs/benchmarks/ingest.md).
+    if (current) copyFileSync(current.path, building, constants.COPYFILE_FICLONE);
     const instance = await openReadWrite(building);
     const conn = await instance.connect();
+    phase("copy live version");
     try {
       await ensureSchema(conn);
       await loadReferenceTables(conn, reference, config.referenceDir, publishedRef);
@@ -206,6 +220,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       } finally {
         record.extracts.push(...results.filter((r) => r !== undefined));
       }
+      phase("load extracts");
       // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
       const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard};
       const statutory = await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
@@ -231,8 +246,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
       const slices = current && published?.referenceSha === fingerprint && derivedBy?.value === derivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
+      phase("load statutory files");
       await publishExtractTables(conn, slices);
-      const {facts, extracts: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
+      phase("publish extract tables");
+      const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
+      phase("derive facts");
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
@@ -241,9 +259,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       rmSync(parquetDir, {recursive: true, force: true});
       mkdirSync(join(config.warehouseDir, "parquet"), {recursive: true});
       await writeFactsParquet(conn, parquetDir, current && factsChanged
-        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changedExtracts: factsChanged}
+        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changed: factsChanged}
         : undefined);
+      phase("write facts parquet");
       await run(conn, "CHECKPOINT");
+      phase("checkpoint");
     } finally {
       conn.closeSync();
       instance.closeSync();
@@ -259,6 +279,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     // Recorded at once, so a kill from here on still shows the run as what it did: it published.
     appendRunEvent(config.warehouseDir, {...record, event: "published"});
     sweep(layout, config.keepVersions ?? 3);
+    phase("publish and sweep");
     return record;
   } catch (err) {
     record.status = "failed";
@@ -268,7 +289,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     if (building) rmSync(building, {force: true});
     record.finished_at = clock().toISOString();
     appendRunEvent(config.warehouseDir, {...record, event: "finished"});
-    log({msg: "pipeline run finished", run_id: runId, status: record.status, version: record.version, detail: record.message});
+    log({msg: "pipeline run finished", run_id: runId, status: record.status, version: record.version, detail: record.message, phase_seconds: phases});
     lock.release();
   }
 }

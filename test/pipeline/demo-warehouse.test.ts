@@ -124,10 +124,11 @@ describe("the demo warehouse", () => {
     expect(open.n).toBe(cla.n);
   });
 
-  it("writes the published facts as Parquet partitioned by extract and year", () => {
+  it("writes the published facts as Parquet partitioned by extract and authority", () => {
     const dir = join(warehouseDir, "parquet", `v${String(record.version).padStart(6, "0")}`);
     expect(existsSync(dir)).toBe(true);
     expect(readdirSync(dir)).toEqual(expect.arrayContaining(["extract=referrals", "extract=cp_plans", "extract=looked_after"]));
-    expect(readdirSync(join(dir, "extract=referrals"))).toContain("year=2012");
+    expect(readdirSync(join(dir, "extract=referrals"))).toEqual(expect.arrayContaining(["la_code=821", "la_code=383"]));
+    expect(readdirSync(join(dir, "extract=referrals", "la_code=821")).some((f) => f.endsWith(".parquet"))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from "node:fs";
+import {readdirSync, readFileSync, rmSync, statSync} from "node:fs";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
@@ -94,9 +94,10 @@ describe("incremental publish", () => {
     expect(n).toBe(3);
   });
 
-  it("shares an unchanged extract's Parquet files with the previous version and writes the changed one's anew", async () => {
+  it("shares every unchanged (extract, authority) Parquet partition with the previous version and writes the changed one anew", async () => {
     const s = scratch();
     s.put("referrals_821_2012-13.csv", referralsCsv(6));
+    s.put("referrals_383_2012-13.csv", leedsReferrals);
     s.put("looked_after_821_2012-13.csv", luton2012);
     expect((await s.run()).version).toBe(1);
     s.put("referrals_821_2013-14.csv", referralsFor(2013, [21, 22]));
@@ -105,11 +106,33 @@ describe("incremental publish", () => {
     const [v1, v2] = ["v000001", "v000002"].map((v) => join(s.warehouseDir, "parquet", v));
     const inode = (dir: string, f: string) => statSync(join(dir, f)).ino;
     const files = parquetFiles(v2);
-    expect(files.filter((f) => f.startsWith("extract=looked_after")).length).toBeGreaterThan(0);
-    expect(files.some((f) => f.startsWith("extract=referrals/year=2013"))).toBe(true);
-    for (const f of files.filter((f) => f.startsWith("extract=looked_after"))) expect(inode(v2, f)).toBe(inode(v1, f));
-    for (const f of files.filter((f) => f.startsWith("extract=referrals") && parquetFiles(v1).includes(f))) expect(inode(v2, f)).not.toBe(inode(v1, f));
+    const shared = files.filter((f) => f.startsWith("extract=looked_after/") || f.startsWith("extract=referrals/la_code=383/"));
+    const rewritten = files.filter((f) => f.startsWith("extract=referrals/la_code=821/"));
+    expect(shared.some((f) => f.startsWith("extract=referrals/la_code=383/"))).toBe(true);
+    expect(shared.some((f) => f.startsWith("extract=looked_after/la_code=821/"))).toBe(true);
+    expect(rewritten.length).toBeGreaterThan(0);
+    // Leeds' referrals and Luton's looked-after facts did not change: the same files, not copies.
+    for (const f of shared) expect(inode(v2, f)).toBe(inode(v1, f));
+    for (const f of rewritten.filter((f) => parquetFiles(v1).includes(f))) expect(inode(v2, f)).not.toBe(inode(v1, f));
     // Every fact of the new version is in its Parquet, shared files included.
+    const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
+    expect(await parquetCount(v2)).toBe(facts);
+  });
+
+  it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
+    const s = scratch();
+    s.put("referrals_821_2012-13.csv", referralsCsv(6));
+    s.put("looked_after_821_2012-13.csv", luton2012);
+    expect((await s.run()).version).toBe(1);
+    // A version written by code that partitioned otherwise carries no (or another) layout file.
+    const v1 = join(s.warehouseDir, "parquet", "v000001");
+    rmSync(join(v1, "_partitioned_by"));
+    s.put("referrals_821_2013-14.csv", referralsFor(2013, [21, 22]));
+    expect((await s.run()).version).toBe(2);
+    const v2 = join(s.warehouseDir, "parquet", "v000002");
+    const v1Inodes = new Set(parquetFiles(v1).map((f) => statSync(join(v1, f)).ino));
+    expect(parquetFiles(v2).some((f) => f.startsWith("extract=looked_after/"))).toBe(true);
+    expect(parquetFiles(v2).filter((f) => v1Inodes.has(statSync(join(v2, f)).ino))).toEqual([]);
     const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
     expect(await parquetCount(v2)).toBe(facts);
   });
