@@ -2,6 +2,7 @@ import type {Indicator, PeriodType} from "./catalogue.js";
 import {breakdownKey, definitionKey, denominatorDefinition, linkOf, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
 import {baseId, coarseReason, geographyCell, monthIndex, periodKey, type Lattice} from "./lattice.js";
 import {buildLattice, sliceOf} from "./lattice-plan.js";
+import {keptPlan} from "./plan-store.js";
 import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
 import {
   publishPoints,
@@ -58,7 +59,8 @@ import {
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
  * lattices, 865,810 cells, 735,907 constraint groups): about 1,400 s in all on a shared 2-core
  * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
- * first asked for; the largest, referrals by source, 42,232 cells, about 40 s under that load.
+ * first asked for (api/oba/plan-store.ts keeps each on disk beside the version, so every process
+ * on that version reuses it); the largest, referrals by source, 42,232 cells, about 40 s under that load.
  * docs/methods/disclosure.md has the rules in plain English.
  *
  * Where the parts live: count-definitions.ts (definitions and linked definitions), lattice.ts (cells,
@@ -92,12 +94,11 @@ export async function lattice(db: Queryable, ind: Indicator, def: CountDefinitio
   const hit = version === null ? undefined : cache.get(key);
   if (hit) return hit;
   const make = async () => {
-    if (!breakdown) {
-      const link = linkOf(def);
-      if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
-      return buildLattice(db, def, ind, undefined, null, policy);
-    }
-    return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def, undefined, policy), policy);
+    const link = breakdown ? null : linkOf(def);
+    if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
+    const base = breakdown ? await lattice(db, ind, def, undefined, policy) : null;
+    // Solved once per warehouse version, not per process: kept on disk beside the version.
+    return keptPlan(db, ind, def, breakdown, policy, base, () => buildLattice(db, def, ind, breakdown, base, policy));
   };
   const p = make();
   if (version !== null) {

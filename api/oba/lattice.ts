@@ -278,6 +278,8 @@ export interface Lattice {
    * (`wardPeriod`); null when they are planned by month like the borough.
    */
   coarse: CoarsePeriod | null;
+  /** What planning warned about (published figures not exempt), when anything. */
+  warnings?: string[];
 }
 
 export function leafOf(geo: GeoModel, def: CountDefinition, r: {w: string; a: string}): Leaf {

@@ -1,0 +1,93 @@
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, afterEach, beforeAll, describe, expect, it} from "vitest";
+import {loadCatalogue} from "../../../api/oba/catalogue.js";
+import {clearLatticeCache, lattice, numeratorDefinition, type Lattice} from "../../../api/oba/disclosure.js";
+import {SUPPRESSED_DEFAULT} from "../../../api/oba/policy.js";
+import {planDirOf, sweep} from "../../../pipelines/warehouse/store.js";
+import {obaScratch, row} from "../../helpers/oba.js";
+
+/**
+ * Disclosure plans kept on disk beside their warehouse version (api/oba/plan-store.ts): a process
+ * that did not solve a plan reads the same plan back; a damaged file is solved again; another
+ * policy is another plan; the plans go with their version when it is swept.
+ */
+describe("disclosure plans kept beside the warehouse version", () => {
+  const s = obaScratch("curve-plan-store-", {appStore: false});
+  const ind = loadCatalogue().byId.get("referrals")!;
+  const def = numeratorDefinition(ind, "821");
+  const plansDir = () => planDirOf(s.warehouseDir, 1);
+  const files = () => (existsSync(plansDir()) ? readdirSync(plansDir()).filter((f) => f.endsWith(".json")) : []);
+  // A plan as a reader sees it (the sets and maps as sorted lists), and its time to solve.
+  const shape = (l: Lattice) => ({...l, geo: {...l.geo, canonical: [...l.geo.canonical].sort(), cellsOfLeaf: [...l.geo.cellsOfLeaf].sort()},
+    hidden: [...l.hidden].sort(), published: [...l.published].sort()});
+
+  beforeAll(async () => {
+    // Small counts in biscot beside larger ones in dallow: a plan with primary and secondary cells.
+    for (const fy of [2012, 2013]) {
+      const rs = [
+        {ward: "biscot", referral_date: `${fy}-06-10`}, {ward: "biscot", referral_date: `${fy}-09-10`},
+        ...Array.from({length: 12}, (_, i) => ({ward: "dallow", referral_date: `${fy}-0${4 + (i % 6)}-12`}))
+      ];
+      s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
+    }
+    expect((await s.run()).status).toBe("published");
+  }, 300_000);
+  afterEach(() => {
+    delete process.env.CURVE_PLAN_STORE;
+    clearLatticeCache();
+  });
+  afterAll(() => s.close());
+
+  it("solves a plan once per version: with the memory cache gone, the plan read from disk is the plan solved", async () => {
+    const solved = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
+    expect(solved.hidden.size).toBeGreaterThan(0);
+    expect(files()).toHaveLength(1);
+    clearLatticeCache(); // as a new process (another test worker, a restarted API) starts
+    const read = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
+    expect(read).not.toBe(solved);
+    // Its time to solve is the solving run's: this one read it.
+    expect(shape(read)).toEqual(shape(solved));
+  });
+
+  it("keeps a plan per policy, and a breakdown's plan beside its totals' plan", async () => {
+    const before = files().length;
+    await lattice(s.warehouse, ind, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 9});
+    expect(files()).toHaveLength(before + 1);
+    const bySource = await lattice(s.warehouse, ind, def, ind.breakdowns.source, SUPPRESSED_DEFAULT);
+    expect(files().length).toBeGreaterThan(before + 1);
+    clearLatticeCache();
+    expect(shape(await lattice(s.warehouse, ind, def, ind.breakdowns.source, SUPPRESSED_DEFAULT))).toEqual(shape(bySource));
+  });
+
+  it("solves again when the kept plan is damaged (and keeps the new one), or when the store is off", async () => {
+    const solved = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
+    clearLatticeCache();
+    for (const f of files()) writeFileSync(join(plansDir(), f), "{\"key\": ");
+    const again = await lattice(s.warehouse, ind, def, undefined, SUPPRESSED_DEFAULT);
+    expect(shape({...again, stats: {...again.stats, millis: 0}})).toEqual(shape({...solved, stats: {...solved.stats, millis: 0}}));
+    const whole = (f: string) => {
+      try {
+        return Boolean(JSON.parse(readFileSync(join(plansDir(), f), "utf8")));
+      } catch {
+        return false;
+      }
+    };
+    expect(files().filter(whole)).toHaveLength(1); // the plan solved again was kept again
+
+    process.env.CURVE_PLAN_STORE = "off";
+    clearLatticeCache();
+    const count = files().length;
+    await lattice(s.warehouse, ind, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 3});
+    expect(files()).toHaveLength(count);
+  });
+
+  it("sweeps a version's plans with the version", () => {
+    const gone = join(s.warehouseDir, "plans", "v000007");
+    mkdirSync(gone, {recursive: true});
+    writeFileSync(join(gone, "x.json"), "{}");
+    expect(sweep({dir: s.warehouseDir})).toContain("plans/v000007");
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(plansDir())).toBe(true); // the current version keeps its plans
+  });
+});
