@@ -17,8 +17,9 @@ import type {Queryable} from "./query.js";
  * policy, the catalogue and the council's published figures, and the code that solves it, so the
  * file's key is all of those: a changed input gives another file, never a stale plan.
  *
- * Concurrent writers (two workers solving the same plan) each write a temporary file and rename it
- * over the plan, so a reader sees a whole plan or none. Anything unreadable (no write access, a
+ * One process solves a plan at a time (`<plan>.lock`); the others wait for its file. Should two
+ * write one anyway (a lock taken over), each writes a temporary file and renames it over the plan,
+ * so a reader sees a whole plan or none. Anything unreadable (no write access, a
  * damaged file) is solved again as without the store. CURVE_PLAN_STORE=off turns it off
  * (test/checks/lattice-cost.ts measures solving).
  */
@@ -30,12 +31,59 @@ export async function keptPlan(db: Queryable, ind: Indicator, def: CountDefiniti
   base: Lattice | null, make: () => Promise<Lattice>): Promise<Lattice> {
   const at = process.env.CURVE_PLAN_STORE === "off" ? null : await placeOf(db, ind, def, breakdown, policy);
   if (!at) return make();
-  const kept = read(at, base);
-  if (kept) return kept;
-  const plan = await make();
-  // A version published while solving: the plan may mix the two, so it is not kept.
-  if ((await placeOf(db, ind, def, breakdown, policy))?.file === at.file) write(at, plan, base);
-  return plan;
+  for (const waiting = Date.now(); ;) {
+    const kept = read(at, base);
+    if (kept) return kept;
+    const release = claim(at.file);
+    if (release || Date.now() - waiting > WAIT_MS) {
+      try {
+        const plan = await make();
+        // A version published while solving: the plan may mix the two, so it is not kept.
+        if ((await placeOf(db, ind, def, breakdown, policy))?.file === at.file) write(at, plan, base);
+        return plan;
+      } finally {
+        release?.();
+      }
+    }
+    // Another process is solving this plan: wait for it rather than solve it twice.
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** How long to wait for another process's plan before solving it too. */
+const WAIT_MS = 10 * 60_000;
+
+/**
+ * The right to solve a plan (`<plan>.lock`, holding the solver's pid); null while a live process
+ * holds it. A lock left by a process that is gone is taken over; one that cannot be written at all
+ * (a read-only warehouse) is no reason to wait: the plan is solved here.
+ */
+function claim(file: string): (() => void) | null {
+  const lock = `${file}.lock`;
+  try {
+    mkdirSync(dirname(file), {recursive: true});
+    writeFileSync(lock, String(process.pid), {flag: "wx"});
+    return () => rmSync(lock, {force: true});
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") return () => undefined;
+  }
+  let owner = NaN;
+  try {
+    owner = Number(readFileSync(lock, "utf8"));
+  } catch {
+    return null; // released just now: the plan is there to read
+  }
+  if (owner > 0 && !alive(owner)) rmSync(lock, {force: true});
+  return null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 interface Place {

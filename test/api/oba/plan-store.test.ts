@@ -1,4 +1,5 @@
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {spawnSync} from "node:child_process";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, afterEach, beforeAll, describe, expect, it} from "vitest";
 import {loadCatalogue} from "../../../api/oba/catalogue.js";
@@ -10,7 +11,8 @@ import {obaScratch, row} from "../../helpers/oba.js";
 /**
  * Disclosure plans kept on disk beside their warehouse version (api/oba/plan-store.ts): a process
  * that did not solve a plan reads the same plan back; a damaged file is solved again; another
- * policy is another plan; the plans go with their version when it is swept.
+ * policy is another plan; a plan another process is solving is waited for; the plans go with their
+ * version when it is swept.
  */
 describe("disclosure plans kept beside the warehouse version", () => {
   const s = obaScratch("curve-plan-store-", {appStore: false});
@@ -80,6 +82,33 @@ describe("disclosure plans kept beside the warehouse version", () => {
     const count = files().length;
     await lattice(s.warehouse, ind, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 3});
     expect(files()).toHaveLength(count);
+  });
+
+  it("waits for a plan another live process is solving, and takes over the lock of one that is gone", async () => {
+    const policy = {...SUPPRESSED_DEFAULT, primaryMax: 4};
+    const before = new Set(files());
+    const solved = await lattice(s.warehouse, ind, def, undefined, policy);
+    const file = join(plansDir(), files().find((f) => !before.has(f))!);
+    const kept = readFileSync(file, "utf8");
+    rmSync(file);
+    clearLatticeCache();
+    writeFileSync(`${file}.lock`, String(process.ppid)); // a live process (this worker's parent) is solving it
+    let settled = false;
+    const waiting = lattice(s.warehouse, ind, def, undefined, policy).then((l) => ((settled = true), l));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(settled).toBe(false);
+    writeFileSync(file, kept);
+    rmSync(`${file}.lock`);
+    expect(shape(await waiting)).toEqual(shape(solved));
+
+    rmSync(file);
+    clearLatticeCache();
+    const gone = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    writeFileSync(`${file}.lock`, String(gone));
+    const again = await lattice(s.warehouse, ind, def, undefined, policy);
+    expect(again.hidden).toEqual(solved.hidden);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(existsSync(file)).toBe(true);
   });
 
   it("sweeps a version's plans with the version", () => {
