@@ -17,6 +17,7 @@ const DEMO = [
   "test/pipeline/demo-data.test.ts",
   "test/pipeline/demo-warehouse.test.ts",
   "test/pipeline/demo-statutory.test.ts",
+  "test/pipeline/demo-real-path.test.ts",
   "test/api/oba/demo.test.ts",
   "test/api/oba/statutory-demo.test.ts",
   "test/api/targeting/demo.test.ts",
