@@ -2,6 +2,7 @@ import {spawn, type ChildProcess} from "node:child_process";
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {fileURLToPath} from "node:url";
 import type {TestProject} from "vitest/node";
 import {WORLD_ERROR, WORLD_FILE} from "./ready.js";
 
@@ -37,7 +38,8 @@ export default function setup(project: TestProject) {
   if (!shared) {
     const root = mkdtempSync(join(tmpdir(), "curve-demo-world-"));
     const started = performance.now();
-    const build = spawn(process.execPath, ["--import", "tsx", "test/setup/build-demo-world.ts", root], {stdio: ["ignore", "pipe", "pipe"]});
+    const script = fileURLToPath(new URL("./build-demo-world.ts", import.meta.url));
+    const build = spawn(process.execPath, ["--import", "tsx", script, root], {stdio: ["ignore", "pipe", "pipe"]});
     let err = "";
     build.stdout.on("data", (d: Buffer) => process.stdout.write(d));
     build.stderr.on("data", (d: Buffer) => (err += d));
