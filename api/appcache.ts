@@ -1,5 +1,7 @@
 import type {Params} from "../pipelines/warehouse/store.js";
-import type {Reader} from "./oba/query.js";
+import type {Lattice} from "./oba/lattice.js";
+import type {PlanInputs, Reader} from "./oba/query.js";
+import {keptPlan} from "./plan-store.js";
 import type {Reference} from "./reference.js";
 import type {Warehouse} from "./warehouse.js";
 
@@ -90,5 +92,9 @@ export class CachedReader implements Reader {
   async rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T> {
     const version = await this.warehouse.currentVersion();
     return version === null ? make() : this.cache.rememberPlan(version, key, make);
+  }
+
+  keptPlan(inputs: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice> {
+    return keptPlan({dir: this.dir, currentVersion: () => this.currentVersion(), paths: this.reference.paths}, inputs, solve);
   }
 }

@@ -59,7 +59,8 @@ import type {Reader} from "./query.js";
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
  * lattices, 865,810 cells, 735,907 constraint groups): about 1,400 s in all on a shared 2-core
  * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
- * first asked for; the largest, referrals by source, 42,232 cells, about 40 s under that load.
+ * first asked for (api/plan-store.ts keeps each on disk beside the version, so every process
+ * on that version reuses it); the largest, referrals by source, 42,232 cells, about 40 s under that load.
  * docs/methods/disclosure.md has the rules in plain English.
  *
  * Where the parts live: count-definitions.ts (definitions and linked definitions), lattice.ts (cells,
@@ -81,12 +82,11 @@ export type {CoarsePeriod, Lattice, LatticeStats} from "./lattice.js";
  */
 export function lattice(db: Reader, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
   return db.rememberPlan(`lattice|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`, async () => {
-    if (!breakdown) {
-      const link = db.reference.counts.linkOf(def);
-      if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
-      return buildLattice(db, def, ind, undefined, null, policy);
-    }
-    return buildLattice(db, def, ind, breakdown, await lattice(db, ind, def, undefined, policy), policy);
+    const link = breakdown ? null : db.reference.counts.linkOf(def);
+    if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
+    const base = breakdown ? await lattice(db, ind, def, undefined, policy) : null;
+    // Solved once per warehouse version, not per process: kept on disk beside the version (api/plan-store.ts).
+    return db.keptPlan({ind, def, breakdown, policy, base}, () => buildLattice(db, def, ind, breakdown, base, policy));
   });
 }
 

@@ -61,7 +61,7 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
       secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, groupCoarse
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, groupCoarse, ...(exempt.warnings.length ? {warnings: exempt.warnings} : {})
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
   const pinned = new Set<string>();
@@ -74,7 +74,9 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
   if (family && base) {
     // Ward and area breakdowns publish geography cells: the plan is the geography lattice's.
-    return {...base, stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, family};
+    // (Its warnings were the base plan's to give.)
+    return {stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, time: base.time, geo: base.geo, family,
+      hidden: base.hidden, published: base.published, coarse: base.coarse, groupCoarse: base.groupCoarse};
   }
   const rows = await leafRows(db, def, time, family ? undefined : breakdown);
   const leafMap = new Map<string, Leaf>();
@@ -231,6 +233,8 @@ function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
 class Exemptions {
   /** Exempted cell → the sources that published it. */
   readonly published = new Map<string, string[]>();
+  /** The warnings printed while planning (api/plan-store.ts prints them again when it reads the plan back). */
+  readonly warnings: string[] = [];
   private readonly wanted = new Map<string, {figures: PublishedFigure[]; seen: boolean}>();
 
   constructor(private readonly reference: Pick<Reference, "catalogue" | "publishedFigures">) {}
@@ -258,11 +262,11 @@ class Exemptions {
       const period = figurePeriod(f);
       const pk = periodKey(time, period.type, period.end);
       if (cell === undefined || pk === null) {
-        warnNotExempt(f, "no such geography in the warehouse");
+        this.warn(f, "no such geography in the warehouse");
         continue;
       }
       if (cell === null) {
-        if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+        if (f.value !== 0) this.warn(f, "the warehouse holds no such records");
         continue;
       }
       const id = `${cell}|${pk}${suffix}`;
@@ -279,7 +283,7 @@ class Exemptions {
       if (!w) continue;
       w.seen = true;
       const differ = w.figures.filter((f) => f.value !== c.count);
-      for (const f of differ) warnNotExempt(f, "it differs from the warehouse's count");
+      for (const f of differ) this.warn(f, "it differs from the warehouse's count");
       if (differ.length) continue;
       c.keep = true;
       delete c.hidden;
@@ -287,15 +291,18 @@ class Exemptions {
     }
   }
 
+  private warn(f: PublishedFigure, why: string): void {
+    const line = `published-figures.json: ${describeFigure(f)} is not exempt from suppression: ${why}`;
+    this.warnings.push(line);
+    console.warn(line);
+  }
+
   /** Figures whose cell held no record (a zero, or outside the loaded periods) cannot be the published number unless it is 0. */
   warnMissing(): void {
-    for (const w of this.wanted.values()) if (!w.seen) for (const f of w.figures) if (f.value !== 0) warnNotExempt(f, "the warehouse holds no such records");
+    for (const w of this.wanted.values()) if (!w.seen) for (const f of w.figures) if (f.value !== 0) this.warn(f, "the warehouse holds no such records");
   }
 }
 
-function warnNotExempt(f: PublishedFigure, why: string): void {
-  console.warn(`published-figures.json: ${describeFigure(f)} is not exempt from suppression: ${why}`);
-}
 
 /** A linked definition's lattice: the union cells of its base's breakdown lattice. */
 export function sliceOf(parent: Lattice, def: CountDefinition, values: readonly string[]): Lattice {

@@ -316,6 +316,8 @@ export interface Lattice {
    * borough's included; null when by month (or for a lattice without groups).
    */
   groupCoarse: CoarsePeriod | null;
+  /** What planning warned about (published figures not exempt), when anything. */
+  warnings?: string[];
 }
 
 export function leafOf(geo: GeoModel, def: CountDefinition, r: {w: string; a: string}): Leaf {

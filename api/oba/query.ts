@@ -3,7 +3,8 @@ import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Indicator} from "./catalogue.js";
 import type {BreakdownSpec, CountDefinition} from "./count-definitions.js";
-import type {TimeModel} from "./lattice.js";
+import type {Lattice, TimeModel} from "./lattice.js";
+import type {DisclosurePolicy} from "./policy.js";
 import {fyEndDate, fyLabel, fyStartDate, type Period} from "./periods.js";
 import type {ResolvedGeography} from "./series.js";
 import type {Reference} from "../reference.js";
@@ -25,12 +26,24 @@ export interface Queryable {
 /**
  * What the domain reads through (api/appcache.ts's CachedReader in the app): the warehouse with the
  * app's cache — `remember` answers once per warehouse version and key, `rememberPlan` keeps a
- * disclosure plan likewise, in a bounded part — and the reference files the app loaded.
+ * disclosure plan likewise, in a bounded part; `keptPlan` solves a plan once per version across
+ * processes (api/plan-store.ts keeps it on disk beside the version) — and the reference files the app loaded.
  */
 export interface Reader extends Queryable {
   remember<T>(key: string, make: () => Promise<T>): Promise<T>;
   rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T>;
+  keptPlan(plan: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice>;
   readonly reference: Reference;
+}
+
+/** What a disclosure plan is solved from, besides the version's data and the reference files. */
+export interface PlanInputs {
+  ind: Indicator;
+  def: CountDefinition;
+  breakdown: BreakdownSpec | undefined;
+  policy: DisclosurePolicy;
+  /** The totals' plan a breakdown's plan is made against (null for the totals themselves). */
+  base: Lattice | null;
 }
 
 /**

@@ -44,10 +44,15 @@ export function publishVersion(layout: WarehouseLayout, version: number): void {
   renameSync(tmp, join(layout.dir, POINTER));
 }
 
+/** The directory of the disclosure plans solved on a version (plans/v000042, api/plan-store.ts), swept with it. */
+export function planDirOf(warehouseDir: string, version: number): string {
+  return join(warehouseDir, "plans", versionFileName(version).replace(".duckdb", ""));
+}
+
 /**
  * Remove half-built files and all but the newest `keep` published versions, each with its Parquet
- * directory (`parquet/vNNNNNN/`); a Parquet directory whose version file is gone (swept, or a run
- * killed before it published) goes too.
+ * directory (`parquet/vNNNNNN/`) and disclosure plans (`plans/vNNNNNN/`); such a directory whose
+ * version file is gone (swept, or a run killed before it published) goes too.
  */
 export function sweep(layout: WarehouseLayout, keep = 3): string[] {
   if (!existsSync(layout.dir)) return [];
@@ -69,12 +74,13 @@ export function sweep(layout: WarehouseLayout, keep = 3): string[] {
     rmSync(join(layout.dir, versionFileName(v)), {force: true});
     removed.push(versionFileName(v));
   }
-  const parquet = join(layout.dir, "parquet");
-  if (existsSync(parquet)) {
-    for (const d of readdirSync(parquet)) {
+  for (const kind of ["parquet", "plans"]) {
+    const under = join(layout.dir, kind);
+    if (!existsSync(under)) continue;
+    for (const d of readdirSync(under)) {
       if (/^v\d{6}$/.test(d) && !existsSync(join(layout.dir, `${d}.duckdb`))) {
-        rmSync(join(parquet, d), {recursive: true, force: true});
-        removed.push(`parquet/${d}`);
+        rmSync(join(under, d), {recursive: true, force: true});
+        removed.push(`${kind}/${d}`);
       }
     }
   }

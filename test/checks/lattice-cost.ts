@@ -11,6 +11,8 @@ import {Warehouse} from "../../api/warehouse.js";
 import {referenceFromEnv} from "../../api/reference.js";
 import {denominatorDefinition, lattice, numeratorDefinition, type Lattice} from "../../api/oba/disclosure.js";
 
+// Solving is what is measured: plans kept on disk by an earlier run (api/plan-store.ts) are not read.
+process.env.CURVE_PLAN_STORE = "off";
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: tsx test/checks/lattice-cost.ts <warehouse dir>");
 const warehouse = new Warehouse(dir);

@@ -8,8 +8,9 @@ import {runPipeline, type RunRecord} from "../../pipelines/run.js";
 /**
  * The demo world a test run shares: the demo extracts (Curve's layout and the statutory files), the
  * inbox assembled from them and the warehouse the real pipeline published from that inbox, all
- * under one temporary folder. Built once per run by the vitest global setup (test/setup/demo-world.ts)
- * and handed to test files with `provide`; a test file reads it, never writes it, and never looks at
+ * under one temporary folder. Built once per run in the background by the vitest global setup
+ * (test/setup/demo-world.ts) and handed to test files by their setup file
+ * (test/setup/demo-world-ready.ts); a test file reads it, never writes it, and never looks at
  * the developer's data/demo-extracts or data/warehouse.
  */
 export interface DemoWorld {
@@ -28,12 +29,6 @@ export interface DemoWorld {
   run: RunRecord;
   /** The reference data the pipeline was given (data/reference unless CURVE_TEST_REFERENCE). */
   referenceDir: string;
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    demoWorld: DemoWorld;
-  }
 }
 
 /** The same seed as `npm run demo-data`, so figures match the docs. */

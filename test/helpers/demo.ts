@@ -1,7 +1,6 @@
 import {join} from "node:path";
 import {mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
-import {inject} from "vitest";
 import {AppCache, CachedReader} from "../../api/appcache.js";
 import {AppStore} from "../../api/appstore.js";
 import {referenceFromEnv} from "../../api/reference.js";
@@ -16,7 +15,8 @@ import {testApp} from "./app.js";
  * "demo" project in vitest.config.ts get one: a file that needs it must be listed there.
  */
 export function demoWorld(): DemoWorld {
-  const world = inject("demoWorld");
+  // Set by the project's setup file (test/setup/demo-world-ready.ts) once the world is built.
+  const world = (globalThis as {[k: symbol]: DemoWorld | undefined})[Symbol.for("curve.test.demoWorld.ready")];
   if (!world) throw new Error("no demo world: this test file must be in the \"demo\" project's list in vitest.config.ts");
   return world;
 }

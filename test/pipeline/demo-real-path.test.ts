@@ -2,9 +2,9 @@ import {mkdtempSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {generateDemoExtracts} from "../../pipelines/demo/generate.js";
 import {assembleDemoInbox} from "../../pipelines/demo/statutory/inbox.js";
 import {ChildKeys, loadChildKey} from "../../pipelines/door/identity.js";
+import {demoWorld} from "../helpers/demo.js";
 import {obaScratch, TARGET} from "../helpers/oba.js";
 
 /**
@@ -17,14 +17,14 @@ import {obaScratch, TARGET} from "../helpers/oba.js";
  */
 
 const root = mkdtempSync(join(tmpdir(), "curve-real-path-"));
-const demoDir = join(root, "demo");
+// The run's demo extracts (the same seed's bytes as `npm run demo-data`), read, not written.
+const demoDir = demoWorld().extractsDir;
 const s = obaScratch("curve-real-path-");
 let files: ReturnType<typeof assembleDemoInbox> = [];
 
 beforeAll(async () => {
   // The key lives outside the repository, in a folder of this test's own.
   process.env.CURVE_CHILD_KEY = join(root, "key", "child-key");
-  await generateDemoExtracts({outDir: demoDir});
   const keys = new ChildKeys(loadChildKey(process.env.CURVE_CHILD_KEY));
   files = assembleDemoInbox(demoDir, s.inbox, "statutory", {rekey: (la, id) => keys.of(la, id)});
   const record = await s.run();
