@@ -1,6 +1,6 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
 import {breakdownKey, definitionKey, denominatorDefinition, linkOf, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
-import {baseId, coarseReason, geographyCell, monthIndex, periodKey, type Lattice} from "./lattice.js";
+import {baseId, coarseReason, geographyCell, monthIndex, periodKey, WITHHELD_BLOCK_REASON, type Lattice} from "./lattice.js";
 import {buildLattice, sliceOf} from "./lattice-plan.js";
 import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
 import {
@@ -148,9 +148,29 @@ export function publishedSources(l: Lattice, geo: ResolvedGeography, type: Perio
   return at && key ? l.published.get(`${at.cell}|${key}${at.suffix}`) ?? null : null;
 }
 
+/** Whether a breakdown withholds every group of a geography cell and period (a rolling 12 months: of any month in it). */
+function blockWithheld(l: Lattice, cell: string, type: PeriodType, period: Period): boolean {
+  if (!l.time || !l.withheld.size) return false;
+  if (type === "rolling-12-months") {
+    const e = monthIndex(period.end);
+    for (let m = Math.max(e - 12, l.time.first); m <= Math.min(e, l.time.last); m++) if (l.withheld.has(`${cell}|m${m}`)) return true;
+    return false;
+  }
+  const key = periodKey(l.time, type, period.end);
+  return key !== null && l.withheld.has(`${cell}|${key}`);
+}
+
+/** Why a breakdown's group is `c` whatever its value (api/oba/withheld-blocks.ts); null when it is not withheld. */
+function groupWithheldReason(l: Lattice | null, geo: ResolvedGeography, type: PeriodType, period: Period): string | null {
+  const cell = l?.time && !l.family ? geographyCell(l.geo, geo) : null;
+  return typeof cell === "string" && blockWithheld(l!, cell, type, period) ? WITHHELD_BLOCK_REASON : null;
+}
+
 function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, suffix = ""): boolean {
   if (!l.time) return false;
   if (coarseReason(l, cell, type)) return true;
+  // A withheld block's groups are c whatever their values, zeros included.
+  if (suffix && blockWithheld(l, cell, type, period)) return true;
   if (type === "rolling-12-months") {
     const e = monthIndex(period.end);
     for (let m = Math.max(e - 12, l.time.first); m <= Math.min(e, l.time.last); m++) if (l.hidden.has(`${cell}|m${m}${suffix}`)) return true;
@@ -206,11 +226,15 @@ export async function seriesMask(db: Queryable, series: Series, policy: Disclosu
   const sources = (all: Lattice | null, byGroup: Lattice | null, p: InternalPoint) =>
     !all ? null : groupsOf.has(p) ? publishedSources(byGroup ?? all, series.geography, series.period, p.period, p.group) : publishedSources(all, series.geography, series.period, p.period, "all");
   const withheld = withheldReason(num, series.geography, series.period) ?? (den ? withheldReason(den, series.geography, series.period) : null);
+  const groupWithheld = (p: InternalPoint) => groupsOf.has(p)
+    ? groupWithheldReason(numB, series.geography, series.period, p.period) ?? groupWithheldReason(denB, series.geography, series.period, p.period)
+    : null;
+  const blocks = (numB?.withheld.size ?? 0) + (denB?.withheld.size ?? 0) > 0;
   return {
     numerator: (p) => check(num, numB, p),
     denominator: (p) => (den ? check(den, denB, p) : false),
     published: (p, which) => (which === "numerator" ? sources(num, numB, p) : sources(den, denB, p)),
-    ...(withheld ? {withheld: () => withheld} : {})
+    ...(withheld || blocks ? {withheld: (p: InternalPoint) => withheld ?? groupWithheld(p)} : {})
   };
 }
 

@@ -11,6 +11,7 @@ import {
 import type {DisclosurePolicy} from "./policy.js";
 import {describeFigure, figureGeographyId, figurePeriod, publishedFigures, type PublishedFigure} from "./published-figures.js";
 import {coverage, geoModel, leafRows, type GeoModel, type Queryable} from "./query.js";
+import {blocksToWithhold, WITHHOLD_ROUNDS} from "./withheld-blocks.js";
 
 /**
  * One lattice's plan: its counts, the totals its breakdowns pin or bound (rule 6) and the council's
@@ -28,9 +29,11 @@ interface Solved {
   unprotected: string[];
 }
 
-function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number): void {
-  if (!cells.length) return;
-  const r = suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
+const solveTable = (cells: CountCell[], groups: ConstraintGroup[], primaryMax: number) => suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
+
+function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number, solved = cells.length ? solveTable(cells, groups, primaryMax) : null): void {
+  const r = solved;
+  if (!r) return;
   acc.cells += cells.length;
   acc.groups += groups.length;
   acc.primary += r.primary.length;
@@ -45,7 +48,7 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
     const byId = new Map(cells.map((c) => [c.id, c]));
     const show = (id: string) => `${id}=${byId.get(id)?.count}${hid.has(id) ? "H" : ""}${byId.get(id)?.keep ? "K" : ""}${byId.get(id)?.hidden ? "F" : ""}`;
     for (const u of r.unprotected.slice(0, 3)) {
-      const cell = u.startsWith("cell ") ? u.slice(5) : null;
+      const cell = u.startsWith("cell ") ? u.slice(5).replace(/ \(bounds\)$/, "") : null;
       const gs = cell ? groups.filter((g) => g.total === cell || g.parts.includes(cell)) : groups.filter((g) => g.id === u);
       console.log("UNPROTECTED", u);
       for (const g of gs) console.log("   ", g.id, ":", show(g.total!), "=", g.parts.map(show).join(" + "));
@@ -59,10 +62,12 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   const cov = await coverage(db, extractInd, def.la);
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
-      secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse
+      secondary: s.secondary, pinned: pinned.size, withheld: withheld.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, withheld
   });
   const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
+  /** A breakdown's blocks withheld whatever their values (api/oba/withheld-blocks.ts). */
+  const withheld = new Set<string>();
   const pinned = new Set<string>();
   const exempt = new Exemptions();
   const family = breakdown ? breakdownFamily(def, breakdown) : null;
@@ -71,7 +76,7 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   const time: TimeModel = {kind: def.kind, first: monthIndex(cov.from), last: monthIndex(cov.to)};
   if (family && base) {
     // Ward and area breakdowns publish geography cells: the plan is the geography lattice's.
-    return {...base, stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, family};
+    return {...base, stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, family, withheld: new Set()};
   }
   const rows = await leafRows(db, def, time, family ? undefined : breakdown);
   const leafMap = new Map<string, Leaf>();
@@ -119,40 +124,67 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
       }
     }
   }
-  for (const block of blocks) {
+  const bkey = breakdownKey(breakdown);
+  /** One block's table of a breakdown's plan, with the blocks withheld so far. */
+  const breakdownTable = (block: Block): {cells: CountCell[]; groups: ConstraintGroup[]} => {
     const cells: CountCell[] = [];
     const groups: ConstraintGroup[] = [];
-    if (!breakdown) {
-      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}), planned);
-    } else {
-      // The totals keep the plan of the lattice without a breakdown.
-      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
-      const values = [...groupsSeen].sort();
-      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned);
-      const ids = new Set(cells.map((c) => c.id));
+    // The totals keep the plan of the lattice without a breakdown.
+    blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id, withheld.has(id) ? bkey : undefined), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
+    const values = [...groupsSeen].sort();
+    const open = (c: string, key: string) => withheld.has(`${c}|${key}`);
+    for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned, open);
+    const ids = new Set(cells.map((c) => c.id));
+    for (const c of g.cells) {
+      for (const p of block.periods) {
+        const total = `${c}|${p.key}`;
+        if (!ids.has(total)) continue;
+        const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
+        if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
+      }
+    }
+    for (const u of unions) {
+      blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
+      const present = new Set(cells.map((c) => c.id));
       for (const c of g.cells) {
         for (const p of block.periods) {
-          const total = `${c}|${p.key}`;
-          if (!ids.has(total)) continue;
-          const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
-          if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
-        }
-      }
-      for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
-        const present = new Set(cells.map((c) => c.id));
-        for (const c of g.cells) {
-          for (const p of block.periods) {
-            const total = `${c}|${p.key}|${u.id}`;
-            if (!present.has(total)) continue;
-            const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
-            if (parts.length) groups.push({id: `link ${total}`, parts, total});
+          const total = `${c}|${p.key}|${u.id}`;
+          const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
+          if (!present.has(total)) {
+            // A linked definition's zero is shown as 0 and pins the withheld zeros it adds up.
+            if (!open(c, p.key) || !parts.length || !planned(c, p.key)) continue;
+            cells.push({id: total, count: 0});
           }
+          if (parts.length) groups.push({id: `link ${total}`, parts, total});
         }
       }
     }
     exempt.mark(cells);
-    solve(cells, groups, acc, policy.primaryMax);
+    return {cells, groups};
+  };
+  for (const block of blocks) {
+    if (!breakdown) {
+      const cells: CountCell[] = [];
+      const groups: ConstraintGroup[] = [];
+      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}), planned);
+      exempt.mark(cells);
+      solve(cells, groups, acc, policy.primaryMax);
+      continue;
+    }
+    // A primary count the breakdown cannot protect (every cell left within reach is a total the plan
+    // without the breakdown shows, or a zero) has its block withheld, zeros included, and the
+    // block is solved again — then the blocks next to it, until every count is protected.
+    for (let round = 0; ; round++) {
+      const {cells, groups} = breakdownTable(block);
+      if (!cells.length) break;
+      const r = solveTable(cells, groups, policy.primaryMax);
+      const more = round < WITHHOLD_ROUNDS ? blocksToWithhold(r, groups, withheld) : [];
+      if (!more.length) {
+        solve(cells, groups, acc, policy.primaryMax, r);
+        break;
+      }
+      for (const b of more) withheld.add(b);
+    }
   }
   exempt.warnMissing();
   // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
@@ -184,7 +216,7 @@ async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator,
           for (const m of p.months) for (const [v, n] of byMonth.get(`${c}|m${m}`) ?? []) sum.set(v, (sum.get(v) ?? 0) + n);
           const counts = [...sum.values()].filter((n) => n > 0);
           if (counts.length > primaryMax && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
-          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, counts);
+          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, breakdownKey(b), counts);
         }
       }
     }
@@ -198,19 +230,26 @@ async function pinnedTotals(db: Queryable, def: CountDefinition, ind: Indicator,
  * every group of some breakdown is 1, knowing the total exactly gives each group away, so its range
  * must stay as wide as a primary cell's. Both go into every plan that holds the total.
  */
-type TotalBounds = Map<string, {floor: number; ones: boolean}>;
+type TotalBounds = Map<string, {floors: Map<string, number>; ones: Set<string>}>;
 
-function noteBreakdown(bounds: TotalBounds, id: string, counts: readonly number[]): void {
+function noteBreakdown(bounds: TotalBounds, id: string, breakdown: string, counts: readonly number[]): void {
   if (counts.length < 2) return;
-  const b = bounds.get(id) ?? bounds.set(id, {floor: 1, ones: false}).get(id)!;
-  b.floor = Math.max(b.floor, counts.length);
-  if (counts.every((n) => n === 1)) b.ones = true;
+  const b = bounds.get(id) ?? bounds.set(id, {floors: new Map(), ones: new Set()}).get(id)!;
+  b.floors.set(breakdown, counts.length);
+  if (counts.every((n) => n === 1)) b.ones.add(breakdown);
 }
 
-/** The cell fields that carry a total's bounds from its breakdowns into a suppression table. */
-function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
+/**
+ * The cell fields that carry a total's bounds from its breakdowns into a suppression table; but not
+ * from `except`, a breakdown that withholds the total's block (its `c`s there may be 0, so its
+ * groups bound nothing).
+ */
+function boundFields(bounds: TotalBounds, id: string, except?: string): Partial<CountCell> {
   const b = bounds.get(id);
-  return b ? {floor: b.floor, ...(b.ones ? {protect: true} : {})} : {};
+  if (!b) return {};
+  const floor = Math.max(1, ...[...b.floors].filter(([k]) => k !== except).map(([, f]) => f));
+  const ones = [...b.ones].some((k) => k !== except);
+  return {...(floor > 1 ? {floor} : {}), ...(ones ? {protect: true} : {})};
 }
 
 // ---------------------------------------------------------------- the council's published figures
@@ -298,6 +337,6 @@ export function sliceOf(parent: Lattice, def: CountDefinition, values: readonly 
   for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
   return {
     stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
-    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse
+    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse, withheld: new Set()
   };
 }
