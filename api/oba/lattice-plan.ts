@@ -11,7 +11,7 @@ import {
 import type {DisclosurePolicy} from "./policy.js";
 import {describeFigure, figureGeographyId, figurePeriod, publishedFigures, type PublishedFigure} from "./published-figures.js";
 import {coverage, geoModel, leafRows, type GeoModel, type Queryable} from "./query.js";
-import {blocksToWithhold, WITHHOLD_ROUNDS} from "./withheld-blocks.js";
+import {solveWithholding} from "./withheld-blocks.js";
 
 /**
  * One lattice's plan: its counts, the totals its breakdowns pin or bound (rule 6) and the council's
@@ -125,42 +125,13 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
     }
   }
   const bkey = breakdownKey(breakdown);
-  /** One block's table of a breakdown's plan, with the blocks withheld so far. */
-  const breakdownTable = (block: Block): {cells: CountCell[]; groups: ConstraintGroup[]} => {
-    const cells: CountCell[] = [];
-    const groups: ConstraintGroup[] = [];
-    // The totals keep the plan of the lattice without a breakdown.
-    blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id, withheld.has(id) ? bkey : undefined), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
-    const values = [...groupsSeen].sort();
-    const open = (c: string, key: string) => withheld.has(`${c}|${key}`);
-    for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned, open);
-    const ids = new Set(cells.map((c) => c.id));
-    for (const c of g.cells) {
-      for (const p of block.periods) {
-        const total = `${c}|${p.key}`;
-        if (!ids.has(total)) continue;
-        const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
-        if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
-      }
-    }
-    for (const u of unions) {
-      blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), planned);
-      const present = new Set(cells.map((c) => c.id));
-      for (const c of g.cells) {
-        for (const p of block.periods) {
-          const total = `${c}|${p.key}|${u.id}`;
-          const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
-          if (!present.has(total)) {
-            // A linked definition's zero is shown as 0 and pins the withheld zeros it adds up.
-            if (!open(c, p.key) || !parts.length || !planned(c, p.key)) continue;
-            cells.push({id: total, count: 0});
-          }
-          if (parts.length) groups.push({id: `link ${total}`, parts, total});
-        }
-      }
-    }
-    exempt.mark(cells);
-    return {cells, groups};
+  const values = [...groupsSeen].sort();
+  // The totals keep the plan of the lattice without a breakdown.
+  const totalFields = (id: string): Partial<CountCell> => ({...boundFields(bounds, id, withheld.has(id) ? bkey : undefined), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})});
+  const breakdownTable = (block: Block) => {
+    const t = breakdownBlockTable(block, g, monthly, values, totalFields, withheld, planned, unions.map((u) => ({id: u.id, values: u.values, hidden: (id: string) => pinned.has(id)})));
+    exempt.mark(t.cells);
+    return t;
   };
   for (const block of blocks) {
     if (!breakdown) {
@@ -174,22 +145,56 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
     // A primary count the breakdown cannot protect (every cell left within reach is a total the plan
     // without the breakdown shows, or a zero) has its block withheld, zeros included, and the
     // block is solved again — then the blocks next to it, until every count is protected.
-    for (let round = 0; ; round++) {
-      const {cells, groups} = breakdownTable(block);
-      if (!cells.length) break;
-      const r = solveTable(cells, groups, policy.primaryMax);
-      const more = round < WITHHOLD_ROUNDS ? blocksToWithhold(r, groups, withheld) : [];
-      if (!more.length) {
-        solve(cells, groups, acc, policy.primaryMax, r);
-        break;
-      }
-      for (const b of more) withheld.add(b);
-    }
+    const t = solveWithholding(() => breakdownTable(block), (cells, groups) => solveTable(cells, groups, policy.primaryMax), withheld);
+    if (t) solve(t.cells, t.groups, acc, policy.primaryMax, t.result);
   }
   exempt.warnMissing();
   // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
   if (breakdown) for (const id of [...acc.hidden]) if (id.split("|").length === 2) acc.hidden.delete(id);
   return stats(acc, time, g, blocks.length, family);
+}
+
+/**
+ * One block's table of a breakdown's plan: the totals (`totalFields` says which the plan without
+ * the breakdown hides, and what the other breakdowns bound them by), each group's cells and sums, the
+ * groups adding up to each total, and a linked definition's union cells adding up its groups; the
+ * blocks in `withheld` with their zeros (`blockTable`).
+ */
+export function breakdownBlockTable(
+  block: Block, g: GeoCells, monthly: Map<string, number>, values: readonly string[], totalFields: (id: string) => Partial<CountCell>,
+  withheld: ReadonlySet<string>, planned: (cell: string, key: string) => boolean, unions: readonly {id: string; values: readonly string[]; hidden: (id: string) => boolean}[] = []
+): {cells: CountCell[]; groups: ConstraintGroup[]} {
+  const cells: CountCell[] = [];
+  const groups: ConstraintGroup[] = [];
+  blockTable(block, g, monthly, "", cells, groups, totalFields, planned);
+  const open = (c: string, key: string) => withheld.has(`${c}|${key}`);
+  for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, planned, open);
+  const ids = new Set(cells.map((c) => c.id));
+  for (const c of g.cells) {
+    for (const p of block.periods) {
+      const total = `${c}|${p.key}`;
+      if (!ids.has(total)) continue;
+      const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
+      if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
+    }
+  }
+  for (const u of unions) {
+    blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (u.hidden(id) ? {hidden: true} : {}), planned);
+    const present = new Set(cells.map((c) => c.id));
+    for (const c of g.cells) {
+      for (const p of block.periods) {
+        const total = `${c}|${p.key}|${u.id}`;
+        const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
+        if (!present.has(total)) {
+          // A linked definition's zero is shown as 0 and pins the withheld zeros it adds up.
+          if (!open(c, p.key) || !parts.length || !planned(c, p.key)) continue;
+          cells.push({id: total, count: 0});
+        }
+        if (parts.length) groups.push({id: `link ${total}`, parts, total});
+      }
+    }
+  }
+  return {cells, groups};
 }
 
 /**

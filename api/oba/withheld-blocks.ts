@@ -1,4 +1,4 @@
-import type {ConstraintGroup, SuppressionResult} from "../stats/suppress.js";
+import type {ConstraintGroup, CountCell, SuppressionResult} from "../stats/suppress.js";
 
 /**
  * Withheld blocks of a breakdown (docs/methods/disclosure.md, rule 5): when a breakdown's plan
@@ -75,4 +75,22 @@ export function blocksToWithhold(result: Pick<SuppressionResult, "unprotected" |
     }
   }
   return [...out];
+}
+
+/**
+ * Solves one block of a breakdown's plan, withholding blocks (adding them to `withheld`, which the
+ * table builder reads) and solving again until every primary count is protected or no block is left
+ * to withhold. Null when the block has no cells.
+ */
+export function solveWithholding<R extends Pick<SuppressionResult, "unprotected" | "primary" | "secondary">>(
+  table: () => {cells: CountCell[]; groups: ConstraintGroup[]}, solve: (cells: CountCell[], groups: ConstraintGroup[]) => R, withheld: Set<string>
+): {cells: CountCell[]; groups: ConstraintGroup[]; result: R} | null {
+  for (let round = 0; ; round++) {
+    const {cells, groups} = table();
+    if (!cells.length) return null;
+    const result = solve(cells, groups);
+    const more = round < WITHHOLD_ROUNDS ? blocksToWithhold(result, groups, withheld) : [];
+    if (!more.length) return {cells, groups, result};
+    for (const b of more) withheld.add(b);
+  }
 }
