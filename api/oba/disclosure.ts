@@ -161,7 +161,7 @@ function blockWithheld(l: Lattice, cell: string, type: PeriodType, period: Perio
 }
 
 /** Why a breakdown's group is `c` whatever its value (api/oba/withheld-blocks.ts); null when it is not withheld. */
-function groupWithheldReason(l: Lattice | null, geo: ResolvedGeography, type: PeriodType, period: Period): string | null {
+export function groupWithheldReason(l: Lattice | null, geo: ResolvedGeography, type: PeriodType, period: Period): string | null {
   const cell = l?.time && !l.family ? geographyCell(l.geo, geo) : null;
   return typeof cell === "string" && blockWithheld(l!, cell, type, period) ? WITHHELD_BLOCK_REASON : null;
 }

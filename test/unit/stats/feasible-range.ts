@@ -73,7 +73,7 @@ export function feasibleRanges(table: SuppressionTable, result: SuppressionResul
     return feasible(loB, hi);
   };
   // A `c` withheld whatever its value (`mayBeZero`) may stand for 0.
-  const lo = vars.map((id) => (mayBeZero.has(id) ? 0 : 1));
+  const lo: number[] = vars.map((id) => (mayBeZero.has(id) ? 0 : 1));
   const hi = vars.map(() => cap);
   const out = new Map<string, [number, number]>();
   if (!propagate(lo, hi)) throw new Error("the published table has no solution: the oracle is wrong");

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {isHidden} from "../../../api/oba/disclosure.js";
+import {groupWithheldReason, isHidden} from "../../../api/oba/disclosure.js";
 import {blocksOf, blockTable, WITHHELD_BLOCK_REASON, type GeoCells, type Lattice} from "../../../api/oba/lattice.js";
 import {breakdownBlockTable} from "../../../api/oba/lattice-plan.js";
 import {solveWithholding} from "../../../api/oba/withheld-blocks.js";
@@ -145,6 +145,11 @@ describe("a breakdown block the plan cannot protect is withheld, zeros included"
     expect(now.withheld.has(`ward:b|${M}`)).toBe(false);
     expect(isHidden(l, ward("b"), "month", period, "never")).toBe(false);
     expect(isHidden(l, ward("b"), "month", period, "y")).toBe(false);
+    // The answer says why, so a reader knows a c there may be 0.
+    expect(groupWithheldReason(l, ward("a"), "month", period)).toBe(WITHHELD_BLOCK_REASON);
+    expect(groupWithheldReason(l, ward("b"), "month", period)).toBeNull();
     expect(WITHHELD_BLOCK_REASON).toMatch(/may stand for 0/);
+    // A rolling 12 months over the withheld month is withheld too.
+    expect(isHidden(l, ward("a"), "rolling-12-months", {label: "2014-03 (12 months)", start: "2013-04-01", end: "2014-03-31"}, "never")).toBe(true);
   });
 });
