@@ -108,9 +108,14 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? unionsOf(def, breakdown) : [];
-  // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
-  // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
-  for (const u of unions) for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
+  // A union cell is a total of the linked definition's own breakdowns (referrals to assessment by
+  // source, …): it gets their floors too.
+  const unionBounds = new Map<string, TotalBounds>();
+  for (const u of unions) {
+    const ub: TotalBounds = new Map();
+    unionBounds.set(u.id, ub);
+    for (const id of await pinnedTotals(db, u.def, extractInd, time, geo, g, blocks, policy.primaryMax, ub)) pinned.add(`${id}|${u.id}`);
+  }
   if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
     for (const r of rows) {
@@ -129,7 +134,8 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   // The totals keep the plan of the lattice without a breakdown.
   const totalFields = (id: string): Partial<CountCell> => ({...boundFields(bounds, id, withheld.has(id) ? bkey : undefined), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})});
   const breakdownTable = (block: Block) => {
-    const t = breakdownBlockTable(block, g, monthly, values, totalFields, withheld, planned, unions.map((u) => ({id: u.id, values: u.values, hidden: (id: string) => pinned.has(id)})));
+    const t = breakdownBlockTable(block, g, monthly, values, totalFields, withheld, planned, unions.map((u) => ({id: u.id, values: u.values,
+      fields: (id: string) => ({...boundFields(unionBounds.get(u.id)!, id.slice(0, -u.id.length - 1)), ...(pinned.has(id) ? {hidden: true} : {})})})));
     exempt.mark(t.cells);
     return t;
   };
@@ -162,7 +168,7 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
  */
 export function breakdownBlockTable(
   block: Block, g: GeoCells, monthly: Map<string, number>, values: readonly string[], totalFields: (id: string) => Partial<CountCell>,
-  withheld: ReadonlySet<string>, planned: (cell: string, key: string) => boolean, unions: readonly {id: string; values: readonly string[]; hidden: (id: string) => boolean}[] = []
+  withheld: ReadonlySet<string>, planned: (cell: string, key: string) => boolean, unions: readonly {id: string; values: readonly string[]; fields: (id: string) => Partial<CountCell>}[] = []
 ): {cells: CountCell[]; groups: ConstraintGroup[]} {
   const cells: CountCell[] = [];
   const groups: ConstraintGroup[] = [];
@@ -179,7 +185,7 @@ export function breakdownBlockTable(
     }
   }
   for (const u of unions) {
-    blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (u.hidden(id) ? {hidden: true} : {}), planned);
+    blockTable(block, g, monthly, `|${u.id}`, cells, groups, u.fields, planned);
     const present = new Set(cells.map((c) => c.id));
     for (const c of g.cells) {
       for (const p of block.periods) {

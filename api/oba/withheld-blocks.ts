@@ -90,6 +90,7 @@ export function solveWithholding<R extends Pick<SuppressionResult, "unprotected"
     if (!cells.length) return null;
     const result = solve(cells, groups);
     const more = round < WITHHOLD_ROUNDS ? blocksToWithhold(result, groups, withheld) : [];
+    if (process.env.CURVE_DISCLOSURE_DEBUG && result.unprotected.length) console.log(`WITHHOLD round ${round}: ${result.unprotected.length} unprotected, ${more.length} more blocks (${withheld.size} so far)`);
     if (!more.length) return {cells, groups, result};
     for (const b of more) withheld.add(b);
   }
