@@ -42,8 +42,13 @@ import {
  *
  * A definition that narrows another by a choice of that one's breakdown groups (referrals to
  * assessment = referrals by outcome, initial or single assessment) lives in that breakdown's lattice
- * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
- * under it are all 1 (see `pinnedTotals`).
+ * as a union cell (see "linked definitions"), with the floors of its own breakdowns. A total is hidden
+ * up front when some breakdown's groups under it are all 1 (see `pinnedTotals`).
+ *
+ * Withheld blocks: a breakdown never hides a total the plan without it shows, so a small group whose
+ * sums reach only such totals and zeros cannot be protected by hiding more cells; the breakdown then
+ * withholds every group of that geography and period, zeros included (`c` may stand for 0), with a
+ * reason (withheld-blocks.ts).
  *
  * Sparse counts (events): when most non-zero ward-months are small, the geographies below the
  * borough are planned only by quarter or financial year (`wardPeriod`), so the borough's months are
