@@ -26,6 +26,8 @@ interface Solved {
   groups: number;
   primary: number;
   secondary: number;
+  /** Zeros hidden because their block is withheld. */
+  zeros: number;
   unprotected: string[];
 }
 
@@ -39,6 +41,7 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
   acc.primary += r.primary.length;
   const forced = new Set(cells.filter((c) => c.hidden).map((c) => c.id));
   acc.secondary += r.secondary.filter((id) => !forced.has(id)).length;
+  acc.zeros += cells.filter((c) => c.hidden && c.count === 0).length;
   for (const id of r.primary) acc.hidden.add(id);
   for (const id of r.secondary) acc.hidden.add(id);
   acc.unprotected.push(...r.unprotected);
@@ -62,10 +65,10 @@ export async function buildLattice(db: Queryable, def: CountDefinition, extractI
   const cov = await coverage(db, extractInd, def.la);
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
-      secondary: s.secondary, pinned: pinned.size, withheld: withheld.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
+      secondary: s.secondary, pinned: pinned.size, withheld: withheld.size, withheldZeros: s.zeros, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
     time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, withheld
   });
-  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
+  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, zeros: 0, unprotected: []};
   /** A breakdown's blocks withheld whatever their values (api/oba/withheld-blocks.ts). */
   const withheld = new Set<string>();
   const pinned = new Set<string>();

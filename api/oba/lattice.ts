@@ -259,6 +259,8 @@ export interface LatticeStats {
   pinned: number;
   /** A breakdown's blocks withheld whatever their values, zeros included (api/oba/withheld-blocks.ts). */
   withheld?: number;
+  /** Of their groups, the zeros (each a `c` that stands for 0). */
+  withheldZeros?: number;
   /** Groups or cells `suppress` could not protect (should be empty). */
   unprotected: string[];
   millis: number;

@@ -46,7 +46,8 @@ const sum = (f: (l: Lattice) => number) => all.reduce((a, l) => a + f(l), 0);
 const largest = all.reduce((a, l) => (l.stats.cells > a.stats.cells ? l : a));
 console.log(`${all.length} plans (${all.filter((l) => l.stats.breakdown === "none").length} without a breakdown): ${sum((l) => l.stats.cells)} cells, ${sum((l) => l.stats.groups)} sums, `
   + `${sum((l) => l.stats.primary)} primary and ${sum((l) => l.stats.secondary)} secondary cells, ${sum((l) => l.stats.unprotected.length)} unprotected, `
-  + `${sum((l) => l.stats.withheld ?? 0)} breakdown blocks withheld (${sum((l) => l.withheld.size ? [...l.hidden].filter((id) => l.withheld.has(id.split("|").slice(0, 2).join("|"))).length : 0)} of their groups c); `
+  + `${sum((l) => l.stats.withheld ?? 0)} breakdown blocks withheld (${sum((l) => l.withheld.size ? [...l.hidden].filter((id) => l.withheld.has(id.split("|").slice(0, 2).join("|"))).length : 0)} of their groups c, `
+  + `${sum((l) => l.stats.withheldZeros ?? 0)} of them zeros); `
   + `${(sum((l) => l.stats.millis) / 1000).toFixed(1)} s in the plans, ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
 const none = all.filter((l) => l.stats.breakdown === "none").map((l) => l.stats.millis);
 console.log(`without a breakdown ${Math.min(...none)}–${Math.max(...none)} ms; the largest plan ${largest.stats.breakdown} of ${largest.stats.definition.slice(0, 60)}… ${largest.stats.cells} cells in ${largest.stats.millis} ms`);
