@@ -24,7 +24,7 @@ import type {ReferencePaths} from "./reference.js";
  * (test/checks/lattice-cost.ts measures solving).
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The warehouse whose versions the plans sit beside, and the reference files a plan depends on. */
 export interface PlanSource {
@@ -147,11 +147,12 @@ function codeStamp(): string | null {
 
 interface Stored {
   key: string;
-  plan: Omit<Lattice, "geo" | "hidden" | "published"> & {
+  plan: Omit<Lattice, "geo" | "hidden" | "published" | "withheld"> & {
     /** "base" when the plan shares its base plan's geography cells. */
     geo: "base" | {cells: string[]; canonical: [string, string | null][]; cellsOfLeaf: [string, string[]][]; families: GeoCells["families"]};
     hidden: string[];
     published: [string, string[]][];
+    withheld: string[];
   };
 }
 
@@ -169,7 +170,8 @@ function read(at: Place, base: Lattice | null): Lattice | null {
     ...p,
     geo: p.geo === "base" ? base!.geo : {cells: p.geo.cells, canonical: new Map(p.geo.canonical), cellsOfLeaf: new Map(p.geo.cellsOfLeaf), families: p.geo.families},
     hidden: new Set(p.hidden),
-    published: new Map(p.published)
+    published: new Map(p.published),
+    withheld: new Set(p.withheld)
   };
 }
 
@@ -181,7 +183,8 @@ function write(at: Place, plan: Lattice, base: Lattice | null): void {
       ...plan,
       geo: base && g === base.geo ? "base" : {cells: g.cells, canonical: [...g.canonical], cellsOfLeaf: [...g.cellsOfLeaf], families: g.families},
       hidden: [...plan.hidden],
-      published: [...plan.published]
+      published: [...plan.published],
+      withheld: [...plan.withheld]
     }
   };
   const tmp = `${at.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

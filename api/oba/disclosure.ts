@@ -1,6 +1,6 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
 import {breakdownKey, definitionKey, denominatorDefinition, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
-import {baseId, coarseReason, geographyCell, monthIndex, periodKey, type Lattice} from "./lattice.js";
+import {baseId, coarseReason, geographyCell, monthIndex, periodKey, WITHHELD_BLOCK_REASON, type Lattice} from "./lattice.js";
 import {buildLattice, sliceOf} from "./lattice-plan.js";
 import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
 import {
@@ -43,8 +43,13 @@ import type {Reader} from "./query.js";
  *
  * A definition that narrows another by a choice of that one's breakdown groups (referrals to
  * assessment = referrals by outcome, initial or single assessment) lives in that breakdown's lattice
- * as a union cell (see "linked definitions"). A total is hidden up front when some breakdown's groups
- * under it are all 1 (see `pinnedTotals`).
+ * as a union cell (see "linked definitions"), with the floors of its own breakdowns. A total is hidden
+ * up front when some breakdown's groups under it are all 1 (see `pinnedTotals`).
+ *
+ * Withheld blocks: a breakdown never hides a total the plan without it shows, so a small group whose
+ * sums reach only such totals and zeros cannot be protected by hiding more cells; the breakdown then
+ * withholds every group of that geography and period, zeros included (`c` may stand for 0), with a
+ * reason (withheld-blocks.ts).
  *
  * Sparse counts (events): when most non-zero ward-months are small, the geographies below the
  * borough are planned only by quarter or financial year (`wardPeriod`), so the borough's months are
@@ -57,7 +62,7 @@ import type {Reader} from "./query.js";
  * that enters minus the month that leaves) never involves a hidden month.
  *
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
- * lattices, 865,810 cells, 735,907 constraint groups): about 1,400 s in all on a shared 2-core
+ * lattices, 865,931 cells, 735,939 constraint groups): about 1,400 s in all on a shared 2-core
  * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
  * first asked for (api/plan-store.ts keeps each on disk beside the version, so every process
  * on that version reuses it); the largest, referrals by source, 42,232 cells, about 40 s under that load.
@@ -125,9 +130,29 @@ export function publishedSources(l: Lattice, geo: ResolvedGeography, type: Perio
   return at && key ? l.published.get(`${at.cell}|${key}${at.suffix}`) ?? null : null;
 }
 
+/** Whether a breakdown withholds every group of a geography cell and period (a rolling 12 months: of any month in it). */
+function blockWithheld(l: Lattice, cell: string, type: PeriodType, period: Period): boolean {
+  if (!l.time || !l.withheld.size) return false;
+  if (type === "rolling-12-months") {
+    const e = monthIndex(period.end);
+    for (let m = Math.max(e - 12, l.time.first); m <= Math.min(e, l.time.last); m++) if (l.withheld.has(`${cell}|m${m}`)) return true;
+    return false;
+  }
+  const key = periodKey(l.time, type, period.end);
+  return key !== null && l.withheld.has(`${cell}|${key}`);
+}
+
+/** Why a breakdown's group is `c` whatever its value (api/oba/withheld-blocks.ts); null when it is not withheld. */
+export function groupWithheldReason(l: Lattice | null, geo: ResolvedGeography, type: PeriodType, period: Period): string | null {
+  const cell = l?.time && !l.family ? geographyCell(l.geo, geo) : null;
+  return typeof cell === "string" && blockWithheld(l!, cell, type, period) ? WITHHELD_BLOCK_REASON : null;
+}
+
 function cellHidden(l: Lattice, cell: string, type: PeriodType, period: Period, suffix = ""): boolean {
   if (!l.time) return false;
   if (coarseReason(l, cell, type)) return true;
+  // A withheld block's groups are c whatever their values, zeros included.
+  if (suffix && blockWithheld(l, cell, type, period)) return true;
   if (type === "rolling-12-months") {
     const e = monthIndex(period.end);
     for (let m = Math.max(e - 12, l.time.first); m <= Math.min(e, l.time.last); m++) if (l.hidden.has(`${cell}|m${m}${suffix}`)) return true;
@@ -183,11 +208,15 @@ export async function seriesMask(db: Reader, series: Series, policy: DisclosureP
   const sources = (all: Lattice | null, byGroup: Lattice | null, p: InternalPoint) =>
     !all ? null : groupsOf.has(p) ? publishedSources(byGroup ?? all, series.geography, series.period, p.period, p.group) : publishedSources(all, series.geography, series.period, p.period, "all");
   const withheld = withheldReason(num, series.geography, series.period) ?? (den ? withheldReason(den, series.geography, series.period) : null);
+  const groupWithheld = (p: InternalPoint) => groupsOf.has(p)
+    ? groupWithheldReason(numB, series.geography, series.period, p.period) ?? groupWithheldReason(denB, series.geography, series.period, p.period)
+    : null;
+  const blocks = (numB?.withheld.size ?? 0) + (denB?.withheld.size ?? 0) > 0;
   return {
     numerator: (p) => check(num, numB, p),
     denominator: (p) => (den ? check(den, denB, p) : false),
     published: (p, which) => (which === "numerator" ? sources(num, numB, p) : sources(den, denB, p)),
-    ...(withheld ? {withheld: () => withheld} : {})
+    ...(withheld || blocks ? {withheld: (p: InternalPoint) => withheld ?? groupWithheld(p)} : {})
   };
 }
 

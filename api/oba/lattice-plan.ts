@@ -12,6 +12,7 @@ import {
 import type {DisclosurePolicy} from "./policy.js";
 import {describeFigure, figureGeographyId, figurePeriod, type PublishedFigure} from "./published-figures.js";
 import {coverage, geoModel, leafRows, type GeoModel, type Queryable, type Reader} from "./query.js";
+import {solveWithholding} from "./withheld-blocks.js";
 
 /**
  * One lattice's plan: its counts, the totals its breakdowns pin or bound (rule 6) and the council's
@@ -26,17 +27,22 @@ interface Solved {
   groups: number;
   primary: number;
   secondary: number;
+  /** Zeros hidden because their block is withheld. */
+  zeros: number;
   unprotected: string[];
 }
 
-function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number): void {
-  if (!cells.length) return;
-  const r = suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
+const solveTable = (cells: CountCell[], groups: ConstraintGroup[], primaryMax: number) => suppress({cells, groups}, {batch: true, prefer: "pairing", primaryMax});
+
+function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, primaryMax: number, solved = cells.length ? solveTable(cells, groups, primaryMax) : null): void {
+  const r = solved;
+  if (!r) return;
   acc.cells += cells.length;
   acc.groups += groups.length;
   acc.primary += r.primary.length;
   const forced = new Set(cells.filter((c) => c.hidden).map((c) => c.id));
   acc.secondary += r.secondary.filter((id) => !forced.has(id)).length;
+  acc.zeros += cells.filter((c) => c.hidden && c.count === 0).length;
   for (const id of r.primary) acc.hidden.add(id);
   for (const id of r.secondary) acc.hidden.add(id);
   acc.unprotected.push(...r.unprotected);
@@ -46,7 +52,7 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
     const byId = new Map(cells.map((c) => [c.id, c]));
     const show = (id: string) => `${id}=${byId.get(id)?.count}${hid.has(id) ? "H" : ""}${byId.get(id)?.keep ? "K" : ""}${byId.get(id)?.hidden ? "F" : ""}`;
     for (const u of r.unprotected.slice(0, 3)) {
-      const cell = u.startsWith("cell ") ? u.slice(5) : null;
+      const cell = u.startsWith("cell ") ? u.slice(5).replace(/ \(bounds\)$/, "") : null;
       const gs = cell ? groups.filter((g) => g.total === cell || g.parts.includes(cell)) : groups.filter((g) => g.id === u);
       console.log("UNPROTECTED", u);
       for (const g of gs) console.log("   ", g.id, ":", show(g.total!), "=", g.parts.map(show).join(" + "));
@@ -60,10 +66,12 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   const cov = await coverage(db, extractInd, def.la);
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
-      secondary: s.secondary, pinned: pinned.size, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
-    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, groupCoarse, ...(exempt.warnings.length ? {warnings: exempt.warnings} : {})
+      secondary: s.secondary, pinned: pinned.size, withheld: withheld.size, withheldZeros: s.zeros, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
+    time, geo: g, family, hidden: s.hidden, published: exempt.published, coarse, groupCoarse, withheld, ...(exempt.warnings.length ? {warnings: exempt.warnings} : {})
   });
-  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, unprotected: []};
+  const acc: Solved = {hidden: new Set(), cells: 0, groups: 0, primary: 0, secondary: 0, zeros: 0, unprotected: []};
+  /** A breakdown's blocks withheld whatever their values (api/oba/withheld-blocks.ts). */
+  const withheld = new Set<string>();
   const pinned = new Set<string>();
   const {counts} = db.reference;
   const exempt = new Exemptions(db.reference);
@@ -76,7 +84,7 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
     // Ward and area breakdowns publish geography cells: the plan is the geography lattice's.
     // (Its warnings were the base plan's to give.)
     return {stats: {...base.stats, breakdown: breakdownKey(breakdown), millis: Math.round(performance.now() - t0)}, time: base.time, geo: base.geo, family,
-      hidden: base.hidden, published: base.published, coarse: base.coarse, groupCoarse: base.groupCoarse};
+      hidden: base.hidden, published: base.published, coarse: base.coarse, groupCoarse: base.groupCoarse, withheld: new Set()};
   }
   const rows = await leafRows(db, def, time, family ? undefined : breakdown);
   const leafMap = new Map<string, Leaf>();
@@ -111,9 +119,14 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? counts.unionsOf(def, breakdown) : [];
-  // (A union cell's own breakdowns' floors are left out: on the demo warehouse they left primary
-  // cells unprotectable and hid the borough's yearly referrals to assessment; see the docs.)
-  for (const u of unions) for (const id of await pinnedTotals(db, counts, u.def, extractInd, time, geo, g, blocks, policy.primaryMax)) pinned.add(`${id}|${u.id}`);
+  // A union cell is a total of the linked definition's own breakdowns (referrals to assessment by
+  // source, …): it gets their floors too.
+  const unionBounds = new Map<string, TotalBounds>();
+  for (const u of unions) {
+    const ub: TotalBounds = new Map();
+    unionBounds.set(u.id, ub);
+    for (const id of await pinnedTotals(db, counts, u.def, extractInd, time, geo, g, blocks, policy.primaryMax, ub)) pinned.add(`${id}|${u.id}`);
+  }
   if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
     for (const r of rows) {
@@ -127,45 +140,80 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
       }
     }
   }
+  const bkey = breakdownKey(breakdown);
+  const values = [...groupsSeen].sort();
+  // The totals keep the plan of the lattice without a breakdown.
+  const totalFields = (id: string): Partial<CountCell> => ({...boundFields(bounds, id, withheld.has(id) ? bkey : undefined), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})});
+  const breakdownTable = (block: Block) => {
+    const t = breakdownBlockTable(block, g, monthly, values, totalFields, withheld, planned, unions.map((u) => ({id: u.id, values: u.values,
+      fields: (id: string) => ({...boundFields(unionBounds.get(u.id)!, id.slice(0, -u.id.length - 1)), ...(pinned.has(id) ? {hidden: true} : {})})})), plannedGroup);
+    exempt.mark(t.cells);
+    return t;
+  };
   for (const block of blocks) {
-    const cells: CountCell[] = [];
-    const groups: ConstraintGroup[] = [];
     if (!breakdown) {
+      const cells: CountCell[] = [];
+      const groups: ConstraintGroup[] = [];
       blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(pinned.has(id) ? {hidden: true} : {})}), planned);
-    } else {
-      // The totals keep the plan of the lattice without a breakdown.
-      blockTable(block, g, monthly, "", cells, groups, (id) => ({...boundFields(bounds, id), ...(base!.hidden.has(id) ? {hidden: true} : {keep: true})}), planned);
-      const values = [...groupsSeen].sort();
-      for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, plannedGroup);
-      const ids = new Set(cells.map((c) => c.id));
-      for (const c of g.cells) {
-        for (const p of block.periods) {
-          const total = `${c}|${p.key}`;
-          if (!ids.has(total)) continue;
-          const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
-          if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
-        }
-      }
-      for (const u of unions) {
-        blockTable(block, g, monthly, `|${u.id}`, cells, groups, (id) => (pinned.has(id) ? {hidden: true} : {}), plannedGroup);
-        const present = new Set(cells.map((c) => c.id));
-        for (const c of g.cells) {
-          for (const p of block.periods) {
-            const total = `${c}|${p.key}|${u.id}`;
-            if (!present.has(total)) continue;
-            const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
-            if (parts.length) groups.push({id: `link ${total}`, parts, total});
-          }
-        }
-      }
+      exempt.mark(cells);
+      solve(cells, groups, acc, policy.primaryMax);
+      continue;
     }
-    exempt.mark(cells);
-    solve(cells, groups, acc, policy.primaryMax);
+    // A primary count the breakdown cannot protect (every cell left within reach is a total the plan
+    // without the breakdown shows, or a zero) has its block withheld, zeros included, and the
+    // block is solved again — then the blocks next to it, until every count is protected.
+    const t = solveWithholding(() => breakdownTable(block), (cells, groups) => solveTable(cells, groups, policy.primaryMax), withheld);
+    if (t) solve(t.cells, t.groups, acc, policy.primaryMax, t.result);
   }
   exempt.warnMissing();
   // The totals' own hidden cells belong to the base plan; a breakdown lattice records only its groups.
   if (breakdown) for (const id of [...acc.hidden]) if (id.split("|").length === 2) acc.hidden.delete(id);
   return stats(acc, time, g, blocks.length, family);
+}
+
+/**
+ * One block's table of a breakdown's plan: the totals (`totalFields` says which the plan without
+ * the breakdown hides, and what the other breakdowns bound them by), each group's cells and sums, the
+ * groups adding up to each total, and a linked definition's union cells adding up its groups; the
+ * blocks in `withheld` with their zeros (`blockTable`). Groups and union cells are planned where
+ * `plannedGroup` says (by quarter or year when the groups are sparse at the borough), totals where `planned` does.
+ */
+export function breakdownBlockTable(
+  block: Block, g: GeoCells, monthly: Map<string, number>, values: readonly string[], totalFields: (id: string) => Partial<CountCell>,
+  withheld: ReadonlySet<string>, planned: (cell: string, key: string) => boolean, unions: readonly {id: string; values: readonly string[]; fields: (id: string) => Partial<CountCell>}[] = [],
+  plannedGroup: (cell: string, key: string) => boolean = planned
+): {cells: CountCell[]; groups: ConstraintGroup[]} {
+  const cells: CountCell[] = [];
+  const groups: ConstraintGroup[] = [];
+  blockTable(block, g, monthly, "", cells, groups, totalFields, planned);
+  const open = (c: string, key: string) => withheld.has(`${c}|${key}`);
+  for (const v of values) blockTable(block, g, monthly, `|${v}`, cells, groups, undefined, plannedGroup, open);
+  const ids = new Set(cells.map((c) => c.id));
+  for (const c of g.cells) {
+    for (const p of block.periods) {
+      const total = `${c}|${p.key}`;
+      if (!ids.has(total)) continue;
+      const parts = values.map((v) => `${total}|${v}`).filter((id) => ids.has(id));
+      if (parts.length) groups.push({id: `breakdown ${total}`, parts, total});
+    }
+  }
+  for (const u of unions) {
+    blockTable(block, g, monthly, `|${u.id}`, cells, groups, u.fields, plannedGroup);
+    const present = new Set(cells.map((c) => c.id));
+    for (const c of g.cells) {
+      for (const p of block.periods) {
+        const total = `${c}|${p.key}|${u.id}`;
+        const parts = u.values.map((v) => `${c}|${p.key}|${v}`).filter((id) => present.has(id));
+        if (!present.has(total)) {
+          // A linked definition's zero is shown as 0 and pins the withheld zeros it adds up.
+          if (!open(c, p.key) || !parts.length || !plannedGroup(c, p.key)) continue;
+          cells.push({id: total, count: 0});
+        }
+        if (parts.length) groups.push({id: `link ${total}`, parts, total});
+      }
+    }
+  }
+  return {cells, groups};
 }
 
 /**
@@ -192,7 +240,7 @@ async function pinnedTotals(db: Queryable, counts: CountDefinitions, def: CountD
           for (const m of p.months) for (const [v, n] of byMonth.get(`${c}|m${m}`) ?? []) sum.set(v, (sum.get(v) ?? 0) + n);
           const counts = [...sum.values()].filter((n) => n > 0);
           if (counts.length > primaryMax && counts.every((n) => n === 1)) pinned.add(`${c}|${p.key}`);
-          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, counts);
+          if (bounds) noteBreakdown(bounds, `${c}|${p.key}`, breakdownKey(b), counts);
         }
       }
     }
@@ -206,19 +254,26 @@ async function pinnedTotals(db: Queryable, counts: CountDefinitions, def: CountD
  * every group of some breakdown is 1, knowing the total exactly gives each group away, so its range
  * must stay as wide as a primary cell's. Both go into every plan that holds the total.
  */
-type TotalBounds = Map<string, {floor: number; ones: boolean}>;
+type TotalBounds = Map<string, {floors: Map<string, number>; ones: Set<string>}>;
 
-function noteBreakdown(bounds: TotalBounds, id: string, counts: readonly number[]): void {
+function noteBreakdown(bounds: TotalBounds, id: string, breakdown: string, counts: readonly number[]): void {
   if (counts.length < 2) return;
-  const b = bounds.get(id) ?? bounds.set(id, {floor: 1, ones: false}).get(id)!;
-  b.floor = Math.max(b.floor, counts.length);
-  if (counts.every((n) => n === 1)) b.ones = true;
+  const b = bounds.get(id) ?? bounds.set(id, {floors: new Map(), ones: new Set()}).get(id)!;
+  b.floors.set(breakdown, counts.length);
+  if (counts.every((n) => n === 1)) b.ones.add(breakdown);
 }
 
-/** The cell fields that carry a total's bounds from its breakdowns into a suppression table. */
-function boundFields(bounds: TotalBounds, id: string): Partial<CountCell> {
+/**
+ * The cell fields that carry a total's bounds from its breakdowns into a suppression table; but not
+ * from `except`, a breakdown that withholds the total's block (its `c`s there may be 0, so its
+ * groups bound nothing).
+ */
+function boundFields(bounds: TotalBounds, id: string, except?: string): Partial<CountCell> {
   const b = bounds.get(id);
-  return b ? {floor: b.floor, ...(b.ones ? {protect: true} : {})} : {};
+  if (!b) return {};
+  const floor = Math.max(1, ...[...b.floors].filter(([k]) => k !== except).map(([, f]) => f));
+  const ones = [...b.ones].some((k) => k !== except);
+  return {...(floor > 1 ? {floor} : {}), ...(ones ? {protect: true} : {})};
 }
 
 // ---------------------------------------------------------------- the council's published figures
@@ -313,6 +368,6 @@ export function sliceOf(parent: Lattice, def: CountDefinition, values: readonly 
   for (const [id, sources] of parent.published) if (id.endsWith(suffix)) published.set(id.slice(0, -suffix.length), sources);
   return {
     stats: {...parent.stats, definition: definitionKey(def), breakdown: "none", linkedTo: `${parent.stats.definition} ${parent.stats.breakdown} ${values.join("+")}`},
-    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse, groupCoarse: parent.groupCoarse
+    time: parent.time, geo: parent.geo, family: null, hidden, published, coarse: parent.coarse, groupCoarse: parent.groupCoarse, withheld: new Set()
   };
 }

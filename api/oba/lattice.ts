@@ -289,6 +289,10 @@ export interface LatticeStats {
   secondary: number;
   /** Totals hidden because every group under them is 1 in some breakdown (the groups' c would each be known to be 1). */
   pinned: number;
+  /** A breakdown's blocks withheld whatever their values, zeros included (api/oba/withheld-blocks.ts). */
+  withheld?: number;
+  /** Of their groups, the zeros (each a `c` that stands for 0). */
+  withheldZeros?: number;
   /** Groups or cells `suppress` could not protect (should be empty). */
   unprotected: string[];
   millis: number;
@@ -318,7 +322,16 @@ export interface Lattice {
   groupCoarse: CoarsePeriod | null;
   /** What planning warned about (published figures not exempt), when anything. */
   warnings?: string[];
+  /**
+   * A breakdown's blocks (`${geoCell}|${periodKey}`) whose groups are withheld whatever their values,
+   * zeros included (`withheldBlockReason`); empty for a plan without a breakdown.
+   */
+  withheld: Set<string>;
 }
+
+/** Why a breakdown's group is `c` whatever its value: its block could not be protected with its zeros shown. */
+export const WITHHELD_BLOCK_REASON = "withheld with the other groups of this breakdown at this geography and period, zeros included:"
+  + " showing which groups are 0 would give a small count away (here a c may stand for 0)";
 
 export function leafOf(geo: GeoModel, def: CountDefinition, r: {w: string; a: string}): Leaf {
   const known = geo.wardArea.has(r.w);
@@ -329,25 +342,43 @@ export function leafOf(geo: GeoModel, def: CountDefinition, r: {w: string; a: st
 /**
  * Adds the cells of one block: counts by (geography cell, period key[, group]), dropping zeros (a
  * zero is shown as 0 and never hidden, so it neither helps nor hurts), and the groups over them.
+ *
+ * `withheld` names the (geography cell, period key) blocks of a breakdown published whatever their
+ * values (`withheldBlockReason`): their cells may be `c` for 0, so each is at least 0 to a reader
+ * (`floor: 0`) and their zeros are hidden cells of the table; a zero total of a sum over such a zero
+ * is shown as 0, so it joins the table too (it tells the reader the zero is 0).
  */
 export function blockTable(
   block: Block, geo: GeoCells, monthly: Map<string, number>, suffix: string,
-  cells: CountCell[], groups: ConstraintGroup[], extra: (id: string) => Partial<CountCell> = () => ({}), planned: (cell: string, key: string) => boolean = () => true
+  cells: CountCell[], groups: ConstraintGroup[], extra: (id: string) => Partial<CountCell> = () => ({}), planned: (cell: string, key: string) => boolean = () => true,
+  withheld: (cell: string, key: string) => boolean = () => false
 ): void {
   const present = new Set<string>();
+  const zeros = new Set<string>();
+  let hiddenZeros = false;
   for (const c of geo.cells) {
     for (const p of block.periods) {
       if (!planned(c, p.key)) continue;
       let n = 0;
       for (const m of p.months) n += monthly.get(`${c}|m${m}${suffix}`) ?? 0;
-      if (n <= 0) continue;
       const id = `${c}|${p.key}${suffix}`;
+      const open = withheld(c, p.key);
+      if (n <= 0 && !open) {
+        zeros.add(id);
+        continue;
+      }
       present.add(id);
-      cells.push({id, count: n, ...extra(id)});
+      hiddenZeros ||= n === 0;
+      cells.push({id, count: n, ...extra(id), ...(open ? {floor: 0, ...(n === 0 ? {hidden: true} : {})} : {})});
     }
   }
   const add = (kind: string, parts: string[], total: string) => {
-    if (!present.has(total)) return;
+    if (!present.has(total)) {
+      // A shown zero total pins every part to 0: withheld zeros under it are no secret.
+      if (!hiddenZeros || !zeros.has(total) || !parts.some((p) => present.has(p))) return;
+      present.add(total);
+      cells.push({id: total, count: 0});
+    }
     const ps = parts.filter((p) => present.has(p));
     if (ps.length) groups.push({id: `${kind} ${total}`, parts: ps, total});
   };

@@ -413,7 +413,9 @@ export function publishPoints(ind: Indicator, totals: InternalPoint[], groups: I
         // Cells the lattice already hides count as hidden here, so no needless extra cell is taken;
         // the council's published figures are known to every reader.
         const pre = (p: InternalPoint) => (which === "numerator" ? hidden : denHidden).has(p);
-        const cell = (id: string, p: InternalPoint): CountCell => ({id, count: which === "numerator" ? p.numerator : p.denominator ?? 0, hidden: pre(p), keep: !pre(p) && publishedBy(p, which) !== null});
+        // A count withheld whatever its value may be c for 0: at least 0 to a reader, not 1.
+        const cell = (id: string, p: InternalPoint): CountCell => ({id, count: which === "numerator" ? p.numerator : p.denominator ?? 0, hidden: pre(p), keep: !pre(p) && publishedBy(p, which) !== null,
+          ...(pre(p) && mask?.withheld?.(p) ? {floor: 0} : {})});
         const cells: CountCell[] = [cell("total", t), ...parts.map((g, i) => cell(`g${i}`, g))];
         const groupsC: ConstraintGroup[] = [{parts: parts.map((_, i) => `g${i}`), total: "total"}];
         const result = suppress({cells, groups: groupsC}, {primaryMax});

@@ -8,7 +8,8 @@ import {boundRanges, recoverableCells, type ConstraintGroup, type CountCell} fro
  * breakdown and with each of `breakdowns`, and puts every count into ONE table whose sums are each
  * breakdown's groups → the total, months → quarters → year and wards → borough. It then solves that
  * table exactly as the audit does (the linear check and the integer bounds of api/stats/suppress.ts,
- * where every `c` is at least 1), once for all breakdowns together and once per breakdown on its own.
+ * where every `c` is at least 1 unless the answer says it is withheld whatever its value), once for all
+ * breakdowns together and once per breakdown on its own.
  * A hidden count known exactly together but not on its own was given away by another breakdown.
  */
 
@@ -28,8 +29,10 @@ export interface BreakdownAttack {
   /** Hidden counts known exactly together only: the rule-6 leak. */
   acrossBreakdowns: string[];
   hidden: number;
-  /** Hidden counts whose true value is 0 (zeros are published as 0, so there should be none). */
+  /** Hidden counts whose true value is 0 (zeros are published as 0, except in a block withheld whatever its values). */
   hiddenZeros: string[];
+  /** Hidden counts withheld whatever their value (a `c` that may stand for 0). */
+  withheld: string[];
   /** Of those, the ones the sums determine exactly (as 0) from all breakdowns together. */
   zerosKnown: string[];
   cells: number;
@@ -48,6 +51,8 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
   /** Group values per breakdown, geography and period label. */
   const groupsAt = new Map<string, Set<string>>();
   const labels = new Map<string, string[]>();
+  /** Counts withheld whatever their value (`withheld`): their `c` may stand for 0. */
+  const mayBeZero = new Set<string>();
   for (const period of periods) {
     for (const g of geos) {
       for (const b of [null, ...opts.breakdowns]) {
@@ -55,9 +60,13 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
         const [pub, full] = await Promise.all([get(app, url, role), get(app, url, "analyst")]);
         labels.set(period, full.points.map((p: any) => p.period));
         const read = (body: any, into: Map<string, number | string>) => {
-          for (const p of body.points) into.set(`${g.key}|${p.period}|`, p.numerator);
+          for (const p of body.points) {
+            into.set(`${g.key}|${p.period}|`, p.numerator);
+            if (p.withheld) mayBeZero.add(`${g.key}|${p.period}|`);
+          }
           for (const p of body.groups ?? []) {
             into.set(`${g.key}|${p.period}|${b}=${p.group}`, p.numerator);
+            if (p.withheld) mayBeZero.add(`${g.key}|${p.period}|${b}=${p.group}`);
             const k = `${b}|${g.key}|${p.period}`;
             (groupsAt.get(k) ?? groupsAt.set(k, new Set()).get(k)!).add(p.group);
           }
@@ -69,7 +78,7 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
       }
     }
   }
-  const cells: CountCell[] = [...truth].map(([id, count]) => ({id, count}));
+  const cells: CountCell[] = [...truth].map(([id, count]) => ({id, count, ...(mayBeZero.has(id) ? {floor: 0} : {})}));
   const hidden = new Set([...shown].filter(([k, v]) => v === "c" && truth.has(k)).map(([k]) => k));
   const has = (id: string) => truth.has(id);
   const groups: (ConstraintGroup & {breakdown: string | null})[] = [];
@@ -127,6 +136,6 @@ export async function breakdownAttack(app: App, opts: {indicator: string; breakd
   for (const id of exact(groups.filter((g) => g.breakdown === null), cells.filter((c) => c.id.endsWith("|")))) alone.add(id);
   return {
     together: [...together].sort(), alone: [...alone].sort(), acrossBreakdowns: [...together].filter((id) => !alone.has(id)).sort(),
-    hidden: hidden.size, hiddenZeros, zerosKnown: hiddenZeros.filter((id) => determined.has(id)), cells: cells.length, truth, shown
+    hidden: hidden.size, hiddenZeros, withheld: [...hidden].filter((id) => mayBeZero.has(id)).sort(), zerosKnown: hiddenZeros.filter((id) => determined.has(id)), cells: cells.length, truth, shown
   };
 }

@@ -8,7 +8,7 @@ export interface IndexGroup {
 }
 
 /**
- * Interval propagation over the sums (bounds consistency): each hidden cell starts at [1, ∞) and
+ * Interval propagation over the sums (bounds consistency): each hidden cell starts at [floor, ∞) and
  * each shown cell at its value; every sum then narrows each hidden member to what the other members'
  * ranges allow, until nothing changes (or a work budget runs out). The result contains every value
  * an integer-programming reader could find, so a range found narrow here is truly narrow: it can only
@@ -82,7 +82,7 @@ export function propagateBounds(groups: readonly IndexGroup[], val: Float64Array
 
 /**
  * The sums around one set of linked hidden cells, as a small integer program: cells `0..n-1`, each
- * sum `Σ coef·x = k` (shown members moved into k), every cell at least 1.
+ * sum `Σ coef·x = k` (shown members moved into k), every cell at least its floor.
  */
 export class HiddenComponent {
   readonly eqs: {idx: number[]; coef: number[]; k: number}[] = [];
@@ -151,7 +151,8 @@ export const EXACT_COMPONENT_MAX = 40;
 
 /**
  * The range of counts a reader could narrow each suppressed cell to ({@link propagateBounds}): given
- * every shown cell, the groups' sums and that a suppressed cell is at least 1. Exported for auditing a
+ * every shown cell, the groups' sums and that a suppressed cell is at least its floor (1 unless the
+ * cell says otherwise). Exported for auditing a
  * publication: {@link suppress} leaves every primary cell's range at least `protectionInterval` wide.
  */
 export function boundRanges(table: SuppressionTable, suppressed: ReadonlySet<string> | readonly string[]): Map<string, [number, number]> {
@@ -164,8 +165,8 @@ export function boundRanges(table: SuppressionTable, suppressed: ReadonlySet<str
   return new Map(hidden.map((id) => [id, [lo[index.get(id) as number], hi[index.get(id) as number]]]));
 }
 
-/** What a reader knows each cell to be at least when it is hidden (`floor`, default 1). */
-export const floorsOf = (cells: readonly CountCell[]) => Float64Array.from(cells, (c) => Math.max(1, c.floor ?? 1));
+/** What a reader knows each cell to be at least when it is hidden (`floor`, default 1; 0 where a `c` may stand for 0). */
+export const floorsOf = (cells: readonly CountCell[]) => Float64Array.from(cells, (c) => Math.max(0, c.floor ?? 1));
 
 /** Groups over cell indices, leaving out unknown ("x") and structural-zero ("z") members, which never help or hurt recovery. */
 export function indexGroups(table: SuppressionTable, index: ReadonlyMap<string, number>): IndexGroup[] {

@@ -214,6 +214,8 @@ class SecondarySearch {
       pass = false;
       for (let gi = 0; gi < groups.length; gi++) {
         if (hiddenIn[gi] !== 1) continue;
+        // A hidden zero (a withheld block's) alone in a sum is only a 0 given away.
+        if (this.loneIsZero(gi)) continue;
         const pick = this.candidateIn(gi);
         if (pick < 0) {
           this.unprotected.add(groups[gi].label);
@@ -225,22 +227,28 @@ class SecondarySearch {
     }
   }
 
-  /** All-ones pinning: k suppressed parts with a known sum of exactly k. */
+  loneIsZero(gi: number): boolean {
+    for (const i of this.groups[gi].idx) if (this.hid[i]) return this.val[i] === 0;
+    return false;
+  }
+
+  /** All-ones pinning: k suppressed parts (each at least 1) with a known sum of exactly k. */
   unpinAllOnes(): void {
-    const {groups, hiddenIn, hid, val} = this;
+    const {groups, hiddenIn, hid, val, floor} = this;
     for (let gi = 0; gi < groups.length; gi++) {
       if (hiddenIn[gi] < 2) continue;
       const g = groups[gi];
-      let k = 0;
+      let least = 0;
       let sum = 0;
       let partsOnly = true;
       g.idx.forEach((i, e) => {
         if (!hid[i]) return;
-        k++;
+        // Each at least 1, or 0 where a `c` may stand for 0 (a larger floor is the bound audit's to judge).
+        least += Math.min(floor[i], 1);
         sum += val[i];
         if (g.coef[e] !== 1) partsOnly = false;
       });
-      if (!partsOnly || sum !== k) continue;
+      if (!partsOnly || sum !== least || sum === 0) continue;
       const pick = this.candidateIn(gi);
       if (pick < 0) this.unprotected.add(g.label);
       else this.hide(pick);
@@ -256,7 +264,8 @@ class SecondarySearch {
     const check = this.toCheck();
     this.dirty = new Set();
     const fixedNow = check.length ? determined(this.equations, check) : [];
-    const exposed = check.filter((_, j) => fixedNow[j]);
+    // A hidden zero (a withheld block's) known to be 0 gives nothing away.
+    const exposed = check.filter((i, j) => fixedNow[j] && val[i] > 0);
     // The cheaper rules ran before this check: when it adds nothing, the table is stable.
     let changed = false;
     const touched = new Set<number>();

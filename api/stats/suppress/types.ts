@@ -21,7 +21,9 @@ export interface CountCell {
   keep?: boolean;
   /**
    * The least a reader knows the count to be when it is hidden; default 1 (zeros are shown as 0).
-   * E.g. a total with k non-zero groups in some breakdown is at least k, whatever that breakdown shows.
+   * E.g. a total with k non-zero groups in some breakdown is at least k, whatever that breakdown shows;
+   * 0 for a cell of a block withheld whatever its values, whose `c` may stand for 0 (such a cell may be
+   * a hidden zero: `hidden` with count 0, which is never protected itself).
    */
   floor?: number;
   /**

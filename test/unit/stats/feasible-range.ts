@@ -4,11 +4,11 @@ import type {SuppressionResult, SuppressionTable} from "../../../api/stats/suppr
  * What a reader can work out about each suppressed cell, computed exactly (independently of
  * suppress.ts, as the test's oracle): every integer solution of the table's sums in which shown cells
  * take their published value, zeros and "z" cells are 0 (zeros are published as 0, so every `c` is at
- * least 1) and "x" cells are left out. For each hidden cell, its smallest and largest value over all
+ * least 1, except the cells in `mayBeZero`: withheld whatever their value) and "x" cells are left out. For each hidden cell, its smallest and largest value over all
  * solutions, by branch-and-bound with interval propagation. `cap` bounds the search above (a value the
  * true counts never approach, so a range reaching it is as good as open).
  */
-export function feasibleRanges(table: SuppressionTable, result: SuppressionResult, cap = 1000): Map<string, [number, number]> {
+export function feasibleRanges(table: SuppressionTable, result: SuppressionResult, cap = 1000, mayBeZero: ReadonlySet<string> = new Set()): Map<string, [number, number]> {
   const pub = new Map(result.cells.map((c) => [c.id, c]));
   const vars = result.cells.filter((c) => c.published === "c").map((c) => c.id);
   const at = new Map(vars.map((id, i) => [id, i]));
@@ -72,7 +72,8 @@ export function feasibleRanges(table: SuppressionTable, result: SuppressionResul
     loB[pick] = mid + 1;
     return feasible(loB, hi);
   };
-  const lo = vars.map(() => 1);
+  // A `c` withheld whatever its value (`mayBeZero`) may stand for 0.
+  const lo: number[] = vars.map((id) => (mayBeZero.has(id) ? 0 : 1));
   const hi = vars.map(() => cap);
   const out = new Map<string, [number, number]>();
   if (!propagate(lo, hi)) throw new Error("the published table has no solution: the oracle is wrong");
@@ -103,8 +104,8 @@ export function feasibleRanges(table: SuppressionTable, result: SuppressionResul
 }
 
 /** Primary cells whose exact feasible range is narrower than `width` (a width of 0: known exactly). */
-export function recoverablePrimaries(table: SuppressionTable, result: SuppressionResult, width: number, cap = 1000): string[] {
-  const ranges = feasibleRanges(table, result, cap);
+export function recoverablePrimaries(table: SuppressionTable, result: SuppressionResult, width: number, cap = 1000, mayBeZero?: ReadonlySet<string>): string[] {
+  const ranges = feasibleRanges(table, result, cap, mayBeZero);
   return result.primary.filter((id) => {
     const [lo, hi] = ranges.get(id)!;
     return hi - lo < width;
