@@ -62,7 +62,7 @@ import type {Reader} from "./query.js";
  * that enters minus the month that leaves) never involves a hidden month.
  *
  * Cost on the demo warehouse (test/checks/lattice-cost.ts; every plan of every authority, 172
- * lattices, 865,931 cells, 735,939 constraint groups): about 1,400 s in all on a shared 2-core
+ * lattices, 858,545 cells, 729,931 constraint groups): about 1,400 s in all on a shared 2-core
  * machine under heavy load (320 s at a quieter moment), each computed once per warehouse version when
  * first asked for (api/plan-store.ts keeps each on disk beside the version, so every process
  * on that version reuses it); the largest, referrals by source, 42,232 cells, about 40 s under that load.

@@ -6,7 +6,7 @@ import {
   type BreakdownSpec, type CountDefinition, type CountDefinitions
 } from "./count-definitions.js";
 import {
-  blocksOf, blockTable, geoCells, groupPeriod, leafOf, monthIndex, periodKey, plannedGroupIn, plannedIn, wardPeriod,
+  blocksOf, blockTable, coarserPeriod, geoCells, groupPeriod, leafOf, monthIndex, periodKey, plannedGroupIn, wardPeriod,
   type Block, type CoarsePeriod, type GeoCells, type Lattice, type Leaf, type TimeModel
 } from "./lattice.js";
 import type {DisclosurePolicy} from "./policy.js";
@@ -109,9 +109,12 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   const blocks = blocksOf(time);
   // A breakdown is planned at its totals' periods.
   coarse = base ? base.coarse : wardPeriod(time, geo, g, blocks, monthly, policy.primaryMax);
-  const planned = plannedIn(g, coarse);
+  // The totals are in the table where the plan without the breakdown holds them: a linked
+  // definition sliced from groups sparse at the borough (infants entering care) holds no months.
+  const planned = plannedGroupIn(g, coarse, base?.groupCoarse ?? null);
   // A breakdown's groups (and the linked definitions among them) sparse at the borough itself are planned by quarter or year everywhere.
-  if (breakdown) groupCoarse = groupPeriod(time, g, blocks, monthly, [...groupsSeen], policy.primaryMax);
+  // …and its groups are planned no finer than those totals (a group's months would add up to a month the totals withhold).
+  if (breakdown) groupCoarse = coarserPeriod(groupPeriod(time, g, blocks, monthly, [...groupsSeen], policy.primaryMax), base?.groupCoarse ?? null);
   const plannedGroup = plannedGroupIn(g, coarse, groupCoarse);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();

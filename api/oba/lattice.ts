@@ -186,6 +186,12 @@ export type CoarsePeriod = "quarter" | "financial-year";
 const periodLevel = (key: string): 0 | 1 | 2 => (key[0] === "m" ? 0 : key[0] === "q" ? 1 : 2);
 const LEVEL_OF: Record<CoarsePeriod, 1 | 2> = {"quarter": 1, "financial-year": 2};
 
+/** The coarser of two planning periods (null stands for months). */
+export function coarserPeriod(a: CoarsePeriod | null, b: CoarsePeriod | null): CoarsePeriod | null {
+  if (!a || !b) return a ?? b;
+  return LEVEL_OF[a] >= LEVEL_OF[b] ? a : b;
+}
+
 /** Above this share of a ward layer's non-zero counts being small (1 to primaryMax), the layer is too sparse to plan. */
 const SPARSE_SHARE = 0.5;
 

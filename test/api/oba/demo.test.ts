@@ -101,6 +101,11 @@ describe("OBA API on the demo data", () => {
     const plan = await lattice(s.reader, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
     expect(plan.groupCoarse).toBe("quarter");
     expect(plan.stats.unprotected).toEqual([]);
+    // Its breakdown by legal status holds its totals only where the infants' own plan does (no months),
+    // and its groups no finer: with months of the totals in the table, 61 counts were left unprotected.
+    const byStatus = await lattice(s.reader, ind, numeratorDefinition(ind, "821"), ind.breakdowns.legal_status, SUPPRESSED_DEFAULT);
+    expect(byStatus.groupCoarse).toBe("quarter");
+    expect(byStatus.stats.unprotected).toEqual([]);
   });
 
   it("reproduces the published CAF totals by quarter, 2011/12 to 2012/13", async () => {
