@@ -87,11 +87,15 @@ describe("OBA API on the demo data", () => {
     expect(plan.stats.unprotected.filter((u) => !before.has(u))).toEqual([]);
   });
 
-  it("shows a commissioner Luton's infants entering care in all 8 years (28 in 2010/11): the age-band groups, sparse by month at the borough too, are planned by quarter", async () => {
+  it("shows a commissioner Luton's infants entering care by year where the plan can (28 in 2010/11): the age-band groups, sparse by month at the borough too, are planned by quarter", async () => {
     const series = async (period: string, role?: "analyst") => (await s.get(`/api/indicators/infants-entering-care/series?geography=borough&code=821&period=${period}`, role)).body.points;
     const analyst = (await series("financial-year", "analyst")).map((p: any) => p.numerator);
-    expect(analyst[2]).toBe(28);
-    expect((await series("financial-year")).map((p: any) => p.numerator)).toEqual(analyst);
+    expect(analyst).toEqual([33, 25, 28, 18, 17, 21, 20, 21]);
+    // 2010/11 was c while the groups were planned by month. 2011/12 and 2013/14 are c as secondary
+    // cells: the infants' quarters are small, and their breakdown by legal status tells a reader each
+    // quarter is at least its number of non-zero groups (the linked definition's floors), which
+    // leaves too narrow a range for the hidden quarters were both years shown.
+    expect((await series("financial-year")).map((p: any) => p.numerator)).toEqual([33, 25, 28, "c", 17, "c", 20, 21]);
     // Its months (in a rolling 12 months) are not in the plan: withheld with the reason, whatever their value.
     for (const p of await series("rolling-12-months")) {
       expect(p).toMatchObject({numerator: "c", flag: "c"});
