@@ -2,7 +2,7 @@ import {spawn, type ChildProcess} from "node:child_process";
 import {existsSync, readdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {currentVersion, planDirOf} from "../pipelines/warehouse/store.js";
-import type {CachedReader} from "./appcache.js";
+import {AppCache, CachedReader} from "./appcache.js";
 import {denominatorDefinition, lattice, numeratorDefinition} from "./oba/disclosure.js";
 import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type DisclosurePolicy} from "./oba/policy.js";
 
@@ -41,14 +41,18 @@ export async function warmPlans(reader: CachedReader, policies: DisclosurePolicy
   if (version === null) return result(0, false);
   const las = (await reader.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code);
   let plans = 0;
-  for (const policy of policies) {
-    for (const la of las) {
-      for (const ind of reader.reference.counts.publishers) {
+  for (const ind of reader.reference.counts.publishers) {
+    // A kept plan is keyed by the indicator that asked for it, but a process remembers a definition's
+    // plan whichever indicator asked first: a cache of its own per indicator leaves a file for each
+    // indicator a first request can come from (referrals and referral-rate share one definition).
+    const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
+    for (const policy of policies) {
+      for (const la of las) {
         for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
           if (!def) continue;
           for (const b of [undefined, ...(options.breakdowns ? Object.values(ind.breakdowns) : [])]) {
             if (currentVersion({dir: reader.dir})?.version !== version) return result(plans, true);
-            await lattice(reader, ind, def, b, policy);
+            await lattice(db, ind, def, b, policy);
             plans++;
           }
         }
