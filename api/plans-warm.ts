@@ -13,9 +13,11 @@ import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type D
  * process that solves them as soon as a version is published leaves the API only files to read.
  * That process is started by the API (startPlanWarm) but never runs inside it: solving is heavy work.
  *
- * Warmed: every authority's indicators, numerator and denominator without a breakdown — what a
- * series, a baseline and a scorecard ask for first — for each plan-distinct policy a request can
- * carry. Breakdowns (the slow plans, asked for less) only with `breakdowns`.
+ * Warmed: every authority's indicators (the catalogue's own authority first, one authority after
+ * another: on a warehouse of many authorities this is a long background job), numerator and
+ * denominator without a breakdown — what a series, a baseline and a scorecard ask for first — for
+ * each plan-distinct policy a request can carry. Breakdowns (the slow plans, asked for less) only
+ * with `breakdowns`.
  */
 
 /** The policies a request solves plans for: each suppressed role's and the shared one, one per plan key. */
@@ -39,15 +41,18 @@ export async function warmPlans(reader: CachedReader, policies: DisclosurePolicy
   const version = await reader.currentVersion();
   const result = (plans: number, superseded: boolean): WarmResult => ({version, plans, superseded, seconds: (performance.now() - t0) / 1000});
   if (version === null) return result(0, false);
-  const las = (await reader.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code);
+  const home = new Set(reader.reference.counts.publishers.map((i) => i.laCode));
+  // The catalogue's own authority first: a request names another only by asking for its geography.
+  const las = (await reader.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code)
+    .sort((a, b) => Number(home.has(b)) - Number(home.has(a)));
   let plans = 0;
-  for (const ind of reader.reference.counts.publishers) {
-    // A kept plan is keyed by the indicator that asked for it, but a process remembers a definition's
-    // plan whichever indicator asked first: a cache of its own per indicator leaves a file for each
-    // indicator a first request can come from (referrals and referral-rate share one definition).
-    const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
-    for (const policy of policies) {
-      for (const la of las) {
+  for (const la of las) {
+    for (const ind of reader.reference.counts.publishers) {
+      // A kept plan is keyed by the indicator that asked for it, but a process remembers a definition's
+      // plan whichever indicator asked first: a cache of its own per indicator leaves a file for each
+      // indicator a first request can come from (referrals and referral-rate share one definition).
+      const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
+      for (const policy of policies) {
         for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
           if (!def) continue;
           for (const b of [undefined, ...(options.breakdowns ? Object.values(ind.breakdowns) : [])]) {

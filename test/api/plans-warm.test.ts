@@ -1,11 +1,11 @@
-import {existsSync, readdirSync, rmSync, statSync} from "node:fs";
+import {copyFileSync, existsSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {AppCache, CachedReader} from "../../api/appcache.js";
 import {DEFAULT_POLICIES} from "../../api/oba/policy.js";
 import {hasPlans, policiesToWarm, warmPlans} from "../../api/plans-warm.js";
 import {Reference} from "../../api/reference.js";
-import {planDirOf} from "../../pipelines/warehouse/store.js";
+import {planDirOf, POINTER} from "../../pipelines/warehouse/store.js";
 import {testApp} from "../helpers/app.js";
 import {obaScratch, row} from "../helpers/oba.js";
 
@@ -63,6 +63,28 @@ describe("disclosure plans warmed before the first request", () => {
     // The same answer as a request that solved its own plans.
     rmSync(join(s.warehouseDir, "plans"), {recursive: true, force: true});
     expect(await firstSeries()).toEqual(body);
+  });
+
+  it("stops, keeping nothing, when a newer version is published while it warms", async () => {
+    const pointer = join(s.warehouseDir, POINTER);
+    // A reader whose first query is answered just after a run publishes version 2.
+    class Publishing extends CachedReader {
+      override async query<T>(...args: Parameters<CachedReader["query"]>): Promise<T[]> {
+        if (!existsSync(join(s.warehouseDir, "v000002.duckdb"))) {
+          copyFileSync(join(s.warehouseDir, "v000001.duckdb"), join(s.warehouseDir, "v000002.duckdb"));
+          writeFileSync(pointer, "v000002.duckdb\n");
+        }
+        return super.query<T>(...args);
+      }
+    }
+    try {
+      const warmed = await warmPlans(new Publishing(s.warehouse, new AppCache(), reference), policiesToWarm(DEFAULT_POLICIES));
+      expect(warmed).toMatchObject({version: 1, plans: 0, superseded: true});
+      expect(kept()).toEqual({});
+    } finally {
+      writeFileSync(pointer, "v000001.duckdb\n");
+      rmSync(join(s.warehouseDir, "v000002.duckdb"), {force: true});
+    }
   });
 
   it("warms one plan set per plan-distinct policy: a role with another threshold adds one, rounding does not", () => {
