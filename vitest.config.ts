@@ -7,6 +7,9 @@ import {defineConfig} from "vitest/config";
 // process, so the global setup's pipeline run and every test worker (which inherit this
 // environment) use the same key for the whole run.
 process.env.CURVE_CHILD_KEY = join(tmpdir(), `curve-test-key-${process.pid}`, "child-key");
+// A server a test starts does not warm disclosure plans in the background (api/plans-warm.ts): a
+// test that measures or reads plans decides when they are solved.
+process.env.CURVE_PLAN_WARM = "off";
 
 /**
  * The files that read the demo world (the demo extracts and the warehouse published from them),

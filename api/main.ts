@@ -14,6 +14,7 @@ import {Warehouse} from "./warehouse.js";
 import {buildAccessControl} from "./auth/setup.js";
 import {resolvePolicies, type DisclosurePolicies} from "./oba/policy.js";
 import {referenceFromEnv} from "./reference.js";
+import {hasPlans, startPlanWarm} from "./plans-warm.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
@@ -79,7 +80,10 @@ const appStore = new AppStore(config.appStore);
 // or data/reference), read when first asked for and kept for the server's lifetime.
 const reference = referenceFromEnv();
 const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure, reference}, {dashboardsDir: "dist"});
-startSchedule(config, log);
+// The disclosure plans of a new version are solved by a child of their own before anyone asks
+// (api/plans-warm.ts): now if the current version has none, and after each run that publishes.
+if (!hasPlans(config.warehouseDir)) startPlanWarm(config.warehouseDir, log);
+startSchedule(config, log, {onPublished: () => startPlanWarm(config.warehouseDir, log)});
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);
   console.log(access.describe);

@@ -1,0 +1,95 @@
+import {copyFileSync, existsSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
+import {AppCache, CachedReader} from "../../api/appcache.js";
+import {DEFAULT_POLICIES} from "../../api/oba/policy.js";
+import {hasPlans, policiesToWarm, warmPlans} from "../../api/plans-warm.js";
+import {Reference} from "../../api/reference.js";
+import {planDirOf, POINTER} from "../../pipelines/warehouse/store.js";
+import {testApp} from "../helpers/app.js";
+import {obaScratch, row} from "../helpers/oba.js";
+
+/**
+ * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
+ * API, so the first series request after a run reads every plan it needs from disk and solves none.
+ */
+describe("disclosure plans warmed before the first request", () => {
+  const s = obaScratch("curve-plans-warm-", {appStore: false});
+  const reference = new Reference();
+  const plansDir = () => planDirOf(s.warehouseDir, 1);
+  // Every kept plan with the time it was written: a plan solved by the request adds or rewrites one.
+  const kept = () => (existsSync(plansDir())
+    ? Object.fromEntries(readdirSync(plansDir()).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(plansDir(), f)).mtimeMs]))
+    : {});
+  // The API as a process started after the run: an empty memory cache.
+  // Referrals and the referral rate count the same definition: each indicator's first request is covered.
+  const firstSeries = async (id = "referrals") => {
+    const res = await testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir}, "viewer")
+      .request(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2013/14`);
+    expect(res.status).toBe(200);
+    return res.json() as Promise<any>;
+  };
+
+  beforeAll(async () => {
+    // Small counts in biscot beside larger ones in dallow: plans with hidden cells.
+    for (const fy of [2012, 2013]) {
+      const rs = [
+        {ward: "biscot", referral_date: `${fy}-06-10`}, {ward: "biscot", referral_date: `${fy}-09-10`},
+        ...Array.from({length: 12}, (_, i) => ({ward: "dallow", referral_date: `${fy}-0${4 + (i % 6)}-12`}))
+      ];
+      s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
+    }
+    expect((await s.run()).status).toBe("published");
+  }, 300_000);
+  beforeEach(() => rmSync(join(s.warehouseDir, "plans"), {recursive: true, force: true}));
+  afterAll(() => s.close());
+
+  it("without the warm run, the first series request solves its plans (and keeps them)", async () => {
+    expect(hasPlans(s.warehouseDir)).toBe(false);
+    await firstSeries();
+    expect(Object.keys(kept()).length).toBeGreaterThan(0);
+  });
+
+  it("after the warm run, the first series request solves no plan: every one it needs is already on disk", async () => {
+    const reader = new CachedReader(s.warehouse, new AppCache(), reference);
+    const warmed = await warmPlans(reader, policiesToWarm(DEFAULT_POLICIES));
+    expect(warmed).toMatchObject({version: 1, superseded: false});
+    expect(warmed.plans).toBeGreaterThan(0);
+    expect(hasPlans(s.warehouseDir)).toBe(true);
+    const before = kept();
+    const body = await firstSeries();
+    await firstSeries("referral-rate");
+    expect(kept()).toEqual(before);
+    // The same answer as a request that solved its own plans.
+    rmSync(join(s.warehouseDir, "plans"), {recursive: true, force: true});
+    expect(await firstSeries()).toEqual(body);
+  });
+
+  it("stops, keeping nothing, when a newer version is published while it warms", async () => {
+    const pointer = join(s.warehouseDir, POINTER);
+    // A reader whose first query is answered just after a run publishes version 2.
+    class Publishing extends CachedReader {
+      override async query<T>(...args: Parameters<CachedReader["query"]>): Promise<T[]> {
+        if (!existsSync(join(s.warehouseDir, "v000002.duckdb"))) {
+          copyFileSync(join(s.warehouseDir, "v000001.duckdb"), join(s.warehouseDir, "v000002.duckdb"));
+          writeFileSync(pointer, "v000002.duckdb\n");
+        }
+        return super.query<T>(...args);
+      }
+    }
+    try {
+      const warmed = await warmPlans(new Publishing(s.warehouse, new AppCache(), reference), policiesToWarm(DEFAULT_POLICIES));
+      expect(warmed).toMatchObject({version: 1, plans: 0, superseded: true});
+      expect(kept()).toEqual({});
+    } finally {
+      writeFileSync(pointer, "v000001.duckdb\n");
+      rmSync(join(s.warehouseDir, "v000002.duckdb"), {force: true});
+    }
+  });
+
+  it("warms one plan set per plan-distinct policy: a role with another threshold adds one, rounding does not", () => {
+    expect(policiesToWarm(DEFAULT_POLICIES)).toHaveLength(1);
+    const viewer = {...DEFAULT_POLICIES.viewer, primaryMax: 9};
+    expect(policiesToWarm({...DEFAULT_POLICIES, viewer, provider: {...DEFAULT_POLICIES.provider, roundTo: 5}})).toHaveLength(2);
+  });
+});
