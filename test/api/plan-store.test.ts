@@ -7,7 +7,7 @@ import {lattice, numeratorDefinition, type Lattice} from "../../api/oba/disclosu
 import {SUPPRESSED_DEFAULT} from "../../api/oba/policy.js";
 import {Reference} from "../../api/reference.js";
 import {planDirOf, sweep} from "../../pipelines/warehouse/store.js";
-import {obaScratch, row} from "../helpers/oba.js";
+import {obaScratch, smallCountsWorld} from "../helpers/oba.js";
 
 /**
  * Disclosure plans kept on disk beside their warehouse version (api/plan-store.ts): a process
@@ -30,17 +30,7 @@ describe("disclosure plans kept beside the warehouse version", () => {
   const shape = (l: Lattice) => ({...l, geo: {...l.geo, canonical: [...l.geo.canonical].sort(), cellsOfLeaf: [...l.geo.cellsOfLeaf].sort()},
     hidden: [...l.hidden].sort(), published: [...l.published].sort()});
 
-  beforeAll(async () => {
-    // Small counts in biscot beside larger ones in dallow: a plan with primary and secondary cells.
-    for (const fy of [2012, 2013]) {
-      const rs = [
-        {ward: "biscot", referral_date: `${fy}-06-10`}, {ward: "biscot", referral_date: `${fy}-09-10`},
-        ...Array.from({length: 12}, (_, i) => ({ward: "dallow", referral_date: `${fy}-0${4 + (i % 6)}-12`}))
-      ];
-      s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
-    }
-    expect((await s.run()).status).toBe("published");
-  }, 300_000);
+  beforeAll(() => smallCountsWorld(s), 300_000);
   afterEach(() => {
     delete process.env.CURVE_PLAN_STORE;
     newProcess();

@@ -7,7 +7,7 @@ import {hasPlans, policiesToWarm, warmPlans} from "../../api/plans-warm.js";
 import {Reference} from "../../api/reference.js";
 import {planDirOf, POINTER} from "../../pipelines/warehouse/store.js";
 import {testApp} from "../helpers/app.js";
-import {obaScratch, row} from "../helpers/oba.js";
+import {obaScratch, smallCountsWorld} from "../helpers/oba.js";
 
 /**
  * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
@@ -30,17 +30,7 @@ describe("disclosure plans warmed before the first request", () => {
     return res.json() as Promise<any>;
   };
 
-  beforeAll(async () => {
-    // Small counts in biscot beside larger ones in dallow: plans with hidden cells.
-    for (const fy of [2012, 2013]) {
-      const rs = [
-        {ward: "biscot", referral_date: `${fy}-06-10`}, {ward: "biscot", referral_date: `${fy}-09-10`},
-        ...Array.from({length: 12}, (_, i) => ({ward: "dallow", referral_date: `${fy}-0${4 + (i % 6)}-12`}))
-      ];
-      s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
-    }
-    expect((await s.run()).status).toBe("published");
-  }, 300_000);
+  beforeAll(() => smallCountsWorld(s), 300_000);
   beforeEach(() => rmSync(join(s.warehouseDir, "plans"), {recursive: true, force: true}));
   afterAll(() => s.close());
 

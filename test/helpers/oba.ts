@@ -118,6 +118,22 @@ export const CP_TARGET = [20, 24, 28, 32, 36, 30, 18, 12];
 export const CP_REST = [40, 44, 48, 52, 56, 60, 64, 68];
 
 /**
+ * Two years of referrals with small counts in biscot (2 a year) beside larger ones in dallow (12):
+ * disclosure plans with primary and secondary cells, published as one version.
+ */
+export async function smallCountsWorld(s: ReturnType<typeof obaScratch>) {
+  for (const fy of [2012, 2013]) {
+    const rs = [
+      {ward: "biscot", referral_date: `${fy}-06-10`}, {ward: "biscot", referral_date: `${fy}-09-10`},
+      ...Array.from({length: 12}, (_, i) => ({ward: "dallow", referral_date: `${fy}-0${4 + (i % 6)}-12`}))
+    ];
+    s.extract("referrals", fy, rs.map((r) => row("referrals", r)));
+  }
+  const run = await s.run();
+  if (run.status !== "published") throw new Error(`the small-counts world did not publish: ${run.status}`);
+}
+
+/**
  * A small Luton world, 2008/09 to 2015/16. Each child protection plan runs 1 June to 1 June, so the
  * plans open at 31 March are exactly the plans started that year: the target wards rise to 2012/13
  * and then fall well below where the trend was heading; the rest of the borough keeps rising.
