@@ -127,7 +127,8 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
  * extract's or the warehouse's. (By year too, the england-scale facts made 18,000 files of 5 kB.)
  */
 export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reuse?: {previousDir: string; changed: NonNullable<ChangedSlices>}): Promise<void> {
-  let only = "";
+  // Which facts to write: all of them, or (sharing the previous version's other partitions) the changed slices' — none when nothing changed.
+  let only: string | null = "";
   if (reuse && readLayout(reuse.previousDir) === PARQUET_LAYOUT) {
     mkdirSync(dir, {recursive: true});
     for (const extractPart of readdirSync(reuse.previousDir)) {
@@ -141,9 +142,9 @@ export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reu
       }
     }
     const pairs = [...reuse.changed].flatMap(([extract, las]) => [...las].map((la) => `(${sqlString(extract)}, ${sqlString(la)})`));
-    only = pairs.length ? `WHERE (extract, la_code) IN (${pairs.join(", ")})` : "WHERE false";
+    only = pairs.length ? `WHERE (extract, la_code) IN (${pairs.join(", ")})` : null;
   }
-  if (only !== "WHERE false") {
+  if (only !== null) {
     await run(conn, `COPY (SELECT * FROM facts ${only}) TO ${sqlString(dir)}
       (FORMAT parquet, PARTITION_BY (extract, la_code), OVERWRITE_OR_IGNORE true)`);
   }
