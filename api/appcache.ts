@@ -1,3 +1,4 @@
+import {createHash} from "node:crypto";
 import type {Params} from "../pipelines/warehouse/store.js";
 import type {Lattice} from "./oba/lattice.js";
 import type {PlanInputs, Reader} from "./oba/query.js";
@@ -7,6 +8,39 @@ import type {Warehouse} from "./warehouse.js";
 
 /** Disclosure plans kept at most (the largest are tens of thousands of cells); the oldest go first. */
 const PLAN_LIMIT = 256;
+/** Simulation results kept at most (each a few kB: one row per ward); the least recently used go first. */
+const SIMULATION_LIMIT = 512;
+
+/**
+ * Results of seeded simulations (rank intervals, the need index) by their exact inputs. A simulation
+ * is a pure function of its inputs and seed, so a result is right for as long as the app runs, on any
+ * warehouse version; what changes with the data is the inputs, hence the key. Bounded, because the
+ * seed is the caller's to choose: a stream of new seeds evicts old results instead of growing memory.
+ */
+export class Simulations {
+  private results = new Map<string, unknown>();
+
+  constructor(private readonly limit = SIMULATION_LIMIT) {}
+
+  get size(): number {
+    return this.results.size;
+  }
+
+  /** `run()`'s result for these inputs, computed once while it stays among the `limit` most recently used. */
+  of<T>(name: string, inputs: unknown, run: () => T): T {
+    const key = `${name}|${createHash("sha256").update(JSON.stringify(inputs)).digest("base64")}`;
+    if (this.results.has(key)) {
+      const hit = this.results.get(key) as T;
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return hit;
+    }
+    const result = run();
+    this.results.set(key, result);
+    while (this.results.size > this.limit) this.results.delete(this.results.keys().next().value as string);
+    return result;
+  }
+}
 
 /**
  * What the app works out once per published warehouse version and keeps: reference look-ups, the load
@@ -23,6 +57,8 @@ export class AppCache {
   private entries = new Map<string, Promise<unknown>>();
   /** Disclosure plans (api/oba/disclosure.ts), apart so that their number can be bounded. */
   private plans = new Map<string, Promise<unknown>>();
+  /** Seeded simulations, kept across versions (their key is their inputs). */
+  readonly simulations = new Simulations();
 
   constructor(private readonly planLimit = PLAN_LIMIT) {}
 
@@ -92,6 +128,10 @@ export class CachedReader implements Reader {
   async rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T> {
     const version = await this.warehouse.currentVersion();
     return version === null ? make() : this.cache.rememberPlan(version, key, make);
+  }
+
+  simulate<T>(name: string, inputs: unknown, run: () => T): T {
+    return this.cache.simulations.of(name, inputs, run);
   }
 
   keptPlan(inputs: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice> {

@@ -27,14 +27,22 @@ export interface Queryable {
  * What the domain reads through (api/appcache.ts's CachedReader in the app): the warehouse with the
  * app's cache — `remember` answers once per warehouse version and key, `rememberPlan` keeps a
  * disclosure plan likewise, in a bounded part; `keptPlan` solves a plan once per version across
- * processes (api/plan-store.ts keeps it on disk beside the version) — and the reference files the app loaded.
+ * processes (api/plan-store.ts keeps it on disk beside the version); `simulate` keeps a seeded
+ * simulation's result by its inputs — and the reference files the app loaded.
  */
 export interface Reader extends Queryable {
   remember<T>(key: string, make: () => Promise<T>): Promise<T>;
   rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T>;
+  simulate: Simulate;
   keptPlan(plan: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice>;
   readonly reference: Reference;
 }
+
+/**
+ * A seeded simulation's result by its exact inputs (JSON: plain numbers and strings), computed once.
+ * The result is shared: callers never change it.
+ */
+export type Simulate = <T>(name: string, inputs: unknown, run: () => T) => T;
 
 /** What a disclosure plan is solved from, besides the version's data and the reference files. */
 export interface PlanInputs {

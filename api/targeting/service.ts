@@ -96,10 +96,11 @@ function showing(d: WardRateDisclosure["numerators"], counts: Map<string, number
   return {...d, cells: new Map([...d.cells].map(([id, c]) => [id, typeof c.published === "number" && counts.has(id) ? {...c, published: counts.get(id)!, status: "rounded" as const} : c]))};
 }
 
-function compute(measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography, seed: number, draws: number, mask: WardMask, ranks = true): Computed {
+function compute(db: Reader, measure: TargetingMeasure, pp: PanelPeriod, geo: WardGeography, seed: number, draws: number, mask: WardMask, ranks = true): Computed {
   return {
     measure, period: pp,
-    table: wardTable(measure.scale, inputsOf(geo, pp), pp.unknown, {seed, draws, needDirection: measure.needDirection, ranks, shown: shownCountsOf(mask, measure.scale === "percent")}),
+    table: wardTable(measure.scale, inputsOf(geo, pp), pp.unknown, {seed, draws, needDirection: measure.needDirection, ranks, shown: shownCountsOf(mask, measure.scale === "percent"),
+      simulate: db.simulate.bind(db)}),
     disclosure: protect(measure, geo, pp, mask)
   };
 }
@@ -146,14 +147,15 @@ async function panels(db: Queryable, measures: TargetingMeasure[], geo: WardGeog
   return Promise.all(measures.map((m) => wardPanel(db, m, geo, periods)));
 }
 
-function needFrom(computed: Computed[], weights: Map<string, number>, seed: number, draws: number): NeedResult {
-  return needIndex(computed.map((c) => {
+function needFrom(db: Reader, computed: Computed[], weights: Map<string, number>, seed: number, draws: number): NeedResult {
+  const components = computed.map((c) => {
     const rate = c.table.borough.denominator > 0 ? c.table.borough.numerator / c.table.borough.denominator : 0;
     return {
       indicator: c.measure.indicator.id, weight: weights.get(c.measure.indicator.id) ?? 1, direction: c.measure.needDirection,
       wards: c.table.wards.map((w) => ({id: w.id, observed: w.numerator, expected: w.denominator * rate}))
     };
-  }), {seed, draws});
+  });
+  return db.simulate("need-index", [components, seed, draws], () => needIndex(components, {seed, draws}));
 }
 
 /** A ward's need as published: hidden when any component rests on a hidden count (it would give that count back). */
@@ -202,8 +204,8 @@ async function needContext(db: Reader, q: NeedRequest, mode: Audience) {
   const geo = await wardGeography(db, measures[0].indicator.laCode);
   const year = await chooseYear(db, measures, q.period);
   const ps = await panels(db, measures, geo, [year]);
-  const computed = await Promise.all(ps.map(async (p) => compute(p.measure, periodOf(p, year.label), geo, q.seed, q.draws, await maskFor(db, p.measure, geo, year, mode))));
-  const need = needFrom(computed, weights, q.seed, q.draws);
+  const computed = await Promise.all(ps.map(async (p) => compute(db, p.measure, periodOf(p, year.label), geo, q.seed, q.draws, await maskFor(db, p.measure, geo, year, mode))));
+  const need = needFrom(db, computed, weights, q.seed, q.draws);
   const notes = [...new Set(ps.flatMap((p) => p.notes)), ...vintageNotes(geo, [year])];
   return {measures, weights, geo, year, computed, need, notes};
 }
@@ -374,7 +376,7 @@ export async function profileView(db: Reader, wardId: string, q: {seed: number; 
     const masks = await Promise.all(panel.periods.map((pp) => maskFor(db, m, geo, pp.period, mode)));
     const series = panel.periods.map((pp, i) => {
       // Ranks only for the latest year: earlier years' ranks would cost a simulation each and answer no question here.
-      const c = compute(m, pp, geo, q.seed, q.draws, masks[i], i === panel.periods.length - 1);
+      const c = compute(db, m, pp, geo, q.seed, q.draws, masks[i], i === panel.periods.length - 1);
       const row = c.table.wards.find((r) => r.id === wardId)!;
       const hidden = c.disclosure.rateHidden(`ward:${wardId}`);
       const targetHidden = c.disclosure.rateHidden("total:target");

@@ -1,3 +1,4 @@
+import type {Simulate} from "../oba/query.js";
 import {shownWards, type ShownCounts} from "./disclosure.js";
 import {
   countInterval, funnelSignificance, indirectlyStandardisedRatio, proportionInterval, RANK_DRAWS, rankIntervals, rateInterval,
@@ -107,7 +108,11 @@ export interface WardTableOptions {
   ranks?: boolean;
   /** Counts as a rounding audience is shown them (targeting/disclosure.ts): the table is computed from those. */
   shown?: ShownCounts | null;
+  /** Runs the rank simulation, or gives back its result for the same inputs (the app's cache); by default it runs. */
+  simulate?: Simulate;
 }
+
+const runIt: Simulate = (_name, _inputs, run) => run();
 
 function area(scale: Scale, rows: readonly {numerator: number; denominator: number; children: number}[], shown?: ShownCounts | null): AreaRow {
   const numerator = rows.reduce((s, r) => s + r.numerator, 0);
@@ -143,11 +148,11 @@ export function wardTable(scale: Scale, trueWards: readonly WardInput[], trueUnk
     : [];
   const significance = new Map(funnelRows.map((b, i) => [b.w.id, labels[i]]));
   const rankable = options.ranks === false ? [] : wards.filter((w) => w.denominator > 0);
+  const rankRows = rankable.map((w) => ({id: w.id, count: w.numerator, population: w.denominator}));
+  const rankOptions = {seed: options.seed, draws: options.draws ?? RANK_DRAWS, polarity: options.needDirection === -1 ? "high-is-good" as const : "low-is-good" as const,
+    multiplier: scale === "percent" ? 100 : 10000};
   const ranks = rankable.length
-    ? new Map(rankIntervals(rankable.map((w) => ({id: w.id, count: w.numerator, population: w.denominator})), {
-        seed: options.seed, draws: options.draws ?? RANK_DRAWS, polarity: options.needDirection === -1 ? "high-is-good" : "low-is-good",
-        multiplier: scale === "percent" ? 100 : 10000
-      }).map((r) => [r.id, r]))
+    ? new Map((options.simulate ?? runIt)("rank-intervals", [rankRows, rankOptions], () => rankIntervals(rankRows, rankOptions)).map((r) => [r.id, r]))
     : new Map<string, RankInterval>();
   return {
     scale,

@@ -99,3 +99,23 @@ describe("the app cache", () => {
     expect((await name(theirs, "/api/indicators/referrals")).name).not.toBe("Contacts accepted as referrals (this app's catalogue)");
   });
 });
+
+describe("the app's simulations", () => {
+  it("runs a simulation once per inputs and keeps only the most recently used when the seeds keep changing", async () => {
+    const {Simulations} = await import("../../api/appcache.js");
+    const sims = new Simulations(2);
+    let runs = 0;
+    const sim = (seed: number) => sims.of("ranks", [{id: "a", count: 3}, {seed}], () => ({seed, run: ++runs}));
+    expect(sim(1)).toEqual({seed: 1, run: 1});
+    expect(sim(1)).toEqual({seed: 1, run: 1});
+    expect(sim(2)).toEqual({seed: 2, run: 2});
+    // Seed 1 is used again, so seed 2 is the least recently used when seed 3 arrives.
+    expect(sim(1).run).toBe(1);
+    expect(sim(3).run).toBe(3);
+    expect(sims.size).toBe(2);
+    expect(sim(1).run).toBe(1);
+    expect(sim(2).run).toBe(4);
+    // Other inputs under the same name are another simulation.
+    expect(sims.of("ranks", [{id: "a", count: 4}, {seed: 1}], () => "other")).toBe("other");
+  });
+});

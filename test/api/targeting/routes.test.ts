@@ -5,6 +5,7 @@ import {testApp} from "../../helpers/app.js";
 import {resolvePolicies} from "../../../api/oba/policy.js";
 import {wardGroups} from "../../../api/targeting/disclosure.js";
 import {recoverableCells} from "../../../api/stats/index.js";
+import {AppCache} from "../../../api/appcache.js";
 
 /**
  * The targeting API over a scratch warehouse built by the real pipeline from a small Luton world:
@@ -105,6 +106,25 @@ describe("GET /api/wards/targeting", () => {
     expect(a.seed).toBe(99);
     const top = [...a.wards].sort((p: any, q: any) => p.need.medianRank - q.need.medianRank).slice(0, 5).map((w: any) => w.id);
     expect(top.every((id: string) => TARGET.includes(id))).toBe(true);
+  });
+
+  it("simulates a ward table's ranks and need index once for the same inputs: asked again it gives the same answer without simulating, a new seed is simulated", async () => {
+    const cache = new AppCache();
+    const app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, cache, cacheResponses: false}, "commissioner");
+    const url = "/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13&seed=7";
+    const answer = async (u: string) => {
+      const res = await app.request(u);
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const first = await answer(url);
+    // One rank simulation per indicator and one need index.
+    expect(cache.simulations.size).toBe(3);
+    expect(await answer(url)).toEqual(first);
+    expect(cache.simulations.size).toBe(3);
+    const other = await answer(url.replace("seed=7", "seed=8"));
+    expect(cache.simulations.size).toBe(6);
+    expect(other.wards.map((w: any) => w.need.index)).toEqual(first.wards.map((w: any) => w.need.index));
   });
 
   it("draws rank intervals from 10,000 simulations by default, so 'top five' is not decided on bounds that move with the seed", async () => {
