@@ -1,4 +1,4 @@
-import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {mkdirSync, writeFileSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {parseArgs} from "node:util";
 import {referenceFromEnv} from "../reference.js";
@@ -20,12 +20,6 @@ const USAGE = `usage: npm run report -- (--indicator <id>[,<id>…] | --card <sc
 function fail(message: string, code = 2): never {
   console.error(message);
   process.exit(code);
-}
-
-/** The report cards configured for this authority (data/reference/scorecards.json). */
-function loadScorecards(): {id: string; name: string}[] {
-  const dir = loadConfig().referenceDir;
-  return (JSON.parse(readFileSync(`${dir}/scorecards.json`, "utf8")).scorecards ?? []) as {id: string; name: string}[];
 }
 
 let args;
@@ -53,9 +47,11 @@ if (args.help) {
   process.exit(0);
 }
 
-const {catalogue} = referenceFromEnv();
+// The same reference files the API reads (CURVE_INDICATORS, CURVE_SCORECARDS), checked as it checks them.
+const reference = referenceFromEnv();
+const {catalogue} = reference;
 const ids = (args.indicator ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
-const cards = loadScorecards();
+const cards = reference.scorecards;
 if (args.card && ids.length) fail(`give --indicator or --card, not both.\n${USAGE}`);
 if (args.card && !cards.some((c) => c.id === args.card)) fail(`unknown report card ${args.card}. Known: ${cards.map((c) => c.id).join(", ")}`);
 if (!ids.length && !args.card) fail(`--indicator or --card is required.\n${USAGE}\nindicators: ${catalogue.indicators.map((i) => i.id).join(", ")}\nreport cards: ${cards.map((c) => c.id).join(", ")}`);
