@@ -8,19 +8,21 @@ import type {Warehouse} from "./warehouse.js";
 
 /** Disclosure plans kept at most (the largest are tens of thousands of cells); the oldest go first. */
 const PLAN_LIMIT = 256;
-/** Simulation results kept at most (each a few kB: one row per ward); the least recently used go first. */
-const SIMULATION_LIMIT = 512;
+/** Computed results kept at most (each a few kB: one row or cell per ward); the least recently used go first. */
+const COMPUTATION_LIMIT = 2048;
 
 /**
- * Results of seeded simulations (rank intervals, the need index) by their exact inputs. A simulation
- * is a pure function of its inputs and seed, so a result is right for as long as the app runs, on any
- * warehouse version; what changes with the data is the inputs, hence the key. Bounded, because the
- * seed is the caller's to choose: a stream of new seeds evicts old results instead of growing memory.
+ * Results of costly pure computations by their exact inputs: seeded simulations (rank intervals, the
+ * need index) and a ward table's own disclosure protection, which every request for a ward table,
+ * summary or profile would otherwise work out again. Each is a function of its inputs alone, so a
+ * result is right for as long as the app runs, on any warehouse version; what changes with the data
+ * is the inputs, hence the key. Bounded, because some inputs are the caller's to choose (the seed):
+ * a stream of new seeds evicts old results instead of growing memory.
  */
-export class Simulations {
+export class Computations {
   private results = new Map<string, unknown>();
 
-  constructor(private readonly limit = SIMULATION_LIMIT) {}
+  constructor(private readonly limit = COMPUTATION_LIMIT) {}
 
   get size(): number {
     return this.results.size;
@@ -57,8 +59,8 @@ export class AppCache {
   private entries = new Map<string, Promise<unknown>>();
   /** Disclosure plans (api/oba/disclosure.ts), apart so that their number can be bounded. */
   private plans = new Map<string, Promise<unknown>>();
-  /** Seeded simulations, kept across versions (their key is their inputs). */
-  readonly simulations = new Simulations();
+  /** Pure computations, kept across versions (their key is their inputs). */
+  readonly computations = new Computations();
 
   constructor(private readonly planLimit = PLAN_LIMIT) {}
 
@@ -130,8 +132,8 @@ export class CachedReader implements Reader {
     return version === null ? make() : this.cache.rememberPlan(version, key, make);
   }
 
-  simulate<T>(name: string, inputs: unknown, run: () => T): T {
-    return this.cache.simulations.of(name, inputs, run);
+  computeOnce<T>(name: string, inputs: unknown, run: () => T): T {
+    return this.cache.computations.of(name, inputs, run);
   }
 
   keptPlan(inputs: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice> {

@@ -27,22 +27,25 @@ export interface Queryable {
  * What the domain reads through (api/appcache.ts's CachedReader in the app): the warehouse with the
  * app's cache — `remember` answers once per warehouse version and key, `rememberPlan` keeps a
  * disclosure plan likewise, in a bounded part; `keptPlan` solves a plan once per version across
- * processes (api/plan-store.ts keeps it on disk beside the version); `simulate` keeps a seeded
- * simulation's result by its inputs — and the reference files the app loaded.
+ * processes (api/plan-store.ts keeps it on disk beside the version); `computeOnce` keeps a costly
+ * pure computation's result by its inputs — and the reference files the app loaded.
  */
 export interface Reader extends Queryable {
   remember<T>(key: string, make: () => Promise<T>): Promise<T>;
   rememberPlan<T>(key: string, make: () => Promise<T>): Promise<T>;
-  simulate: Simulate;
+  computeOnce: ComputeOnce;
   keptPlan(plan: PlanInputs, solve: () => Promise<Lattice>): Promise<Lattice>;
   readonly reference: Reference;
 }
 
 /**
- * A seeded simulation's result by its exact inputs (JSON: plain numbers and strings), computed once.
- * The result is shared: callers never change it.
+ * A pure computation's result by its exact inputs (JSON: plain numbers, strings and arrays; everything
+ * the result depends on must be in them), computed once. The result is shared: callers never change it.
  */
-export type Simulate = <T>(name: string, inputs: unknown, run: () => T) => T;
+export type ComputeOnce = <T>(name: string, inputs: unknown, run: () => T) => T;
+
+/** Computes every time: for callers without an app cache (the pure modules' own tests, the benchmarks). */
+export const computeNow: ComputeOnce = (_name, _inputs, run) => run();
 
 /** What a disclosure plan is solved from, besides the version's data and the reference files. */
 export interface PlanInputs {

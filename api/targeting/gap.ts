@@ -1,5 +1,6 @@
 import {judgeAgainstBaseline, type Verdict} from "../oba/baseline.js";
 import type {Period} from "../oba/periods.js";
+import {computeNow, type ComputeOnce} from "../oba/query.js";
 import {forecast, ForecastError} from "../stats/forecast/index.js";
 import {proportionInterval, recentTrend, type Interval, type RecentTrend} from "../stats/index.js";
 import {estimate, excessCases, ratio, type AreaRow, type Excess, type Ratio, type Scale} from "./ward-table.js";
@@ -175,7 +176,7 @@ function pooled(years: readonly GroupYear[], s: {t: number; nt: number; r: numbe
  * good for the target wards by the indicator's polarity: a widening gap in early-help assessments,
  * where more is better and the target wards pull ahead, is better, not worse.
  */
-export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Period, options: {polarity?: GapPolarity} = {}): GapTrend {
+export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Period, options: {polarity?: GapPolarity; computeOnce?: ComputeOnce} = {}): GapTrend {
   const polarity = options.polarity ?? "no-judgement";
   const comparisons = years.map((y) => compareTargetWards(scale, y));
   const points: GapPoint[] = comparisons.filter((c) => c.rateRatio !== null).map((c) => ({
@@ -207,7 +208,7 @@ export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Perio
     : trend.marker === "no-change" || side === 0 ? "no change"
     : (trend.marker === "decreasing") === (side > 0) ? "closing" : "widening";
 
-  const turnTheCurve = gapBaseline(points, since, gapPolarity);
+  const turnTheCurve = gapBaseline(points, since, gapPolarity, options.computeOnce ?? computeNow);
 
   let status: GapStatus = "cannot be assessed";
   let reason: string;
@@ -264,7 +265,7 @@ export function gapTrend(scale: Scale, years: readonly GroupYear[], since: Perio
   };
 }
 
-function gapBaseline(points: readonly GapPoint[], since: Period, polarity: "low-is-good" | "high-is-good" | "no-judgement"): GapTrend["turnTheCurve"] {
+function gapBaseline(points: readonly GapPoint[], since: Period, polarity: "low-is-good" | "high-is-good" | "no-judgement", computeOnce: ComputeOnce): GapTrend["turnTheCurve"] {
   const history = points.filter((p) => p.period < since.label && p.value > 0);
   const later = points.filter((p) => p.period >= since.label && p.value > 0);
   if (!later.length) return {baseline: null, verdict: null, reason: `no year from ${since.label} to judge`};
@@ -275,7 +276,9 @@ function gapBaseline(points: readonly GapPoint[], since: Period, polarity: "low-
   const steps = later.map((p) => startYear(p.period) - last);
   let result;
   try {
-    result = forecast(history.map((p) => Math.log(p.value)), {frequency: 1, h: Math.max(...steps), method: "auto", kind: "value"});
+    const y = history.map((p) => Math.log(p.value));
+    const h = Math.max(...steps);
+    result = computeOnce("gap-forecast", [y, h], () => forecast(y, {frequency: 1, h, method: "auto", kind: "value"}));
   } catch (e) {
     if (e instanceof ForecastError) return {baseline: null, verdict: null, reason: `no baseline for the gap: ${e.message}`};
     throw e;

@@ -1,5 +1,5 @@
 import {DomainError, badRequest} from "../oba/errors.js";
-import {countSeries, coverage, population, type Coverage, type Queryable} from "../oba/query.js";
+import {countSeries, coverage, population, populationYearsHeld, type Coverage, type Queryable} from "../oba/query.js";
 import {resolveGeography} from "../oba/series.js";
 import {parsePeriod, periodsWithin, populationYearOf, type Period} from "../oba/periods.js";
 import type {TargetingMeasure} from "./measures.js";
@@ -139,7 +139,7 @@ export async function wardPanel(db: Queryable, measure: TargetingMeasure, geo: W
   const available = periods.filter(inCoverage);
   const counts = await countSeries(db, withWard, borough, available, "ward");
 
-  const held = (await db.query<{year: number}>(`SELECT DISTINCT year::INTEGER AS year FROM ref_population WHERE la_code = $1 ORDER BY 1`, [geo.laCode])).map((r) => r.year);
+  const held = await populationYearsHeld(db, geo.laCode);
   const clamp = (y: number) => (held.length ? Math.min(Math.max(y, held[0]), held[held.length - 1]) : y);
   const clamped = [...new Set(periods.map(populationYearOf).filter((y) => clamp(y) !== y))];
   if (clamped.length) notes.push(`No population estimate for ${clamped.join(", ")}: the nearest year held (${held[0]}-${held[held.length - 1]}) is used.`);

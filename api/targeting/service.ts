@@ -79,8 +79,10 @@ export async function maskFor(db: Reader, m: TargetingMeasure, geo: WardGeograph
  * A ward table's disclosure: its own protection of the true counts, joined with the lattice's (or
  * nothing hidden with "full"); a shown cell publishes the count the audience is shown (shownCountsOf).
  */
-export function protect(m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
-  const d = withMask(protectWardRates(inputsOf(geo, pp), pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax), mask);
+export function protect(db: Reader, m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
+  const wards = inputsOf(geo, pp).map((w) => ({id: w.id, numerator: w.numerator, denominator: w.denominator, target: w.target}));
+  const own = [wards, pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax] as const;
+  const d = withMask(db.computeOnce("ward-rate-protection", own, () => protectWardRates(...own)), mask);
   const shown = shownCountsOf(mask, m.scale === "percent");
   if (!shown) return d;
   const table = wardTable(m.scale, inputsOf(geo, pp), pp.unknown, {seed: 0, needDirection: m.needDirection, ranks: false, shown});
@@ -100,8 +102,8 @@ function compute(db: Reader, measure: TargetingMeasure, pp: PanelPeriod, geo: Wa
   return {
     measure, period: pp,
     table: wardTable(measure.scale, inputsOf(geo, pp), pp.unknown, {seed, draws, needDirection: measure.needDirection, ranks, shown: shownCountsOf(mask, measure.scale === "percent"),
-      simulate: db.simulate.bind(db)}),
-    disclosure: protect(measure, geo, pp, mask)
+      computeOnce: db.computeOnce.bind(db)}),
+    disclosure: protect(db, measure, geo, pp, mask)
   };
 }
 
@@ -155,7 +157,7 @@ function needFrom(db: Reader, computed: Computed[], weights: Map<string, number>
       wards: c.table.wards.map((w) => ({id: w.id, observed: w.numerator, expected: w.denominator * rate}))
     };
   });
-  return db.simulate("need-index", [components, seed, draws], () => needIndex(components, {seed, draws}));
+  return db.computeOnce("need-index", [components, seed, draws], () => needIndex(components, {seed, draws}));
 }
 
 /** A ward's need as published: hidden when any component rests on a hidden count (it would give that count back). */
@@ -312,7 +314,7 @@ export async function concentrationView(db: Reader, q: {indicator: string; perio
   const [panel] = await panels(db, [measure], geo, [year]);
   const truth = periodOf(panel, year.label);
   const mask = await maskFor(db, measure, geo, year, mode);
-  const disclosure = protect(measure, geo, truth, mask);
+  const disclosure = protect(db, measure, geo, truth, mask);
   // Curves and indices are built from the counts this audience is shown.
   const pp = shownWards(truth, shownCountsOf(mask, measure.scale === "percent"));
   const inputs = inputsOf(geo, pp);

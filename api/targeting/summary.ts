@@ -49,10 +49,10 @@ export async function summaryView(db: Reader, q: {period?: string; since: string
     const panel = await wardPanel(db, m, geo, years);
     const yearsData = await Promise.all(panel.periods.map(async (pp) => {
       const mask = await maskFor(db, m, geo, pp.period, mode);
-      return {pp, g: groupYear(geo, pp, shownCountsOf(mask, m.scale === "percent")), d: protect(m, geo, pp, mask)};
+      return {pp, g: groupYear(geo, pp, shownCountsOf(mask, m.scale === "percent")), d: protect(db, m, geo, pp, mask)};
     }));
     const current = yearsData.find((y) => y.pp.period.label === year.label)!;
-    return {indicator: describeMeasure(m), available: true as const, ...summaryEntry(m, current.g, current.d, geo), gap: publishGap(m, yearsData.map((y) => y.g), yearsData.map((y) => y.d), since), notes: panel.notes};
+    return {indicator: describeMeasure(m), available: true as const, ...summaryEntry(m, current.g, current.d, geo), gap: publishGap(db, m, yearsData.map((y) => y.g), yearsData.map((y) => y.d), since), notes: panel.notes};
   }));
   const borough = db.reference.catalogue.indicators.filter((i) => !i.geographies.includes("ward"));
   return {
@@ -120,8 +120,8 @@ function summaryEntry(m: TargetingMeasure, g: GroupYear, d: WardRateDisclosure, 
   };
 }
 
-function publishGap(m: TargetingMeasure, years: GroupYear[], ds: WardRateDisclosure[], since: Period) {
-  const g = gapTrend(m.scale, years, since, {polarity: m.indicator.polarity});
+function publishGap(db: Reader, m: TargetingMeasure, years: GroupYear[], ds: WardRateDisclosure[], since: Period) {
+  const g = gapTrend(m.scale, years, since, {polarity: m.indicator.polarity, computeOnce: db.computeOnce.bind(db)});
   const hiddenIn = new Set(years.filter((_, i) => ds[i].rateHidden("total:target") || ds[i].rateHidden("total:rest")).map((y) => y.period.label));
   return {
     ...g,

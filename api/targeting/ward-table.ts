@@ -1,4 +1,4 @@
-import type {Simulate} from "../oba/query.js";
+import {computeNow, type ComputeOnce} from "../oba/query.js";
 import {shownWards, type ShownCounts} from "./disclosure.js";
 import {
   countInterval, funnelSignificance, indirectlyStandardisedRatio, proportionInterval, RANK_DRAWS, rankIntervals, rateInterval,
@@ -109,10 +109,9 @@ export interface WardTableOptions {
   /** Counts as a rounding audience is shown them (targeting/disclosure.ts): the table is computed from those. */
   shown?: ShownCounts | null;
   /** Runs the rank simulation, or gives back its result for the same inputs (the app's cache); by default it runs. */
-  simulate?: Simulate;
+  computeOnce?: ComputeOnce;
 }
 
-const runIt: Simulate = (_name, _inputs, run) => run();
 
 function area(scale: Scale, rows: readonly {numerator: number; denominator: number; children: number}[], shown?: ShownCounts | null): AreaRow {
   const numerator = rows.reduce((s, r) => s + r.numerator, 0);
@@ -152,7 +151,7 @@ export function wardTable(scale: Scale, trueWards: readonly WardInput[], trueUnk
   const rankOptions = {seed: options.seed, draws: options.draws ?? RANK_DRAWS, polarity: options.needDirection === -1 ? "high-is-good" as const : "low-is-good" as const,
     multiplier: scale === "percent" ? 100 : 10000};
   const ranks = rankable.length
-    ? new Map((options.simulate ?? runIt)("rank-intervals", [rankRows, rankOptions], () => rankIntervals(rankRows, rankOptions)).map((r) => [r.id, r]))
+    ? new Map((options.computeOnce ?? computeNow)("rank-intervals", [rankRows, rankOptions], () => rankIntervals(rankRows, rankOptions)).map((r) => [r.id, r]))
     : new Map<string, RankInterval>();
   return {
     scale,

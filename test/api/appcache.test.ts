@@ -100,10 +100,10 @@ describe("the app cache", () => {
   });
 });
 
-describe("the app's simulations", () => {
+describe("the app's computations", () => {
   it("runs a simulation once per inputs and keeps only the most recently used when the seeds keep changing", async () => {
-    const {Simulations} = await import("../../api/appcache.js");
-    const sims = new Simulations(2);
+    const {Computations} = await import("../../api/appcache.js");
+    const sims = new Computations(2);
     let runs = 0;
     const sim = (seed: number) => sims.of("ranks", [{id: "a", count: 3}, {seed}], () => ({seed, run: ++runs}));
     expect(sim(1)).toEqual({seed: 1, run: 1});

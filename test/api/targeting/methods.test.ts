@@ -6,6 +6,8 @@ import {gapTrend, type GroupYear} from "../../../api/targeting/gap.js";
 import {needIndex, parseWeights} from "../../../api/targeting/need.js";
 import {wardTable} from "../../../api/targeting/ward-table.js";
 import {parsePeriod} from "../../../api/oba/periods.js";
+import type {ComputeOnce} from "../../../api/oba/query.js";
+import {Computations} from "../../../api/appcache.js";
 import {indirectlyStandardisedRatio, recoverableCells} from "../../../api/stats/index.js";
 
 /** The pure targeting methods, on small hand-made tables (no warehouse). */
@@ -183,6 +185,21 @@ describe("the gap between the target wards and the rest", () => {
     expect(g.status).toBe("closing");
     expect(g.closing).toBe(true);
     expect(g.turnTheCurve.verdict?.verdict).toMatch(/turned|accelerated/);
+  });
+
+  it("forecasts the gap's baseline through the app's computations: the same years give the same baseline without forecasting again", () => {
+    const computations = new Computations();
+    const target = [150, 152, 149, 151, 150, 150, 110, 90];
+    const rest = [200, 201, 199, 200, 202, 200, 200, 201];
+    const computeOnce: ComputeOnce = (name, inputs, run) => computations.of(name, inputs, run);
+    const first = gapTrend("per-10000", years(target, rest), since, {computeOnce});
+    expect(computations.size).toBe(1);
+    expect(gapTrend("per-10000", years(target, rest), since, {computeOnce})).toEqual(first);
+    expect(computations.size).toBe(1);
+    expect(first).toEqual(gapTrend("per-10000", years(target, rest), since));
+    // Another history is another forecast.
+    gapTrend("per-10000", years([140, ...target.slice(1)], rest), since, {computeOnce});
+    expect(computations.size).toBe(2);
   });
 
   it("is not closing when the ratio stays where it was", () => {

@@ -108,7 +108,7 @@ describe("GET /api/wards/targeting", () => {
     expect(top.every((id: string) => TARGET.includes(id))).toBe(true);
   });
 
-  it("simulates a ward table's ranks and need index once for the same inputs: asked again it gives the same answer without simulating, a new seed is simulated", async () => {
+  it("works out a ward table's protection, rank simulation and need index once for the same inputs: asked again the answer is the same and nothing is computed again; a new seed simulates again", async () => {
     const cache = new AppCache();
     const app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, cache, cacheResponses: false}, "commissioner");
     const url = "/api/wards/targeting?indicators=cp-referrals,dv-referrals&period=2012/13&seed=7";
@@ -118,12 +118,13 @@ describe("GET /api/wards/targeting", () => {
       return res.json();
     };
     const first = await answer(url);
-    // One rank simulation per indicator and one need index.
-    expect(cache.simulations.size).toBe(3);
+    // Per indicator its ward-table protection and rank simulation, and one need index.
+    expect(cache.computations.size).toBe(5);
     expect(await answer(url)).toEqual(first);
-    expect(cache.simulations.size).toBe(3);
+    expect(cache.computations.size).toBe(5);
+    // Another seed: the two rank simulations and the need index again; the protections are the same.
     const other = await answer(url.replace("seed=7", "seed=8"));
-    expect(cache.simulations.size).toBe(6);
+    expect(cache.computations.size).toBe(8);
     expect(other.wards.map((w: any) => w.need.index)).toEqual(first.wards.map((w: any) => w.need.index));
   });
 
@@ -205,6 +206,20 @@ describe("GET /api/target-wards/summary", () => {
     expect(b.closing).toEqual([]);
     expect(b.reversed).toEqual(["dv-referrals"]);
     expect(gap("dv-referrals").points.map((p: any) => p.period)).toEqual(["2012/13", "2013/14", "2014/15"]);
+  });
+
+  it("works out each year's ward-table protection once: asked again the answer is the same and nothing is computed again", async () => {
+    const cache = new AppCache();
+    const app = testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir, cache, cacheResponses: false}, "commissioner");
+    const url = "/api/target-wards/summary?indicators=cp-referrals&since=2014/15";
+    const first = await app.request(url);
+    expect(first.status).toBe(200);
+    const body = await first.json();
+    // cp-referrals in three years: three protections. Two years are too few for the gap's baseline, and a forecast that fails is not kept.
+    expect(body.indicators[0].gap.turnTheCurve.baseline).toBeNull();
+    expect(cache.computations.size).toBe(3);
+    expect(await (await app.request(url)).json()).toEqual(body);
+    expect(cache.computations.size).toBe(3);
   });
 
   it("covers every indicator published by ward and lists the borough-only ones", async () => {
