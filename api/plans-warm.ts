@@ -3,6 +3,7 @@ import {existsSync, readdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {currentVersion, planDirOf} from "../pipelines/warehouse/store.js";
 import {AppCache, CachedReader} from "./appcache.js";
+import {breakdownKey, definitionKey} from "./oba/count-definitions.js";
 import {denominatorDefinition, lattice, numeratorDefinition} from "./oba/disclosure.js";
 import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type DisclosurePolicy} from "./oba/policy.js";
 
@@ -29,6 +30,7 @@ export function policiesToWarm(policies: DisclosurePolicies): DisclosurePolicy[]
 
 export interface WarmResult {
   version: number | null;
+  /** Distinct plans (definition, breakdown, policy) solved or found kept. */
   plans: number;
   /** A newer version was published while warming: the rest is left to the warm run for that version. */
   superseded: boolean;
@@ -45,26 +47,28 @@ export async function warmPlans(reader: CachedReader, policies: DisclosurePolicy
   // The catalogue's own authority first: a request names another only by asking for its geography.
   const las = (await reader.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code)
     .sort((a, b) => Number(home.has(b)) - Number(home.has(a)));
-  let plans = 0;
+  // Plans are asked for by definition: indicators counting the same records (referrals, the referral
+  // rate's numerator) share one, counted once. A definition belongs to one authority, so each gets a
+  // cache of its own, dropped when the next begins.
+  const asked = new Set<string>();
   for (const la of las) {
+    const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
     for (const ind of reader.reference.counts.publishers) {
-      // A kept plan is keyed by the indicator that asked for it, but a process remembers a definition's
-      // plan whichever indicator asked first: a cache of its own per indicator leaves a file for each
-      // indicator a first request can come from (referrals and referral-rate share one definition).
-      const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
       for (const policy of policies) {
         for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
           if (!def) continue;
           for (const b of [undefined, ...(options.breakdowns ? Object.values(ind.breakdowns) : [])]) {
-            if (currentVersion({dir: reader.dir})?.version !== version) return result(plans, true);
-            await lattice(db, ind, def, b, policy);
-            plans++;
+            const key = JSON.stringify([planKey(policy), definitionKey(def), breakdownKey(b)]);
+            if (asked.has(key)) continue;
+            if (currentVersion({dir: reader.dir})?.version !== version) return result(asked.size, true);
+            await lattice(db, def, b, policy);
+            asked.add(key);
           }
         }
       }
     }
   }
-  return result(plans, false);
+  return result(asked.size, false);
 }
 
 /** Whether the current version has any plan kept yet (a fresh version after a run, or a store never warmed). */
