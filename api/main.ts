@@ -14,7 +14,7 @@ import {Warehouse} from "./warehouse.js";
 import {buildAccessControl} from "./auth/setup.js";
 import {resolvePolicies, type DisclosurePolicies} from "./oba/policy.js";
 import {referenceFromEnv} from "./reference.js";
-import {hasPlans, startPlanWarm} from "./plans-warm.js";
+import {PlanWarm} from "./plans-warm.js";
 
 /**
  * `npm start`: demo extracts (generated if missing) → inbox → pipeline → dashboards build → serve
@@ -73,17 +73,19 @@ if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html")
   if (build.status !== 0) console.error("The dashboards did not build; the API still starts. See the output above.");
 }
 
-const warehouse = new Warehouse(config.warehouseDir);
+// The disclosure plans of a new version are solved by a child of their own before anyone asks
+// (api/plans-warm.ts): for the version there at start, each run the schedule publishes, and a version
+// published by hand, when a request first meets it.
+const planWarm = new PlanWarm(config.warehouseDir, log);
+const warehouse = new Warehouse(config.warehouseDir, {onVersion: (v) => planWarm.notice(v)});
 const {AppStore} = await import("./appstore.js");
 const appStore = new AppStore(config.appStore);
 // The reference files (CURVE_INDICATORS, CURVE_SCORECARDS, CURVE_PUBLISHED_FIGURES, CURVE_PERFORMANCE_MEASURES
 // or data/reference), read when first asked for and kept for the server's lifetime.
 const reference = referenceFromEnv();
 const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure, reference}, {dashboardsDir: "dist"});
-// The disclosure plans of a new version are solved by a child of their own before anyone asks
-// (api/plans-warm.ts): now if the current version has none, and after each run that publishes.
-if (!hasPlans(config.warehouseDir)) startPlanWarm(config.warehouseDir, log);
-startSchedule(config, log, {onPublished: () => startPlanWarm(config.warehouseDir, log)});
+planWarm.noticeCurrent();
+startSchedule(config, log, {onPublished: () => planWarm.noticeCurrent()});
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);
   console.log(access.describe);

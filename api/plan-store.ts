@@ -15,7 +15,8 @@ import type {ReferencePaths} from "./reference.js";
  * version, not once per process: every API restart, the report's and every test worker's server
  * reuse it. A plan is a pure function of the version's data, the count definition, breakdown and
  * policy, the catalogue and the council's published figures, and the code that solves it, so the
- * file's key is all of those: a changed input gives another file, never a stale plan.
+ * file's key is all of those: a changed input gives another file, never a stale plan. It is not a
+ * function of the indicator that asked for it, so every indicator counting a definition finds one file.
  *
  * One process solves a plan at a time (`<plan>.lock`); the others wait for its file. Should two
  * write one anyway (a lock taken over), each writes a temporary file and renames it over the plan,
@@ -98,13 +99,13 @@ interface Place {
   key: string;
 }
 
-async function placeOf(db: PlanSource, {ind, def, breakdown, policy}: PlanInputs): Promise<Place | null> {
+async function placeOf(db: PlanSource, {def, breakdown, policy}: PlanInputs): Promise<Place | null> {
   const version = await db.currentVersion();
   const current = currentVersion({dir: db.dir});
   if (version === null || !current || current.version !== version) return null;
   const code = codeStamp();
   if (!code) return null;
-  const key = JSON.stringify([FORMAT, code, stamp(current.path), definitionKey(def), breakdownKey(breakdown), planKey(policy), ind,
+  const key = JSON.stringify([FORMAT, code, stamp(current.path), definitionKey(def), breakdownKey(breakdown), planKey(policy),
     stamp(db.paths.indicators), stamp(db.paths.publishedFigures)]);
   const name = createHash("sha256").update(key).digest("hex").slice(0, 40);
   return {file: join(planDirOf(db.dir, version), `${name}.json`), key};

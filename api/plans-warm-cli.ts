@@ -1,8 +1,9 @@
 /**
  * `npm run plans:warm -- <warehouse dir> [--breakdowns]`: solve the current version's first-asked
  * disclosure plans into its plan store (api/plans-warm.ts), for the policies data/config.json (or
- * CURVE_CONFIG) gives the roles. The API starts this itself after a run publishes; by hand it warms a
- * warehouse copied in or built by `npm run pipeline`. One line: the version, plans, seconds.
+ * CURVE_CONFIG) gives the roles. The API starts this itself once per version it meets without plans
+ * (api/plans-warm.ts PlanWarm); by hand it warms a warehouse copied in, or one no API serves. One line:
+ * the version, distinct plans, seconds.
  */
 import {resolve} from "node:path";
 import {loadConfig} from "../pipelines/config.js";

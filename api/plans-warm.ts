@@ -3,6 +3,7 @@ import {existsSync, readdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {currentVersion, planDirOf} from "../pipelines/warehouse/store.js";
 import {AppCache, CachedReader} from "./appcache.js";
+import {breakdownKey, definitionKey} from "./oba/count-definitions.js";
 import {denominatorDefinition, lattice, numeratorDefinition} from "./oba/disclosure.js";
 import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type DisclosurePolicy} from "./oba/policy.js";
 
@@ -11,7 +12,7 @@ import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type D
  * of what the first request after a pipeline run costs (0.4–1 s for a series, 3–5 s for a
  * scorecard); the plans are kept on disk beside their version (api/plan-store.ts), so a separate
  * process that solves them as soon as a version is published leaves the API only files to read.
- * That process is started by the API (startPlanWarm) but never runs inside it: solving is heavy work.
+ * That process is started by the API (PlanWarm) but never runs inside it: solving is heavy work.
  *
  * Warmed: every authority's indicators (the catalogue's own authority first, one authority after
  * another: on a warehouse of many authorities this is a long background job), numerator and
@@ -29,6 +30,7 @@ export function policiesToWarm(policies: DisclosurePolicies): DisclosurePolicy[]
 
 export interface WarmResult {
   version: number | null;
+  /** Distinct plans (definition, breakdown, policy) solved or found kept. */
   plans: number;
   /** A newer version was published while warming: the rest is left to the warm run for that version. */
   superseded: boolean;
@@ -45,58 +47,105 @@ export async function warmPlans(reader: CachedReader, policies: DisclosurePolicy
   // The catalogue's own authority first: a request names another only by asking for its geography.
   const las = (await reader.query<{la_code: string}>(`SELECT DISTINCT la_code FROM ref_wards ORDER BY la_code`)).map((r) => r.la_code)
     .sort((a, b) => Number(home.has(b)) - Number(home.has(a)));
-  let plans = 0;
+  // Plans are asked for by definition: indicators counting the same records (referrals, the referral
+  // rate's numerator) share one, counted once. A definition belongs to one authority, so each gets a
+  // cache of its own, dropped when the next begins.
+  const asked = new Set<string>();
   for (const la of las) {
+    const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
     for (const ind of reader.reference.counts.publishers) {
-      // A kept plan is keyed by the indicator that asked for it, but a process remembers a definition's
-      // plan whichever indicator asked first: a cache of its own per indicator leaves a file for each
-      // indicator a first request can come from (referrals and referral-rate share one definition).
-      const db = new CachedReader(reader.warehouse, new AppCache(), reader.reference);
       for (const policy of policies) {
         for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
           if (!def) continue;
           for (const b of [undefined, ...(options.breakdowns ? Object.values(ind.breakdowns) : [])]) {
-            if (currentVersion({dir: reader.dir})?.version !== version) return result(plans, true);
-            await lattice(db, ind, def, b, policy);
-            plans++;
+            const key = JSON.stringify([planKey(policy), definitionKey(def), breakdownKey(b)]);
+            if (asked.has(key)) continue;
+            if (currentVersion({dir: reader.dir})?.version !== version) return result(asked.size, true);
+            await lattice(db, def, b, policy);
+            asked.add(key);
           }
         }
       }
     }
   }
-  return result(plans, false);
+  return result(asked.size, false);
 }
 
-/** Whether the current version has any plan kept yet (a fresh version after a run, or a store never warmed). */
-export function hasPlans(warehouseDir: string): boolean {
-  const current = currentVersion({dir: warehouseDir});
-  if (!current) return true; // nothing published: nothing to warm
-  const dir = planDirOf(warehouseDir, current.version);
-  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".json"));
+/** Whether a version (the current one unless given) has any plan kept yet (a fresh version after a run, or a store never warmed). */
+export function hasPlans(warehouseDir: string, version = currentVersion({dir: warehouseDir})?.version): boolean {
+  if (version === undefined) return true; // nothing published: nothing to warm
+  const dir = planDirOf(warehouseDir, version);
+  try {
+    return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".json"));
+  } catch {
+    return true; // an unreadable store: a warm run could keep nothing there either
+  }
 }
 
 const CLI = fileURLToPath(new URL("./plans-warm-cli.ts", import.meta.url));
-let running: ChildProcess | null = null;
 
 /**
- * Start the warm run for the current version as a low-priority child (`nice`), unless one is still
- * running or CURVE_PLAN_WARM=off (tests). Its output goes to the API's; the API never waits for it,
- * and a failed warm costs only the first viewer's time, as without it.
+ * The API's warm runs: one per published version, however the API hears of it — the version there
+ * at start, a run its own schedule published, or a newer version a request meets first (a run
+ * published by hand with `npm run pipeline`; Warehouse's onVersion). Each is a low-priority child
+ * (`nice`), one at a time: a version published while one runs (which then stops, api/plans-warm-cli.ts)
+ * is warmed when it ends. A version that already has plans (warmed before a restart, or by another
+ * process) is left alone. CURVE_PLAN_WARM=off (tests) turns it off. The children's output goes to
+ * the API's; the API never waits for them, and a failed warm costs only the first viewer's time, as without it.
  */
-export function startPlanWarm(warehouseDir: string, log: (e: Record<string, unknown>) => void): ChildProcess | null {
-  if (process.env.CURVE_PLAN_WARM === "off" || running) return null;
-  const child = spawn("nice", ["-n", "10", process.execPath, "--import", "tsx", CLI, warehouseDir], {stdio: ["ignore", "inherit", "inherit"]});
-  running = child;
-  const done = () => {
-    if (running === child) running = null;
-  };
-  child.on("error", (err) => {
-    done();
-    log({msg: "plan warm could not start", detail: err.message});
-  });
-  child.on("exit", (code, signal) => {
-    done();
-    if (code !== 0) log({msg: "plan warm ended early", detail: signal ? `signal ${signal}` : `exit code ${code}`});
-  });
-  return child;
+export class PlanWarm {
+  private running: ChildProcess | null = null;
+  /** The newest version heard of, and the newest one a warm run was started for (or found warmed). */
+  private newest: number | null = null;
+  private warmed: number | null = null;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly warehouseDir: string, private readonly log: (e: Record<string, unknown>) => void) {}
+
+  /** A version the API heard of: warmed unless it was already, or has plans. */
+  notice(version: number): void {
+    if (this.newest === null || version > this.newest) this.newest = version;
+    this.next();
+  }
+
+  /** The version CURRENT names now (at start, after a run publishes). */
+  noticeCurrent(): void {
+    const current = currentVersion({dir: this.warehouseDir});
+    if (current) this.notice(current.version);
+  }
+
+  /** Whether a warm run is running. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Settles when no warm run is running (tests wait for the child through it). */
+  idle(): Promise<void> {
+    return this.running ? new Promise((r) => this.waiting.push(r)) : Promise.resolve();
+  }
+
+  private next(): void {
+    if (process.env.CURVE_PLAN_WARM === "off" || this.running) return;
+    const version = this.newest;
+    if (version === null || (this.warmed !== null && version <= this.warmed)) return;
+    this.warmed = version;
+    if (!hasPlans(this.warehouseDir, version)) this.start();
+  }
+
+  private start(): void {
+    const child = spawn("nice", ["-n", "10", process.execPath, "--import", "tsx", CLI, this.warehouseDir], {stdio: ["ignore", "inherit", "inherit"]});
+    this.running = child;
+    let ended = false;
+    const end = (problem: string | null) => {
+      if (ended) return;
+      ended = true;
+      this.running = null;
+      if (problem) this.log({msg: "plan warm ended early", detail: problem});
+      // A version published while this one ran: warm it now.
+      this.noticeCurrent();
+      if (!this.running) for (const r of this.waiting.splice(0)) r();
+    };
+    child.on("error", (err) => end(`could not start: ${err.message}`));
+    child.on("exit", (code, signal) => end(code === 0 ? null : signal ? `signal ${signal}` : `exit code ${code}`));
+  }
 }

@@ -7,7 +7,8 @@ import {currentVersion, openReadOnly, POINTER, queryRows, type Params} from "../
  * The API's view of the published warehouse. Each request gets a connection to the version CURRENT
  * names; when a pipeline publishes a new version the next request opens it, and the old instance is
  * closed once its in-flight queries finish. So the API keeps answering through a pipeline run and
- * switches only to a complete version.
+ * switches only to a complete version. `onVersion` hears of each version the API opens (the first, and
+ * every newer one a run publishes, by the API's schedule or by hand).
  */
 export class Warehouse {
   private instance: DuckDBInstance | null = null;
@@ -16,7 +17,7 @@ export class Warehouse {
   private inFlight = new Map<DuckDBInstance, number>();
   private retired = new Set<DuckDBInstance>();
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly options: {onVersion?: (version: number) => void} = {}) {}
 
   /** The published version number, or null before the first pipeline run. */
   async currentVersion(): Promise<number | null> {
@@ -38,6 +39,7 @@ export class Warehouse {
     this.instance = next;
     this.version = current.version;
     if (old) this.retire(old);
+    this.options.onVersion?.(current.version);
   }
 
   private retire(instance: DuckDBInstance): void {

@@ -86,7 +86,7 @@ async function load(base: string, path: string, requests = 200, concurrency = 8)
 /** The bare count query of an indicator's borough series over the periods given, or over every period loaded. */
 async function bareCount(ind: Indicator, period: "month" | "quarter" | "financial-year", from?: string, to?: string) {
   const geo = await resolveGeography(warehouse, ind, "borough");
-  const cov = await coverage(warehouse, ind, geo.laCode);
+  const cov = await coverage(warehouse, ind.numerator.extract, geo.laCode);
   const periods = from && to ? periodsBetween(period, parsePeriod(period, from), parsePeriod(period, to)) : cov ? periodsWithin(period, cov.from, cov.to) : [];
   return () => countSeries(warehouse, ind, geo, periods);
 }

@@ -118,11 +118,11 @@ export class CountDefinitions {
     this.publishers = [...catalogue.indicators, ...catalogue.targeting];
   }
 
-  /** The breakdowns (other than ward and area) under which any indicator publishes this definition's counts. */
-  breakdownsOf(def: CountDefinition, ind: Indicator): BreakdownSpec[] {
+  /** The breakdowns (other than ward and area) under which any indicator publishes this definition's counts, in catalogue order. */
+  breakdownsOf(def: CountDefinition): BreakdownSpec[] {
     const key = definitionKey(def);
     const out = new Map<string, BreakdownSpec>();
-    for (const i of [ind, ...this.publishers]) {
+    for (const i of this.publishers) {
       const d = [numeratorDefinition(i, def.la), denominatorDefinition(i, def.la)];
       if (!d.some((x) => x !== null && definitionKey(x) === key)) continue;
       for (const b of Object.values(i.breakdowns)) if (!breakdownFamily(def, b)) out.set(breakdownKey(b), {field: b.field, derived: b.derived});

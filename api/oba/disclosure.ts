@@ -83,15 +83,18 @@ export type {CoarsePeriod, Lattice, LatticeStats} from "./lattice.js";
  * The lattice of one count definition (and breakdown) for a disclosure policy, computed once per
  * warehouse version and plan (in the reader's cache; a new cache starts empty): audiences with another
  * primary threshold, or that are not shown the council's published figures, get plans of their own
- * and never share one.
+ * and never share one. The plan is the definition's, not the asking indicator's: a viewer puts side
+ * by side every table a definition's counts appear in (a referral count, the referral rate's
+ * numerator, the re-referral rate's denominator), so they must all read one plan, whichever asked
+ * first and in whichever process; its periods are those loaded for the definition's own extract.
  */
-export function lattice(db: Reader, ind: Indicator, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
+export function lattice(db: Reader, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
   return db.rememberPlan(`lattice|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`, async () => {
     const link = breakdown ? null : db.reference.counts.linkOf(def);
-    if (link) return sliceOf(await lattice(db, ind, link.base, link.breakdown, policy), def, link.values);
-    const base = breakdown ? await lattice(db, ind, def, undefined, policy) : null;
+    if (link) return sliceOf(await lattice(db, link.base, link.breakdown, policy), def, link.values);
+    const base = breakdown ? await lattice(db, def, undefined, policy) : null;
     // Solved once per warehouse version, not per process: kept on disk beside the version (api/plan-store.ts).
-    return db.keptPlan({ind, def, breakdown, policy, base}, () => buildLattice(db, def, ind, breakdown, base, policy));
+    return db.keptPlan({def, breakdown, policy, base}, () => buildLattice(db, def, breakdown, base, policy));
   });
 }
 
@@ -171,7 +174,7 @@ export async function wardTableMask(db: Reader, ind: Indicator, la: string, setI
   policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<{numerator: Set<string>; denominator: Set<string>}> {
   const numDef = numeratorDefinition(ind, la);
   const denDef = denominatorDefinition(ind, la);
-  const [num, den] = await Promise.all([lattice(db, ind, numDef, undefined, policy), denDef ? lattice(db, ind, denDef, undefined, policy) : null]);
+  const [num, den] = await Promise.all([lattice(db, numDef, undefined, policy), denDef ? lattice(db, denDef, undefined, policy) : null]);
   const cells: [string, string][] = [
     ...wards.map((w): [string, string] => [`ward:${w}`, `ward:${w}`]),
     ["total:borough", "borough"], ["total:target", `target:${setId}`], ["total:rest", `rest:${setId}`], ["total:unknown", `borough&nowards`]
@@ -197,10 +200,10 @@ export async function seriesMask(db: Reader, series: Series, policy: DisclosureP
   const numDef = numeratorDefinition(ind, la);
   const denDef = denominatorDefinition(ind, la);
   const [num, numB, den, denB] = await Promise.all([
-    lattice(db, ind, numDef, undefined, policy),
-    b ? lattice(db, ind, numDef, b, policy) : null,
-    denDef ? lattice(db, ind, denDef, undefined, policy) : null,
-    denDef && b ? lattice(db, ind, denDef, b, policy) : null
+    lattice(db, numDef, undefined, policy),
+    b ? lattice(db, numDef, b, policy) : null,
+    denDef ? lattice(db, denDef, undefined, policy) : null,
+    denDef && b ? lattice(db, denDef, b, policy) : null
   ]);
   const groupsOf = new Set(series.groups);
   const check = (all: Lattice, byGroup: Lattice | null, p: InternalPoint) =>

@@ -1,5 +1,4 @@
 import {suppress, type ConstraintGroup, type CountCell} from "../stats/suppress.js";
-import type {Indicator} from "./catalogue.js";
 import type {Reference} from "../reference.js";
 import {
   breakdownFamily, breakdownKey, definitionKey, denominatorDefinition, numeratorDefinition, unionId,
@@ -60,10 +59,15 @@ function solve(cells: CountCell[], groups: ConstraintGroup[], acc: Solved, prima
   }
 }
 
-export async function buildLattice(db: Reader, def: CountDefinition, extractInd: Indicator, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
+/**
+ * The plan of one count definition (and breakdown) for a policy: a function of the definition alone,
+ * never of the indicator that asked for it, so that every table publishing the definition's counts
+ * shares one plan (the periods are those loaded for the definition's own extract).
+ */
+export async function buildLattice(db: Reader, def: CountDefinition, breakdown: BreakdownSpec | undefined, base: Lattice | null, policy: DisclosurePolicy): Promise<Lattice> {
   const t0 = performance.now();
   const geo = await geoModel(db, def.la);
-  const cov = await coverage(db, extractInd, def.la);
+  const cov = await coverage(db, def.extract, def.la);
   const stats = (s: Solved, time: TimeModel | null, g: GeoCells, blocks: number, family: Lattice["family"]): Lattice => ({
     stats: {definition: definitionKey(def), la: def.la, breakdown: breakdownKey(breakdown), blocks, cells: s.cells, groups: s.groups, primary: s.primary,
       secondary: s.secondary, pinned: pinned.size, withheld: withheld.size, withheldZeros: s.zeros, unprotected: [...new Set(s.unprotected)], millis: Math.round(performance.now() - t0)},
@@ -118,7 +122,7 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   const plannedGroup = plannedGroupIn(g, coarse, groupCoarse);
   // Every plan that holds a total knows what all of its breakdowns tell a reader about it.
   const bounds: TotalBounds = new Map();
-  const basePinned = await pinnedTotals(db, counts, def, extractInd, time, geo, g, blocks, policy.primaryMax, bounds);
+  const basePinned = await pinnedTotals(db, counts, def, time, geo, g, blocks, policy.primaryMax, bounds);
   if (!breakdown) for (const id of basePinned) pinned.add(id);
   // Linked definitions (a filter on this breakdown's groups): their counts are union cells here.
   const unions = breakdown && !family ? counts.unionsOf(def, breakdown) : [];
@@ -128,7 +132,7 @@ export async function buildLattice(db: Reader, def: CountDefinition, extractInd:
   for (const u of unions) {
     const ub: TotalBounds = new Map();
     unionBounds.set(u.id, ub);
-    for (const id of await pinnedTotals(db, counts, u.def, extractInd, time, geo, g, blocks, policy.primaryMax, ub)) pinned.add(`${id}|${u.id}`);
+    for (const id of await pinnedTotals(db, counts, u.def, time, geo, g, blocks, policy.primaryMax, ub)) pinned.add(`${id}|${u.id}`);
   }
   if (policy.showPublished) exempt.find(def, breakdown, unions, g, time);
   if (unions.length) {
@@ -225,9 +229,9 @@ export function breakdownBlockTable(
  * Hidden in the lattice without a breakdown, a breakdown's lattice (which keeps every shown total)
  * never meets one.
  */
-async function pinnedTotals(db: Queryable, counts: CountDefinitions, def: CountDefinition, ind: Indicator, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
+async function pinnedTotals(db: Queryable, counts: CountDefinitions, def: CountDefinition, time: TimeModel, geo: GeoModel, g: GeoCells, blocks: Block[], primaryMax: number, bounds?: TotalBounds): Promise<Set<string>> {
   const pinned = new Set<string>();
-  for (const b of counts.breakdownsOf(def, ind)) {
+  for (const b of counts.breakdownsOf(def)) {
     const byMonth = new Map<string, Map<string, number>>();
     for (const r of await leafRows(db, def, time, b)) {
       for (const c of g.cellsOfLeaf.get(leafOf(geo, def, r).key) ?? []) {

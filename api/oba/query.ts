@@ -1,4 +1,4 @@
-import {contractFor} from "../../pipelines/contracts/extracts.js";
+import {contractFor, type ExtractType} from "../../pipelines/contracts/extracts.js";
 import {sqlIdent} from "../../pipelines/contracts/fields.js";
 import type {Params as SqlParams} from "../../pipelines/warehouse/store.js";
 import {AGE_BANDS, DERIVED, type Filter, type Indicator} from "./catalogue.js";
@@ -47,9 +47,8 @@ export type ComputeOnce = <T>(name: string, inputs: unknown, run: () => T) => T;
 /** Computes every time: for callers without an app cache (the pure modules' own tests, the benchmarks). */
 export const computeNow: ComputeOnce = (_name, _inputs, run) => run();
 
-/** What a disclosure plan is solved from, besides the version's data and the reference files. */
+/** What a disclosure plan is solved from, besides the version's data and the reference files: never the indicator that asked (api/oba/disclosure.ts). */
 export interface PlanInputs {
-  ind: Indicator;
   def: CountDefinition;
   breakdown: BreakdownSpec | undefined;
   policy: DisclosurePolicy;
@@ -323,12 +322,15 @@ export interface Coverage {
   collectionYears: string[];
 }
 
-/** The financial years loaded for the indicator's extract and authority (from the load register). */
-export function coverage(db: Queryable, ind: Indicator, laCode: string): Promise<Coverage | null> {
-  return remembered(db, `coverage|${ind.numerator.extract}|${laCode}`, async () => {
+/**
+ * The financial years loaded for an extract and authority (from the load register): an indicator's
+ * are its numerator's extract's (`ind.numerator.extract`), a count definition's its own (`def.extract`).
+ */
+export function coverage(db: Queryable, extract: ExtractType, laCode: string): Promise<Coverage | null> {
+  return remembered(db, `coverage|${extract}|${laCode}`, async () => {
   const rows = await db.query<{collection_year: number}>(
     `SELECT DISTINCT collection_year::INTEGER AS collection_year FROM extract_loads
-     WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [ind.numerator.extract, laCode]);
+     WHERE extract_type = $1 AND la_code = $2 AND coalesce(rows_loaded, 0) > 0 ORDER BY 1`, [extract, laCode]);
   if (!rows.length) return null;
   const years = rows.map((r) => r.collection_year);
   return {from: fyStartDate(years[0]), to: fyEndDate(years[years.length - 1]), collectionYears: years.map(fyLabel)};

@@ -218,7 +218,7 @@ export async function buildSeries(db: Queryable, ind: Indicator, req: SeriesRequ
 export async function planSeries(db: Queryable, ind: Indicator, req: SeriesRequest): Promise<SeriesPlan> {
   checkRequest(ind, req);
   const geo = await resolveGeography(db, ind, req.geography, req.code);
-  const cov = await q.coverage(db, ind, geo.laCode);
+  const cov = await q.coverage(db, ind.numerator.extract, geo.laCode);
   const notes: string[] = [];
   if (ind.note) notes.push(ind.note);
   if (geo.illustrative) notes.push(geo.note ?? "The target-ward set is illustrative configuration.");

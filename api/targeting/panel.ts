@@ -94,7 +94,7 @@ export interface WardPanel {
 
 /** Financial years wholly inside the loaded extracts of the measure. */
 export async function financialYears(db: Queryable, measure: TargetingMeasure): Promise<{coverage: Coverage | null; years: Period[]}> {
-  const cov = await coverage(db, measure.indicator, measure.indicator.laCode);
+  const cov = await coverage(db, measure.indicator.numerator.extract, measure.indicator.laCode);
   return {coverage: cov, years: cov ? periodsWithin("financial-year", cov.from, cov.to) : []};
 }
 
@@ -133,7 +133,7 @@ export async function wardPanel(db: Queryable, measure: TargetingMeasure, geo: W
   // A ward breakdown is a contract field every ward-level extract has; adding it never widens what reaches the SQL.
   const withWard = {...ind, breakdowns: {...ind.breakdowns, ward: {label: "Ward", field: "ward"}}};
   const borough = await resolveGeography(db, ind, "borough", geo.laCode);
-  const cov = await coverage(db, ind, geo.laCode);
+  const cov = await coverage(db, ind.numerator.extract, geo.laCode);
   const notes: string[] = [...measure.notes];
   const inCoverage = (p: Period) => cov !== null && p.start >= cov.from && p.end <= cov.to;
   const available = periods.filter(inCoverage);

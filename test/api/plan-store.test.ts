@@ -1,5 +1,5 @@
 import {spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, afterEach, beforeAll, describe, expect, it} from "vitest";
 import {AppCache, CachedReader} from "../../api/appcache.js";
@@ -7,11 +7,13 @@ import {lattice, numeratorDefinition, type Lattice} from "../../api/oba/disclosu
 import {SUPPRESSED_DEFAULT} from "../../api/oba/policy.js";
 import {Reference} from "../../api/reference.js";
 import {planDirOf, sweep} from "../../pipelines/warehouse/store.js";
+import {testApp} from "../helpers/app.js";
 import {obaScratch, smallCountsWorld} from "../helpers/oba.js";
 
 /**
  * Disclosure plans kept on disk beside their warehouse version (api/plan-store.ts): a process
- * that did not solve a plan reads the same plan back; a damaged file is solved again; another
+ * that did not solve a plan reads the same plan back; indicators sharing a count definition share its
+ * plan; a damaged file is solved again; another
  * policy is another plan; a plan another process is solving is waited for; the plans go with their
  * version when it is swept.
  */
@@ -38,31 +40,42 @@ describe("disclosure plans kept beside the warehouse version", () => {
   afterAll(() => s.close());
 
   it("solves a plan once per version: with the memory cache gone, the plan read from disk is the plan solved", async () => {
-    const solved = await lattice(db, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const solved = await lattice(db, def, undefined, SUPPRESSED_DEFAULT);
     expect(solved.hidden.size).toBeGreaterThan(0);
     expect(files()).toHaveLength(1);
     newProcess();
-    const read = await lattice(db, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const read = await lattice(db, def, undefined, SUPPRESSED_DEFAULT);
     expect(read).not.toBe(solved);
     // Its time to solve is the solving run's: this one read it.
     expect(shape(read)).toEqual(shape(solved));
   });
 
+  it("keeps one plan per definition, whichever indicator asks: the referral rate reads the plan the referrals series kept", async () => {
+    // Each request is a new app (a new process's empty memory cache); both publish the referrals definition.
+    const first = async (id: string) => (await testApp({warehouse: s.warehouse, warehouseDir: s.warehouseDir}, "viewer")
+      .request(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2013/14`)).status;
+    expect(await first("referrals")).toBe(200);
+    const kept = Object.fromEntries(files().map((f) => [f, statSync(join(plansDir(), f)).mtimeMs]));
+    expect(Object.keys(kept).length).toBeGreaterThan(0);
+    expect(await first("referral-rate")).toBe(200);
+    expect(Object.fromEntries(files().map((f) => [f, statSync(join(plansDir(), f)).mtimeMs]))).toEqual(kept);
+  });
+
   it("keeps a plan per policy, and a breakdown's plan beside its totals' plan", async () => {
     const before = files().length;
-    await lattice(db, ind, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 9});
+    await lattice(db, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 9});
     expect(files()).toHaveLength(before + 1);
-    const bySource = await lattice(db, ind, def, ind.breakdowns.source, SUPPRESSED_DEFAULT);
+    const bySource = await lattice(db, def, ind.breakdowns.source, SUPPRESSED_DEFAULT);
     expect(files().length).toBeGreaterThan(before + 1);
     newProcess();
-    expect(shape(await lattice(db, ind, def, ind.breakdowns.source, SUPPRESSED_DEFAULT))).toEqual(shape(bySource));
+    expect(shape(await lattice(db, def, ind.breakdowns.source, SUPPRESSED_DEFAULT))).toEqual(shape(bySource));
   });
 
   it("solves again when the kept plan is damaged (and keeps the new one), or when the store is off", async () => {
-    const solved = await lattice(db, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const solved = await lattice(db, def, undefined, SUPPRESSED_DEFAULT);
     newProcess();
     for (const f of files()) writeFileSync(join(plansDir(), f), "{\"key\": ");
-    const again = await lattice(db, ind, def, undefined, SUPPRESSED_DEFAULT);
+    const again = await lattice(db, def, undefined, SUPPRESSED_DEFAULT);
     expect(shape({...again, stats: {...again.stats, millis: 0}})).toEqual(shape({...solved, stats: {...solved.stats, millis: 0}}));
     const whole = (f: string) => {
       try {
@@ -76,21 +89,21 @@ describe("disclosure plans kept beside the warehouse version", () => {
     process.env.CURVE_PLAN_STORE = "off";
     newProcess();
     const count = files().length;
-    await lattice(db, ind, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 3});
+    await lattice(db, def, undefined, {...SUPPRESSED_DEFAULT, primaryMax: 3});
     expect(files()).toHaveLength(count);
   });
 
   it("waits for a plan another live process is solving, and takes over the lock of one that is gone", async () => {
     const policy = {...SUPPRESSED_DEFAULT, primaryMax: 4};
     const before = new Set(files());
-    const solved = await lattice(db, ind, def, undefined, policy);
+    const solved = await lattice(db, def, undefined, policy);
     const file = join(plansDir(), files().find((f) => !before.has(f))!);
     const kept = readFileSync(file, "utf8");
     rmSync(file);
     newProcess();
     writeFileSync(`${file}.lock`, String(process.ppid)); // a live process (this worker's parent) is solving it
     let settled = false;
-    const waiting = lattice(db, ind, def, undefined, policy).then((l) => ((settled = true), l));
+    const waiting = lattice(db, def, undefined, policy).then((l) => ((settled = true), l));
     await new Promise((r) => setTimeout(r, 1000));
     expect(settled).toBe(false);
     writeFileSync(file, kept);
@@ -101,7 +114,7 @@ describe("disclosure plans kept beside the warehouse version", () => {
     newProcess();
     const gone = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
     writeFileSync(`${file}.lock`, String(gone));
-    const again = await lattice(db, ind, def, undefined, policy);
+    const again = await lattice(db, def, undefined, policy);
     expect(again.hidden).toEqual(solved.hidden);
     expect(existsSync(`${file}.lock`)).toBe(false);
     expect(existsSync(file)).toBe(true);

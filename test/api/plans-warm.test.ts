@@ -3,11 +3,12 @@ import {join} from "node:path";
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {AppCache, CachedReader} from "../../api/appcache.js";
 import {DEFAULT_POLICIES} from "../../api/oba/policy.js";
-import {hasPlans, policiesToWarm, warmPlans} from "../../api/plans-warm.js";
+import {hasPlans, PlanWarm, policiesToWarm, warmPlans} from "../../api/plans-warm.js";
 import {Reference} from "../../api/reference.js";
+import {Warehouse} from "../../api/warehouse.js";
 import {planDirOf, POINTER} from "../../pipelines/warehouse/store.js";
 import {testApp} from "../helpers/app.js";
-import {obaScratch, smallCountsWorld} from "../helpers/oba.js";
+import {obaScratch, row, smallCountsWorld} from "../helpers/oba.js";
 
 /**
  * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
@@ -82,4 +83,50 @@ describe("disclosure plans warmed before the first request", () => {
     const viewer = {...DEFAULT_POLICIES.viewer, primaryMax: 9};
     expect(policiesToWarm({...DEFAULT_POLICIES, viewer, provider: {...DEFAULT_POLICIES.provider, roundTo: 5}})).toHaveLength(2);
   });
+});
+
+/**
+ * A run published by hand (`npm run pipeline`) while the API runs: the API hears of the new version
+ * when a request first meets it (Warehouse's onVersion) and warms it in the same child as after its
+ * own schedule's runs.
+ */
+describe("a version published while the API runs is warmed when a request first meets it", () => {
+  const s = obaScratch("curve-plans-warm-hand-", {appStore: false});
+  const logged: Record<string, unknown>[] = [];
+  const warm = new PlanWarm(s.warehouseDir, (e) => logged.push(e));
+  const warehouse = new Warehouse(s.warehouseDir, {onVersion: (v) => warm.notice(v)});
+  const app = testApp({warehouse, warehouseDir: s.warehouseDir}, "viewer");
+  const first = async (id: string) => (await app.request(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2013/14`)).status;
+  const kept = (version: number) => {
+    const dir = planDirOf(s.warehouseDir, version);
+    return existsSync(dir) ? Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(dir, f)).mtimeMs])) : {};
+  };
+  const was = process.env.CURVE_PLAN_WARM;
+
+  beforeAll(() => smallCountsWorld(s), 300_000);
+  afterAll(async () => {
+    await warm.idle();
+    if (was === undefined) delete process.env.CURVE_PLAN_WARM;
+    else process.env.CURVE_PLAN_WARM = was;
+    warehouse.close_();
+    await s.close();
+  });
+
+  it("a request on version 2 starts the warm run, which keeps plans no request asked for", async () => {
+    expect(await first("referrals")).toBe(200); // the app has met version 1, which has no plans yet…
+    expect(warm.busy).toBe(false); // …but CURVE_PLAN_WARM=off (as the suite sets it) starts no warm run
+    delete process.env.CURVE_PLAN_WARM;
+    // The pipeline publishes version 2 by hand while the app runs.
+    s.extract("referrals", 2014, [row("referrals", {ward: "dallow", referral_date: "2014-06-10"})]);
+    expect((await s.run()).status).toBe("published");
+    expect(hasPlans(s.warehouseDir, 2)).toBe(false);
+    expect(await first("referrals")).toBe(200);
+    await warm.idle();
+    expect(logged).toEqual([]);
+    const warmed = kept(2);
+    expect(Object.keys(warmed).length).toBeGreaterThan(0);
+    // Re-referrals count a definition the referrals series never asked for: its plan is already kept.
+    expect(await first("re-referrals")).toBe(200);
+    expect(kept(2)).toEqual(warmed);
+  }, 300_000);
 });

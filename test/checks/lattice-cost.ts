@@ -35,7 +35,7 @@ for (const la of las) {
     for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
       if (!def) continue;
       for (const b of [undefined, ...Object.values(ind.breakdowns)]) {
-        const l = await lattice(db, ind, def, b);
+        const l = await lattice(db, def, b);
         // Slices of a linked definition and ward/area breakdowns reuse another plan.
         if (l.stats.linkedTo || l.family) continue;
         built.set(`${l.stats.definition}|${l.stats.breakdown}`, l);

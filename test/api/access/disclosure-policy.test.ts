@@ -176,7 +176,7 @@ describe("the council's published figures", () => {
     const quarters = (await get(app, series("biscot", "2012/13 Q1", "2012/13 Q4") + "&period=quarter", "commissioner")).body.points;
     expect(quarters.map((p: any) => p.numerator)).toEqual(["c", "c", 0, 0]);
     const ind = reference.catalogue.byId.get("referrals")!;
-    const plan = await lattice(new CachedReader(s.warehouse, cache, reference), ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
+    const plan = await lattice(new CachedReader(s.warehouse, cache, reference), numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
     expect(plan.stats.unprotected).toEqual([]);
     expect([...plan.published.values()]).toEqual([[LSCB]]);
   });

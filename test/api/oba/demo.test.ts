@@ -79,8 +79,8 @@ describe("OBA API on the demo data", () => {
     // without the exemption list).
     const ind = s.reader.reference.catalogue.byId.get("infants-entering-care")!;
     const def = numeratorDefinition(ind, "383");
-    const plan = await lattice(s.reader, ind, def, undefined, SUPPRESSED_DEFAULT);
-    const without = await lattice(s.reader, ind, def, undefined, {...SUPPRESSED_DEFAULT, showPublished: false});
+    const plan = await lattice(s.reader, def, undefined, SUPPRESSED_DEFAULT);
+    const without = await lattice(s.reader, def, undefined, {...SUPPRESSED_DEFAULT, showPublished: false});
     expect(plan.published.size).toBe(2);
     expect(without.published.size).toBe(0);
     const before = new Set(without.stats.unprotected);
@@ -102,12 +102,12 @@ describe("OBA API on the demo data", () => {
       expect(p.withheld).toMatch(/in groups this small, the borough's included: published by quarter only/);
     }
     const ind = s.reader.reference.catalogue.byId.get("infants-entering-care")!;
-    const plan = await lattice(s.reader, ind, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
+    const plan = await lattice(s.reader, numeratorDefinition(ind, "821"), undefined, SUPPRESSED_DEFAULT);
     expect(plan.groupCoarse).toBe("quarter");
     expect(plan.stats.unprotected).toEqual([]);
     // Its breakdown by legal status holds its totals only where the infants' own plan does (no months),
     // and its groups no finer: with months of the totals in the table, 61 counts were left unprotected.
-    const byStatus = await lattice(s.reader, ind, numeratorDefinition(ind, "821"), ind.breakdowns.legal_status, SUPPRESSED_DEFAULT);
+    const byStatus = await lattice(s.reader, numeratorDefinition(ind, "821"), ind.breakdowns.legal_status, SUPPRESSED_DEFAULT);
     expect(byStatus.groupCoarse).toBe("financial-year"); // its groups are mostly small even by quarter
     expect(byStatus.stats.unprotected).toEqual([]);
   });
