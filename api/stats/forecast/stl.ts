@@ -8,6 +8,18 @@ import {shrinkIndices, type SeasonalIndices} from "./seasonal.js";
 /** Scratch space for the loess weights, reused across calls (STL makes tens of thousands of them). */
 let scratch = new Float64Array(256);
 
+const kernels = new Map<number, Float64Array>();
+/** Tricube weights at integer distances 0..h from the point estimated, for bandwidth h (cached). */
+function tricube(h: number): Float64Array {
+  let k = kernels.get(h);
+  if (!k) {
+    k = new Float64Array(h + 1);
+    for (let r = 0; r <= h; r++) k[r] = r <= 0.001 * h ? 1 : r <= 0.999 * h ? (1 - (r / h) ** 3) ** 3 : 0;
+    kernels.set(h, k);
+  }
+  return k;
+}
+
 /**
  * Loess estimate at xs (1-based position) from y[nleft..nright] (1-based) with span len and degree
  * 0 or 1 (local constant or line), tricube weights times the robustness weights rw when given, as
@@ -18,39 +30,33 @@ function loessAt(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, xs
   const w = scratch;
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.floor((len - n) / 2);
-  const h9 = 0.999 * h;
-  const h1 = 0.001 * h;
+  const kernel = tricube(h);
   let a = 0;
   for (let j = nleft; j <= nright; j++) {
     const r = Math.abs(j - xs);
-    let wj = 0;
-    if (r <= h9) {
-      if (r <= h1) wj = 1;
-      else {
-        const q = r / h;
-        const c = 1 - q * q * q;
-        wj = c * c * c;
-      }
-    }
+    let wj = r < kernel.length ? kernel[r] : 0;
     if (rw) wj *= rw[j - 1];
     w[j] = wj;
     a += wj;
   }
   if (a <= 0) return null;
-  for (let j = nleft; j <= nright; j++) w[j] /= a;
+  // The weights are normalised to sum to 1 (÷ a) inside each sum rather than in a pass of their own.
+  let ys = 0;
   if (h > 0 && degree > 0) {
     let mid = 0;
     for (let j = nleft; j <= nright; j++) mid += w[j] * j;
+    mid /= a;
     let c = 0;
     for (let j = nleft; j <= nright; j++) c += w[j] * (j - mid) * (j - mid);
+    c /= a;
     if (Math.sqrt(c) > 0.001 * (n - 1)) {
       const b = (xs - mid) / c;
-      for (let j = nleft; j <= nright; j++) w[j] *= b * (j - mid) + 1;
+      for (let j = nleft; j <= nright; j++) ys += w[j] * (b * (j - mid) + 1) * y[j - 1];
+      return ys / a;
     }
   }
-  let ys = 0;
   for (let j = nleft; j <= nright; j++) ys += w[j] * y[j - 1];
-  return ys;
+  return ys / a;
 }
 
 /** Loess smooth of y[0..n) at every point with span len (odd), into out. */
