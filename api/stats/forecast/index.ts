@@ -154,8 +154,9 @@ function validate(values: readonly number[], options: ForecastOptions): void {
  *   positive monthly values whose spread grows with their level (Guerrero's λ < ½) are modelled on
  *   log(y) for the same reason.
  * - Quarterly and monthly series are seasonally adjusted (classical multiplicative decomposition,
- *   additive on a log/logit scale) when the seasonal autocorrelation is significant at 90%, as in
- *   the M3 Theta method, and reseasonalised afterwards.
+ *   additive on a log/logit scale; under `auto`, monthly series by an additive robust STL on the
+ *   modelling scale) when the seasonal autocorrelation is significant at 90%, as in the M3 Theta
+ *   method, and reseasonalised afterwards.
  * - Intervals are analytic (Student-t for the linear trend, normal otherwise). For `auto` (or with
  *   `calibrate: true`) they are checked on a rolling-origin backtest and widened when their
  *   empirical coverage falls short (`backtest`), every level at least as much as the one below it,
@@ -186,7 +187,16 @@ export function forecast(values: readonly number[], options: ForecastOptions): F
   // Monthly values under auto are modelled on the log scale when their spread grows with their level.
   const tr = method === "auto" && kind === "value" && frequency === 12 ? varianceStabilising(values, frequency) : transformFor(kind, values);
   const y = values.map(tr.forward);
-  const plan: SeasonalPlan = {period: frequency, mode: options.seasonal ?? "auto", multiplicative: tr.name === "none"};
+  // Monthly auto: additive STL indices on the modelling scale. That scale already matches the
+  // seasonal swing to the level (the log when the spread grows with the level, by Guerrero's λ), so
+  // on the original scale the swing is about constant and additive indices are the consistent choice.
+  const stlMonthly = method === "auto" && frequency === 12;
+  const plan: SeasonalPlan = {
+    period: frequency,
+    mode: options.seasonal ?? "auto",
+    multiplicative: tr.name === "none" && !stlMonthly,
+    decomposition: stlMonthly ? "stl" : "classical"
+  };
 
   if (y.every((v) => v === y[0])) {
     const flat = Array.from({length: h}, () => values[n - 1]);
@@ -272,7 +282,8 @@ export function forecast(values: readonly number[], options: ForecastOptions): F
     reason = `${LABEL[method][0].toUpperCase()}${LABEL[method].slice(1)} (as requested).`;
   }
   if (full.seasonal) {
-    reason += ` The series was seasonally adjusted first (${full.seasonal.type} classical decomposition, period ${frequency}), because its seasonal autocorrelation is significant at the 90% level.`;
+    const decomposition = plan.decomposition === "stl" ? "robust STL decomposition" : "classical decomposition";
+    reason += ` The series was seasonally adjusted first (${full.seasonal.type} ${decomposition}, period ${frequency}), because its seasonal autocorrelation is significant at the 90% level.`;
   }
   if (tr.name !== "none") {
     reason +=

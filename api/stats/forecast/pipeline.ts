@@ -4,6 +4,7 @@
  */
 import {naive, drift, linear, ses, holt, damped, theta, sesWithDrift, optimisedTheta, type ModelForecast} from "./models.js";
 import {isSeasonal, classicalDecomposition, detrended, seasonallyAdjust, futureIndex, type SeasonalIndices} from "./seasonal.js";
+import {stlIndices} from "./stl.js";
 import type {MemberMethod} from "./types.js";
 
 /**
@@ -77,6 +78,12 @@ export interface SeasonalPlan {
   mode: "auto" | "none";
   /** Multiplicative indices need positive data on the modelling scale. */
   multiplicative: boolean;
+  /**
+   * How monthly indices are estimated once the test finds seasonality: "classical" (ratio to the
+   * 2×12 moving average, the M3 Theta method's decomposition; the default) or "stl" (additive
+   * indices from a robust STL, see `stlIndices`). Quarterly series are always classical.
+   */
+  decomposition?: "classical" | "stl";
 }
 
 /** Member forecasts on the modelling scale, seasonality restored. */
@@ -118,11 +125,15 @@ export function monthlyRefinements(period: number): boolean {
   return period === 12;
 }
 
-/** Decides on, and estimates, seasonal indices for y. */
+/**
+ * Decides on, and estimates, seasonal indices for y: the seasonal test, then the classical
+ * decomposition, or for monthly series under a plan that asks for it, a robust STL (`stlIndices`).
+ */
 export function seasonalFor(y: readonly number[], plan: SeasonalPlan): SeasonalIndices | null {
   if (plan.mode === "none" || plan.period <= 1) return null;
   const refined = monthlyRefinements(plan.period);
   if (refined ? y.length <= 2 * plan.period || !isSeasonal(detrended(y, plan.period), plan.period) : !isSeasonal(y, plan.period)) return null;
+  if (refined && plan.decomposition === "stl") return stlIndices(y, plan.period);
   const type = plan.multiplicative && y.every((v) => v > 0) ? "multiplicative" : "additive";
   return classicalDecomposition(y, plan.period, type, recentCyclesFor(plan.period), seasonalAverageFor(plan.period), refined);
 }

@@ -1,0 +1,206 @@
+/**
+ * STL: seasonal-trend decomposition by loess (Cleveland, Cleveland, McRae & Terpenning 1990), a port
+ * of the reference Fortran behind R `stats::stl`, with the robustness iterations that down-weight
+ * unusual points. No maintained npm package does STL, so this is the compact original algorithm.
+ */
+import {shrinkIndices, type SeasonalIndices} from "./seasonal.js";
+
+/** Scratch space for the loess weights, reused across calls (STL makes tens of thousands of them). */
+let scratch = new Float64Array(256);
+
+const kernels = new Map<number, Float64Array>();
+/** Tricube weights at integer distances 0..h from the point estimated, for bandwidth h (cached). */
+function tricube(h: number): Float64Array {
+  let k = kernels.get(h);
+  if (!k) {
+    k = new Float64Array(h + 1);
+    for (let r = 0; r <= h; r++) k[r] = r <= 0.001 * h ? 1 : r <= 0.999 * h ? (1 - (r / h) ** 3) ** 3 : 0;
+    kernels.set(h, k);
+  }
+  return k;
+}
+
+/**
+ * Loess estimate at xs (1-based position) from y[nleft..nright] (1-based) with span len and degree
+ * 0 or 1 (local constant or line), tricube weights times the robustness weights rw when given, as
+ * `stlest` of the reference Fortran. Null when every weight is zero.
+ */
+function loessAt(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, xs: number, nleft: number, nright: number, rw: ArrayLike<number> | null): number | null {
+  if (scratch.length < n + 1) scratch = new Float64Array(2 * n + 2);
+  const w = scratch;
+  let h = Math.max(xs - nleft, nright - xs);
+  if (len > n) h += Math.floor((len - n) / 2);
+  const kernel = tricube(h);
+  let a = 0;
+  for (let j = nleft; j <= nright; j++) {
+    const r = Math.abs(j - xs);
+    let wj = r < kernel.length ? kernel[r] : 0;
+    if (rw) wj *= rw[j - 1];
+    w[j] = wj;
+    a += wj;
+  }
+  if (a <= 0) return null;
+  // The weights are normalised to sum to 1 (÷ a) inside each sum rather than in a pass of their own.
+  let ys = 0;
+  if (h > 0 && degree > 0) {
+    let mid = 0;
+    for (let j = nleft; j <= nright; j++) mid += w[j] * j;
+    mid /= a;
+    let c = 0;
+    for (let j = nleft; j <= nright; j++) c += w[j] * (j - mid) * (j - mid);
+    c /= a;
+    if (Math.sqrt(c) > 0.001 * (n - 1)) {
+      const b = (xs - mid) / c;
+      for (let j = nleft; j <= nright; j++) ys += w[j] * (b * (j - mid) + 1) * y[j - 1];
+      return ys / a;
+    }
+  }
+  for (let j = nleft; j <= nright; j++) ys += w[j] * y[j - 1];
+  return ys / a;
+}
+
+/** Loess smooth of y[0..n) at every point with span len (odd), into out. */
+function loess(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, rw: ArrayLike<number> | null, out: Float64Array, offset = 0): void {
+  if (n < 2) {
+    for (let i = 0; i < n; i++) out[offset + i] = y[i];
+    return;
+  }
+  if (len >= n) {
+    for (let i = 1; i <= n; i++) out[offset + i - 1] = loessAt(y, n, len, degree, i, 1, n, rw) ?? y[i - 1];
+    return;
+  }
+  const nsh = (len + 1) >> 1;
+  let nleft = 1;
+  let nright = len;
+  for (let i = 1; i <= n; i++) {
+    if (i > nsh && nright !== n) {
+      nleft++;
+      nright++;
+    }
+    out[offset + i - 1] = loessAt(y, n, len, degree, i, nleft, nright, rw) ?? y[i - 1];
+  }
+}
+
+/** Moving average of x[0..n) with span len, into out (n − len + 1 values). */
+function movingAverage(x: ArrayLike<number>, n: number, len: number, out: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < len; i++) s += x[i];
+  out[0] = s / len;
+  for (let i = len; i < n; i++) {
+    s += x[i] - x[i - len];
+    out[i - len + 1] = s / len;
+  }
+}
+
+/** Smooths each cycle-subseries of y and extends it by one cycle at each end, into out (n + 2·period). */
+function cycleSubseries(y: Float64Array, period: number, ns: number, rw: Float64Array | null, out: Float64Array): void {
+  const n = y.length;
+  const k0 = Math.ceil(n / period);
+  const sub = new Float64Array(k0);
+  const subRw = rw ? new Float64Array(k0) : null;
+  const smooth = new Float64Array(k0);
+  for (let j = 0; j < period; j++) {
+    let k = 0;
+    for (let t = j; t < n; t += period) {
+      sub[k] = y[t];
+      if (subRw) subRw[k] = rw![t];
+      k++;
+    }
+    loess(sub, k, ns, 0, subRw, smooth);
+    out[j] = loessAt(sub, k, ns, 0, 0, 1, Math.min(ns, k), subRw) ?? smooth[0];
+    for (let m = 0; m < k; m++) out[(m + 1) * period + j] = smooth[m];
+    out[(k + 1) * period + j] = loessAt(sub, k, ns, 0, k + 1, Math.max(1, k - ns + 1), k, subRw) ?? smooth[k - 1];
+  }
+}
+
+const nextOdd = (x: number) => {
+  const v = Math.round(x);
+  return v % 2 === 0 ? v + 1 : v;
+};
+
+/** Seasonal and trend components of y. */
+export interface StlComponents {
+  seasonal: number[];
+  trend: number[];
+  /** Robustness weight of each point (1 everywhere without the robust iterations). */
+  weights: number[];
+}
+
+/**
+ * STL of y with the given period and seasonal span (odd, in cycles), R `stl` defaults otherwise:
+ * local-constant seasonal smoothing, trend span nextodd(1.5·period / (1 − 1.5/ns)), low-pass span
+ * nextodd(period); robust: 1 inner and 15 outer iterations with bisquare weights on the remainders.
+ */
+export function stl(y: readonly number[], period: number, ns: number, robust = true): StlComponents {
+  const n = y.length;
+  const nt = nextOdd(Math.ceil((1.5 * period) / (1 - 1.5 / ns)));
+  const nl = nextOdd(period);
+  const inner = robust ? 1 : 2;
+  const outer = robust ? 15 : 0;
+  const trend = new Float64Array(n);
+  const seasonal = new Float64Array(n);
+  const work = new Float64Array(n);
+  const cycle = new Float64Array(n + 2 * period);
+  const ma1 = new Float64Array(n + period + 1);
+  const ma2 = new Float64Array(n + 2);
+  const ma3 = new Float64Array(n);
+  const low = new Float64Array(n);
+  const residual = new Float64Array(n);
+  let rw: Float64Array | null = null;
+  for (let o = 0; o <= outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      for (let t = 0; t < n; t++) work[t] = y[t] - trend[t];
+      cycleSubseries(work, period, ns, rw, cycle);
+      movingAverage(cycle, n + 2 * period, period, ma1);
+      movingAverage(ma1, n + period + 1, period, ma2);
+      movingAverage(ma2, n + 2, 3, ma3);
+      loess(ma3, n, nl, 1, null, low);
+      for (let t = 0; t < n; t++) {
+        seasonal[t] = cycle[period + t] - low[t];
+        work[t] = y[t] - seasonal[t];
+      }
+      loess(work, n, nt, 1, rw, trend);
+    }
+    if (o < outer) {
+      for (let t = 0; t < n; t++) residual[t] = Math.abs(y[t] - seasonal[t] - trend[t]);
+      const sorted = Float64Array.from(residual).sort();
+      const mid = n >> 1;
+      const cmad = 6 * (n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+      rw ??= new Float64Array(n);
+      for (let t = 0; t < n; t++) {
+        const v = residual[t];
+        rw[t] = v <= 0.001 * cmad ? 1 : v <= 0.999 * cmad ? (1 - (v / cmad) ** 2) ** 2 : 0;
+      }
+    }
+  }
+  return {seasonal: Array.from(seasonal), trend: Array.from(trend), weights: rw ? Array.from(rw) : new Array(n).fill(1)};
+}
+
+/**
+ * The seasonal span of STL for one seasonal period: 11 cycles, the default of R `forecast::mstl`
+ * and of `feasts::STL` (Hyndman & Athanasopoulos, FPP3). On histories of 4–10 cycles (the M3
+ * monthly series) the loess over a month's values is then nearly a weighted mean of all its
+ * years: the pattern is held almost stable, as all-cycle indices beat the recent cycles before.
+ */
+export const STL_SEASONAL_SPAN = 11;
+
+/**
+ * Additive seasonal indices from a robust STL of y: each position's index is the seasonal
+ * component of its latest occurrence (as `forecast::stlf` reseasonalises), shrunk towards neutral
+ * by `shrinkIndices` with each position's detrended values as its noisy observations, and centred
+ * to sum to zero. Against the ratio-to-moving-average decomposition, the loess trend reaches the
+ * ends of the series, so the latest half-year's values count too, and the robustness weights set an
+ * unusual month aside in the trend as well as in the seasonal estimate (one outlier pulls a 2×12
+ * moving average, and so the ratios of the twelve months around it).
+ */
+export function stlIndices(y: readonly number[], m: number, ns = STL_SEASONAL_SPAN): SeasonalIndices {
+  const {seasonal, trend} = stl(y, m, ns, true);
+  const n = y.length;
+  const latest: number[] = new Array(m).fill(0);
+  for (let t = Math.max(0, n - m); t < n; t++) latest[t % m] = seasonal[t];
+  const detrendedByPosition: number[][] = Array.from({length: m}, () => []);
+  for (let t = 0; t < n; t++) detrendedByPosition[t % m].push(y[t] - trend[t]);
+  const shrunk = shrinkIndices(latest, detrendedByPosition);
+  const mean = shrunk.reduce((s, v) => s + v, 0) / m;
+  return {type: "additive", period: m, indices: shrunk.map((v) => v - mean)};
+}
