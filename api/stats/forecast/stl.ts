@@ -5,9 +5,6 @@
  */
 import {shrinkIndices, type SeasonalIndices} from "./seasonal.js";
 
-/** Scratch space for the loess weights, reused across calls (STL makes tens of thousands of them). */
-let scratch = new Float64Array(256);
-
 const kernels = new Map<number, Float64Array>();
 /** Tricube weights at integer distances 0..h from the point estimated, for bandwidth h (cached). */
 function tricube(h: number): Float64Array {
@@ -26,58 +23,66 @@ function tricube(h: number): Float64Array {
  * `stlest` of the reference Fortran. Null when every weight is zero.
  */
 function loessAt(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, xs: number, nleft: number, nright: number, rw: ArrayLike<number> | null): number | null {
-  if (scratch.length < n + 1) scratch = new Float64Array(2 * n + 2);
-  const w = scratch;
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.floor((len - n) / 2);
   const kernel = tricube(h);
+  // One pass for the weighted sums of the local line, with positions measured from xs (the
+  // reference makes a pass each for the weights, their centre, their spread and the estimate).
   let a = 0;
+  let sd = 0;
+  let sdd = 0;
+  let sy = 0;
+  let sdy = 0;
   for (let j = nleft; j <= nright; j++) {
-    const r = Math.abs(j - xs);
-    let wj = r < kernel.length ? kernel[r] : 0;
-    if (rw) wj *= rw[j - 1];
-    w[j] = wj;
+    const d = j - xs;
+    const r = d < 0 ? -d : d;
+    if (r >= kernel.length) continue;
+    const wj = rw ? kernel[r] * rw[j - 1] : kernel[r];
+    const wy = wj * y[j - 1];
     a += wj;
+    sy += wy;
+    sd += wj * d;
+    sdd += wj * d * d;
+    sdy += wy * d;
   }
   if (a <= 0) return null;
-  // The weights are normalised to sum to 1 (÷ a) inside each sum rather than in a pass of their own.
-  let ys = 0;
   if (h > 0 && degree > 0) {
-    let mid = 0;
-    for (let j = nleft; j <= nright; j++) mid += w[j] * j;
-    mid /= a;
-    let c = 0;
-    for (let j = nleft; j <= nright; j++) c += w[j] * (j - mid) * (j - mid);
-    c /= a;
-    if (Math.sqrt(c) > 0.001 * (n - 1)) {
-      const b = (xs - mid) / c;
-      for (let j = nleft; j <= nright; j++) ys += w[j] * (b * (j - mid) + 1) * y[j - 1];
-      return ys / a;
-    }
+    const mid = sd / a;
+    const c = sdd / a - mid * mid;
+    if (Math.sqrt(c) > 0.001 * (n - 1)) return sy / a - (mid / c) * (sdy / a - (mid * sy) / a);
   }
-  for (let j = nleft; j <= nright; j++) ys += w[j] * y[j - 1];
-  return ys / a;
+  return sy / a;
 }
 
-/** Loess smooth of y[0..n) at every point with span len (odd), into out. */
-function loess(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, rw: ArrayLike<number> | null, out: Float64Array, offset = 0): void {
+/** Loess estimate at i (1-based) over the len points nearest it, y[i − 1] when every weight is zero. */
+function loessWindowed(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, i: number, rw: ArrayLike<number> | null): number {
+  const nsh = (len + 1) >> 1;
+  const nleft = len >= n || i < nsh ? 1 : i >= n - nsh + 1 ? n - len + 1 : i - nsh + 1;
+  const nright = len >= n ? n : nleft + len - 1;
+  return loessAt(y, n, len, degree, i, nleft, nright, rw) ?? y[i - 1];
+}
+
+/**
+ * Loess smooth of y[0..n) with span len (odd), into out: estimated at every `jump`-th point (and the
+ * last) and linearly interpolated between them, as `stless` of the reference Fortran.
+ */
+function loess(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, rw: ArrayLike<number> | null, out: Float64Array, offset = 0, jump = 1): void {
   if (n < 2) {
     for (let i = 0; i < n; i++) out[offset + i] = y[i];
     return;
   }
-  if (len >= n) {
-    for (let i = 1; i <= n; i++) out[offset + i - 1] = loessAt(y, n, len, degree, i, 1, n, rw) ?? y[i - 1];
-    return;
+  const step = Math.min(jump, n - 1);
+  for (let i = 1; i <= n; i += step) out[offset + i - 1] = loessWindowed(y, n, len, degree, i, rw);
+  if (step === 1) return;
+  for (let i = 1; i <= n - step; i += step) {
+    const delta = (out[offset + i + step - 1] - out[offset + i - 1]) / step;
+    for (let j = i + 1; j < i + step; j++) out[offset + j - 1] = out[offset + i - 1] + delta * (j - i);
   }
-  const nsh = (len + 1) >> 1;
-  let nleft = 1;
-  let nright = len;
-  for (let i = 1; i <= n; i++) {
-    if (i > nsh && nright !== n) {
-      nleft++;
-      nright++;
-    }
-    out[offset + i - 1] = loessAt(y, n, len, degree, i, nleft, nright, rw) ?? y[i - 1];
+  const k = Math.floor((n - 1) / step) * step + 1;
+  if (k !== n) {
+    out[offset + n - 1] = loessWindowed(y, n, len, degree, n, rw);
+    const delta = (out[offset + n - 1] - out[offset + k - 1]) / (n - k);
+    for (let j = k + 1; j < n; j++) out[offset + j - 1] = out[offset + k - 1] + delta * (j - k);
   }
 }
 
