@@ -97,6 +97,15 @@ function movingAverage(x: ArrayLike<number>, n: number, len: number, out: Float6
   }
 }
 
+/**
+ * Points between loess estimates for a smoother of span len: ceiling(len / 10), the default
+ * `s.jump`, `t.jump` and `l.jump` of R `stl` (the smooths are linear between estimates a tenth of
+ * a span apart, so the decomposition hardly changes and costs about half as much).
+ */
+export function jumpFor(len: number): number {
+  return Math.ceil(len / 10);
+}
+
 /** Smooths each cycle-subseries of y and extends it by one cycle at each end, into out (n + 2·period). */
 function cycleSubseries(y: Float64Array, period: number, ns: number, rw: Float64Array | null, out: Float64Array): void {
   const n = y.length;
@@ -111,7 +120,7 @@ function cycleSubseries(y: Float64Array, period: number, ns: number, rw: Float64
       if (subRw) subRw[k] = rw![t];
       k++;
     }
-    loess(sub, k, ns, 0, subRw, smooth);
+    loess(sub, k, ns, 0, subRw, smooth, 0, jumpFor(ns));
     out[j] = loessAt(sub, k, ns, 0, 0, 1, Math.min(ns, k), subRw) ?? smooth[0];
     for (let m = 0; m < k; m++) out[(m + 1) * period + j] = smooth[m];
     out[(k + 1) * period + j] = loessAt(sub, k, ns, 0, k + 1, Math.max(1, k - ns + 1), k, subRw) ?? smooth[k - 1];
@@ -134,7 +143,8 @@ export interface StlComponents {
 /**
  * STL of y with the given period and seasonal span (odd, in cycles), R `stl` defaults otherwise:
  * local-constant seasonal smoothing, trend span nextodd(1.5·period / (1 − 1.5/ns)), low-pass span
- * nextodd(period); robust: 1 inner and 15 outer iterations with bisquare weights on the remainders.
+ * nextodd(period); each smoother estimated every `jumpFor(span)` points and linear in between;
+ * robust: 1 inner and 15 outer iterations with bisquare weights on the remainders.
  */
 export function stl(y: readonly number[], period: number, ns: number, robust = true): StlComponents {
   const n = y.length;
@@ -159,12 +169,12 @@ export function stl(y: readonly number[], period: number, ns: number, robust = t
       movingAverage(cycle, n + 2 * period, period, ma1);
       movingAverage(ma1, n + period + 1, period, ma2);
       movingAverage(ma2, n + 2, 3, ma3);
-      loess(ma3, n, nl, 1, null, low);
+      loess(ma3, n, nl, 1, null, low, 0, jumpFor(nl));
       for (let t = 0; t < n; t++) {
         seasonal[t] = cycle[period + t] - low[t];
         work[t] = y[t] - seasonal[t];
       }
-      loess(work, n, nt, 1, rw, trend);
+      loess(work, n, nt, 1, rw, trend, 0, jumpFor(nt));
     }
     if (o < outer) {
       for (let t = 0; t < n; t++) residual[t] = Math.abs(y[t] - seasonal[t] - trend[t]);
