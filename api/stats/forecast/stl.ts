@@ -5,9 +5,6 @@
  */
 import {shrinkIndices, type SeasonalIndices} from "./seasonal.js";
 
-/** Scratch space for the loess weights, reused across calls (STL makes tens of thousands of them). */
-let scratch = new Float64Array(256);
-
 const kernels = new Map<number, Float64Array>();
 /** Tricube weights at integer distances 0..h from the point estimated, for bandwidth h (cached). */
 function tricube(h: number): Float64Array {
@@ -26,58 +23,66 @@ function tricube(h: number): Float64Array {
  * `stlest` of the reference Fortran. Null when every weight is zero.
  */
 function loessAt(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, xs: number, nleft: number, nright: number, rw: ArrayLike<number> | null): number | null {
-  if (scratch.length < n + 1) scratch = new Float64Array(2 * n + 2);
-  const w = scratch;
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.floor((len - n) / 2);
   const kernel = tricube(h);
+  // One pass for the weighted sums of the local line, with positions measured from xs (the
+  // reference makes a pass each for the weights, their centre, their spread and the estimate).
   let a = 0;
+  let sd = 0;
+  let sdd = 0;
+  let sy = 0;
+  let sdy = 0;
   for (let j = nleft; j <= nright; j++) {
-    const r = Math.abs(j - xs);
-    let wj = r < kernel.length ? kernel[r] : 0;
-    if (rw) wj *= rw[j - 1];
-    w[j] = wj;
+    const d = j - xs;
+    const r = d < 0 ? -d : d;
+    if (r >= kernel.length) continue;
+    const wj = rw ? kernel[r] * rw[j - 1] : kernel[r];
+    const wy = wj * y[j - 1];
     a += wj;
+    sy += wy;
+    sd += wj * d;
+    sdd += wj * d * d;
+    sdy += wy * d;
   }
   if (a <= 0) return null;
-  // The weights are normalised to sum to 1 (÷ a) inside each sum rather than in a pass of their own.
-  let ys = 0;
   if (h > 0 && degree > 0) {
-    let mid = 0;
-    for (let j = nleft; j <= nright; j++) mid += w[j] * j;
-    mid /= a;
-    let c = 0;
-    for (let j = nleft; j <= nright; j++) c += w[j] * (j - mid) * (j - mid);
-    c /= a;
-    if (Math.sqrt(c) > 0.001 * (n - 1)) {
-      const b = (xs - mid) / c;
-      for (let j = nleft; j <= nright; j++) ys += w[j] * (b * (j - mid) + 1) * y[j - 1];
-      return ys / a;
-    }
+    const mid = sd / a;
+    const c = sdd / a - mid * mid;
+    if (Math.sqrt(c) > 0.001 * (n - 1)) return sy / a - (mid / c) * (sdy / a - (mid * sy) / a);
   }
-  for (let j = nleft; j <= nright; j++) ys += w[j] * y[j - 1];
-  return ys / a;
+  return sy / a;
 }
 
-/** Loess smooth of y[0..n) at every point with span len (odd), into out. */
-function loess(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, rw: ArrayLike<number> | null, out: Float64Array, offset = 0): void {
+/** Loess estimate at i (1-based) over the len points nearest it, y[i − 1] when every weight is zero. */
+function loessWindowed(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, i: number, rw: ArrayLike<number> | null): number {
+  const nsh = (len + 1) >> 1;
+  const nleft = len >= n || i < nsh ? 1 : i >= n - nsh + 1 ? n - len + 1 : i - nsh + 1;
+  const nright = len >= n ? n : nleft + len - 1;
+  return loessAt(y, n, len, degree, i, nleft, nright, rw) ?? y[i - 1];
+}
+
+/**
+ * Loess smooth of y[0..n) with span len (odd), into out: estimated at every `jump`-th point (and the
+ * last) and linearly interpolated between them, as `stless` of the reference Fortran.
+ */
+function loess(y: ArrayLike<number>, n: number, len: number, degree: 0 | 1, rw: ArrayLike<number> | null, out: Float64Array, offset = 0, jump = 1): void {
   if (n < 2) {
     for (let i = 0; i < n; i++) out[offset + i] = y[i];
     return;
   }
-  if (len >= n) {
-    for (let i = 1; i <= n; i++) out[offset + i - 1] = loessAt(y, n, len, degree, i, 1, n, rw) ?? y[i - 1];
-    return;
+  const step = Math.min(jump, n - 1);
+  for (let i = 1; i <= n; i += step) out[offset + i - 1] = loessWindowed(y, n, len, degree, i, rw);
+  if (step === 1) return;
+  for (let i = 1; i <= n - step; i += step) {
+    const delta = (out[offset + i + step - 1] - out[offset + i - 1]) / step;
+    for (let j = i + 1; j < i + step; j++) out[offset + j - 1] = out[offset + i - 1] + delta * (j - i);
   }
-  const nsh = (len + 1) >> 1;
-  let nleft = 1;
-  let nright = len;
-  for (let i = 1; i <= n; i++) {
-    if (i > nsh && nright !== n) {
-      nleft++;
-      nright++;
-    }
-    out[offset + i - 1] = loessAt(y, n, len, degree, i, nleft, nright, rw) ?? y[i - 1];
+  const k = Math.floor((n - 1) / step) * step + 1;
+  if (k !== n) {
+    out[offset + n - 1] = loessWindowed(y, n, len, degree, n, rw);
+    const delta = (out[offset + n - 1] - out[offset + k - 1]) / (n - k);
+    for (let j = k + 1; j < n; j++) out[offset + j - 1] = out[offset + k - 1] + delta * (j - k);
   }
 }
 
@@ -90,6 +95,15 @@ function movingAverage(x: ArrayLike<number>, n: number, len: number, out: Float6
     s += x[i] - x[i - len];
     out[i - len + 1] = s / len;
   }
+}
+
+/**
+ * Points between loess estimates for a smoother of span len: ceiling(len / 10), the default
+ * `s.jump`, `t.jump` and `l.jump` of R `stl` (the smooths are linear between estimates a tenth of
+ * a span apart, so the decomposition hardly changes and costs about half as much).
+ */
+export function jumpFor(len: number): number {
+  return Math.ceil(len / 10);
 }
 
 /** Smooths each cycle-subseries of y and extends it by one cycle at each end, into out (n + 2·period). */
@@ -106,7 +120,7 @@ function cycleSubseries(y: Float64Array, period: number, ns: number, rw: Float64
       if (subRw) subRw[k] = rw![t];
       k++;
     }
-    loess(sub, k, ns, 0, subRw, smooth);
+    loess(sub, k, ns, 0, subRw, smooth, 0, jumpFor(ns));
     out[j] = loessAt(sub, k, ns, 0, 0, 1, Math.min(ns, k), subRw) ?? smooth[0];
     for (let m = 0; m < k; m++) out[(m + 1) * period + j] = smooth[m];
     out[(k + 1) * period + j] = loessAt(sub, k, ns, 0, k + 1, Math.max(1, k - ns + 1), k, subRw) ?? smooth[k - 1];
@@ -129,7 +143,8 @@ export interface StlComponents {
 /**
  * STL of y with the given period and seasonal span (odd, in cycles), R `stl` defaults otherwise:
  * local-constant seasonal smoothing, trend span nextodd(1.5·period / (1 − 1.5/ns)), low-pass span
- * nextodd(period); robust: 1 inner and 15 outer iterations with bisquare weights on the remainders.
+ * nextodd(period); each smoother estimated every `jumpFor(span)` points and linear in between;
+ * robust: 1 inner and 15 outer iterations with bisquare weights on the remainders.
  */
 export function stl(y: readonly number[], period: number, ns: number, robust = true): StlComponents {
   const n = y.length;
@@ -154,12 +169,12 @@ export function stl(y: readonly number[], period: number, ns: number, robust = t
       movingAverage(cycle, n + 2 * period, period, ma1);
       movingAverage(ma1, n + period + 1, period, ma2);
       movingAverage(ma2, n + 2, 3, ma3);
-      loess(ma3, n, nl, 1, null, low);
+      loess(ma3, n, nl, 1, null, low, 0, jumpFor(nl));
       for (let t = 0; t < n; t++) {
         seasonal[t] = cycle[period + t] - low[t];
         work[t] = y[t] - seasonal[t];
       }
-      loess(work, n, nt, 1, rw, trend);
+      loess(work, n, nt, 1, rw, trend, 0, jumpFor(nt));
     }
     if (o < outer) {
       for (let t = 0; t < n; t++) residual[t] = Math.abs(y[t] - seasonal[t] - trend[t]);

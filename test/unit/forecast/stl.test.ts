@@ -1,6 +1,6 @@
 import {describe, it, expect} from "vitest";
 import {forecast} from "../../../api/stats/forecast.js";
-import {stl, stlIndices} from "../../../api/stats/forecast/stl.js";
+import {jumpFor, stl, stlIndices} from "../../../api/stats/forecast/stl.js";
 import {seasonalFor} from "../../../api/stats/forecast/pipeline.js";
 import {mulberry32} from "../../../api/stats/random.js";
 
@@ -29,6 +29,26 @@ describe("forecast: STL decomposition (Cleveland et al. 1990)", () => {
     expect(plain.seasonal[40] - pattern[4]).toBeGreaterThan(2);
     expect(Math.abs(robust.trend[40] - (50 + 0.3 * 40))).toBeLessThan(0.5);
     expect(plain.trend[40] - (50 + 0.3 * 40)).toBeGreaterThan(1);
+  });
+});
+
+describe("forecast: STL smoothers estimated a tenth of a span apart (R stl's default jumps)", () => {
+  it("takes a jump of ceiling(span / 10): 2 for the seasonal span 11 and the low-pass 13, 3 for the trend span 21", () => {
+    expect([11, 13, 21].map(jumpFor)).toEqual([2, 2, 3]);
+    expect(jumpFor(7)).toBe(1);
+  });
+
+  it("estimates the trend at every third month and interpolates linearly between, so it is straight within each jump", () => {
+    const rand = mulberry32(11);
+    const y = Array.from({length: 96}, (_, t) => 50 + 0.3 * t + pattern[t % 12] + 3 * (rand() - 0.5));
+    const {trend} = stl(y, 12, 11);
+    const bend = (t: number) => Math.abs(trend[t + 1] - 2 * trend[t] + trend[t - 1]);
+    // Months 1, 2, 4, 5, … (0-based) lie between estimates; 3, 6, … are estimated, where the slope may change.
+    for (let t = 1; t < 94; t += 3) {
+      expect(bend(t)).toBeLessThan(1e-9);
+      expect(bend(t + 1)).toBeLessThan(1e-9);
+    }
+    expect(Math.max(...Array.from({length: 30}, (_, i) => bend(3 * i + 3)))).toBeGreaterThan(1e-3);
   });
 });
 
