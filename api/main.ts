@@ -75,7 +75,7 @@ if (process.env.CURVE_SKIP_DASHBOARDS !== "1" && (!existsSync("dist/index.html")
 
 // The disclosure plans of a new version are solved by a child of their own before anyone asks
 // (api/plans-warm.ts): for the version there at start, each run the schedule publishes, and a version
-// published by hand, when a request first meets it.
+// published by hand, within half a minute (a look at CURRENT) or when a request first meets it.
 const planWarm = new PlanWarm(config.warehouseDir, log);
 const warehouse = new Warehouse(config.warehouseDir, {onVersion: (v) => planWarm.notice(v)});
 const {AppStore} = await import("./appstore.js");
@@ -85,6 +85,7 @@ const appStore = new AppStore(config.appStore);
 const reference = referenceFromEnv();
 const app = createServer({warehouse, warehouseDir: config.warehouseDir, log, clock: () => new Date(), appStore, access: access.control, disclosure, reference}, {dashboardsDir: "dist"});
 planWarm.noticeCurrent();
+planWarm.watch(30_000);
 startSchedule(config, log, {onPublished: () => planWarm.noticeCurrent()});
 serve({fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1"}, (info) => {
   console.log(`Curve is running on http://localhost:${info.port}  (API: /api/health, /api/openapi.json)`);

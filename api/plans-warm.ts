@@ -114,6 +114,17 @@ export class PlanWarm {
     if (current) this.notice(current.version);
   }
 
+  /**
+   * Reads CURRENT every `ms`, so a version published by hand (`npm run pipeline`) is warmed before its
+   * first viewer asks, not only when a request meets it. The timer never keeps the process alive.
+   * Returns the function that stops it.
+   */
+  watch(ms: number): () => void {
+    const timer = setInterval(() => this.noticeCurrent(), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Whether a warm run is running. */
   get busy(): boolean {
     return this.running !== null;

@@ -129,4 +129,20 @@ describe("a version published while the API runs is warmed when a request first 
     expect(await first("re-referrals")).toBe(200);
     expect(kept(2)).toEqual(warmed);
   }, 300_000);
+
+  it("warms a version published by hand before any request meets it, by looking at CURRENT", async () => {
+    delete process.env.CURVE_PLAN_WARM;
+    const stop = warm.watch(100);
+    try {
+      s.extract("referrals", 2015, [row("referrals", {ward: "dallow", referral_date: "2015-06-10"})]);
+      expect((await s.run()).status).toBe("published");
+      // No request: only the watch can hear of version 3.
+      for (const until = Date.now() + 10_000; !warm.busy && !hasPlans(s.warehouseDir, 3) && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+      await warm.idle();
+    } finally {
+      stop();
+    }
+    expect(logged).toEqual([]);
+    expect(Object.keys(kept(3)).length).toBeGreaterThan(0);
+  }, 300_000);
 });
