@@ -3,9 +3,8 @@ import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import {dirname, join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 import {currentVersion, planDirOf} from "../pipelines/warehouse/store.js";
-import {breakdownKey, definitionKey} from "./oba/count-definitions.js";
+import {planId} from "./oba/count-definitions.js";
 import type {GeoCells, Lattice} from "./oba/lattice.js";
-import {planKey} from "./oba/policy.js";
 import type {PlanInputs} from "./oba/query.js";
 import type {ReferencePaths} from "./reference.js";
 
@@ -105,7 +104,7 @@ async function placeOf(db: PlanSource, {def, breakdown, policy}: PlanInputs): Pr
   if (version === null || !current || current.version !== version) return null;
   const code = codeStamp();
   if (!code) return null;
-  const key = JSON.stringify([FORMAT, code, stamp(current.path), definitionKey(def), breakdownKey(breakdown), planKey(policy),
+  const key = JSON.stringify([FORMAT, code, stamp(current.path), planId(def, breakdown, policy),
     stamp(db.paths.indicators), stamp(db.paths.publishedFigures)]);
   const name = createHash("sha256").update(key).digest("hex").slice(0, 40);
   return {file: join(planDirOf(db.dir, version), `${name}.json`), key};

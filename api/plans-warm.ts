@@ -3,7 +3,7 @@ import {existsSync, readdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {currentVersion, planDirOf} from "../pipelines/warehouse/store.js";
 import {AppCache, CachedReader} from "./appcache.js";
-import {breakdownKey, definitionKey} from "./oba/count-definitions.js";
+import {planId} from "./oba/count-definitions.js";
 import {denominatorDefinition, lattice, numeratorDefinition} from "./oba/disclosure.js";
 import {planKey, sharedPolicy, SUPPRESSED_ROLES, type DisclosurePolicies, type DisclosurePolicy} from "./oba/policy.js";
 
@@ -58,7 +58,7 @@ export async function warmPlans(reader: CachedReader, policies: DisclosurePolicy
         for (const def of [numeratorDefinition(ind, la), denominatorDefinition(ind, la)]) {
           if (!def) continue;
           for (const b of [undefined, ...(options.breakdowns ? Object.values(ind.breakdowns) : [])]) {
-            const key = JSON.stringify([planKey(policy), definitionKey(def), breakdownKey(b)]);
+            const key = planId(def, b, policy);
             if (asked.has(key)) continue;
             if (currentVersion({dir: reader.dir})?.version !== version) return result(asked.size, true);
             await lattice(db, def, b, policy);

@@ -1,5 +1,6 @@
 import type {ExtractType} from "../../pipelines/contracts/extracts.js";
 import {AGE_BANDS, type Catalogue, type Filter, type Indicator} from "./catalogue.js";
+import {planKey, type DisclosurePolicy} from "./policy.js";
 
 /**
  * What a count counts, so that indicators counting the same records share one disclosure plan and a
@@ -44,6 +45,11 @@ export function denominatorDefinition(ind: Indicator, la: string): CountDefiniti
 }
 
 export const breakdownKey = (b: BreakdownSpec | undefined) => (b ? JSON.stringify([b.field ?? null, b.derived ?? null]) : "none");
+
+/** What makes one disclosure plan: a definition, its breakdown and the policy's plan-relevant part (the lattice's cache, the warm run's and the plan store's key). */
+export function planId(def: CountDefinition, breakdown: BreakdownSpec | undefined, policy: DisclosurePolicy): string {
+  return JSON.stringify([planKey(policy), definitionKey(def), breakdownKey(breakdown)]);
+}
 
 /** A ward or area breakdown publishes cells of the geography lattice; anything else gets its own. */
 export function breakdownFamily(def: CountDefinition, b: BreakdownSpec): "ward" | "area" | null {

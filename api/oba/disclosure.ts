@@ -1,8 +1,8 @@
 import type {Indicator, PeriodType} from "./catalogue.js";
-import {breakdownKey, definitionKey, denominatorDefinition, numeratorDefinition, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
+import {denominatorDefinition, numeratorDefinition, planId, type BreakdownSpec, type CountDefinition} from "./count-definitions.js";
 import {baseId, coarseReason, geographyCell, monthIndex, periodKey, WITHHELD_BLOCK_REASON, type Lattice} from "./lattice.js";
 import {buildLattice, sliceOf} from "./lattice-plan.js";
-import {planKey, policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
+import {policyOf, SUPPRESSED_DEFAULT, type Disclosure, type DisclosurePolicy} from "./policy.js";
 import {
   publishPoints,
   type InternalPoint, type Period, type PointMask, type PublishedPoint, type PublishOptions, type ResolvedGeography, type Series
@@ -89,7 +89,7 @@ export type {CoarsePeriod, Lattice, LatticeStats} from "./lattice.js";
  * first and in whichever process; its periods are those loaded for the definition's own extract.
  */
 export function lattice(db: Reader, def: CountDefinition, breakdown?: BreakdownSpec, policy: DisclosurePolicy = SUPPRESSED_DEFAULT): Promise<Lattice> {
-  return db.rememberPlan(`lattice|${planKey(policy)}|${definitionKey(def)}|${breakdownKey(breakdown)}`, async () => {
+  return db.rememberPlan(`lattice|${planId(def, breakdown, policy)}`, async () => {
     const link = breakdown ? null : db.reference.counts.linkOf(def);
     if (link) return sliceOf(await lattice(db, link.base, link.breakdown, policy), def, link.values);
     const base = breakdown ? await lattice(db, def, undefined, policy) : null;
