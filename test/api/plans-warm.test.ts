@@ -14,14 +14,16 @@ import {obaScratch, row, smallCountsWorld} from "../helpers/oba.js";
  * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
  * API, so the first series request after a run reads every plan it needs from disk and solves none.
  */
+/** Every plan kept for a version, with the time it was written: a plan solved by a request adds or rewrites one. */
+function keptPlans(warehouseDir: string, version: number): Record<string, number> {
+  const dir = planDirOf(warehouseDir, version);
+  return existsSync(dir) ? Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(dir, f)).mtimeMs])) : {};
+}
+
 describe("disclosure plans warmed before the first request", () => {
   const s = obaScratch("curve-plans-warm-", {appStore: false});
   const reference = new Reference();
-  const plansDir = () => planDirOf(s.warehouseDir, 1);
-  // Every kept plan with the time it was written: a plan solved by the request adds or rewrites one.
-  const kept = () => (existsSync(plansDir())
-    ? Object.fromEntries(readdirSync(plansDir()).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(plansDir(), f)).mtimeMs]))
-    : {});
+  const kept = () => keptPlans(s.warehouseDir, 1);
   // The API as a process started after the run: an empty memory cache.
   // Referrals and the referral rate count the same definition: each indicator's first request is covered.
   const firstSeries = async (id = "referrals") => {
@@ -97,10 +99,7 @@ describe("a version published while the API runs is warmed when a request first 
   const warehouse = new Warehouse(s.warehouseDir, {onVersion: (v) => warm.notice(v)});
   const app = testApp({warehouse, warehouseDir: s.warehouseDir}, "viewer");
   const first = async (id: string) => (await app.request(`/api/indicators/${id}/series?period=financial-year&from=2012/13&to=2013/14`)).status;
-  const kept = (version: number) => {
-    const dir = planDirOf(s.warehouseDir, version);
-    return existsSync(dir) ? Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(dir, f)).mtimeMs])) : {};
-  };
+  const kept = (version: number) => keptPlans(s.warehouseDir, version);
   const was = process.env.CURVE_PLAN_WARM;
 
   beforeAll(() => smallCountsWorld(s), 300_000);
