@@ -80,12 +80,13 @@ export async function maskFor(db: Reader, m: TargetingMeasure, geo: WardGeograph
  * nothing hidden with "full"); a shown cell publishes the count the audience is shown (shownCountsOf).
  */
 export function protect(db: Reader, m: TargetingMeasure, geo: WardGeography, pp: PanelPeriod, mask: WardMask): WardRateDisclosure {
-  const wards = inputsOf(geo, pp).map((w) => ({id: w.id, numerator: w.numerator, denominator: w.denominator, target: w.target}));
+  const inputs = inputsOf(geo, pp);
+  const wards = inputs.map((w) => ({id: w.id, numerator: w.numerator, denominator: w.denominator, target: w.target}));
   const own = [wards, pp.unknown, m.scale === "percent", mask === "full" ? PRIMARY_MAX : mask.primaryMax] as const;
   const d = withMask(db.computeOnce("ward-rate-protection", own, () => protectWardRates(...own)), mask);
   const shown = shownCountsOf(mask, m.scale === "percent");
   if (!shown) return d;
-  const table = wardTable(m.scale, inputsOf(geo, pp), pp.unknown, {seed: 0, needDirection: m.needDirection, ranks: false, shown});
+  const table = wardTable(m.scale, inputs, pp.unknown, {seed: 0, needDirection: m.needDirection, ranks: false, shown});
   const counts = (which: "numerator" | "denominator") => new Map<string, number>([
     ...table.wards.map((w) => [`ward:${w.id}`, w[which]] as const),
     ["total:borough", table.borough[which]], ["total:target", table.target[which]], ["total:rest", table.rest[which]], ["total:unknown", table.unknown[which]]
