@@ -9,8 +9,9 @@
  * monthly design was chosen on, and a held-out half it never saw. Writes the generated part of
  * docs/benchmarks/forecast-m3.md (between the bench markers; the rest of the file is kept).
  *
- * When `Rscript` with the forecast package is on the PATH, R's `ets()` and `thetaf()` are timed on
- * the same series in the same run; R is not a project dependency, so otherwise that part is skipped.
+ * When `Rscript` with the forecast package is on the PATH (Debian: `apt-get install r-cran-forecast`),
+ * R's `ets()` and `thetaf()` forecast the same series in the same run, timed in R and scored here
+ * like every method; R is not a project dependency, so otherwise that part is skipped.
  *
  * Options: `--limit N` (N evenly spaced series per set, for quick checks), `--methods auto,theta,…`,
  * `--sets yearly,quarterly,monthly-tuning,monthly-held-out`, `--no-write`, `--no-r`.
@@ -83,17 +84,24 @@ export interface Score {
   cpuSeconds: number;
 }
 
-/** Forecasts every series of a set with one method and scores the forecasts against the held-out future. */
-export function score(series: readonly M3Series[], method: ForecastMethod, set: M3Set): Score {
+/** One series' forecast: the mean and the 80% and 95% bounds, h points each. */
+export interface SeriesForecast {
+  mean: readonly number[];
+  lower80: readonly number[];
+  upper80: readonly number[];
+  lower95: readonly number[];
+  upper95: readonly number[];
+}
+
+/** sMAPE and MASE averaged over the series, and the share of all future points inside each interval. */
+export function accuracy(series: readonly M3Series[], forecasts: readonly SeriesForecast[]): Pick<Score, "smape" | "mase" | "coverage80" | "coverage95"> {
   let sm = 0;
   let ms = 0;
   let in80 = 0;
   let in95 = 0;
   let points = 0;
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  for (const s of series) {
-    const r = forecast(s.x, {frequency: s.frequency, h: s.h, method, kind: "value"});
+  series.forEach((s, i) => {
+    const r = forecasts[i];
     sm += smape(r.mean, s.xx);
     ms += mase(r.mean, s.xx, s.x, s.frequency);
     s.xx.forEach((a, j) => {
@@ -101,7 +109,15 @@ export function score(series: readonly M3Series[], method: ForecastMethod, set: 
       if (a >= r.lower95[j] && a <= r.upper95[j]) in95++;
       points++;
     });
-  }
+  });
+  return {smape: sm / series.length, mase: ms / series.length, coverage80: (100 * in80) / points, coverage95: (100 * in95) / points};
+}
+
+/** Forecasts every series of a set with one method and scores the forecasts against the held-out future. */
+export function score(series: readonly M3Series[], method: ForecastMethod, set: M3Set): Score {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const forecasts = series.map((s) => forecast(s.x, {frequency: s.frequency, h: s.h, method, kind: "value"}));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return {
@@ -109,10 +125,7 @@ export function score(series: readonly M3Series[], method: ForecastMethod, set: 
     method,
     set,
     series: series.length,
-    smape: sm / series.length,
-    mase: ms / series.length,
-    coverage80: (100 * in80) / points,
-    coverage95: (100 * in95) / points,
+    ...accuracy(series, forecasts),
     seconds,
     seriesPerSecond: series.length / seconds
   };
@@ -124,28 +137,53 @@ function sample<T>(items: T[], limit: number | undefined): T[] {
   return Array.from({length: limit}, (_, i) => items[Math.floor(i * step)]);
 }
 
-/** Seconds R's ets() and thetaf() take on the same series, or null when Rscript or forecast is missing. */
-function timeR(bySet: Map<M3Set, M3Series[]>): Map<M3Set, {ets: number; thetaf: number}> | null {
+/** R's ets() or thetaf() on one set: timed in R around the forecasts alone, scored here like every method. */
+export interface RScore {
+  smape: number;
+  mase: number;
+  coverage80: number;
+  coverage95: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/**
+ * R's `forecast(ets(y))` and `thetaf(y)` (80% and 95% intervals) on the same series, timed in R and
+ * scored with the same functions as every method here, or null when Rscript or forecast is missing.
+ */
+function runR(bySet: Map<M3Set, M3Series[]>): Map<M3Set, {ets: RScore; thetaf: RScore}> | null {
   const probe = spawnSync("Rscript", ["-e", "suppressMessages(library(forecast)); cat('ok')"], {encoding: "utf8"});
   if (probe.error || probe.status !== 0 || !probe.stdout.includes("ok")) return null;
   const dir = mkdtempSync(join(tmpdir(), "curve-bench-r-"));
   try {
-    const out = new Map<M3Set, {ets: number; thetaf: number}>();
+    const out = new Map<M3Set, {ets: RScore; thetaf: RScore}>();
     for (const [set, series] of bySet) {
-      const file = join(dir, `${set}.csv`);
-      writeFileSync(file, series.map((s) => [s.frequency, s.h, ...s.x].join(",")).join("\n") + "\n");
+      const input = join(dir, `${set}.csv`);
+      writeFileSync(input, series.map((s) => [s.frequency, s.h, ...s.x].join(",")).join("\n") + "\n");
+      // Each forecast line: mean, lower 80, upper 80, lower 95, upper 95 (h values each), written after the timing.
       const script = [
         "suppressMessages(library(forecast))",
-        `rows <- strsplit(readLines("${file}"), ",")`,
-        "ys <- lapply(rows, function(r) { v <- as.numeric(r); list(f = v[1], h = v[2], y = ts(v[-(1:2)], frequency = v[1])) })",
-        "t1 <- system.time(for (s in ys) forecast(ets(s$y), h = s$h, level = c(80, 95)))[['elapsed']]",
-        "t2 <- system.time(for (s in ys) thetaf(s$y, h = s$h, level = c(80, 95)))[['elapsed']]",
-        "cat(t1, t2)"
+        `rows <- strsplit(readLines("${input}"), ",")`,
+        "ys <- lapply(rows, function(r) { v <- as.numeric(r); list(h = v[2], y = ts(v[-(1:2)], frequency = v[1])) })",
+        "flat <- function(f) c(f$mean, f$lower[, 1], f$upper[, 1], f$lower[, 2], f$upper[, 2])",
+        "t1 <- system.time(e <- lapply(ys, function(s) flat(forecast(ets(s$y), h = s$h, level = c(80, 95)))))",
+        "t2 <- system.time(th <- lapply(ys, function(s) flat(thetaf(s$y, h = s$h, level = c(80, 95)))))",
+        `writeLines(sapply(e, paste, collapse = ","), "${join(dir, `${set}-ets.csv`)}")`,
+        `writeLines(sapply(th, paste, collapse = ","), "${join(dir, `${set}-thetaf.csv`)}")`,
+        "cat(t1[['elapsed']], t1[['user.self']] + t1[['sys.self']], t2[['elapsed']], t2[['user.self']] + t2[['sys.self']])"
       ].join("; ");
       const r = spawnSync("Rscript", ["-e", script], {encoding: "utf8"});
       if (r.status !== 0) return null;
-      const [ets, thetaf] = r.stdout.trim().split(/\s+/).map(Number);
-      out.set(set, {ets, thetaf});
+      const [etsWall, etsCpu, thetaWall, thetaCpu] = r.stdout.trim().split(/\s+/).map(Number);
+      const scored = (method: string, seconds: number, cpuSeconds: number): RScore => {
+        const forecasts = readFileSync(join(dir, `${set}-${method}.csv`), "utf8").trim().split("\n").map((line, i) => {
+          const v = line.split(",").map(Number);
+          const h = series[i].h;
+          return {mean: v.slice(0, h), lower80: v.slice(h, 2 * h), upper80: v.slice(2 * h, 3 * h), lower95: v.slice(3 * h, 4 * h), upper95: v.slice(4 * h)};
+        });
+        return {...accuracy(series, forecasts), seconds, cpuSeconds};
+      };
+      out.set(set, {ets: scored("ets", etsWall, etsCpu), thetaf: scored("thetaf", thetaWall, thetaCpu)});
     }
     return out;
   } finally {
@@ -181,8 +219,13 @@ function main() {
     }
   }
   const totalSeconds = (performance.now() - started) / 1000;
-  const r = process.argv.includes("--no-r") ? null : timeR(bySet);
-  console.log(r ? "R timed in the same run." : "Rscript with the forecast package not found: R timings skipped.");
+  const r = process.argv.includes("--no-r") ? null : runR(bySet);
+  console.log(r ? "R's ets() and thetaf() run and scored in the same run." : "Rscript with the forecast package not found: R skipped.");
+  for (const [set, rs] of r ?? []) {
+    for (const [name, x] of Object.entries(rs)) {
+      console.log(`${set.padEnd(16)} R ${name.padEnd(6)} sMAPE ${x.smape.toFixed(2).padStart(6)}  MASE ${x.mase.toFixed(3)}  cover80 ${x.coverage80.toFixed(1).padStart(5)}%  cover95 ${x.coverage95.toFixed(1).padStart(5)}%  ${x.seconds.toFixed(1)} s (CPU ${x.cpuSeconds.toFixed(1)} s)`);
+    }
+  }
 
   const get = (method: ForecastMethod, set: M3Set) => scores.find((s) => s.method === method && s.set === set);
   const cell = (v: number | undefined | null, digits = 2) => (v === undefined || v === null ? "–" : v.toFixed(digits));
@@ -212,7 +255,10 @@ function main() {
       );
     }
     const rt = r?.get(set);
-    if (rt) lines.push(`| R ets() (timed here) | – | – | – | – | – | ${cell(rt.ets, 1)} | ${cell(bySet.get(set)!.length / rt.ets, 0)} |`, `| R thetaf() (timed here) | – | – | – | – | – | ${cell(rt.thetaf, 1)} | ${cell(bySet.get(set)!.length / rt.thetaf, 0)} |`);
+    for (const [name, x] of Object.entries(rt ?? {})) {
+      const n = bySet.get(set)!.length;
+      lines.push(`| R ${name}() (run here) | ${cell(x.smape)} | ${ratio(base ? x.smape / base.smape : undefined)} | ${cell(x.mase, 3)} | ${cell(x.coverage80, 1)} | ${cell(x.coverage95, 1)} | ${cell(x.seconds, 1)} (${cell(x.cpuSeconds, 1)}) | ${cell(n / x.seconds, 0)} (${cell(n / x.cpuSeconds, 0)}) |`);
+    }
     lines.push("");
   }
   if (!r) {

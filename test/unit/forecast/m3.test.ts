@@ -2,7 +2,7 @@ import {describe, it, expect} from "vitest";
 import {readFileSync} from "node:fs";
 import {forecast} from "../../../api/stats/forecast.js";
 import {loadM3, splitHalves} from "../../../api/stats/bench/m3-data.js";
-import {smape} from "../../../api/stats/bench/forecast-m3.js";
+import {accuracy, smape} from "../../../api/stats/bench/forecast-m3.js";
 
 interface M3Series {id: string; period: string; frequency: 1 | 4 | 12; h: number; x: number[]; xx: number[]}
 
@@ -65,5 +65,24 @@ describe("auto on M3 series", () => {
     expect(a.tuning).toHaveLength(6);
     expect(a.heldOut.filter((s) => a.tuning.includes(s))).toEqual([]);
     expect(loadM3("monthly-tuning").length + loadM3("monthly-held-out").length).toBe(1142);
+  });
+
+  it("scores R's forecasts and ours alike: sMAPE over horizons then series, MASE on the in-sample naive, a point on a bound inside the interval", () => {
+    const series = [
+      {id: "A", period: "yearly", type: "t", frequency: 1, h: 2, x: [10, 12, 14], xx: [16, 20]},
+      {id: "B", period: "yearly", type: "t", frequency: 1, h: 2, x: [5, 5, 5, 6], xx: [6, 6]}
+    ] as const satisfies readonly Parameters<typeof accuracy>[0][number][];
+    const forecasts = [
+      {mean: [16, 16], lower80: [15, 19], upper80: [17, 21], lower95: [14, 15], upper95: [18, 25]},
+      {mean: [6, 6], lower80: [6.5, 6], upper80: [7, 7], lower95: [4, 4], upper95: [8, 8]}
+    ];
+    const a = accuracy(series, forecasts);
+    // A: horizon 1 exact, horizon 2 200·4/36; B exact.
+    expect(a.smape).toBeCloseTo((200 * 4) / 36 / 2 / 2, 10);
+    // A: mean |error| 2 on an in-sample naive of 2; B: no error.
+    expect(a.mase).toBeCloseTo(0.5, 10);
+    // 80%: A's two points inside, B's first below 6.5, its second on the lower bound (inside) → 3 of 4.
+    expect(a.coverage80).toBe(75);
+    expect(a.coverage95).toBe(100);
   });
 });
