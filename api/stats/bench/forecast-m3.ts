@@ -69,19 +69,26 @@ export function mase(f: readonly number[], a: readonly number[], x: readonly num
   return a.reduce((s, v, j) => s + Math.abs(v - f[j]), 0) / a.length / scale;
 }
 
-/** Scores of one method on one set. */
-export interface Score {
-  method: ForecastMethod;
-  set: M3Set;
-  series: number;
+/** How accurate a set's forecasts were: sMAPE and MASE averaged over the series, the share of future points inside each interval. */
+export interface Accuracy {
   smape: number;
   mase: number;
   coverage80: number;
   coverage95: number;
+}
+
+/** What forecasting a set scored and cost, ours or R's. */
+export interface Measured extends Accuracy {
+  series: number;
   seconds: number;
-  seriesPerSecond: number;
-  /** CPU seconds of this process (the machine is shared, so wall-clock seconds vary with load). */
+  /** CPU seconds of the forecasting alone (the machine is shared, so wall-clock seconds vary with load). */
   cpuSeconds: number;
+}
+
+/** Scores of one method on one set. */
+export interface Score extends Measured {
+  method: ForecastMethod;
+  set: M3Set;
 }
 
 /** One series' forecast: the mean and the 80% and 95% bounds, h points each. */
@@ -94,7 +101,7 @@ export interface SeriesForecast {
 }
 
 /** sMAPE and MASE averaged over the series, and the share of all future points inside each interval. */
-export function accuracy(series: readonly M3Series[], forecasts: readonly SeriesForecast[]): Pick<Score, "smape" | "mase" | "coverage80" | "coverage95"> {
+export function accuracy(series: readonly M3Series[], forecasts: readonly SeriesForecast[]): Accuracy {
   let sm = 0;
   let ms = 0;
   let in80 = 0;
@@ -126,8 +133,7 @@ export function score(series: readonly M3Series[], method: ForecastMethod, set: 
     set,
     series: series.length,
     ...accuracy(series, forecasts),
-    seconds,
-    seriesPerSecond: series.length / seconds
+    seconds
   };
 }
 
@@ -137,26 +143,16 @@ function sample<T>(items: T[], limit: number | undefined): T[] {
   return Array.from({length: limit}, (_, i) => items[Math.floor(i * step)]);
 }
 
-/** R's ets() or thetaf() on one set: timed in R around the forecasts alone, scored here like every method. */
-export interface RScore {
-  smape: number;
-  mase: number;
-  coverage80: number;
-  coverage95: number;
-  seconds: number;
-  cpuSeconds: number;
-}
-
 /**
  * R's `forecast(ets(y))` and `thetaf(y)` (80% and 95% intervals) on the same series, timed in R and
  * scored with the same functions as every method here, or null when Rscript or forecast is missing.
  */
-function runR(bySet: Map<M3Set, M3Series[]>): Map<M3Set, {ets: RScore; thetaf: RScore}> | null {
+function runR(bySet: Map<M3Set, M3Series[]>): Map<M3Set, {ets: Measured; thetaf: Measured}> | null {
   const probe = spawnSync("Rscript", ["-e", "suppressMessages(library(forecast)); cat('ok')"], {encoding: "utf8"});
   if (probe.error || probe.status !== 0 || !probe.stdout.includes("ok")) return null;
   const dir = mkdtempSync(join(tmpdir(), "curve-bench-r-"));
   try {
-    const out = new Map<M3Set, {ets: RScore; thetaf: RScore}>();
+    const out = new Map<M3Set, {ets: Measured; thetaf: Measured}>();
     for (const [set, series] of bySet) {
       const input = join(dir, `${set}.csv`);
       writeFileSync(input, series.map((s) => [s.frequency, s.h, ...s.x].join(",")).join("\n") + "\n");
@@ -175,13 +171,14 @@ function runR(bySet: Map<M3Set, M3Series[]>): Map<M3Set, {ets: RScore; thetaf: R
       const r = spawnSync("Rscript", ["-e", script], {encoding: "utf8"});
       if (r.status !== 0) return null;
       const [etsWall, etsCpu, thetaWall, thetaCpu] = r.stdout.trim().split(/\s+/).map(Number);
-      const scored = (method: string, seconds: number, cpuSeconds: number): RScore => {
+      // Timed in R around the forecasts alone.
+      const scored = (method: string, seconds: number, cpuSeconds: number): Measured => {
         const forecasts = readFileSync(join(dir, `${set}-${method}.csv`), "utf8").trim().split("\n").map((line, i) => {
           const v = line.split(",").map(Number);
           const h = series[i].h;
           return {mean: v.slice(0, h), lower80: v.slice(h, 2 * h), upper80: v.slice(2 * h, 3 * h), lower95: v.slice(3 * h, 4 * h), upper95: v.slice(4 * h)};
         });
-        return {...accuracy(series, forecasts), seconds, cpuSeconds};
+        return {...accuracy(series, forecasts), series: series.length, seconds, cpuSeconds};
       };
       out.set(set, {ets: scored("ets", etsWall, etsCpu), thetaf: scored("thetaf", thetaWall, thetaCpu)});
     }
@@ -198,6 +195,15 @@ const LABEL: Record<M3Set, string> = {
   "monthly-held-out": "monthly, held-out half (571, h = 18)"
 };
 
+/** One printed line per method and set, ours and R's alike. */
+function measuredLine(set: M3Set, label: string, m: Measured): string {
+  return (
+    `${set.padEnd(16)} ${label.padEnd(6)} sMAPE ${m.smape.toFixed(2).padStart(6)}  MASE ${m.mase.toFixed(3)}  ` +
+    `cover80 ${m.coverage80.toFixed(1).padStart(5)}%  cover95 ${m.coverage95.toFixed(1).padStart(5)}%  ` +
+    `${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), ${(m.series / m.seconds).toFixed(1)} series/s`
+  );
+}
+
 function main() {
   const limit = arg("limit") ? Number(arg("limit")) : undefined;
   const methods = (arg("methods")?.split(",") as ForecastMethod[] | undefined) ?? ALL_METHODS;
@@ -211,20 +217,14 @@ function main() {
     for (const method of methods) {
       const sc = score(series, method, set);
       scores.push(sc);
-      console.log(
-        `${set.padEnd(16)} ${method.padEnd(6)} sMAPE ${sc.smape.toFixed(2).padStart(6)}  MASE ${sc.mase.toFixed(3)}  ` +
-          `cover80 ${sc.coverage80.toFixed(1).padStart(5)}%  cover95 ${sc.coverage95.toFixed(1).padStart(5)}%  ` +
-          `${sc.seconds.toFixed(1)} s (CPU ${sc.cpuSeconds.toFixed(1)} s), ${sc.seriesPerSecond.toFixed(1)} series/s`
-      );
+      console.log(measuredLine(set, method, sc));
     }
   }
   const totalSeconds = (performance.now() - started) / 1000;
   const r = process.argv.includes("--no-r") ? null : runR(bySet);
   console.log(r ? "R's ets() and thetaf() run and scored in the same run." : "Rscript with the forecast package not found: R skipped.");
   for (const [set, rs] of r ?? []) {
-    for (const [name, x] of Object.entries(rs)) {
-      console.log(`${set.padEnd(16)} R ${name.padEnd(6)} sMAPE ${x.smape.toFixed(2).padStart(6)}  MASE ${x.mase.toFixed(3)}  cover80 ${x.coverage80.toFixed(1).padStart(5)}%  cover95 ${x.coverage95.toFixed(1).padStart(5)}%  ${x.seconds.toFixed(1)} s (CPU ${x.cpuSeconds.toFixed(1)} s)`);
-    }
+    for (const [name, x] of Object.entries(rs)) console.log(measuredLine(set, `R ${name}`, x));
   }
 
   const get = (method: ForecastMethod, set: M3Set) => scores.find((s) => s.method === method && s.set === set);
@@ -243,22 +243,17 @@ function main() {
     lines.push("");
     // Ratios against naive (naive2 on seasonal sets) measured in the same run, so machine load cancels.
     const base = get("naive", set);
-    const ratio = (v: number | undefined) => (base && v !== undefined ? cell(v, 3) : "–");
+    const row = (label: string, m: Measured, bold = "") =>
+      `| ${bold}${label}${bold} | ${bold}${cell(m.smape)}${bold} | ${base ? cell(m.smape / base.smape, 3) : "–"} | ${cell(m.mase, 3)} | ${cell(m.coverage80, 1)} | ${cell(m.coverage95, 1)} | ` +
+      `${cell(m.seconds, 1)} (${cell(m.cpuSeconds, 1)}) | ${cell(m.series / m.seconds, 0)} (${cell(m.series / m.cpuSeconds, 0)}) |`;
     lines.push("| method | sMAPE | ÷ naive | MASE | 80% cover | 95% cover | seconds for the set (CPU) | series/s (CPU) |");
     lines.push("|---|---|---|---|---|---|---|---|");
     for (const m of methods) {
       const s = get(m, set);
       if (!s) continue;
-      const bold = m === "auto" ? "**" : "";
-      lines.push(
-        `| ${bold}${m}${bold} | ${bold}${cell(s.smape)}${bold} | ${ratio(base ? s.smape / base.smape : undefined)} | ${cell(s.mase, 3)} | ${cell(s.coverage80, 1)} | ${cell(s.coverage95, 1)} | ${cell(s.seconds, 1)} (${cell(s.cpuSeconds, 1)}) | ${cell(s.seriesPerSecond, 0)} (${cell(s.series / s.cpuSeconds, 0)}) |`
-      );
+      lines.push(row(m, s, m === "auto" ? "**" : ""));
     }
-    const rt = r?.get(set);
-    for (const [name, x] of Object.entries(rt ?? {})) {
-      const n = bySet.get(set)!.length;
-      lines.push(`| R ${name}() (run here) | ${cell(x.smape)} | ${ratio(base ? x.smape / base.smape : undefined)} | ${cell(x.mase, 3)} | ${cell(x.coverage80, 1)} | ${cell(x.coverage95, 1)} | ${cell(x.seconds, 1)} (${cell(x.cpuSeconds, 1)}) | ${cell(n / x.seconds, 0)} (${cell(n / x.cpuSeconds, 0)}) |`);
-    }
+    for (const [name, x] of Object.entries(r?.get(set) ?? {})) lines.push(row(`R ${name}() (run here)`, x));
     lines.push("");
   }
   if (!r) {
