@@ -10,16 +10,16 @@ import {planDirOf, POINTER} from "../../pipelines/warehouse/store.js";
 import {testApp} from "../helpers/app.js";
 import {obaScratch, row, smallCountsWorld} from "../helpers/oba.js";
 
-/**
- * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
- * API, so the first series request after a run reads every plan it needs from disk and solves none.
- */
 /** Every plan kept for a version, with the time it was written: a plan solved by a request adds or rewrites one. */
 function keptPlans(warehouseDir: string, version: number): Record<string, number> {
   const dir = planDirOf(warehouseDir, version);
   return existsSync(dir) ? Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => [f, statSync(join(dir, f)).mtimeMs])) : {};
 }
 
+/**
+ * The warm run (api/plans-warm.ts) solves a new version's first-asked disclosure plans outside the
+ * API, so the first series request after a run reads every plan it needs from disk and solves none.
+ */
 describe("disclosure plans warmed before the first request", () => {
   const s = obaScratch("curve-plans-warm-", {appStore: false});
   const reference = new Reference();
