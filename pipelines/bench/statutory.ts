@@ -14,7 +14,9 @@ import {writeSyntheticCinXml} from "./cin-xml.js";
  * child) and a CIN census of `referrals` children (one referral each, most with an assessment, a third
  * with a section 47 enquiry and a plan), all synthetic, in one authority's inbox folder. Measures the
  * pipeline's rows/s (source rows read by the door: 903 rows and CIN referrals) beside DuckDB's raw
- * read_csv of the same 903 CSVs, and the CIN XML parse rate in MB/s.
+ * read_csv of the same 903 CSVs, and the CIN XML parse rate in MB/s. Then the next year's returns go
+ * alone into an empty warehouse, and into the inbox beside the earlier years for a run into the
+ * warehouse they built: what a council adding this year's returns pays, against what the year alone costs.
  */
 
 const LA = "999"; // the synthetic census's <LEA>
@@ -55,6 +57,37 @@ export interface StatutoryBench {
   records_quarantined: number;
   xml_parse_mb_per_second: number;
   xml_parse_mb_per_cpu_second: number;
+  /** The next year's 903 pair and CIN census added to the inbox of all earlier years, into their warehouse. */
+  next_year_into_warehouse_seconds: number;
+  /** The same files into an empty warehouse. */
+  next_year_into_empty_seconds: number;
+  next_year_ratio: number;
+  /** Seconds per pipeline phase of the two next-year runs: what grows with the earlier years shows here. */
+  next_year_phases: {into_warehouse: Record<string, number>; into_empty: Record<string, number>};
+}
+
+/** One year's returns (903 Header + Episodes and a CIN census) in one authority's inbox folder. */
+async function writeYear(inbox: string, year: number, episodes: number, referrals: number): Promise<{csvs: string[]; xmlBytes: number}> {
+  const dir = join(inbox, LA, `ssda-${year}`);
+  writeSsda903(dir, year, episodes);
+  const xml = join(inbox, LA, `cin-${year}.xml`);
+  await writeSyntheticCinXml(xml, referrals, year, {datesInReturnYear: true});
+  return {csvs: readdirSync(dir).map((f) => join(dir, f)), xmlBytes: statSync(xml).size};
+}
+
+/** Seconds for one pipeline run, which must publish and refuse nothing. */
+async function timedRun(inbox: string, warehouseDir: string) {
+  let phases: Record<string, number> = {};
+  const log = (e: Record<string, unknown>) => {
+    if (e.msg === "pipeline run finished") phases = e.phase_seconds as Record<string, number>;
+  };
+  const t0 = performance.now();
+  const record = await runPipeline({inbox, warehouseDir, referenceDir: "data/reference"}, {log});
+  const seconds = (performance.now() - t0) / 1000;
+  if (record.status !== "published") throw new Error(`the pipeline did not publish: ${record.message}`);
+  const refused = (record.door ?? []).filter((d) => d.outcome === "refused");
+  if (refused.length) throw new Error(`the door refused ${refused.length} file(s): ${refused[0].file}: ${refused[0].message}`);
+  return {record, seconds, phases};
 }
 
 export async function benchStatutory(options: {years?: number; referrals?: number; episodes?: number} = {}): Promise<StatutoryBench> {
@@ -69,19 +102,16 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
     const csvs: string[] = [];
     let xmlBytes = 0;
     for (let y = 2024 - years; y < 2024; y++) {
-      const dir = join(inbox, LA, `ssda-${y}`);
-      writeSsda903(dir, y, episodes);
-      csvs.push(...readdirSync(dir).map((f) => join(dir, f)));
-      const xml = join(inbox, LA, `cin-${y}.xml`);
-      await writeSyntheticCinXml(xml, referrals, y, {datesInReturnYear: true});
-      xmlBytes += statSync(xml).size;
+      const written = await writeYear(inbox, y, episodes, referrals);
+      csvs.push(...written.csvs);
+      xmlBytes += written.xmlBytes;
     }
     const csvBytes = csvs.reduce((s, f) => s + statSync(f).size, 0);
 
     // The baseline: DuckDB's own read_csv of the 903 tables into plain tables, no checks.
     const raw = await DuckDBInstance.create(":memory:");
     const conn = await raw.connect();
-    let t0 = performance.now();
+    const t0 = performance.now();
     let rawRows = 0;
     for (const [table, suffix] of [["header", "_Header.csv"], ["episodes", "_Episodes.csv"]]) {
       const paths = csvs.filter((f) => f.endsWith(suffix));
@@ -93,12 +123,15 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
     raw.closeSync();
 
     // The door: recognise, parse (CIN XML streamed), validate, key, stage, load through the contracts, publish.
-    t0 = performance.now();
-    const record = await runPipeline({inbox, warehouseDir: join(root, "warehouse"), referenceDir: "data/reference"});
-    const pipelineSeconds = (performance.now() - t0) / 1000;
-    if (record.status !== "published") throw new Error(`the pipeline did not publish: ${record.message}`);
-    const refused = (record.door ?? []).filter((d) => d.outcome === "refused");
-    if (refused.length) throw new Error(`the door refused ${refused.length} file(s): ${refused[0].file}: ${refused[0].message}`);
+    const {record, seconds: pipelineSeconds} = await timedRun(inbox, join(root, "warehouse"));
+    // This year's returns alone into an empty warehouse, then added to the inbox that still holds the
+    // earlier years (as a council keeps them: a later return completes an earlier year's events only
+    // when both are there) and run into the warehouse those years built.
+    const nextYear = join(root, "next-year");
+    await writeYear(nextYear, 2024, episodes, referrals);
+    const intoEmpty = await timedRun(nextYear, join(root, "empty-warehouse"));
+    await writeYear(inbox, 2024, episodes, referrals);
+    const intoWarehouse = await timedRun(inbox, join(root, "warehouse"));
     const sourceRows = (record.door ?? []).reduce((s, d) => s + d.rows, 0);
     const parse = await benchCinParse(referrals);
     return {
@@ -114,7 +147,11 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
       records_loaded: record.extracts.reduce((s, e) => s + e.rowsLoaded, 0),
       records_quarantined: record.extracts.reduce((s, e) => s + e.rowsQuarantined, 0),
       xml_parse_mb_per_second: +parse.mbPerSecond.toFixed(1),
-      xml_parse_mb_per_cpu_second: +parse.mbPerCpuSecond.toFixed(1)
+      xml_parse_mb_per_cpu_second: +parse.mbPerCpuSecond.toFixed(1),
+      next_year_into_warehouse_seconds: +intoWarehouse.seconds.toFixed(1),
+      next_year_into_empty_seconds: +intoEmpty.seconds.toFixed(1),
+      next_year_ratio: +(intoWarehouse.seconds / intoEmpty.seconds).toFixed(2),
+      next_year_phases: {into_warehouse: intoWarehouse.phases, into_empty: intoEmpty.phases}
     };
   } finally {
     if (previousKey === undefined) delete process.env.CURVE_CHILD_KEY;
