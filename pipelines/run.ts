@@ -336,11 +336,16 @@ interface Published {
   referenceSha: string | null;
   /** `sha256 type la_code period` of every extract the version holds. */
   loads: Set<string>;
-  /** sha256 of every statutory file the door has loaded into the version. */
+  /**
+   * sha256 of the statutory files the version's returns were last read from, together. A file outside
+   * it (new, or put back after a run without it) means reading again: a later return completes an
+   * earlier year's events only when both are read in one run. Versions before this was recorded: every
+   * file the door ever loaded.
+   */
   statutory: Set<string>;
 }
 
-/** True when the door has already loaded every statutory file in the inbox (by content). */
+/** True when every statutory file in the inbox was among those the version's returns were last read from (by content). */
 async function statutoryAlreadyLoaded(published: Published, paths: string[]): Promise<boolean> {
   for (const p of paths) if (!published.statutory.has((await inspectFile(p)).sha256)) return false;
   return true;
@@ -353,7 +358,9 @@ async function readPublished(versionPath: string): Promise<Published> {
     const [ref] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'reference_sha256'`);
     const loads = await queryRows<{k: string}>(conn, `SELECT concat_ws(' ', sha256, extract_type, la_code, period) AS k FROM extract_loads`);
     const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
-    const sources = tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
+    const [read] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'door_read_sha256'`);
+    const sources = read ? (JSON.parse(read.value) as string[]).map((sha256) => ({sha256}))
+      : tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
     return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256))};
   } finally {
     conn.closeSync();

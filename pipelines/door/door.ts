@@ -128,7 +128,12 @@ export interface DoorOptions extends RecogniseOptions {
   keys: () => ChildKeys;
   postcodes: PostcodeLookup | null;
   stageDir: string;
+  /** Years the warehouse already holds, as `loadedYear(type, la, collection year)`: a later copy that cannot reach one is named. */
+  loaded?: ReadonlySet<string>;
 }
+
+/** The key of one extract type's collection year for one authority, as in `DoorOptions.loaded`. */
+export const loadedYear = (type: string, la: string, collectionYear: number) => `${type}|${la}|${collectionYear}`;
 
 export interface DoorResult {
   staged: StagedLoad[];
@@ -189,17 +194,20 @@ const loadingOrder = (a: Return, b: Return) => rank(a) - rank(b) || (b.year ?? 0
  * when the later return is used, as its addresses are.
  */
 class LaterCopies {
-  readonly #kept = new Map<string, {values: Record<string, string | null>; origin: {file: string; row: number}}>();
-  #pending = new Map<string, {values: Record<string, string | null>; origin: {file: string; row: number}}>();
+  readonly #kept = new Map<string, LaterCopy>();
+  #pending = new Map<string, LaterCopy>();
+  readonly #taken = new Set<string>();
   static key(type: string, la: string, id: string): string {
     return `${type}|${la}|${id}`;
   }
   /** A copy from the return being read; a copy already kept from a later return wins. */
-  offer(key: string, values: Record<string, string | null>, origin: {file: string; row: number}): void {
-    if (!this.#kept.has(key) && !this.#pending.has(key)) this.#pending.set(key, {values, origin});
+  offer(key: string, copy: LaterCopy): void {
+    if (!this.#kept.has(key) && !this.#pending.has(key)) this.#pending.set(key, copy);
   }
-  take(key: string) {
-    return this.#kept.get(key);
+  take(key: string): LaterCopy | undefined {
+    const copy = this.#kept.get(key);
+    if (copy) this.#taken.add(key);
+    return copy;
   }
   keep(): void {
     for (const [k, v] of this.#pending) this.#kept.set(k, v);
@@ -208,7 +216,59 @@ class LaterCopies {
   discard(): void {
     this.#pending = new Map();
   }
+  /** Kept copies no earlier return took, by the return that holds them: events that reached no year. */
+  untaken(): Map<Return, LaterCopy[]> {
+    const by = new Map<Return, LaterCopy[]>();
+    for (const [k, c] of this.#kept) {
+      if (this.#taken.has(k)) continue;
+      const list = by.get(c.from);
+      if (list) list.push(c);
+      else by.set(c.from, [c]);
+    }
+    return by;
+  }
 }
+
+interface LaterCopy {
+  values: Record<string, string | null>;
+  origin: {file: string; row: number};
+  type: string;
+  from: Return;
+  /** The financial year (its first calendar year) the event is dated in. */
+  dated: number;
+}
+
+/**
+ * What the run says about a return's copies of earlier years' events that no return in the inbox
+ * took: they were loaded nowhere, and the run says why, by year. Where the warehouse holds that year
+ * from an earlier run whose return has since left the inbox, the year keeps what was known on its
+ * 31 March, and the analyst is told how to give it the completion.
+ */
+function untakenWarnings(copies: LaterCopy[], read: ReadonlySet<string>, loaded: ReadonlySet<string>): string[] {
+  const byYear = (cs: LaterCopy[]) => {
+    const n = new Map<number, number>();
+    for (const c of cs) n.set(c.dated, (n.get(c.dated) ?? 0) + 1);
+    return [...n].sort((a, b) => a[0] - b[0]).map(([y, k]) => `${fyFileLabel(y)}: ${k}`).join(", ");
+  };
+  const inInbox: LaterCopy[] = [];
+  const held: LaterCopy[] = [];
+  const other: LaterCopy[] = [];
+  for (const c of copies) {
+    if (read.has(returnRead(c.from.family, c.from.la, c.dated))) inInbox.push(c);
+    else (loaded.has(loadedYear(c.type, c.from.la, c.dated)) ? held : other).push(c);
+  }
+  const out: string[] = [];
+  if (held.length) {
+    out.push(`${held.length} record(s) of years the warehouse holds (${byYear(held)}) were not applied from this return, because those years' returns are not in the inbox: ` +
+      "a later return completes an earlier year's events (an assessment completed, a conference held after 31 March) only when that year's return is in the inbox too. Put them back and run again");
+  }
+  if (inInbox.length) out.push(`${inInbox.length} record(s) dated in earlier years (${byYear(inInbox)}) were not loaded from this return: those years' returns in the inbox do not hold them`);
+  if (other.length) out.push(`${other.length} record(s) dated in earlier years no return in the inbox or the warehouse holds (${byYear(other)}) were not loaded from this return`);
+  return out;
+}
+
+/** A return of one family read in this run, by authority and collection year. */
+const returnRead = (family: string, la: string, collectionYear: number) => `${family}|${la}|${collectionYear}`;
 
 /**
  * Recognises and groups the statutory files, reads each complete return, degrades identity and
@@ -227,6 +287,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
 
   const addresses = new AddressBook();
   const later = new LaterCopies();
+  const warningsOf = new Map<Return, string[]>();
   const order = [...returns].sort(loadingOrder);
   const thisYear = fyOfDate(options.asOf.toISOString().slice(0, 10));
   let n = 0;
@@ -256,7 +317,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
         const copyKey = ret.year !== null && !contract.periodEnd && id ? LaterCopies.key(rec.type, ret.la, id) : null;
         if (years === "outside") {
           const dated = fyOfDate(result.values[contract.periodField]!);
-          if (copyKey && dated < ret.year! - 1) later.offer(copyKey, result.values, rec.origin);
+          if (copyKey && dated < ret.year! - 1) later.offer(copyKey, {values: result.values, origin: rec.origin, type: rec.type, from: ret, dated});
           else outside++;
           return;
         }
@@ -299,6 +360,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     }
     addresses.keep();
     later.keep();
+    warningsOf.set(ret, warnings);
     if (outside) warnings.push(`${outside} record(s) dated outside ${label.replace(/^.* /, "")} belong to another year's return and were not loaded from this one`);
     if (updated) warnings.push(`${updated} record(s) were taken from a later return that holds them with what was known after 31 March (an assessment completed, a conference held)`);
     if (unkeyed) warnings.push(`${unkeyed} record(s) had no child id and were quarantined`);
@@ -319,6 +381,9 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     }
     if (!groups.length && held.length) warnings.push(`${held.length} row issue(s) in a return with nothing to load`);
   }
+  // Staged groups share their return's warnings array, so this reaches every extract the return loads.
+  const read = new Set([...warningsOf.keys()].filter((r) => r.year !== null).map((r) => returnRead(r.family, r.la, r.year! - 1)));
+  for (const [ret, copies] of later.untaken()) warningsOf.get(ret)?.push(...untakenWarnings(copies, read, options.loaded ?? new Set()));
   return {staged, outcomes, cleanup: () => rmSync(options.stageDir, {recursive: true, force: true})};
 }
 

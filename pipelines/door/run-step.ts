@@ -5,8 +5,8 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {parseExtractName} from "../contracts/extracts.js";
 import {loadExtractFile, refusedResult, type LoadContext, type LoadResult} from "../load/extract.js";
 import {inspectFile} from "../load/inspect.js";
-import {run} from "../warehouse/store.js";
-import {openDoor, stageDirFor, type DoorOutcome} from "./door.js";
+import {queryRows, run} from "../warehouse/store.js";
+import {loadedYear, openDoor, stageDirFor, type DoorOutcome} from "./door.js";
 import {childKeyPath, ChildKeys, loadChildKey} from "./identity.js";
 import {isLookupHeader, readPostcodeLookup} from "./postcodes.js";
 import {probeFile} from "./sniff.js";
@@ -90,7 +90,10 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
   if (existsSync(referenceLookup)) lookups.unshift(referenceLookup);
   const postcodes = lookups.length ? await readPostcodeLookup(lookups) : null;
   let keys: ChildKeys | null = null;
+  const held = await queryRows<{t: string; la: string; y: number}>(conn,
+    `SELECT DISTINCT extract_type AS t, la_code AS la, collection_year AS y FROM extract_loads WHERE rows_loaded > 0 AND collection_year IS NOT NULL`);
   const door = await openDoor(candidates, {
+    loaded: new Set(held.map((h) => loadedYear(h.t, h.la, h.y))),
     inbox: options.inbox, defaultLa: options.defaultLa ?? null, asOf: ctx.asOf, postcodes,
     keys: () => (keys ??= new ChildKeys(loadChildKey(childKeyPath(options.childKeyFile)))),
     stageDir: stageDirFor(tmpdir(), ctx.runId)
@@ -111,13 +114,19 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
     if (unrecognised) unrecognisedCsv.push(join(options.inbox, o.file));
     return !unrecognised;
   });
+  const read: string[] = [];
   for (const o of outcomes.filter((o) => o.outcome !== "refused")) {
     const {sha256} = await inspectFile(join(options.inbox, o.file));
     await run(conn, `INSERT INTO door_sources VALUES ($1, $2, $3, $4, $5, $6, $7)`, [sha256, o.file, o.format, o.la, o.year, o.outcome, ctx.runId]);
+    read.push(sha256);
   }
   for (const l of lookups.filter((l) => l !== referenceLookup)) {
     const {sha256} = await inspectFile(l);
     await run(conn, `INSERT INTO door_sources VALUES ($1, $2, 'postcode-lookup', NULL, NULL, 'used', $3)`, [sha256, l.slice(options.inbox.length + 1), ctx.runId]);
+    read.push(sha256);
   }
+  // The files this version's returns were staged from, together: a return's years depend on the
+  // later returns read beside it, so a file put back in the inbox must be read again (see readPublished).
+  await run(conn, `INSERT OR REPLACE INTO meta VALUES ('door_read_sha256', $1)`, [JSON.stringify(read.sort())]);
   return {results, outcomes, unrecognisedCsv};
 }

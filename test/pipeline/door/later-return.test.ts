@@ -5,6 +5,8 @@ import {parse} from "csv-parse/sync";
 import {afterAll, describe, expect, it} from "vitest";
 import {openDoor, type DoorResult} from "../../../pipelines/door/door.js";
 import {ChildKeys} from "../../../pipelines/door/identity.js";
+import {scratch} from "../../helpers/warehouse.js";
+import {tempChildKey} from "./fixtures.js";
 
 /**
  * A return is made on 31 March with what was known then. An assessment started in March and
@@ -67,6 +69,30 @@ describe("a later return's copy of an earlier year's event", () => {
     result.cleanup();
   });
 
+  it("counts a later return's copies of years neither the inbox nor the warehouse holds, rather than dropping them without a word", async () => {
+    const result = await door({"2014.xml": census(2014, completed, icpc, plan)}, "later-alone");
+    expect(result.staged.some((g) => g.period === "2012-13")).toBe(false);
+    const warnings = result.staged.find((g) => g.period === "2013-14")!.warnings.join(" ");
+    expect(warnings).toMatch(/3 record\(s\) dated in earlier years no return in the inbox or the warehouse holds \(2012-13: 3\) were not loaded/);
+    expect(warnings).not.toMatch(/Put them back/);
+    result.cleanup();
+  });
+
+  it("says when the earlier year's return is in the inbox but does not hold the later return's event", async () => {
+    const other = census(2013, "", "", "").replace("LATE0001", "OTHER0001");
+    const result = await door({"2013.xml": other, "2014.xml": census(2014, completed, icpc, plan)}, "not-held");
+    const warnings = result.staged.find((g) => g.period === "2013-14")!.warnings.join(" ");
+    expect(warnings).toMatch(/3 record\(s\) dated in earlier years \(2012-13: 3\) were not loaded from this return: those years' returns in the inbox do not hold them/);
+    expect(warnings).not.toMatch(/no return in the inbox or the warehouse/);
+    result.cleanup();
+  });
+
+  it("gives no such warning when the earlier year's return took every copy", async () => {
+    const result = await door({"2013.xml": census(2013, "", "", ""), "2014.xml": census(2014, completed, icpc, plan)}, "both-again");
+    for (const g of result.staged) expect(g.warnings.join(" ")).not.toMatch(/were not (loaded|applied) from this return/);
+    result.cleanup();
+  });
+
   it("ignores the copy of a later return that is refused (not well-formed), so the earlier year keeps its own values", async () => {
     const broken = census(2014, completed, icpc, plan).replace("</Children>", "");
     const result = await door({"2013.xml": census(2013, "", "", ""), "2014.xml": broken}, "refused");
@@ -74,4 +100,40 @@ describe("a later return's copy of an earlier year's event", () => {
     expect(staged(result, "assessments", "2012-13").map((a) => a.completion_date)).toEqual([""]);
     result.cleanup();
   });
+});
+
+describe("a council that takes last year's census out of the inbox", () => {
+  it("is told the April completions were not applied to the year the warehouse holds, gets them by putting it back, and keeps them when the later census leaves", async () => {
+    tempChildKey();
+    const s = scratch("curve-later-run-");
+    mkdirSync(join(s.inbox, "821"), {recursive: true});
+    const put = (name: string, xml: string) => writeFileSync(join(s.inbox, "821", name), xml);
+    const completions = async () => (await s.query<{c: string | null}>(
+      "SELECT CAST(completion_date AS VARCHAR) AS c FROM assessments WHERE CAST(start_date AS VARCHAR) = '2013-03-20'")).map((r) => r.c);
+
+    put("cin-2013.xml", census(2013, "", "", ""));
+    expect((await s.run()).status).toBe("published");
+    expect(await completions()).toEqual([null]);
+
+    rmSync(join(s.inbox, "821", "cin-2013.xml"));
+    put("cin-2014.xml", census(2014, completed, icpc, plan));
+    const alone = await s.run();
+    expect(alone.status).toBe("published");
+    const said = alone.extracts.flatMap((e) => e.warnings).join(" ");
+    expect(said).toMatch(/3 record\(s\) of years the warehouse holds \(2012-13: 3\) were not applied from this return/);
+    expect(said).toMatch(/Put them back and run again/);
+    expect(await completions()).toEqual([null]);
+
+    put("cin-2013.xml", census(2013, "", "", ""));
+    const both = await s.run();
+    expect(both.status).toBe("published");
+    expect(both.extracts.flatMap((e) => e.warnings).join(" ")).not.toMatch(/were not applied/);
+    expect(await completions()).toEqual(["2013-04-10"]);
+
+    // Taking the later census out again reads nothing: the completion it brought stays.
+    rmSync(join(s.inbox, "821", "cin-2014.xml"));
+    expect((await s.run()).status).toBe("unchanged");
+    expect(await completions()).toEqual(["2013-04-10"]);
+    rmSync(s.root, {recursive: true, force: true});
+  }, 120_000);
 });
