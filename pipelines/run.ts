@@ -7,6 +7,7 @@ import {screenInbox} from "./load/inbox.js";
 import {inspectFile} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables, type ChangedSlices} from "./load/schema.js";
+import {fyOfDate} from "../shared/calendar.js";
 import {deriveFacts, FACTS, factsCalendarEnd, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
@@ -144,7 +145,8 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     const current = currentVersion(layout);
     const published = current ? await readPublished(current.path) : null;
 
-    const unchanged = published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths)) ? await alreadyPublished(published, files) : null;
+    const statutoryKnown = !!published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths));
+    const unchanged = statutoryKnown ? await alreadyPublished(published!, files) : null;
     if (current && unchanged) {
       record.extracts.push(...unchanged);
       return unchangedRun(record, current.version);
@@ -223,7 +225,13 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       phase("load extracts");
       // The door: statutory returns, recognised by content, staged in Curve's layout and loaded by the same loader.
       const ctx = {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => ++seq, guard};
-      const statutory = await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
+      // Reading the returns again would stage what the version already holds, at a cost that grows
+      // with every year kept in the inbox: skipped while no statutory file is new, the reference data
+      // and the derivations are the same, and the financial year (against which open records are
+      // placed in years) has not turned.
+      const doorUnchanged = statutoryKnown && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10)) && published!.derivationSha === derivationFingerprint();
+      if (doorUnchanged) log({msg: "statutory files unchanged since the version's last read: not read again", run_id: runId, files: statutoryPaths.length});
+      const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
         async (result) => {
           record.extracts.push(result);
           log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
@@ -343,6 +351,9 @@ interface Published {
    * file the door ever loaded.
    */
   statutory: Set<string>;
+  /** The financial year of the version's last read of the returns (null before it was recorded). */
+  doorReadFy: number | null;
+  derivationSha: string | null;
 }
 
 /** True when every statutory file in the inbox was among those the version's returns were last read from (by content). */
@@ -359,9 +370,12 @@ async function readPublished(versionPath: string): Promise<Published> {
     const loads = await queryRows<{k: string}>(conn, `SELECT concat_ws(' ', sha256, extract_type, la_code, period) AS k FROM extract_loads`);
     const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
     const [read] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'door_read_sha256'`);
+    const [readFy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'door_read_fy'`);
+    const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
     const sources = read ? (JSON.parse(read.value) as string[]).map((sha256) => ({sha256}))
       : tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
-    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256))};
+    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256)),
+      doorReadFy: read && readFy ? Number(readFy.value) : null, derivationSha: derivedBy?.value ?? null};
   } finally {
     conn.closeSync();
     instance.closeSync();

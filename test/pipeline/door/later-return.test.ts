@@ -5,7 +5,7 @@ import {parse} from "csv-parse/sync";
 import {afterAll, describe, expect, it} from "vitest";
 import {openDoor, type DoorResult} from "../../../pipelines/door/door.js";
 import {ChildKeys} from "../../../pipelines/door/identity.js";
-import {scratch} from "../../helpers/warehouse.js";
+import {REFERRAL_HEADER, referral, scratch} from "../../helpers/warehouse.js";
 import {tempChildKey} from "./fixtures.js";
 
 /**
@@ -134,6 +134,38 @@ describe("a council that takes last year's census out of the inbox", () => {
     rmSync(join(s.inbox, "821", "cin-2014.xml"));
     expect((await s.run()).status).toBe("unchanged");
     expect(await completions()).toEqual(["2013-04-10"]);
+    rmSync(s.root, {recursive: true, force: true});
+  }, 120_000);
+});
+
+describe("a run that brings only a Curve extract beside returns already read", () => {
+  it("does not read the returns again, publishes the same statutory rows, and reads them once the financial year turns", async () => {
+    tempChildKey();
+    const s = scratch("curve-door-skip-");
+    mkdirSync(join(s.inbox, "821"), {recursive: true});
+    writeFileSync(join(s.inbox, "821", "cin-2013.xml"), census(2013, "", "", ""));
+    writeFileSync(join(s.inbox, "821", "cin-2014.xml"), census(2014, completed, icpc, plan));
+    const rows = () => s.query<{r: string}>("SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM assessments) x ORDER BY r");
+    const first = await s.run();
+    expect(first.status).toBe("published");
+    expect(first.door!.map((d) => d.outcome)).toEqual(["used", "used"]);
+    const before = await rows();
+
+    // Early help's monthly extract arrives: the two censuses are not parsed, keyed or staged again.
+    s.put("referrals_821_2015-16.csv", [REFERRAL_HEADER, referral(1, {referral_date: "2015-06-15"})].join("\n") + "\n");
+    const curveOnly = await s.run();
+    expect(curveOnly.status).toBe("published");
+    expect(curveOnly.door).toEqual([]);
+    expect(curveOnly.extracts.map((e) => [e.file, e.outcome])).toEqual([["referrals_821_2015-16.csv", "loaded"]]);
+    expect(await rows()).toEqual(before);
+    expect(await s.query("SELECT referral_id FROM referrals WHERE referral_date = DATE '2015-06-15'")).toHaveLength(1);
+
+    // In the next financial year open records reach a new year, so the returns are read again.
+    s.put("referrals_821_2016-17.csv", [REFERRAL_HEADER, referral(2, {referral_date: "2016-06-15"})].join("\n") + "\n");
+    const nextYear = await s.run(new Date("2027-05-01T12:00:00Z"));
+    expect(nextYear.status).toBe("published");
+    expect(nextYear.door!.map((d) => d.outcome)).toEqual(["used", "used"]);
+    expect(await rows()).toEqual(before);
     rmSync(s.root, {recursive: true, force: true});
   }, 120_000);
 });
