@@ -64,6 +64,23 @@ export interface StatutoryBench {
   next_year_ratio: number;
   /** Seconds per pipeline phase of the two next-year runs: what grows with the earlier years shows here. */
   next_year_phases: {into_warehouse: Record<string, number>; into_empty: Record<string, number>};
+  /** A Curve-layout extract (3,000 referrals) added beside the kept returns, into their warehouse. */
+  curve_extract_into_warehouse_seconds: number;
+  /** The same extract alone into an empty warehouse. */
+  curve_extract_into_empty_seconds: number;
+  curve_extract_ratio: number;
+  /** Whether that run read the returns again (it should not: none of them changed). */
+  curve_extract_read_returns: boolean;
+}
+
+/** Luton referrals in Curve's own layout for 2024-25 (sex coded M/F as from that year), as a monthly file would bring them (synthetic). */
+function curveReferrals(n: number): string {
+  const rows = ["referral_id,child_key,la_code,birth_month,sex,ethnicity,ward,referral_date,source,primary_concern,outcome"];
+  for (let i = 0; i < n; i++) {
+    const day = String(1 + (i % 28)).padStart(2, "0");
+    rows.push(`R821-B${String(i).padStart(6, "0")},${(0xbe00000000000000n + BigInt(i)).toString(16)},821,2012-05,${i % 2 ? "F" : "M"},White,biscot,2024-06-${day},6,domestic_violence,initial_assessment`);
+  }
+  return rows.join("\n") + "\n";
 }
 
 /** One year's returns (903 Header + Episodes and a CIN census) in one authority's inbox folder. */
@@ -132,6 +149,14 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
     const intoEmpty = await timedRun(nextYear, join(root, "empty-warehouse"));
     await writeYear(inbox, 2024, episodes, referrals);
     const intoWarehouse = await timedRun(inbox, join(root, "warehouse"));
+    // Then a Curve-layout extract beside the kept returns, none of which changed, and the same file alone.
+    const extract = curveReferrals(3_000);
+    const extractOnly = join(root, "extract-only");
+    mkdirSync(extractOnly, {recursive: true});
+    writeFileSync(join(extractOnly, "referrals_821_2024-25.csv"), extract);
+    const extractIntoEmpty = await timedRun(extractOnly, join(root, "empty-warehouse-2"));
+    writeFileSync(join(inbox, "referrals_821_2024-25.csv"), extract);
+    const extractIntoWarehouse = await timedRun(inbox, join(root, "warehouse"));
     const sourceRows = (record.door ?? []).reduce((s, d) => s + d.rows, 0);
     const parse = await benchCinParse(referrals);
     return {
@@ -151,7 +176,11 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
       next_year_into_warehouse_seconds: +intoWarehouse.seconds.toFixed(1),
       next_year_into_empty_seconds: +intoEmpty.seconds.toFixed(1),
       next_year_ratio: +(intoWarehouse.seconds / intoEmpty.seconds).toFixed(2),
-      next_year_phases: {into_warehouse: intoWarehouse.phases, into_empty: intoEmpty.phases}
+      next_year_phases: {into_warehouse: intoWarehouse.phases, into_empty: intoEmpty.phases},
+      curve_extract_into_warehouse_seconds: +extractIntoWarehouse.seconds.toFixed(1),
+      curve_extract_into_empty_seconds: +extractIntoEmpty.seconds.toFixed(1),
+      curve_extract_ratio: +(extractIntoWarehouse.seconds / extractIntoEmpty.seconds).toFixed(2),
+      curve_extract_read_returns: (extractIntoWarehouse.record.door ?? []).length > 0
     };
   } finally {
     if (previousKey === undefined) delete process.env.CURVE_CHILD_KEY;
