@@ -146,6 +146,9 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     const published = current ? await readPublished(current.path) : null;
 
     const statutoryKnown = !!published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths));
+    const derivation = derivationFingerprint();
+    // The live version was derived from the same reference data by the same contracts and facts.
+    const sameDerivation = !!published && published.referenceSha === fingerprint && published.derivationSha === derivation;
     const unchanged = statutoryKnown ? await alreadyPublished(published!, files) : null;
     if (current && unchanged) {
       record.extracts.push(...unchanged);
@@ -229,7 +232,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // with every year kept in the inbox: skipped while no statutory file is new, the reference data
       // and the derivations are the same, and the financial year (against which open records are
       // placed in years) has not turned.
-      const doorUnchanged = statutoryKnown && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10)) && published!.derivationSha === derivationFingerprint();
+      const doorUnchanged = statutoryKnown && sameDerivation && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10));
       if (doorUnchanged) log({msg: "statutory files unchanged since the version's last read: not read again", run_id: runId, files: statutoryPaths.length});
       const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
         async (result) => {
@@ -250,9 +253,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       if (current && !changed) return unchangedRun(record, current.version);
       // Only what this run changed is derived again, unless the reference data or the derivations
       // themselves (contracts, facts) changed since the previous version: then everything is.
-      const derivation = derivationFingerprint();
-      const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
-      const slices = current && published?.referenceSha === fingerprint && derivedBy?.value === derivation ? changedSlices(record.extracts) : null;
+      const slices = sameDerivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
       phase("load statutory files");
       await publishExtractTables(conn, slices);
@@ -366,16 +367,15 @@ async function readPublished(versionPath: string): Promise<Published> {
   const instance = await openReadOnly(versionPath);
   const conn = await instance.connect();
   try {
-    const [ref] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'reference_sha256'`);
+    const meta = new Map((await queryRows<{key: string; value: string}>(conn, `SELECT key, value FROM meta`)).map((m) => [m.key, m.value]));
     const loads = await queryRows<{k: string}>(conn, `SELECT concat_ws(' ', sha256, extract_type, la_code, period) AS k FROM extract_loads`);
     const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
-    const [read] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'door_read_sha256'`);
-    const [readFy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'door_read_fy'`);
-    const [derivedBy] = await queryRows<{value: string}>(conn, `SELECT value FROM meta WHERE key = 'derivation_sha256'`);
-    const sources = read ? (JSON.parse(read.value) as string[]).map((sha256) => ({sha256}))
+    const read = meta.get("door_read_sha256");
+    const readFy = meta.get("door_read_fy");
+    const sources = read ? (JSON.parse(read) as string[]).map((sha256) => ({sha256}))
       : tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
-    return {referenceSha: ref?.value ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256)),
-      doorReadFy: read && readFy ? Number(readFy.value) : null, derivationSha: derivedBy?.value ?? null};
+    return {referenceSha: meta.get("reference_sha256") ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256)),
+      doorReadFy: read && readFy ? Number(readFy) : null, derivationSha: meta.get("derivation_sha256") ?? null};
   } finally {
     conn.closeSync();
     instance.closeSync();
