@@ -3,6 +3,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {sqlString} from "../contracts/fields.js";
+import {contractFor} from "../contracts/extracts.js";
+import {csvLine} from "../demo/csv.js";
 import {runPipeline} from "../run.js";
 import {queryRows} from "../warehouse/store.js";
 import {benchCinParse} from "./cin-parse.js";
@@ -75,12 +77,13 @@ export interface StatutoryBench {
 
 /** Luton referrals in Curve's own layout for 2024-25 (sex coded M/F as from that year), as a monthly file would bring them (synthetic). */
 function curveReferrals(n: number): string {
-  const rows = ["referral_id,child_key,la_code,birth_month,sex,ethnicity,ward,referral_date,source,primary_concern,outcome"];
-  for (let i = 0; i < n; i++) {
-    const day = String(1 + (i % 28)).padStart(2, "0");
-    rows.push(`R821-B${String(i).padStart(6, "0")},${(0xbe00000000000000n + BigInt(i)).toString(16)},821,2012-05,${i % 2 ? "F" : "M"},White,biscot,2024-06-${day},6,domestic_violence,initial_assessment`);
-  }
-  return rows.join("\n") + "\n";
+  const columns = contractFor("referrals", 2024).fields.map((f) => f.name);
+  const rows = Array.from({length: n}, (_, i): Record<string, string> => ({
+    referral_id: `R821-B${String(i).padStart(6, "0")}`, child_key: (0xbe00000000000000n + BigInt(i)).toString(16), la_code: "821",
+    birth_month: "2012-05", sex: i % 2 ? "F" : "M", ethnicity: "White", ward: "biscot", referral_date: `2024-06-${String(1 + (i % 28)).padStart(2, "0")}`,
+    source: "6", primary_concern: "domestic_violence", outcome: "initial_assessment"
+  }));
+  return [columns, ...rows.map((r) => columns.map((c) => r[c] ?? ""))].map(csvLine).join("\n") + "\n";
 }
 
 /** One year's returns (903 Header + Episodes and a CIN census) in one authority's inbox folder. */
