@@ -145,7 +145,9 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     const current = currentVersion(layout);
     const published = current ? await readPublished(current.path) : null;
 
-    const statutoryKnown = !!published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths));
+    // Filled as the inbox's statutory files are hashed here, so the door step does not hash them again.
+    const statutoryHashes = new Map<string, string>();
+    const statutoryKnown = !!published && published.referenceSha === fingerprint && (await statutoryAlreadyLoaded(published, statutoryPaths, statutoryHashes));
     const derivation = derivationFingerprint();
     // The live version was derived from the same reference data by the same contracts and facts.
     const sameDerivation = !!published && published.referenceSha === fingerprint && published.derivationSha === derivation;
@@ -234,7 +236,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // placed in years) has not turned.
       const doorUnchanged = statutoryKnown && sameDerivation && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10));
       if (doorUnchanged) log({msg: "statutory files unchanged since the version's last read: not read again", run_id: runId, files: statutoryPaths.length});
-      const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile},
+      const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile, sha256: statutoryHashes},
         async (result) => {
           record.extracts.push(result);
           log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
@@ -358,8 +360,12 @@ interface Published {
 }
 
 /** True when every statutory file in the inbox was among those the version's returns were last read from (by content). */
-async function statutoryAlreadyLoaded(published: Published, paths: string[]): Promise<boolean> {
-  for (const p of paths) if (!published.statutory.has((await inspectFile(p)).sha256)) return false;
+async function statutoryAlreadyLoaded(published: Published, paths: string[], hashes: Map<string, string>): Promise<boolean> {
+  for (const p of paths) {
+    const {sha256} = await inspectFile(p);
+    hashes.set(p, sha256);
+    if (!published.statutory.has(sha256)) return false;
+  }
   return true;
 }
 

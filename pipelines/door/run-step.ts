@@ -60,6 +60,8 @@ export interface StatutoryOptions {
   referenceDir: string;
   defaultLa?: string | null;
   childKeyFile?: string | null;
+  /** sha256 of inbox files already hashed in this run, by path: each file is hashed once. */
+  sha256?: ReadonlyMap<string, string>;
 }
 
 export interface StatutoryResult {
@@ -115,14 +117,15 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
     if (unrecognised) unrecognisedCsv.push(join(options.inbox, o.file));
     return !unrecognised;
   });
+  const sha256Of = async (path: string) => options.sha256?.get(path) ?? (await inspectFile(path)).sha256;
   const read: string[] = [];
   for (const o of outcomes.filter((o) => o.outcome !== "refused")) {
-    const {sha256} = await inspectFile(join(options.inbox, o.file));
+    const sha256 = await sha256Of(join(options.inbox, o.file));
     await run(conn, `INSERT INTO door_sources VALUES ($1, $2, $3, $4, $5, $6, $7)`, [sha256, o.file, o.format, o.la, o.year, o.outcome, ctx.runId]);
     read.push(sha256);
   }
   for (const l of lookups.filter((l) => l !== referenceLookup)) {
-    const {sha256} = await inspectFile(l);
+    const sha256 = await sha256Of(l);
     await run(conn, `INSERT INTO door_sources VALUES ($1, $2, 'postcode-lookup', NULL, NULL, 'used', $3)`, [sha256, l.slice(options.inbox.length + 1), ctx.runId]);
     read.push(sha256);
   }
