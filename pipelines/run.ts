@@ -13,6 +13,7 @@ import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
 import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
 import {loadStatutory, splitInbox} from "./door/run-step.js";
+import {DOOR_READ_CACHE} from "./door/read-cache.js";
 import type {DoorOutcome} from "./door/door.js";
 import {acquireLock, currentVersion, isAlive, openReadOnly, openReadWrite, publishVersion, queryRows, run, parquetDirOf, sweep, versionFileName} from "./warehouse/store.js";
 
@@ -236,7 +237,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // placed in years) has not turned.
       const doorUnchanged = statutoryKnown && sameDerivation && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10));
       if (doorUnchanged) log({msg: "statutory files unchanged since the version's last read: not read again", run_id: runId, files: statutoryPaths.length});
-      const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile, sha256: statutoryHashes},
+      const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile, sha256: statutoryHashes, readCacheDir: join(config.warehouseDir, DOOR_READ_CACHE)},
         async (result) => {
           record.extracts.push(result);
           log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});

@@ -32,6 +32,8 @@ if (args.includes("--statutory")) {
   console.table(counts);
   console.log(`door: ${figures.pipeline_rows_per_second} source rows/s (903 rows + CIN referrals, end to end) beside DuckDB's raw read_csv of the 903 CSVs at ${figures.raw_csv_rows_per_second} rows/s; CIN XML parse ${figures.xml_parse_mb_per_second} MB/s (${figures.xml_parse_mb_per_cpu_second} MB per CPU second)`);
   console.log(`next year: ${figures.next_year_ratio}× (a year's 903 pair and CIN census added to the inbox of the ${figures.years} earlier years: ${figures.next_year_into_warehouse_seconds} s into their warehouse ÷ ${figures.next_year_into_empty_seconds} s alone into an empty one)`);
+  console.log(`next year without the door's read cache (every kept return parsed and keyed again, same run): ${figures.next_year_without_read_cache_seconds} s, ` +
+    `${(figures.next_year_without_read_cache_seconds / figures.next_year_into_empty_seconds).toFixed(2)}×; the cache is ${(figures.next_year_without_read_cache_seconds / figures.next_year_into_warehouse_seconds).toFixed(2)}× faster and holds ${figures.door_read_cache_megabytes} MB`);
   console.log(`next year, seconds per phase: ${JSON.stringify(phases)}`);
   console.log(`curve extract beside the returns: ${figures.curve_extract_ratio}× (3,000 referrals in Curve's layout: ${figures.curve_extract_into_warehouse_seconds} s into the warehouse of ${figures.years + 1} years of returns ÷ ${figures.curve_extract_into_empty_seconds} s into an empty one; returns read again: ${figures.curve_extract_read_returns ? "yes" : "no"})`);
   mkdirSync("docs/benchmarks", {recursive: true});

@@ -1,10 +1,11 @@
-import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {sqlString} from "../contracts/fields.js";
 import {contractFor} from "../contracts/extracts.js";
 import {csvLine} from "../demo/csv.js";
+import {DOOR_READ_CACHE} from "../door/read-cache.js";
 import {runPipeline} from "../run.js";
 import {queryRows} from "../warehouse/store.js";
 import {benchCinParse} from "./cin-parse.js";
@@ -64,6 +65,13 @@ export interface StatutoryBench {
   /** The same files into an empty warehouse. */
   next_year_into_empty_seconds: number;
   next_year_ratio: number;
+  /**
+   * The same next-year run into a copy of the warehouse without the door's read cache, so every
+   * kept return is parsed and keyed again (what the run cost before the cache), measured in this run.
+   */
+  next_year_without_read_cache_seconds: number;
+  /** What the read cache holds after the earlier years' run (beside the warehouse). */
+  door_read_cache_megabytes: number;
   /** Seconds per pipeline phase of the two next-year runs: what grows with the earlier years shows here. */
   next_year_phases: {into_warehouse: Record<string, number>; into_empty: Record<string, number>};
   /** A Curve-layout extract (3,000 referrals) added beside the kept returns, into their warehouse. */
@@ -151,6 +159,12 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
     await writeYear(nextYear, 2024, episodes, referrals);
     const intoEmpty = await timedRun(nextYear, join(root, "empty-warehouse"));
     await writeYear(inbox, 2024, episodes, referrals);
+    const cacheDir = join(root, "warehouse", DOOR_READ_CACHE);
+    const cacheBytes = readdirSync(cacheDir).reduce((sum, f) => sum + statSync(join(cacheDir, f)).size, 0);
+    cpSync(join(root, "warehouse"), join(root, "warehouse-without-cache"), {recursive: true});
+    rmSync(join(root, "warehouse-without-cache", DOOR_READ_CACHE), {recursive: true, force: true});
+    const withoutCache = await timedRun(inbox, join(root, "warehouse-without-cache"));
+    rmSync(join(root, "warehouse-without-cache"), {recursive: true, force: true});
     const intoWarehouse = await timedRun(inbox, join(root, "warehouse"));
     // Then a Curve-layout extract beside the kept returns, none of which changed, and the same file alone.
     const extract = curveReferrals(3_000);
@@ -179,6 +193,8 @@ export async function benchStatutory(options: {years?: number; referrals?: numbe
       next_year_into_warehouse_seconds: +intoWarehouse.seconds.toFixed(1),
       next_year_into_empty_seconds: +intoEmpty.seconds.toFixed(1),
       next_year_ratio: +(intoWarehouse.seconds / intoEmpty.seconds).toFixed(2),
+      next_year_without_read_cache_seconds: +withoutCache.seconds.toFixed(1),
+      door_read_cache_megabytes: +(cacheBytes / 1e6).toFixed(1),
       next_year_phases: {into_warehouse: intoWarehouse.phases, into_empty: intoEmpty.phases},
       curve_extract_into_warehouse_seconds: +extractIntoWarehouse.seconds.toFixed(1),
       curve_extract_into_empty_seconds: +extractIntoEmpty.seconds.toFixed(1),

@@ -6,6 +6,7 @@ import {birthMonth, ChildKeys} from "./identity.js";
 import {isIssue, isRecord, isTally, type ImportItem} from "./importer.js";
 import {RECORD_ID_FIELDS} from "./parser.js";
 import type {PostcodeLookup} from "./postcodes.js";
+import type {FrameCodec, ReadCache} from "./read-cache.js";
 import {groupReturns, recogniseFiles, type DoorFile, type RecogniseOptions, type Return} from "./returns.js";
 import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
 import {Stage, yearsOf, type StagedGroup} from "./stage.js";
@@ -58,7 +59,7 @@ export interface StagedLoad extends StagedGroup {
   warnings: string[];
 }
 
-interface FileRead {
+export interface FileRead {
   report: FileReport;
   records: number;
   fatal: boolean;
@@ -130,7 +131,45 @@ export interface DoorOptions extends RecogniseOptions {
   stageDir: string;
   /** Years the warehouse already holds, as `loadedYear(type, la, collection year)`: a later copy that cannot reach one is named. */
   loaded?: ReadonlySet<string>;
+  /** Reads kept from earlier runs (pipelines/door/read-cache.ts), with the files' sha256 that find them. */
+  readCache?: {store: DoorReadCache; sha256Of(path: string): Promise<string>};
 }
+
+/** A record once its identity is degraded: what the door uses, and what its read cache keeps. */
+export type Identified =
+  | {held: HeldRow}
+  | {address: {key: string; from: string | null; to: string | null; ward: string | null}}
+  | {type: SourceRecord["type"]; values: Record<string, string | null>; origin: {file: string; row: number}};
+
+export type DoorReadCache = ReadCache<Identified, FileRead>;
+
+/**
+ * A frame of identified records as rows: each distinct (type, field names) and file name is written
+ * once a frame, not once a record, which more than halves the cache and its replay time.
+ */
+export const IDENTIFIED_CODEC: FrameCodec<Identified> = {
+  encode(items) {
+    const shapes = new Map<string, number>();
+    const files = new Map<string, number>();
+    const index = (m: Map<string, number>, k: string) => m.get(k) ?? (m.set(k, m.size), m.size - 1);
+    const rows = items.map((item) => {
+      if (!("values" in item)) return [-1, item];
+      const fields = Object.keys(item.values);
+      return [index(shapes, JSON.stringify([item.type, ...fields])), index(files, item.origin.file), item.origin.row, ...fields.map((f) => item.values[f])];
+    });
+    return {shapes: [...shapes.keys()].map((k) => JSON.parse(k) as string[]), files: [...files.keys()], rows};
+  },
+  decode(frame) {
+    const {shapes, files, rows} = frame as {shapes: string[][]; files: string[]; rows: unknown[][]};
+    return rows.map((row) => {
+      if (row[0] === -1) return row[1] as Identified;
+      const [type, ...fields] = shapes[row[0] as number];
+      const values: Record<string, string | null> = {};
+      fields.forEach((f, i) => (values[f] = row[3 + i] as string | null));
+      return {type: type as SourceRecord["type"], values, origin: {file: files[row[1] as number], row: row[2] as number}};
+    });
+  }
+};
 
 /** The key of one extract type's collection year for one authority, as in `DoorOptions.loaded`. */
 export const loadedYear = (type: string, la: string, collectionYear: number) => `${type}|${la}|${collectionYear}`;
@@ -303,14 +342,20 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     let wardless = 0;
     // Within a return too, addresses come first: an SSD extract's referrals find their wards in its own ssd_address.
     for (const f of [...ret.files].sort((a, b) => Number(isAddress(b)) - Number(isAddress(a)))) {
-      const read = await readOne(f, ret, options.asOf, (rec) => {
-        const result = degrade(rec, ret, options, addresses);
-        if ("held" in result) {
-          held.push(result.held);
+      const read = await readIdentified(f, ret, options, (item) => {
+        if ("held" in item) {
+          held.push(item.held);
           unkeyed++;
           return;
         }
-        if (rec.type === "child_addresses" || !isExtractType(rec.type)) return;
+        if ("address" in item) {
+          addresses.add(item.address.key, item.address.from, item.address.to, item.address.ward);
+          return;
+        }
+        const type = item.type;
+        if (!isExtractType(type)) return;
+        const rec = {type, origin: item.origin};
+        const result = {values: withWard(item.values, type, ret, options, addresses)};
         const contract = contractFor(rec.type, ret.year === null ? thisYear : ret.year - 1);
         const years = yearsOf(contract, result.values, ret.year, options.asOf);
         const id = result.values[contract.key];
@@ -381,6 +426,8 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
     }
     if (!groups.length && held.length) warnings.push(`${held.length} row issue(s) in a return with nothing to load`);
   }
+  // Kept: the reads of this run's returns. An entry for a file that has left the inbox would never be read again.
+  options.readCache?.store.prune();
   // Staged groups share their return's warnings array, so this reaches every extract the return loads.
   const read = new Set([...warningsOf.keys()].filter((r) => r.year !== null).map((r) => returnRead(r.family, r.la, r.year! - 1)));
   for (const [ret, copies] of later.untaken()) warningsOf.get(ret)?.push(...untakenWarnings(copies, read, options.loaded ?? new Set()));
@@ -390,8 +437,8 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
 const isAddress = (f: DoorFile) => /address/.test(f.recognition?.format ?? "");
 const firstFatal = (r: FileRead) => r.report.issues.find((i) => i.fatal)?.message ?? "unreadable";
 
-/** Identity out, Curve values in: keyed child, month of birth, ward; the original values never leave here. */
-function degrade(rec: SourceRecord, ret: Return, options: DoorOptions, addresses: AddressBook): {values: Record<string, string | null>} | {held: HeldRow} {
+/** Identity out, Curve values in: keyed child, month of birth, ward from the record's own postcode; the original values never leave here. */
+function identify(rec: SourceRecord, ret: Return, options: DoorOptions): Identified {
   const id = rec.person.childId?.trim();
   if (!id) {
     return {held: {file: rec.origin.file, row: rec.origin.row, field: "child id", rule: "missing-child-id", message: `row ${rec.origin.row} has no child id, so it cannot be joined to the child's other records`}};
@@ -411,19 +458,62 @@ function degrade(rec: SourceRecord, ret: Return, options: DoorOptions, addresses
   if (rec.person.dob !== undefined) values.birth_month = birthMonth(rec.person.dob);
   const lookup = options.postcodes;
   if (rec.type === "child_addresses") {
-    addresses.add(key, values.from_date ?? null, values.to_date ?? null, lookup?.ward(ret.la, rec.person.homePostcode) ?? null);
-    return {values};
+    return {address: {key, from: values.from_date ?? null, to: values.to_date ?? null, ward: lookup?.ward(ret.la, rec.person.homePostcode) ?? null}};
   }
-  if (rec.person.homePostcode !== undefined) {
-    values.ward = lookup?.ward(ret.la, rec.person.homePostcode) ?? null;
-  }
-  if (!values.ward && isExtractType(rec.type)) {
-    // Only the period field is wanted here, and it is the same in every year's contract.
-    const contract = contractFor(rec.type, ret.year === null ? fyOfDate(options.asOf.toISOString().slice(0, 10)) : ret.year - 1);
-    values.ward = addresses.wardAt(key, values[contract.periodField]) ?? values.ward ?? null;
-  }
+  if (rec.person.homePostcode !== undefined) values.ward = lookup?.ward(ret.la, rec.person.homePostcode) ?? null;
   if (rec.person.placementPostcode !== undefined) values.placement_area = lookup?.area(ret.la, rec.person.placementPostcode) ?? null;
-  return {values};
+  return {type: rec.type, values, origin: rec.origin};
+}
+
+/**
+ * A record without a ward of its own (no postcode: the CIN census) takes the ward of the child's
+ * address on its date, from the address tables read so far. A new object: the identified record
+ * may be on its way into the read cache.
+ */
+function withWard(values: Record<string, string | null>, type: ExtractType, ret: Return, options: DoorOptions, addresses: AddressBook): Record<string, string | null> {
+  if (values.ward) return values;
+  // Only the period field is wanted here, and it is the same in every year's contract.
+  const contract = contractFor(type, ret.year === null ? fyOfDate(options.asOf.toISOString().slice(0, 10)) : ret.year - 1);
+  return {...values, ward: addresses.wardAt(values.child_key!, values[contract.periodField]) ?? values.ward ?? null};
+}
+
+/**
+ * One file's records, identified: replayed from the read cache when it holds this very read, else
+ * read from source (and kept in the cache when the read is usable).
+ */
+async function readIdentified(f: DoorFile, ret: Return, options: DoorOptions, onItem: (item: Identified) => void): Promise<FileRead> {
+  // An address table is always read from source: its move-in dates, exact to the day (often a date
+  // of birth), are used for wards and never stored. Address tables are small beside the returns.
+  const cache = isAddress(f) ? undefined : options.readCache;
+  const key = cache ? await readKey(f, ret, options, cache.sha256Of) : null;
+  if (cache && key) {
+    const cached = cache.store.replay(key, onItem);
+    if (cached) return cached;
+  }
+  const writer = cache && key ? cache.store.writer(key) : null;
+  try {
+    const read = await readOne(f, ret, options.asOf, (rec) => {
+      const item = identify(rec, ret, options);
+      writer?.push(item);
+      onItem(item);
+    });
+    if (read.fatal) writer?.abandon();
+    else writer?.finish(read);
+    return read;
+  } catch (err) {
+    writer?.abandon();
+    throw err;
+  }
+}
+
+/** Everything a file's read depends on besides the child key, the lookup and the code (the cache's salt). */
+async function readKey(f: DoorFile, ret: Return, options: DoorOptions, sha256Of: (path: string) => Promise<string>): Promise<string> {
+  const companions = await Promise.all(ret.files.filter((o) => o !== f).map(async (o) => [o.display, JSON.stringify(o.recognition), await sha256Of(o.path)].join(" ")));
+  return options.readCache!.store.keyOf([
+    f.display, JSON.stringify(f.recognition), await sha256Of(f.path), ret.la, ret.year, ...companions.sort(),
+    // A format whose checks compare dates with today gives another read tomorrow.
+    f.importer!.readsToday ? options.asOf.toISOString().slice(0, 10) : null
+  ]);
 }
 
 export function stageDirFor(root: string, runId: string): string {

@@ -69,6 +69,10 @@ export class ChildKeys {
   ofRecord(laCode: string, recordId: string): string {
     return createHmac("sha256", this.#key).update(`record\u0000${laCode}\u0000${recordId.trim()}`).digest("hex").slice(0, 32);
   }
+  /** Names the key without revealing it, so what was keyed with another key is known to be stale. */
+  fingerprint(): string {
+    return createHmac("sha256", this.#key).update("curve: fingerprint of the child key").digest("hex");
+  }
   /** Never let the key reach a log line through an accidental JSON.stringify or console.log. */
   toJSON(): string {
     return "[child key]";

@@ -50,6 +50,8 @@ export interface Importer {
    * read at all (validate exits 2; a run refuses the file and keeps the earlier data).
    */
   read(path: string, recognition: Recognition, ctx: ReadContext): AsyncIterable<ImportItem>;
+  /** Its checks compare dates with `ctx.asOf` (future dates): what it reads from a file may change from one day to the next. */
+  readsToday?: boolean;
   /**
    * The formats (Recognition.format) a return must hold for this file's records to be loaded: a 903
    * Episodes table needs the Header of the same return (sex, date of birth, ethnicity).

@@ -5,9 +5,10 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {parseExtractName} from "../contracts/extracts.js";
 import {loadExtractFile, refusedResult, type LoadContext, type LoadResult} from "../load/extract.js";
 import {inspectFile} from "../load/inspect.js";
+import {ReadCache} from "./read-cache.js";
 import {fyOfDate} from "../../shared/calendar.js";
 import {queryRows, run} from "../warehouse/store.js";
-import {loadedYear, openDoor, stageDirFor, type DoorOutcome} from "./door.js";
+import {IDENTIFIED_CODEC, loadedYear, openDoor, stageDirFor, type DoorOutcome} from "./door.js";
 import {childKeyPath, ChildKeys, loadChildKey} from "./identity.js";
 import {isLookupHeader, readPostcodeLookup} from "./postcodes.js";
 import {probeFile} from "./sniff.js";
@@ -61,7 +62,9 @@ export interface StatutoryOptions {
   defaultLa?: string | null;
   childKeyFile?: string | null;
   /** sha256 of inbox files already hashed in this run, by path: each file is hashed once. */
-  sha256?: ReadonlyMap<string, string>;
+  sha256?: Map<string, string>;
+  /** Where the door keeps its reads between runs (beside the warehouse), or none. */
+  readCacheDir?: string | null;
 }
 
 export interface StatutoryResult {
@@ -95,10 +98,20 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
   let keys: ChildKeys | null = null;
   const held = await queryRows<{t: string; la: string; y: number}>(conn,
     `SELECT DISTINCT extract_type AS t, la_code AS la, collection_year AS y FROM extract_loads WHERE rows_loaded > 0 AND collection_year IS NOT NULL`);
+  const hashes = options.sha256 ?? new Map<string, string>();
+  const sha256Of = async (path: string) => {
+    let sha256 = hashes.get(path);
+    if (sha256 === undefined) hashes.set(path, (sha256 = (await inspectFile(path)).sha256));
+    return sha256;
+  };
+  const childKeys = () => (keys ??= new ChildKeys(loadChildKey(childKeyPath(options.childKeyFile))));
+  // Every read depends on the key and the lookup; asked for only when a return is read, so a run without one never creates the key.
+  const salt = async () => JSON.stringify([childKeys().fingerprint(), await Promise.all(lookups.map(sha256Of))]);
   const door = await openDoor(candidates, {
     loaded: new Set(held.map((h) => loadedYear(h.t, h.la, h.y))),
     inbox: options.inbox, defaultLa: options.defaultLa ?? null, asOf: ctx.asOf, postcodes,
-    keys: () => (keys ??= new ChildKeys(loadChildKey(childKeyPath(options.childKeyFile)))),
+    keys: childKeys,
+    readCache: options.readCacheDir ? {store: new ReadCache(options.readCacheDir, salt, IDENTIFIED_CODEC), sha256Of} : undefined,
     stageDir: stageDirFor(tmpdir(), ctx.runId)
   });
   const results: LoadResult[] = [];
@@ -117,7 +130,6 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
     if (unrecognised) unrecognisedCsv.push(join(options.inbox, o.file));
     return !unrecognised;
   });
-  const sha256Of = async (path: string) => options.sha256?.get(path) ?? (await inspectFile(path)).sha256;
   const read: string[] = [];
   for (const o of outcomes.filter((o) => o.outcome !== "refused")) {
     const sha256 = await sha256Of(join(options.inbox, o.file));

@@ -236,6 +236,7 @@ function importerFor(table: Ssda903Table): Importer {
     },
     inferYear,
     read: readTable,
+    readsToday: true,
     needs: () => (table.table === "episodes" ? ["ssda903:header"] : []),
     feeds: () => (table.table === "episodes" ? ["looked_after"] : OUTCOME_TABLES[table.table] ? [OUTCOME_TABLES[table.table]] : [])
   };

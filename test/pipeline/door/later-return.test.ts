@@ -1,8 +1,10 @@
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
-import {afterAll, describe, expect, it} from "vitest";
+import {afterAll, describe, expect, it, vi} from "vitest";
+import {cinCensusImporter} from "../../../pipelines/door/cin-census.js";
+import {DOOR_READ_CACHE} from "../../../pipelines/door/read-cache.js";
 import {openDoor, type DoorResult} from "../../../pipelines/door/door.js";
 import {ChildKeys} from "../../../pipelines/door/identity.js";
 import {REFERRAL_HEADER, referral, scratch} from "../../helpers/warehouse.js";
@@ -167,5 +169,35 @@ describe("a run that brings only a Curve extract beside returns already read", (
     expect(nextYear.door!.map((d) => d.outcome)).toEqual(["used", "used"]);
     expect(await rows()).toEqual(before);
     rmSync(s.root, {recursive: true, force: true});
+  }, 120_000);
+});
+
+describe("a council adding next year's census beside the years it keeps", () => {
+  it("parses only the new census (earlier ones replay from the door's read cache) and publishes what a build from scratch does", async () => {
+    tempChildKey();
+    const kept = scratch("curve-read-cache-run-");
+    mkdirSync(join(kept.inbox, "821"), {recursive: true});
+    writeFileSync(join(kept.inbox, "821", "cin-2013.xml"), census(2013, "", "", ""));
+    expect((await kept.run()).status).toBe("published");
+    expect(readdirSync(join(kept.warehouseDir, DOOR_READ_CACHE)).filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+
+    const parsed = vi.spyOn(cinCensusImporter, "read");
+    writeFileSync(join(kept.inbox, "821", "cin-2014.xml"), census(2014, completed, icpc, plan));
+    expect((await kept.run()).status).toBe("published");
+    expect(parsed.mock.calls.map(([path]) => path.replace(/.*\//, ""))).toEqual(["cin-2014.xml"]);
+    parsed.mockRestore();
+
+    const fresh = scratch("curve-read-cache-fresh-");
+    mkdirSync(join(fresh.inbox, "821"), {recursive: true});
+    for (const f of ["cin-2013.xml", "cin-2014.xml"]) writeFileSync(join(fresh.inbox, "821", f), readFileSync(join(kept.inbox, "821", f)));
+    expect((await fresh.run()).status).toBe("published");
+    for (const table of ["referrals", "assessments", "s47", "cp_plans"]) {
+      const rows = (s: typeof kept) => s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM ${table}) x ORDER BY r`);
+      const built = await rows(fresh);
+      expect(built.length).toBeGreaterThan(0);
+      expect(await rows(kept)).toEqual(built);
+    }
+    expect(await kept.query("SELECT CAST(completion_date AS VARCHAR) AS c FROM assessments")).toEqual([{c: "2013-04-10"}]);
+    for (const s of [kept, fresh]) rmSync(s.root, {recursive: true, force: true});
   }, 120_000);
 });
