@@ -1,7 +1,9 @@
-import {existsSync, rmSync} from "node:fs";
+import {createHash} from "node:crypto";
+import {existsSync, readFileSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {contractFor, EXTRACT_TYPES, type ExtractType} from "../contracts/extracts.js";
 import {sexCodeFor, sexMfu} from "../contracts/statutory/codes.js";
+import {CIN_NEED_CONCERNS_FILE} from "./cin-concern-map.js";
 import {birthMonth, ChildKeys} from "./identity.js";
 import {isIssue, isRecord, isTally, type ImportItem} from "./importer.js";
 import {RECORD_ID_FIELDS} from "./parser.js";
@@ -506,11 +508,14 @@ async function readIdentified(f: DoorFile, ret: Return, options: DoorOptions, on
   }
 }
 
+/** The need-code → concern table the CIN importer maps with (loaded once a process, as it is there): a council's edit reads the censuses again. */
+const NEED_CONCERNS = createHash("sha256").update(readFileSync(CIN_NEED_CONCERNS_FILE)).digest("hex");
+
 /** Everything a file's read depends on besides the child key, the lookup and the code (the cache's salt). */
 async function readKey(f: DoorFile, ret: Return, options: DoorOptions, sha256Of: (path: string) => Promise<string>): Promise<string> {
   const companions = await Promise.all(ret.files.filter((o) => o !== f).map(async (o) => [o.display, JSON.stringify(o.recognition), await sha256Of(o.path)].join(" ")));
   return options.readCache!.store.keyOf([
-    f.display, JSON.stringify(f.recognition), await sha256Of(f.path), ret.la, ret.year, ...companions.sort(),
+    f.display, JSON.stringify(f.recognition), await sha256Of(f.path), ret.la, ret.year, ...companions.sort(), NEED_CONCERNS,
     // A format whose checks compare dates with today gives another read tomorrow.
     f.importer!.readsToday ? options.asOf.toISOString().slice(0, 10) : null
   ]);

@@ -13,8 +13,8 @@ import {deserialize, serialize} from "node:v8";
  * It holds what the warehouse holds and no more: child keys, months of birth, wards and keyed
  * record ids, never a child id, date of birth or postcode. An entry is found by everything its
  * content depends on (the file's bytes and name, its return's other files, the recognition, the
- * child key, the postcode lookup, the door's code and libraries, and today's date for a format
- * whose checks use it), so a change to any of them reads the file from source again. An entry is
+ * child key, the postcode lookup, the CIN need-code table, the door's code and libraries, and
+ * today's date for a format whose checks use it), so a change to any of them reads the file from source again. An entry is
  * checked whole (sha256 trailer) before a single record of it is used: a damaged one is read from
  * source, never half-replayed.
  */
