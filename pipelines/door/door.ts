@@ -356,30 +356,29 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
         }
         const type = item.type;
         if (!isExtractType(type)) return;
-        const rec = {type, origin: item.origin};
-        const result = {values: withWard(item.values, type, ret, options, addresses)};
-        const contract = contractFor(rec.type, ret.year === null ? thisYear : ret.year - 1);
-        const years = yearsOf(contract, result.values, ret.year, options.asOf);
-        const id = result.values[contract.key];
-        const copyKey = ret.year !== null && !contract.periodEnd && id ? LaterCopies.key(rec.type, ret.la, id) : null;
+        const contract = contractFor(type, ret.year === null ? thisYear : ret.year - 1);
+        const own = withWard(item.values, contract.periodField, addresses);
+        const years = yearsOf(contract, own, ret.year, options.asOf);
+        const id = own[contract.key];
+        const copyKey = ret.year !== null && !contract.periodEnd && id ? LaterCopies.key(type, ret.la, id) : null;
         if (years === "outside") {
-          const dated = fyOfDate(result.values[contract.periodField]!);
-          if (copyKey && dated < ret.year! - 1) later.offer(copyKey, {values: result.values, origin: rec.origin, type: rec.type, from: ret, dated});
+          const dated = fyOfDate(own[contract.periodField]!);
+          if (copyKey && dated < ret.year! - 1) later.offer(copyKey, {values: own, origin: item.origin, type, from: ret, dated});
           else outside++;
           return;
         }
         const copy = copyKey ? later.take(copyKey) : undefined;
         if (copy) updated++;
-        const values = copy?.values ?? result.values;
-        const origin = copy?.origin ?? rec.origin;
+        const values = copy?.values ?? own;
+        const origin = copy?.origin ?? item.origin;
         if (years === "undated") {
           // Only an extract of every year gives this (a return's records are its year's): without a date a record has no year, so it is held, not guessed.
-          held.push({file: rec.origin.file, row: rec.origin.row, field: contract.periodField, rule: "missing",
-            message: `row ${rec.origin.row} has no ${contract.periodField}, so it cannot be placed in a year`});
+          held.push({file: item.origin.file, row: item.origin.row, field: contract.periodField, rule: "missing",
+            message: `row ${item.origin.row} has no ${contract.periodField}, so it cannot be placed in a year`});
           return;
         }
         if (contract.wardField && !values[contract.wardField]) wardless++;
-        for (const y of years) stage.write(rec.type, ret.la, y, codedForYear(values, y), origin);
+        for (const y of years) stage.write(type, ret.la, y, codedForYear(values, y), origin);
       });
       reads.set(f, read);
       for (const i of read.report.issues) {
@@ -469,14 +468,12 @@ function identify(rec: SourceRecord, ret: Return, options: DoorOptions): Identif
 
 /**
  * A record without a ward of its own (no postcode: the CIN census) takes the ward of the child's
- * address on its date, from the address tables read so far. A new object: the identified record
- * may be on its way into the read cache.
+ * address on its date (`periodField`), from the address tables read so far. A new object: the
+ * identified record may be on its way into the read cache.
  */
-function withWard(values: Record<string, string | null>, type: ExtractType, ret: Return, options: DoorOptions, addresses: AddressBook): Record<string, string | null> {
+function withWard(values: Record<string, string | null>, periodField: string, addresses: AddressBook): Record<string, string | null> {
   if (values.ward) return values;
-  // Only the period field is wanted here, and it is the same in every year's contract.
-  const contract = contractFor(type, ret.year === null ? fyOfDate(options.asOf.toISOString().slice(0, 10)) : ret.year - 1);
-  return {...values, ward: addresses.wardAt(values.child_key!, values[contract.periodField]) ?? values.ward ?? null};
+  return {...values, ward: addresses.wardAt(values.child_key!, values[periodField]) ?? values.ward ?? null};
 }
 
 /**
@@ -487,7 +484,7 @@ async function readIdentified(f: DoorFile, ret: Return, options: DoorOptions, on
   // An address table is always read from source: its move-in dates, exact to the day (often a date
   // of birth), are used for wards and never stored. Address tables are small beside the returns.
   const cache = isAddress(f) ? undefined : options.readCache;
-  const key = cache ? await readKey(f, ret, options, cache.sha256Of) : null;
+  const key = cache ? await readKey(f, ret, options.asOf, cache) : null;
   if (cache && key) {
     const cached = cache.store.replay(key, onItem);
     if (cached) return cached;
@@ -512,12 +509,12 @@ async function readIdentified(f: DoorFile, ret: Return, options: DoorOptions, on
 const NEED_CONCERNS = createHash("sha256").update(readFileSync(CIN_NEED_CONCERNS_FILE)).digest("hex");
 
 /** Everything a file's read depends on besides the child key, the lookup and the code (the cache's salt). */
-async function readKey(f: DoorFile, ret: Return, options: DoorOptions, sha256Of: (path: string) => Promise<string>): Promise<string> {
+async function readKey(f: DoorFile, ret: Return, asOf: Date, {store, sha256Of}: NonNullable<DoorOptions["readCache"]>): Promise<string> {
   const companions = await Promise.all(ret.files.filter((o) => o !== f).map(async (o) => [o.display, JSON.stringify(o.recognition), await sha256Of(o.path)].join(" ")));
-  return options.readCache!.store.keyOf([
+  return store.keyOf([
     f.display, JSON.stringify(f.recognition), await sha256Of(f.path), ret.la, ret.year, ...companions.sort(), NEED_CONCERNS,
     // A format whose checks compare dates with today gives another read tomorrow.
-    f.importer!.readsToday ? options.asOf.toISOString().slice(0, 10) : null
+    f.importer!.readsToday ? asOf.toISOString().slice(0, 10) : null
   ]);
 }
 
