@@ -7,7 +7,7 @@ import {screenInbox} from "./load/inbox.js";
 import {inspectFile} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables, type ChangedSlices} from "./load/schema.js";
-import {fyOfDate} from "../shared/calendar.js";
+import {fyOfDay} from "../shared/calendar.js";
 import {deriveFacts, FACTS, factsCalendarEnd, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
@@ -235,7 +235,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // with every year kept in the inbox: skipped while no statutory file is new, the reference data
       // and the derivations are the same, and the financial year (against which open records are
       // placed in years) has not turned.
-      const doorUnchanged = statutoryKnown && sameDerivation && published!.doorReadFy === fyOfDate(ctx.asOf.toISOString().slice(0, 10));
+      const doorUnchanged = statutoryKnown && sameDerivation && published!.doorReadFy === fyOfDay(ctx.asOf);
       if (doorUnchanged) log({msg: "statutory files unchanged since the version's last read: not read again", run_id: runId, files: statutoryPaths.length});
       const statutory = doorUnchanged ? {results: [], outcomes: [], unrecognisedCsv: []} : await loadStatutory(conn, statutoryPaths, ctx, {inbox: config.inbox, referenceDir: config.referenceDir, defaultLa: config.laCode, childKeyFile: config.childKeyFile, sha256: statutoryHashes, readCacheDir: join(config.warehouseDir, DOOR_READ_CACHE)},
         async (result) => {

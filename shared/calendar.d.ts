@@ -26,6 +26,7 @@ export function monthOfIndex(i: MonthIndex): [number, number];
 
 export function fyOfMonth(year: number, month: number): FinancialYear;
 export function fyOfDate(date: string): FinancialYear;
+export function fyOfDay(moment: Date): FinancialYear;
 export function fyLabel(fy: FinancialYear): string;
 export function fyFileLabel(fy: FinancialYear): string;
 export function parseFy(text: string): FinancialYear | null;

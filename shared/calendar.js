@@ -51,6 +51,8 @@ export function fyOfDate(date) {
   const [year, month] = date.split("-").map(Number);
   return fyOfMonth(year, month);
 }
+/** The financial year a moment falls in, by its UTC day (a run's "today"). */
+export const fyOfDay = (moment) => fyOfDate(moment.toISOString().slice(0, 10));
 /** Publication form: 2012 → "2012/13". */
 export const fyLabel = (fy) => `${fy}/${pad2((fy + 1) % 100)}`;
 /** File-name form: 2012 → "2012-13". */

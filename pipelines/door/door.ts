@@ -10,7 +10,7 @@ import {RECORD_ID_FIELDS} from "./parser.js";
 import type {PostcodeLookup} from "./postcodes.js";
 import type {FrameCodec, ReadCache} from "./read-cache.js";
 import {groupReturns, recogniseFiles, type DoorFile, type RecogniseOptions, type Return} from "./returns.js";
-import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
+import {fyFileLabel, fyOfDate, fyOfDay} from "../../shared/calendar.js";
 import {Stage, yearsOf, type StagedGroup} from "./stage.js";
 import {CHILD_TOKEN, type Issue, type SourceRecord} from "./types.js";
 
@@ -330,7 +330,7 @@ export async function openDoor(paths: string[], options: DoorOptions): Promise<D
   const later = new LaterCopies();
   const warningsOf = new Map<Return, string[]>();
   const order = [...returns].sort(loadingOrder);
-  const thisYear = fyOfDate(options.asOf.toISOString().slice(0, 10));
+  const thisYear = fyOfDay(options.asOf);
   let n = 0;
   for (const ret of order) {
     for (const s of ret.superseded) outcome(s.file, "superseded", `a newer ${s.file.recognition!.format} file for authority ${ret.la}${ret.year === null ? "" : `, ${ret.year}`} (${s.by.display}) replaces this one in the same inbox`);

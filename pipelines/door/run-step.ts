@@ -6,7 +6,7 @@ import {parseExtractName} from "../contracts/extracts.js";
 import {loadExtractFile, refusedResult, type LoadContext, type LoadResult} from "../load/extract.js";
 import {inspectFile} from "../load/inspect.js";
 import {ReadCache} from "./read-cache.js";
-import {fyOfDate} from "../../shared/calendar.js";
+import {fyOfDay} from "../../shared/calendar.js";
 import {queryRows, run} from "../warehouse/store.js";
 import {IDENTIFIED_CODEC, loadedYear, openDoor, stageDirFor, type DoorOutcome} from "./door.js";
 import {childKeyPath, ChildKeys, loadChildKey} from "./identity.js";
@@ -144,6 +144,6 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
   // The files this version's returns were staged from, together: a return's years depend on the
   // later returns read beside it, so a file put back in the inbox must be read again (see readPublished).
   await run(conn, `INSERT OR REPLACE INTO meta VALUES ('door_read_sha256', $1)`, [JSON.stringify(read.sort())]);
-  await run(conn, `INSERT OR REPLACE INTO meta VALUES ('door_read_fy', $1)`, [String(fyOfDate(ctx.asOf.toISOString().slice(0, 10)))]);
+  await run(conn, `INSERT OR REPLACE INTO meta VALUES ('door_read_fy', $1)`, [String(fyOfDay(ctx.asOf))]);
   return {results, outcomes, unrecognisedCsv};
 }

@@ -1,7 +1,7 @@
 import {closeSync, mkdirSync, openSync, writeSync} from "node:fs";
 import {join} from "node:path";
 import {contractFor, type ExtractContract, type ExtractType} from "../contracts/extracts.js";
-import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
+import {fyFileLabel, fyOfDate, fyOfDay} from "../../shared/calendar.js";
 
 /**
  * Converted rows are written as Curve-layout CSVs, one per (type, authority, collection year), and
@@ -91,6 +91,6 @@ export function yearsOf(contract: ExtractContract, values: Record<string, string
   const first = fyOfDate(start);
   if (!contract.periodEnd) return [first];
   const end = values[contract.periodEnd];
-  const last = fyOfDate(end && /^\d{4}-\d{2}-\d{2}$/.test(end) ? end : asOf.toISOString().slice(0, 10));
+  const last = end && /^\d{4}-\d{2}-\d{2}$/.test(end) ? fyOfDate(end) : fyOfDay(asOf);
   return Array.from({length: Math.max(1, last - first + 1)}, (_, i) => first + i);
 }

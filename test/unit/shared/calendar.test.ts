@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {
-  fyEndDate, fyFileLabel, fyLabel, fyOfDate, fyOfMonth, fyQuarterOfMonth, fyStartDate, labelEnd, parseFy, periodEndingAt,
+  fyEndDate, fyFileLabel, fyLabel, fyOfDate, fyOfDay, fyOfMonth, fyQuarterOfMonth, fyStartDate, labelEnd, parseFy, periodEndingAt,
   parsePeriodEnd, quarterFirstMonth, readDate, readPeriod
 } from "../../../shared/calendar.js";
 
@@ -10,6 +10,9 @@ describe("calendar", () => {
   it("puts 31 March in the financial year that began the April before, and 1 April in the next", () => {
     expect(fyOfDate("2013-03-31")).toBe(2012);
     expect(fyOfDate("2013-04-01")).toBe(2013);
+    // A run's "today" is its UTC day: 23:30 on 31 March in UTC is still 2012-13.
+    expect(fyOfDay(new Date("2013-03-31T23:30:00Z"))).toBe(2012);
+    expect(fyOfDay(new Date("2013-04-01T00:00:00Z"))).toBe(2013);
     expect(fyOfMonth(2013, 1)).toBe(2012);
     expect(fyStartDate(2012)).toBe("2012-04-01");
     expect(fyEndDate(2012)).toBe("2013-03-31");
