@@ -379,9 +379,9 @@ async function readPublished(versionPath: string): Promise<Published> {
     const tables = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'door_sources'`);
     const read = meta.get("door_read_sha256");
     const readFy = meta.get("door_read_fy");
-    const sources = read ? (JSON.parse(read) as string[]).map((sha256) => ({sha256}))
-      : tables[0].n ? await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`) : [];
-    return {referenceSha: meta.get("reference_sha256") ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(sources.map((r) => r.sha256)),
+    const statutory: string[] = read ? JSON.parse(read)
+      : tables[0].n ? (await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`)).map((r) => r.sha256) : [];
+    return {referenceSha: meta.get("reference_sha256") ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(statutory),
       doorReadFy: read && readFy ? Number(readFy) : null, derivationSha: meta.get("derivation_sha256") ?? null};
   } finally {
     conn.closeSync();
