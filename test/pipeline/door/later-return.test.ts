@@ -49,6 +49,13 @@ async function door(files: Record<string, string>, name: string): Promise<DoorRe
   });
 }
 
+/** A scratch warehouse for authority 821, and how to drop a census in its inbox folder. */
+function council(prefix: string) {
+  const s = scratch(prefix);
+  mkdirSync(join(s.inbox, "821"), {recursive: true});
+  return {...s, putCensus: (name: string, xml: string) => writeFileSync(join(s.inbox, "821", name), xml)};
+}
+
 const staged = (result: DoorResult, type: string, period: string) =>
   parse(readFileSync(result.staged.find((g) => g.type === type && g.period === period)!.path, "utf8"), {columns: true}) as Record<string, string>[];
 
@@ -107,9 +114,8 @@ describe("a later return's copy of an earlier year's event", () => {
 describe("a council that takes last year's census out of the inbox", () => {
   it("is told the April completions were not applied to the year the warehouse holds, gets them by putting it back, and keeps them when the later census leaves", async () => {
     tempChildKey();
-    const s = scratch("curve-later-run-");
-    mkdirSync(join(s.inbox, "821"), {recursive: true});
-    const put = (name: string, xml: string) => writeFileSync(join(s.inbox, "821", name), xml);
+    const s = council("curve-later-run-");
+    const put = s.putCensus;
     const completions = async () => (await s.query<{c: string | null}>(
       "SELECT CAST(completion_date AS VARCHAR) AS c FROM assessments WHERE CAST(start_date AS VARCHAR) = '2013-03-20'")).map((r) => r.c);
 
@@ -143,10 +149,9 @@ describe("a council that takes last year's census out of the inbox", () => {
 describe("a run that brings only a Curve extract beside returns already read", () => {
   it("does not read the returns again, publishes the same statutory rows, and reads them once the financial year turns", async () => {
     tempChildKey();
-    const s = scratch("curve-door-skip-");
-    mkdirSync(join(s.inbox, "821"), {recursive: true});
-    writeFileSync(join(s.inbox, "821", "cin-2013.xml"), census(2013, "", "", ""));
-    writeFileSync(join(s.inbox, "821", "cin-2014.xml"), census(2014, completed, icpc, plan));
+    const s = council("curve-door-skip-");
+    s.putCensus("cin-2013.xml", census(2013, "", "", ""));
+    s.putCensus("cin-2014.xml", census(2014, completed, icpc, plan));
     const rows = () => s.query<{r: string}>("SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM assessments) x ORDER BY r");
     const first = await s.run();
     expect(first.status).toBe("published");
@@ -175,21 +180,19 @@ describe("a run that brings only a Curve extract beside returns already read", (
 describe("a council adding next year's census beside the years it keeps", () => {
   it("parses only the new census (earlier ones replay from the door's read cache) and publishes what a build from scratch does", async () => {
     tempChildKey();
-    const kept = scratch("curve-read-cache-run-");
-    mkdirSync(join(kept.inbox, "821"), {recursive: true});
-    writeFileSync(join(kept.inbox, "821", "cin-2013.xml"), census(2013, "", "", ""));
+    const kept = council("curve-read-cache-run-");
+    kept.putCensus("cin-2013.xml", census(2013, "", "", ""));
     expect((await kept.run()).status).toBe("published");
     expect(readdirSync(join(kept.warehouseDir, DOOR_READ_CACHE)).filter((f) => f.endsWith(".bin"))).toHaveLength(1);
 
     const parsed = vi.spyOn(cinCensusImporter, "read");
-    writeFileSync(join(kept.inbox, "821", "cin-2014.xml"), census(2014, completed, icpc, plan));
+    kept.putCensus("cin-2014.xml", census(2014, completed, icpc, plan));
     expect((await kept.run()).status).toBe("published");
     expect(parsed.mock.calls.map(([path]) => path.replace(/.*\//, ""))).toEqual(["cin-2014.xml"]);
     parsed.mockRestore();
 
-    const fresh = scratch("curve-read-cache-fresh-");
-    mkdirSync(join(fresh.inbox, "821"), {recursive: true});
-    for (const f of ["cin-2013.xml", "cin-2014.xml"]) writeFileSync(join(fresh.inbox, "821", f), readFileSync(join(kept.inbox, "821", f)));
+    const fresh = council("curve-read-cache-fresh-");
+    for (const f of ["cin-2013.xml", "cin-2014.xml"]) fresh.putCensus(f, readFileSync(join(kept.inbox, "821", f), "utf8"));
     expect((await fresh.run()).status).toBe("published");
     for (const table of ["referrals", "assessments", "s47", "cp_plans"]) {
       const rows = (s: typeof kept) => s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM ${table}) x ORDER BY r`);
