@@ -61,8 +61,6 @@ export interface FrameCodec<I> {
   decode(frame: unknown): I[];
 }
 
-const asIs: FrameCodec<never> = {encode: (items) => items, decode: (frame) => frame as never[]};
-
 export class ReadCache<I, R> {
   readonly #used = new Set<string>();
   #salt: Promise<string> | null = null;
@@ -70,7 +68,7 @@ export class ReadCache<I, R> {
    * `salt` gives what every entry depends on beyond its own file: the child key's and the postcode
    * lookup's fingerprints (never the key itself). Asked for once, when the first file is looked up.
    */
-  constructor(readonly dir: string, private readonly salt: () => Promise<string>, private readonly codec: FrameCodec<I> = asIs) {}
+  constructor(readonly dir: string, private readonly salt: () => Promise<string>, private readonly codec: FrameCodec<I>) {}
 
   async keyOf(parts: readonly (string | number | null)[]): Promise<string> {
     code ??= codeFingerprint();
