@@ -48,8 +48,11 @@ export const monthOfIndex = (i) => [Math.floor(i / 12), (i % 12) + 1];
 export const fyOfMonth = (year, month) => (month >= FY_FIRST_MONTH ? year : year - 1);
 /** The financial year an ISO date (or YYYY-MM) falls in. */
 export function fyOfDate(date) {
-  const [year, month] = date.split("-").map(Number);
-  return fyOfMonth(year, month);
+  // Called for every staged record: slices, not split's array (same result for any string).
+  const first = date.indexOf("-");
+  if (first === -1) return fyOfMonth(Number(date), NaN);
+  const second = date.indexOf("-", first + 1);
+  return fyOfMonth(Number(date.slice(0, first)), Number(second === -1 ? date.slice(first + 1) : date.slice(first + 1, second)));
 }
 /** The financial year a moment falls in, by its UTC day (a run's "today"). */
 export const fyOfDay = (moment) => fyOfDate(moment.toISOString().slice(0, 10));

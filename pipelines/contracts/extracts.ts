@@ -275,7 +275,7 @@ const CATALOGUE = new Map<number, ExtractContract[]>(VERSIONS.map((y) => [y, con
 
 /** The contract for an extract type in a collection year (the year its April falls in). */
 export function contractFor(type: ExtractType, collectionYear: number): ExtractContract {
-  const version = [...VERSIONS].reverse().find((v) => collectionYear >= v);
+  const version = VERSIONS.findLast((v) => collectionYear >= v);
   if (version === undefined) throw new RangeError(`no ${type} contract for collection year ${collectionYear}: the earliest is ${VERSIONS[0]}`);
   return CATALOGUE.get(version)!.find((c) => c.type === type)!;
 }

@@ -200,8 +200,14 @@ class AddressBook {
   }
   wardAt(key: string, date: string | null | undefined): string | null {
     if (!date) return null;
-    const spells = [...(this.#byChild.get(key) ?? []), ...(this.#pending.get(key) ?? [])].filter((s) => s.from <= date && (s.to === null || s.to >= date));
-    return spells.sort((a, b) => b.from.localeCompare(a.from))[0]?.ward ?? null;
+    // The latest move-in on or before the date; on a tie the spell read first. Asked once per record, replays included.
+    let latest: Spell | null = null;
+    for (const spells of [this.#byChild.get(key), this.#pending.get(key)]) {
+      for (const s of spells ?? []) {
+        if (s.from <= date && (s.to === null || s.to >= date) && (latest === null || s.from > latest.from)) latest = s;
+      }
+    }
+    return latest?.ward ?? null;
   }
   keep(): void {
     for (const [key, spells] of this.#pending) this.#byChild.set(key, [...(this.#byChild.get(key) ?? []), ...spells]);
@@ -215,7 +221,9 @@ class AddressBook {
 /** Sex as the contract of the collection year a record is placed in codes it (1/2/9 before 2024-25, M/F/U from). */
 function codedForYear(values: Record<string, string | null>, collectionYear: number): Record<string, string | null> {
   if (values.sex == null) return values;
-  return {...values, sex: sexCodeFor(sexMfu(values.sex), collectionYear)};
+  const sex = sexCodeFor(sexMfu(values.sex), collectionYear);
+  // A copy only when the code changes: the record may be on its way into the read cache.
+  return sex === values.sex ? values : {...values, sex};
 }
 
 /**
@@ -473,7 +481,8 @@ function identify(rec: SourceRecord, ret: Return, options: DoorOptions): Identif
  */
 function withWard(values: Record<string, string | null>, periodField: string, addresses: AddressBook): Record<string, string | null> {
   if (values.ward) return values;
-  return {...values, ward: addresses.wardAt(values.child_key!, values[periodField]) ?? values.ward ?? null};
+  const ward = addresses.wardAt(values.child_key!, values[periodField]) ?? values.ward ?? null;
+  return ward === (values.ward ?? null) ? values : {...values, ward};
 }
 
 /**

@@ -10,6 +10,9 @@ describe("calendar", () => {
   it("puts 31 March in the financial year that began the April before, and 1 April in the next", () => {
     expect(fyOfDate("2013-03-31")).toBe(2012);
     expect(fyOfDate("2013-04-01")).toBe(2013);
+    // A month alone (YYYY-MM, as birth months and periods are kept) is placed the same way.
+    expect(fyOfDate("2013-03")).toBe(2012);
+    expect(fyOfDate("2013-12")).toBe(2013);
     // A run's "today" is its UTC day: 23:30 on 31 March in UTC is still 2012-13.
     expect(fyOfDay(new Date("2013-03-31T23:30:00Z"))).toBe(2012);
     expect(fyOfDay(new Date("2013-04-01T00:00:00Z"))).toBe(2013);
