@@ -52,9 +52,23 @@ export const FACTS: FactSpec[] = [
   {extract: "marac", measure: "marac-cases", kind: "event", date: "meeting_date", breakdowns: {agency: "referring_agency", repeat: "repeat_case"}}
 ];
 
-function factSql(f: FactSpec, laCodes?: ReadonlySet<string>): string {
-  const slice = laCodes ? `la_code IN (${[...laCodes].map(sqlString).join(", ")})` : null;
-  const where = [f.where ? `(${f.where})` : null, slice].filter(Boolean).join(" AND ");
+/** Which rows a fact is derived from: some authorities' (or all but some), and for snapshots, months after one. */
+interface FactSlice {
+  laCodes?: ReadonlySet<string>;
+  exceptLaCodes?: ReadonlySet<string>;
+  /** Snapshots only: months after this one (YYYY-MM-01). */
+  afterMonth?: string;
+}
+
+const laList = (las: ReadonlySet<string>) => [...las].map(sqlString).join(", ");
+
+function factSql(f: FactSpec, {laCodes, exceptLaCodes, afterMonth}: FactSlice = {}): string {
+  const where = [
+    f.where ? `(${f.where})` : null,
+    laCodes ? `la_code IN (${laList(laCodes)})` : null,
+    exceptLaCodes?.size ? `la_code NOT IN (${laList(exceptLaCodes)})` : null,
+    afterMonth && f.kind === "snapshot" ? `m.month > DATE ${sqlString(afterMonth)}` : null
+  ].filter(Boolean).join(" AND ");
   const ward = f.extract === "marac" ? "NULL::VARCHAR" : "ward";
   const parts: string[] = [];
   const all = {all: "'all'", ...f.breakdowns};
@@ -91,9 +105,12 @@ export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string |
 /**
  * Derives the facts, and says which (extract, authority) slices of them changed (null: all of them). A
  * run that changed some (extract, authority) slices derives only their facts again, since a fact
- * counts one authority's rows of one extract, unless the snapshot calendar moved (`calendarBefore`,
- * taken before this run's rows were published): then every authority's open episodes gain months, and
- * every fact is derived again.
+ * counts one authority's rows of one extract. When the snapshot calendar (`calendarBefore`, taken
+ * before this run's rows were published) gains months, every other authority's open episodes are
+ * counted in the new months only: a month's snapshot depends on nothing but its own end and the
+ * authority's rows, so the months it had are unchanged. (A council is one authority, and each month's
+ * plans move the calendar; deriving every fact again made each run cost the whole history.) A
+ * calendar that lost months derives every fact again.
  */
 export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null): Promise<{facts: number; slices: ChangedSlices}> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
@@ -101,15 +118,29 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
     FROM range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
   const [{exists}] = await queryRows<{exists: number}>(conn,
     `SELECT count(*)::INTEGER AS exists FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'facts'`);
+  const calendarNow = changed && exists && calendarBefore !== null ? await factsCalendarEnd(conn) : null;
+  // The last month the facts have, and the last the calendar has now (YYYY-MM-01).
+  const lastMonth = calendarBefore && `${calendarBefore.slice(0, 7)}-01`;
+  const newLastMonth = calendarNow && `${calendarNow.slice(0, 7)}-01`;
   let slices: ChangedSlices = null;
-  if (changed && exists && calendarBefore !== null && calendarBefore === (await factsCalendarEnd(conn))) {
+  if (changed && lastMonth && newLastMonth && newLastMonth >= lastMonth) {
     slices = new Map();
     for (const [extract, las] of changed) {
       const specs = FACTS.filter((f) => f.extract === extract);
       if (!specs.length) continue;
       slices.set(extract, las);
-      await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${[...las].map(sqlString).join(", ")})`, [extract]);
-      await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, las)).join("\nUNION ALL\n")}`);
+      await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${laList(las)})`, [extract]);
+      await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {laCodes: las})).join("\nUNION ALL\n")}`);
+    }
+    if (newLastMonth > lastMonth) {
+      for (const extract of new Set(FACTS.filter((f) => f.kind === "snapshot").map((f) => f.extract))) {
+        const derived = slices.get(extract) ?? new Set<string>();
+        const specs = FACTS.filter((f) => f.extract === extract && f.kind === "snapshot");
+        await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {exceptLaCodes: derived, afterMonth: lastMonth})).join("\nUNION ALL\n")}`);
+        // Every authority's partition of this extract may have gained months.
+        const las = await queryRows<{la: string}>(conn, `SELECT DISTINCT la_code AS la FROM ${extract}`);
+        slices.set(extract, new Set([...derived, ...las.map((r) => r.la)]));
+      }
     }
   } else {
     await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map((f) => factSql(f)).join("\nUNION ALL\n")}`);

@@ -119,6 +119,40 @@ describe("incremental publish", () => {
     expect(await parquetCount(v2)).toBe(facts);
   });
 
+  it("when a run adds months to the calendar, counts the other authorities' open episodes in the new months only and still shares every partition without snapshots", async () => {
+    const s = scratch();
+    s.put("referrals_383_2012-13.csv", leedsReferrals);
+    s.put("looked_after_821_2012-13.csv", luton2012);
+    s.put("looked_after_383_2012-13.csv", leeds2012);
+    expect((await s.run()).version).toBe(1);
+    // Luton's later return starts an episode in November 2013: the calendar gains months for everyone.
+    s.put("looked_after_821_2013-14.csv", luton2013);
+    expect((await s.run()).version).toBe(2);
+
+    // Leeds' episode (open since February 2011) is counted once in every month to the new end, as a build from scratch counts it.
+    const open = await s.query<{month: string; count: number}>(`SELECT month::VARCHAR AS month, count FROM facts
+      WHERE measure = 'cla-open' AND la_code = '383' AND breakdown = 'all' ORDER BY month`);
+    expect(open).toHaveLength(34);
+    expect(open.at(-1)).toEqual({month: "2013-11-01", count: 1});
+    expect(open.every((r) => r.count === 1)).toBe(true);
+    const fresh = scratch();
+    for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
+    expect((await fresh.run()).status).toBe("published");
+    expect(await published(s)).toEqual(await published(fresh));
+
+    const [v1, v2] = ["v000001", "v000002"].map((v) => join(s.warehouseDir, "parquet", v));
+    const inode = (dir: string, f: string) => statSync(join(dir, f)).ino;
+    // Leeds' referrals have no snapshot: the same file. Leeds' looked-after facts gained months: a new one.
+    const leedsReferralFiles = parquetFiles(v2).filter((f) => f.startsWith("extract=referrals/la_code=383/"));
+    const leedsCareFiles = parquetFiles(v2).filter((f) => f.startsWith("extract=looked_after/la_code=383/"));
+    expect(leedsReferralFiles.length).toBeGreaterThan(0);
+    expect(leedsCareFiles.length).toBeGreaterThan(0);
+    for (const f of leedsReferralFiles) expect(inode(v2, f)).toBe(inode(v1, f));
+    for (const f of leedsCareFiles.filter((f) => parquetFiles(v1).includes(f))) expect(inode(v2, f)).not.toBe(inode(v1, f));
+    const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
+    expect(await parquetCount(v2)).toBe(facts);
+  }, 120_000);
+
   it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
     const s = scratch();
     s.put("referrals_821_2012-13.csv", referralsCsv(6));
