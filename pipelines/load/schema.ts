@@ -56,7 +56,16 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
       WHERE latest = 1`
       // Event extracts: each year's file holds that year's events, so every loaded row is published.
       : `SELECT ${cols.join(", ")} FROM ${type}__loaded r ${slice}`;
-    if (incremental) {
+    if (incremental && !contract.periodEnd) {
+      // Every loaded row of an event extract is published, and a load's rows never change (a
+      // replaced file's load leaves whole): rows of loads gone leave, rows of loads new to the table
+      // arrive, and the authority's other years stay where they are (a council is one authority).
+      const inSlice = `la_code IN (${[...las].map(sqlString).join(", ")})`;
+      const loads = `SELECT DISTINCT load_id FROM ${type}__loaded WHERE ${inSlice}`;
+      await run(conn, `DELETE FROM ${type} WHERE ${inSlice} AND load_id NOT IN (${loads})`);
+      await run(conn, `INSERT INTO ${type} SELECT ${cols.join(", ")} FROM ${type}__loaded r
+        WHERE r.${inSlice} AND r.load_id IN (${loads} EXCEPT SELECT DISTINCT load_id FROM ${type} WHERE ${inSlice})`);
+    } else if (incremental) {
       await run(conn, `DELETE FROM ${type} WHERE la_code IN (${[...las].map(sqlString).join(", ")})`);
       await run(conn, `INSERT INTO ${type} ${select}`);
     } else {
