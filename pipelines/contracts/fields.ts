@@ -75,8 +75,26 @@ function isoDate(y: number, m: number, d: number): string | null {
   return dt.toISOString().slice(0, 10);
 }
 
+/**
+ * Dates already parsed: a return repeats a few thousand dates across hundreds of thousands of
+ * records. Only strings as short as a date are kept, and the table is emptied when full, so a
+ * file of odd values cannot grow it.
+ */
+const parsedDates = new Map<string, string | null>();
+const PARSED_DATES_MAX = 50_000;
+
 /** Parses the two date spellings councils' case systems export; anything else is null, never a guess. */
 export function parseDate(text: string): string | null {
+  if (text.length !== 10) return null;
+  let parsed = parsedDates.get(text);
+  if (parsed === undefined) {
+    if (parsedDates.size >= PARSED_DATES_MAX) parsedDates.clear();
+    parsedDates.set(text, (parsed = parseDateSpelling(text)));
+  }
+  return parsed;
+}
+
+function parseDateSpelling(text: string): string | null {
   let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (m) return isoDate(+m[1], +m[2], +m[3]);
   m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);

@@ -1,7 +1,7 @@
 import {DuckDBInstance} from "@duckdb/node-api";
 import {describe, expect, it} from "vitest";
 import {contractFor, parseExtractName, rowSchema} from "../../pipelines/contracts/extracts.js";
-import {field, fieldSchema, sqlString, sqlValue, type Field} from "../../pipelines/contracts/fields.js";
+import {field, fieldSchema, parseDate, sqlString, sqlValue, type Field} from "../../pipelines/contracts/fields.js";
 import {isNhsNumber, screenHeaders} from "../../pipelines/contracts/identifiers.js";
 import {queryRows} from "../../pipelines/warehouse/store.js";
 
@@ -16,6 +16,12 @@ const SAMPLES: [Field, string[]][] = [
 ];
 
 describe("extract contracts", () => {
+  it("parses a date the same the second time (from the table of dates seen) and keeps an impossible one null", () => {
+    const values = ["2012-06-15", "15/06/2012", "2012-02-29", "2013-02-29", "31/04/2012", "2012-6-01x", " 2012-06-15", "2012-06-15 "];
+    const expected = ["2012-06-15", "2012-06-15", "2012-02-29", null, null, null, null, null];
+    for (let round = 0; round < 2; round++) expect(values.map(parseDate), `round ${round + 1}`).toEqual(expected);
+  });
+
   it("reads every value the same way row by row (zod) and file at a time (DuckDB SQL)", async () => {
     const instance = await DuckDBInstance.create(":memory:");
     const conn = await instance.connect();
