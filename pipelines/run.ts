@@ -259,9 +259,9 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       const slices = sameDerivation ? changedSlices(record.extracts) : null;
       const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
       phase("load statutory files");
-      await publishExtractTables(conn, slices);
+      const changedMonths = await publishExtractTables(conn, slices);
       phase("publish extract tables");
-      const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore);
+      const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore, changedMonths);
       phase("derive facts");
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {

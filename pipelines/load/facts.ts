@@ -3,7 +3,8 @@ import {join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, queryRows} from "../warehouse/store.js";
 import {sqlString} from "../contracts/fields.js";
-import type {ChangedSlices} from "./schema.js";
+import {contractFor, type ExtractType} from "../contracts/extracts.js";
+import type {ChangedMonths, ChangedSlices} from "./schema.js";
 
 /**
  * Published facts: counts by month × authority × ward × breakdown, derived from the record-level
@@ -52,22 +53,32 @@ export const FACTS: FactSpec[] = [
   {extract: "marac", measure: "marac-cases", kind: "event", date: "meeting_date", breakdowns: {agency: "referring_agency", repeat: "repeat_case"}}
 ];
 
-/** Which rows a fact is derived from: some authorities' (or all but some), and for snapshots, months after one. */
+/**
+ * Which rows a fact is derived from: some authorities' (or all but some); for snapshots, months
+ * after one; for events, some (authority, month) pairs.
+ */
 interface FactSlice {
   laCodes?: ReadonlySet<string>;
   exceptLaCodes?: ReadonlySet<string>;
   /** Snapshots only: months after this one (YYYY-MM-01). */
   afterMonth?: string;
+  /** Events only: these months (YYYY-MM-01) of these authorities. */
+  laMonths?: string;
 }
 
 const laList = (las: ReadonlySet<string>) => [...las].map(sqlString).join(", ");
 
-function factSql(f: FactSpec, {laCodes, exceptLaCodes, afterMonth}: FactSlice = {}): string {
+/** (authority, month) pairs as SQL VALUES rows. */
+const laMonthList = (months: ReadonlyMap<string, ReadonlySet<string>>) =>
+  [...months].flatMap(([la, ms]) => [...ms].map((m) => `(${sqlString(la)}, DATE ${sqlString(m)})`)).join(", ");
+
+function factSql(f: FactSpec, {laCodes, exceptLaCodes, afterMonth, laMonths}: FactSlice = {}): string {
   const where = [
     f.where ? `(${f.where})` : null,
     laCodes ? `la_code IN (${laList(laCodes)})` : null,
     exceptLaCodes?.size ? `la_code NOT IN (${laList(exceptLaCodes)})` : null,
-    afterMonth && f.kind === "snapshot" ? `m.month > DATE ${sqlString(afterMonth)}` : null
+    afterMonth && f.kind === "snapshot" ? `m.month > DATE ${sqlString(afterMonth)}` : null,
+    laMonths && f.kind === "event" ? `(la_code, date_trunc('month', ${f.date})::DATE) IN (${laMonths})` : null
   ].filter(Boolean).join(" AND ");
   const ward = f.extract === "marac" ? "NULL::VARCHAR" : "ward";
   const parts: string[] = [];
@@ -112,7 +123,8 @@ export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string |
  * plans move the calendar; deriving every fact again made each run cost the whole history.) A
  * calendar that lost months derives every fact again.
  */
-export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null): Promise<{facts: number; slices: ChangedSlices}> {
+export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null,
+  changedMonths: ChangedMonths = new Map()): Promise<{facts: number; slices: ChangedSlices}> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
     SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
     FROM range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
@@ -129,8 +141,22 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
       const specs = FACTS.filter((f) => f.extract === extract);
       if (!specs.length) continue;
       slices.set(extract, las);
-      await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${laList(las)})`, [extract]);
-      await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {laCodes: las})).join("\nUNION ALL\n")}`);
+      // An event extract whose every fact is dated by the field its rows are published by month
+      // (schema.ts) is derived again in the months its rows changed in; the authority's other years
+      // stay (a council is one authority, and a new year's file changes one year).
+      const byMonth = specs.every((f) => f.kind === "event" && f.date === contractFor(extract as ExtractType, 2008).periodField)
+        ? changedMonths.get(extract) : undefined;
+      const monthly = new Map([...(byMonth ?? [])].filter(([la]) => las.has(la)));
+      const whole = new Set([...las].filter((la) => !monthly.has(la)));
+      if (whole.size) {
+        await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${laList(whole)})`, [extract]);
+        await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {laCodes: whole})).join("\nUNION ALL\n")}`);
+      }
+      const laMonths = laMonthList(monthly);
+      if (laMonths) {
+        await run(conn, `DELETE FROM facts WHERE extract = $1 AND (la_code, month) IN (${laMonths})`, [extract]);
+        await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {laMonths})).join("\nUNION ALL\n")}`);
+      }
     }
     if (newLastMonth > lastMonth) {
       for (const extract of new Set(FACTS.filter((f) => f.kind === "snapshot").map((f) => f.extract))) {

@@ -32,6 +32,12 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
 export type ChangedSlices = Map<string, Set<string>> | null;
 
 /**
+ * The months an event extract's published rows changed in, by extract type and authority (months
+ * as YYYY-MM-01, by the extract's period field); a type or authority not here changed in every month.
+ */
+export type ChangedMonths = Map<string, Map<string, Set<string>>>;
+
+/**
  * Every loaded row is kept in `<type>__loaded`. For episode extracts, which list every episode open in
  * the year, the published `<type>` holds one row per episode: the one from the latest collection year
  * (a later return carries the episode's end date). Derived from the loaded rows at each build, so
@@ -40,7 +46,8 @@ export type ChangedSlices = Map<string, Set<string>> | null;
  * authority, so the other authorities' published rows cannot change (a run costs its files, not the
  * warehouse). A table whose columns differ from the contract's is rebuilt whole.
  */
-export async function publishExtractTables(conn: DuckDBConnection, changed: ChangedSlices = null): Promise<void> {
+export async function publishExtractTables(conn: DuckDBConnection, changed: ChangedSlices = null): Promise<ChangedMonths> {
+  const months: ChangedMonths = new Map();
   for (const type of EXTRACT_TYPES) {
     const contract = contractFor(type, 2008);
     const cols = [...contract.fields.map((f) => `r.${sqlIdent(f.name)}`), "r.load_id", "r.source_row"];
@@ -62,9 +69,21 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
       // arrive, and the authority's other years stay where they are (a council is one authority).
       const inSlice = `la_code IN (${[...las].map(sqlString).join(", ")})`;
       const loads = `SELECT DISTINCT load_id FROM ${type}__loaded WHERE ${inSlice}`;
-      await run(conn, `DELETE FROM ${type} WHERE ${inSlice} AND load_id NOT IN (${loads})`);
-      await run(conn, `INSERT INTO ${type} SELECT ${cols.join(", ")} FROM ${type}__loaded r
-        WHERE r.${inSlice} AND r.load_id IN (${loads} EXCEPT SELECT DISTINCT load_id FROM ${type} WHERE ${inSlice})`);
+      const leaving = `FROM ${type} WHERE ${inSlice} AND load_id NOT IN (${loads})`;
+      const arriving = `FROM ${type}__loaded r WHERE r.${inSlice} AND r.load_id IN (${loads} EXCEPT SELECT DISTINCT load_id FROM ${type} WHERE ${inSlice})`;
+      // The months those rows fall in, so the facts are derived again for those months only.
+      const month = `date_trunc('month', ${sqlIdent(contract.periodField)})::DATE::VARCHAR`;
+      const touched = await queryRows<{la: string; month: string | null}>(conn,
+        `SELECT DISTINCT la_code AS la, ${month} AS month ${leaving} UNION SELECT DISTINCT la_code, ${month} ${arriving}`);
+      const byLa = new Map<string, Set<string>>([...las].map((la) => [la, new Set<string>()]));
+      for (const t of touched) {
+        // A row without a date has no month: that authority's facts are all derived again.
+        if (t.month === null) byLa.delete(t.la);
+        else byLa.get(t.la)?.add(t.month);
+      }
+      months.set(type, byLa);
+      await run(conn, `DELETE ${leaving}`);
+      await run(conn, `INSERT INTO ${type} SELECT ${cols.join(", ")} ${arriving}`);
     } else if (incremental) {
       await run(conn, `DELETE FROM ${type} WHERE la_code IN (${[...las].map(sqlString).join(", ")})`);
       await run(conn, `INSERT INTO ${type} ${select}`);
@@ -72,6 +91,7 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
       await run(conn, `CREATE OR REPLACE TABLE ${type} AS ${select}`);
     }
   }
+  return months;
 }
 
 /** Whether the published table exists with the contract's columns (a contract that gained one needs a rebuild). */

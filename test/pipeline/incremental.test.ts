@@ -77,6 +77,26 @@ describe("incremental publish", () => {
     expect(a).toEqual(b);
   }, 180_000);
 
+  it("derives an event extract's facts again in the months its rows left and arrived in, and leaves its other years' facts as they were", async () => {
+    const s = scratch();
+    const monthsOf = (ids: number[], dates: string[]) => [REFERRAL_HEADER, ...ids.map((i, n) => referral(i, {referral_date: dates[n % dates.length]}))].join("\n") + "\n";
+    s.put("referrals_821_2012-13.csv", monthsOf([1, 2, 3, 4], ["2012-06-15", "2012-09-03"]));
+    s.put("referrals_821_2013-14.csv", monthsOf([11, 12, 13], ["2013-05-20"]));
+    expect((await s.run()).version).toBe(1);
+    // A correction moves the September referrals to October and adds one in January: September must
+    // lose its facts, October and January gain theirs, and 2013-14 (not in this run) keeps its own.
+    s.put("referrals_821_2012-13.csv", monthsOf([1, 2, 3, 4, 5], ["2012-06-15", "2012-10-08", "2013-01-30"]));
+    const second = await s.run();
+    expect(second.extracts.find((e) => e.file === "referrals_821_2012-13.csv")?.outcome).toBe("replaced");
+    const months = await s.query<{month: string; n: number}>(`SELECT month::VARCHAR AS month, count::INTEGER AS n FROM facts
+      WHERE measure = 'referrals' AND la_code = '821' AND breakdown = 'all' ORDER BY month`);
+    expect(months).toEqual([{month: "2012-06-01", n: 2}, {month: "2012-10-01", n: 2}, {month: "2013-01-01", n: 1}, {month: "2013-05-01", n: 3}]);
+    const fresh = scratch();
+    for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
+    expect((await fresh.run()).status).toBe("published");
+    expect(await published(s)).toEqual(await published(fresh));
+  }, 120_000);
+
   it("derives everything again when the previous version was derived by other contracts or facts", async () => {
     const s = scratch();
     s.put("referrals_383_2012-13.csv", leedsReferrals);
