@@ -44,7 +44,8 @@ export type ChangedMonths = Map<string, Map<string, Set<string>>>;
  * replacing or correcting any year's file re-derives it and nothing is lost. Only the (type,
  * authority) slices a run changed are derived again: an episode's latest row is chosen within its
  * authority, so the other authorities' published rows cannot change (a run costs its files, not the
- * warehouse). A table whose columns differ from the contract's is rebuilt whole.
+ * warehouse); within a changed authority an event extract changes by whole loads, and says in which
+ * months (for the facts). A table whose columns differ from the contract's is rebuilt whole.
  */
 export async function publishExtractTables(conn: DuckDBConnection, changed: ChangedSlices = null): Promise<ChangedMonths> {
   const months: ChangedMonths = new Map();
