@@ -119,9 +119,10 @@ export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string |
  * counts one authority's rows of one extract. When the snapshot calendar (`calendarBefore`, taken
  * before this run's rows were published) gains months, every other authority's open episodes are
  * counted in the new months only: a month's snapshot depends on nothing but its own end and the
- * authority's rows, so the months it had are unchanged. (A council is one authority, and each month's
- * plans move the calendar; deriving every fact again made each run cost the whole history.) A
- * calendar that lost months derives every fact again.
+ * authority's rows, so the months it had are unchanged. (In a warehouse of many authorities, any run
+ * bringing a later plan or care episode moved the calendar and derived every authority's facts
+ * again.) A calendar that lost months derives every fact again. Within a changed authority, an event
+ * extract's facts are derived again in the months its published rows changed in (`changedMonths`).
  */
 export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null,
   changedMonths: ChangedMonths = new Map()): Promise<{facts: number; slices: ChangedSlices}> {
