@@ -4,6 +4,7 @@ import {basename, join} from "node:path";
 import {deserialize, serialize} from "node:v8";
 import {afterAll, afterEach, describe, expect, it, vi} from "vitest";
 import {cinCensusImporter} from "../../../pipelines/door/cin-census.js";
+import {CIN_NEED_CONCERNS_FILE} from "../../../pipelines/door/cin-concern-map.js";
 import {IDENTIFIED_CODEC, openDoor, type DoorResult, type Identified} from "../../../pipelines/door/door.js";
 import {ChildKeys} from "../../../pipelines/door/identity.js";
 import {readPostcodeLookup} from "../../../pipelines/door/postcodes.js";
@@ -39,17 +40,24 @@ interface Run {
   lookup?: string;
 }
 
+/** The door's modules: this file's, or a fresh instance (as a new process loads them). */
+interface DoorModules {
+  openDoor: typeof openDoor;
+  ReadCache: typeof ReadCache;
+  IDENTIFIED_CODEC: typeof IDENTIFIED_CODEC;
+}
+
 let runs = 0;
-async function door(dir: string, run: Run = {}): Promise<DoorResult> {
+async function door(dir: string, run: Run = {}, modules: DoorModules = {openDoor, ReadCache, IDENTIFIED_CODEC}): Promise<DoorResult> {
   const paths = splitInbox(dir).other;
   const lookupPath = run.lookup ?? join(FIXTURES, "postcode-wards.csv");
   const keys = new ChildKeys(Buffer.alloc(32, run.key ?? 7));
   const sha256Of = async (p: string) => (await inspectFile(p)).sha256;
   const salt = async () => JSON.stringify([keys.fingerprint(), await sha256Of(lookupPath)]);
-  return openDoor(paths, {
+  return modules.openDoor(paths, {
     inbox: dir, defaultLa: "821", asOf: new Date(run.asOf ?? "2026-01-10T12:00:00Z"),
     keys: () => keys, postcodes: await readPostcodeLookup([lookupPath]), stageDir: join(root, `stage-${++runs}`),
-    readCache: run.cacheDir ? {store: new ReadCache(run.cacheDir, salt, IDENTIFIED_CODEC), sha256Of} : undefined
+    readCache: run.cacheDir ? {store: new modules.ReadCache(run.cacheDir, salt, modules.IDENTIFIED_CODEC), sha256Of} : undefined
   });
 }
 
@@ -108,6 +116,33 @@ describe("the door's read cache", () => {
     cin.mockClear();
     await door(dir, {cacheDir, key: 9, lookup}).then(given);
     expect(cin).toHaveBeenCalledTimes(1);
+  });
+
+  it("keys every read anew when the CIN need-code → concern table is edited, so no read mapped by the old table is replayed", async () => {
+    const dir = inbox("need-codes");
+    const cacheDir = join(root, "need-codes-cache");
+    const fromSource = given(await door(dir));
+    await door(dir, {cacheDir}).then(given);
+    const before = entries(cacheDir);
+    // A council's edit: N0 read as "homeless" instead of what the shipped table says.
+    const table = JSON.parse(readFileSync(CIN_NEED_CONCERNS_FILE, "utf8"));
+    const edited = join(root, "cin-need-concerns.json");
+    writeFileSync(edited, JSON.stringify({...table, concernByNeedCode: {...table.concernByNeedCode, N0: "homeless"}}));
+    // The table is read once a process: a fresh door module, as the next run's process has, that finds the edited file.
+    vi.resetModules();
+    vi.doMock("../../../pipelines/door/cin-concern-map.js", async (original) => ({...(await original<object>()), CIN_NEED_CONCERNS_FILE: edited}));
+    try {
+      const next = await import("../../../pipelines/door/door.js");
+      const {ReadCache: NextCache} = await import("../../../pipelines/door/read-cache.js");
+      const result = await door(dir, {cacheDir}, {openDoor: next.openDoor, ReadCache: NextCache, IDENTIFIED_CODEC: next.IDENTIFIED_CODEC});
+      expect(given(result)).toEqual(fromSource);
+    } finally {
+      vi.doUnmock("../../../pipelines/door/cin-concern-map.js");
+      vi.resetModules();
+    }
+    const after = entries(cacheDir);
+    expect(after.length).toBe(before.length);
+    expect(after.filter((e) => before.includes(e))).toEqual([]);
   });
 
   it("keeps a 903 read for the day it was made (its checks compare dates with today), and a census read across days", async () => {
