@@ -1,8 +1,9 @@
-import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync} from "node:fs";
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync} from "node:fs";
 import {loadavg, tmpdir} from "node:os";
-import {join, resolve} from "node:path";
+import {basename, join, resolve} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
-import {parseExtractName} from "../contracts/extracts.js";
+import {parseExtractName, type ExtractName} from "../contracts/extracts.js";
+import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
 import {sqlString} from "../contracts/fields.js";
 import {runPipeline} from "../run.js";
 import {queryRows} from "../warehouse/store.js";
@@ -16,7 +17,9 @@ import {queryRows} from "../warehouse/store.js";
  * With --statutory, the statutory formats through the door instead (pipelines/bench/statutory.ts).
  * With --incremental, one referrals file is held out of the big run and then loaded on its own into the
  * warehouse the run built and into an empty one: a one-file run should cost the file, not the
- * warehouse (goal: at most 5× the empty-warehouse time).
+ * warehouse (goal: at most 5× the empty-warehouse time). Then one authority's plans file gains a plan
+ * starting in the month after every plan and care episode so far, and is loaded the same two ways:
+ * a run that moves the snapshot calendar, as the first authority to send a new month's data does.
  */
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -98,10 +101,10 @@ if (record.status !== "published") {
   process.exit(1);
 }
 
-/** Seconds for a run whose inbox holds only `file`, into the warehouse in `warehouseDir`. */
-async function oneFileRun(file: string, warehouseDir: string): Promise<{seconds: number; rows: number; phases: Record<string, number>}> {
+/** Seconds for a run whose inbox holds only the file at `path`, into the warehouse in `warehouseDir`. */
+async function oneFileRun(path: string, warehouseDir: string): Promise<{seconds: number; rows: number; quarantined: number; phases: Record<string, number>}> {
   const one = mkdtempSync(join(work, "one-"));
-  symlinkSync(join(dir, file), join(one, file));
+  symlinkSync(path, join(one, basename(path)));
   let phases: Record<string, number> = {};
   const log = (e: Record<string, unknown>) => {
     if (e.msg === "pipeline run finished") phases = e.phase_seconds as Record<string, number>;
@@ -110,13 +113,13 @@ async function oneFileRun(file: string, warehouseDir: string): Promise<{seconds:
   const r = await runPipeline({inbox: one, warehouseDir, referenceDir: "data/reference"}, {log});
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== "published") throw new Error(`the one-file run did not publish: ${r.message}`);
-  return {seconds, rows: r.extracts.reduce((n, e) => n + e.rowsLoaded + e.rowsQuarantined, 0), phases};
+  return {seconds, rows: r.extracts.reduce((n, e) => n + e.rowsLoaded + e.rowsQuarantined, 0), quarantined: r.extracts.reduce((n, e) => n + e.rowsQuarantined, 0), phases};
 }
 let oneFile: Record<string, number | string> = {};
 let incrementalPhases: Record<string, Record<string, number>> | undefined;
 if (heldOut) {
-  const empty = await oneFileRun(heldOut, join(work, "empty-warehouse"));
-  const full = await oneFileRun(heldOut, join(work, "warehouse"));
+  const empty = await oneFileRun(join(dir, heldOut), join(work, "empty-warehouse"));
+  const full = await oneFileRun(join(dir, heldOut), join(work, "warehouse"));
   oneFile = {
     incremental_file: heldOut,
     incremental_rows: full.rows,
@@ -128,6 +131,48 @@ if (heldOut) {
   // Seconds per phase of each one-file run: what still grows with the warehouse shows here.
   console.table({"into the warehouse": full.phases, "into an empty one": empty.phases});
   incrementalPhases = {into_warehouse: full.phases, into_empty: empty.phases};
+
+  const calendarFile = await nextMonthPlans(parseExtractName(heldOut) as ExtractName);
+  const calendarEmpty = await oneFileRun(calendarFile, join(work, "empty-warehouse-2"));
+  const calendarFull = await oneFileRun(calendarFile, join(work, "warehouse"));
+  // The new plan must be published, or the calendar did not move and the figure would mean nothing.
+  if (calendarEmpty.rows === 1 && calendarEmpty.quarantined > 0) throw new Error(`the bench's plan in ${calendarFile} was quarantined`);
+  oneFile = {
+    ...oneFile,
+    calendar_file: basename(calendarFile),
+    calendar_into_warehouse_seconds: +calendarFull.seconds.toFixed(2),
+    calendar_into_empty_seconds: +calendarEmpty.seconds.toFixed(2),
+    calendar_ratio: +(calendarFull.seconds / calendarEmpty.seconds).toFixed(2)
+  };
+  console.table({"calendar: into the warehouse": calendarFull.phases, "calendar: into an empty one": calendarEmpty.phases});
+  incrementalPhases = {...incrementalPhases, calendar_into_warehouse: calendarFull.phases, calendar_into_empty: calendarEmpty.phases};
+}
+
+/**
+ * The held-out file's authority's plans file for the year of the month after every plan and care
+ * episode in the inbox, with one plan starting on that month's first day added (written under the run's folder).
+ */
+async function nextMonthPlans(like: ExtractName): Promise<string> {
+  const episodes = files.filter((f) => /^(cp_plans|looked_after)_/.test(f)).map((f) => sqlString(join(dir, f)));
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const [{next}] = await queryRows<{next: string}>(c, `SELECT (date_trunc('month', max(TRY_CAST(start_date AS DATE))) + INTERVAL 1 MONTH)::DATE::VARCHAR AS next
+    FROM read_csv([${episodes.join(", ")}], header = true, all_varchar = true, union_by_name = true)`);
+  c.closeSync();
+  db.closeSync();
+  const name = `cp_plans_${like.laCode}_${fyFileLabel(fyOfDate(next))}.csv`;
+  const own = files.filter((f) => f.startsWith(`cp_plans_${like.laCode}_`)).sort();
+  if (!own.length) throw new Error(`no plans file of authority ${like.laCode} to add a plan to`);
+  const kept = readFileSync(join(dir, files.includes(name) ? name : own.at(-1)!), "utf8").trimEnd().split("\n");
+  // The new plan is the authority's last one (its ward, category and codes), for a younger child, starting next month.
+  const header = kept[0].split(",");
+  const template = Object.fromEntries(kept.at(-1)!.split(",").map((v, i) => [header[i], v]));
+  const plan: Record<string, string> = {...template, plan_id: `P${like.laCode}-BENCH1`, child_key: "be00000000000001", birth_month: "2010-01", start_date: next, end_date: "", plan_sequence: "1"};
+  const rows = files.includes(name) ? kept : [kept[0]];
+  const path = join(work, "calendar", name);
+  mkdirSync(join(work, "calendar"), {recursive: true});
+  writeFileSync(path, `${[...rows, header.map((h) => plan[h] ?? "").join(",")].join("\n")}\n`);
+  return path;
 }
 rmSync(work, {recursive: true, force: true});
 const loaded = record.extracts.reduce((s, e) => s + e.rowsLoaded, 0);
@@ -156,6 +201,7 @@ console.table(figures);
 console.log(`ingest ratio: ${figures.ratio} (pipeline rows/s ÷ raw read_csv rows/s)`);
 console.log(`cpu ratio: ${figures.cpu_ratio} (pipeline rows per CPU second ÷ raw read_csv's; load average ${figures.load_average})`);
 if (heldOut) {
+  console.log(`calendar: ${oneFile.calendar_ratio}× (${oneFile.calendar_file}, a plan in the month after every other: ${oneFile.calendar_into_warehouse_seconds} s into the warehouse ÷ ${oneFile.calendar_into_empty_seconds} s into an empty one)`);
   console.log(`incremental: ${oneFile.incremental_ratio}× (${heldOut}, ${oneFile.incremental_rows} rows: ${oneFile.incremental_into_warehouse_seconds} s into the ${files.length - 1}-file warehouse ÷ ${oneFile.incremental_into_empty_seconds} s into an empty one)`);
 }
 mkdirSync("docs/benchmarks", {recursive: true});
