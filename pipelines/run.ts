@@ -261,7 +261,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       phase("load statutory files");
       const changedMonths = await publishExtractTables(conn, slices);
       phase("publish extract tables");
-      const {facts, slices: factsChanged} = await deriveFacts(conn, slices, calendarBefore, changedMonths);
+      const {facts, slices: factsChanged, gained} = await deriveFacts(conn, slices, calendarBefore, changedMonths);
       phase("derive facts");
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
@@ -271,7 +271,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       rmSync(parquetDir, {recursive: true, force: true});
       mkdirSync(join(config.warehouseDir, "parquet"), {recursive: true});
       await writeFactsParquet(conn, parquetDir, current && factsChanged
-        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changed: factsChanged}
+        ? {previousDir: parquetDirOf(config.warehouseDir, current.version), changed: factsChanged, gained}
         : undefined);
       phase("write facts parquet");
       await run(conn, "CHECKPOINT");

@@ -1,5 +1,5 @@
-import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
+import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {basename, dirname, join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, queryRows} from "../warehouse/store.js";
 import {sqlString} from "../contracts/fields.js";
@@ -125,7 +125,7 @@ export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string |
  * extract's facts are derived again in the months its published rows changed in (`changedMonths`).
  */
 export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null,
-  changedMonths: ChangedMonths = new Map()): Promise<{facts: number; slices: ChangedSlices}> {
+  changedMonths: ChangedMonths = new Map()): Promise<{facts: number; slices: ChangedSlices; gained: GainedMonths | null}> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
     SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
     FROM range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
@@ -136,6 +136,7 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
   const lastMonth = calendarBefore && `${calendarBefore.slice(0, 7)}-01`;
   const newLastMonth = calendarNow && `${calendarNow.slice(0, 7)}-01`;
   let slices: ChangedSlices = null;
+  let gained: GainedMonths | null = null;
   if (changed && lastMonth && newLastMonth && newLastMonth >= lastMonth) {
     slices = new Map();
     for (const [extract, las] of changed) {
@@ -160,20 +161,27 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
       }
     }
     if (newLastMonth > lastMonth) {
+      gained = {afterMonth: lastMonth, slices: new Map()};
       for (const extract of new Set(FACTS.filter((f) => f.kind === "snapshot").map((f) => f.extract))) {
         const derived = slices.get(extract) ?? new Set<string>();
         const specs = FACTS.filter((f) => f.extract === extract && f.kind === "snapshot");
         await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {exceptLaCodes: derived, afterMonth: lastMonth})).join("\nUNION ALL\n")}`);
-        // Every authority's partition of this extract may have gained months.
+        // Every other authority's partition of this extract may have gained months, and only those.
         const las = await queryRows<{la: string}>(conn, `SELECT DISTINCT la_code AS la FROM ${extract}`);
-        slices.set(extract, new Set([...derived, ...las.map((r) => r.la)]));
+        gained.slices.set(extract, new Set(las.map((r) => r.la).filter((la) => !derived.has(la))));
       }
     }
   } else {
     await run(conn, `CREATE OR REPLACE TABLE facts AS ${FACTS.map((f) => factSql(f)).join("\nUNION ALL\n")}`);
   }
   const [{n}] = await queryRows<{n: number}>(conn, `SELECT count(*)::INTEGER AS n FROM facts`);
-  return {facts: n, slices};
+  return {facts: n, slices, gained};
+}
+
+/** Snapshot facts that gained months after `afterMonth` and nothing else, by extract and authority. */
+export interface GainedMonths {
+  afterMonth: string;
+  slices: Map<string, Set<string>>;
 }
 
 /**
@@ -184,7 +192,8 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
  * version's directory), and a one-file run writes its authority's facts of its extract, not the
  * extract's or the warehouse's. (By year too, the england-scale facts made 18,000 files of 5 kB.)
  */
-export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reuse?: {previousDir: string; changed: NonNullable<ChangedSlices>}): Promise<void> {
+export async function writeFactsParquet(conn: DuckDBConnection, dir: string,
+  reuse?: {previousDir: string; changed: NonNullable<ChangedSlices>; gained?: GainedMonths | null}): Promise<void> {
   // Which facts to write: all of them, or (sharing the previous version's other partitions) the changed slices' — none when nothing changed.
   let only: string | null = "";
   if (reuse && readLayout(reuse.previousDir) === PARQUET_LAYOUT) {
@@ -201,6 +210,7 @@ export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reu
     }
     const pairs = [...reuse.changed].flatMap(([extract, las]) => [...las].map((la) => `(${sqlString(extract)}, ${sqlString(la)})`));
     only = pairs.length ? `WHERE (extract, la_code) IN (${pairs.join(", ")})` : null;
+    if (reuse.gained) await appendGainedMonths(conn, dir, reuse.gained);
   }
   if (only !== null) {
     await run(conn, `COPY (SELECT * FROM facts ${only}) TO ${sqlString(dir)}
@@ -208,6 +218,28 @@ export async function writeFactsParquet(conn: DuckDBConnection, dir: string, reu
   }
   mkdirSync(dir, {recursive: true});
   writeFileSync(join(dir, LAYOUT_FILE), PARQUET_LAYOUT + "\n");
+}
+
+/**
+ * A partition that only gained months keeps the previous version's files (linked above) and gains one
+ * file of its new months' snapshot facts, so a run that moves the calendar writes a month, not every
+ * authority's history. The new files are written apart and then moved in under a new name: a file
+ * linked from the previous version is never opened for writing.
+ */
+async function appendGainedMonths(conn: DuckDBConnection, dir: string, gained: GainedMonths): Promise<void> {
+  const pairs = [...gained.slices].flatMap(([extract, las]) => [...las].map((la) => `(${sqlString(extract)}, ${sqlString(la)})`));
+  if (!pairs.length) return;
+  const measures = FACTS.filter((f) => f.kind === "snapshot").map((f) => sqlString(f.measure));
+  const apart = join(dir, "_gained");
+  rmSync(apart, {recursive: true, force: true});
+  await run(conn, `COPY (SELECT * FROM facts WHERE (extract, la_code) IN (${pairs.join(", ")}) AND measure IN (${measures.join(", ")})
+      AND month > DATE ${sqlString(gained.afterMonth)}) TO ${sqlString(apart)} (FORMAT parquet, PARTITION_BY (extract, la_code))`);
+  for (const file of readdirSync(apart, {recursive: true}).map(String).filter((f) => f.endsWith(".parquet"))) {
+    const target = join(dir, dirname(file), `months-after-${gained.afterMonth.slice(0, 7)}-${basename(file)}`);
+    mkdirSync(dirname(target), {recursive: true});
+    renameSync(join(apart, file), target);
+  }
+  rmSync(apart, {recursive: true, force: true});
 }
 
 /**
