@@ -4,7 +4,7 @@ import {basename, join} from "node:path";
 import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
 import {BatchAborted, groupFiles, loadExtractFile, loadExtractGroup, type GroupFile, type LoadResult} from "./load/extract.js";
 import {screenInbox} from "./load/inbox.js";
-import {inspectFile} from "./load/inspect.js";
+import {inspectFile, sha256Once} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables, type ChangedSlices} from "./load/schema.js";
 import {fyOfDay} from "../shared/calendar.js";
@@ -362,11 +362,7 @@ interface Published {
 
 /** True when every statutory file in the inbox was among those the version's returns were last read from (by content). */
 async function statutoryAlreadyLoaded(published: Published, paths: string[], hashes: Map<string, string>): Promise<boolean> {
-  for (const p of paths) {
-    const {sha256} = await inspectFile(p);
-    hashes.set(p, sha256);
-    if (!published.statutory.has(sha256)) return false;
-  }
+  for (const p of paths) if (!published.statutory.has(await sha256Once(hashes, p))) return false;
   return true;
 }
 

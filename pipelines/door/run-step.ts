@@ -4,7 +4,7 @@ import {join, relative} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {parseExtractName} from "../contracts/extracts.js";
 import {loadExtractFile, refusedResult, type LoadContext, type LoadResult} from "../load/extract.js";
-import {inspectFile} from "../load/inspect.js";
+import {sha256Once} from "../load/inspect.js";
 import {ReadCache} from "./read-cache.js";
 import {fyOfDay} from "../../shared/calendar.js";
 import {queryRows, run} from "../warehouse/store.js";
@@ -99,11 +99,7 @@ export async function loadStatutory(conn: DuckDBConnection, paths: string[], ctx
   const held = await queryRows<{t: string; la: string; y: number}>(conn,
     `SELECT DISTINCT extract_type AS t, la_code AS la, collection_year AS y FROM extract_loads WHERE rows_loaded > 0 AND collection_year IS NOT NULL`);
   const hashes = options.sha256 ?? new Map<string, string>();
-  const sha256Of = async (path: string) => {
-    let sha256 = hashes.get(path);
-    if (sha256 === undefined) hashes.set(path, (sha256 = (await inspectFile(path)).sha256));
-    return sha256;
-  };
+  const sha256Of = (path: string) => sha256Once(hashes, path);
   const childKeys = () => (keys ??= new ChildKeys(loadChildKey(childKeyPath(options.childKeyFile))));
   // Every read depends on the key and the lookup; asked for only when a return is read, so a run without one never creates the key.
   const salt = async () => JSON.stringify([childKeys().fingerprint(), await Promise.all(lookups.map(sha256Of))]);

@@ -77,6 +77,13 @@ export async function inspectFile(path: string): Promise<FileInspection> {
   };
 }
 
+/** The file's sha256, hashed once a run: `known` holds the files already hashed, by path. */
+export async function sha256Once(known: Map<string, string>, path: string): Promise<string> {
+  let sha256 = known.get(path);
+  if (sha256 === undefined) known.set(path, (sha256 = (await inspectFile(path)).sha256));
+  return sha256;
+}
+
 /**
  * Whether a stream of chunks is valid UTF-8, by node's validator (no strings built: a decoder
  * costs about 15× as much on every file loaded). A character split across two chunks is held
