@@ -476,8 +476,8 @@ function identify(rec: SourceRecord, ret: Return, options: DoorOptions): Identif
 
 /**
  * A record without a ward of its own (no postcode: the CIN census) takes the ward of the child's
- * address on its date (`periodField`), from the address tables read so far. A new object: the
- * identified record may be on its way into the read cache.
+ * address on its date (`periodField`), from the address tables read so far. A new object when the
+ * ward is set, never the record changed in place: it may be on its way into the read cache.
  */
 function withWard(values: Record<string, string | null>, periodField: string, addresses: AddressBook): Record<string, string | null> {
   if (values.ward) return values;
