@@ -6,6 +6,7 @@ import {parseExtractName, type ExtractName} from "../contracts/extracts.js";
 import {fyFileLabel, fyOfDate} from "../../shared/calendar.js";
 import {sqlString} from "../contracts/fields.js";
 import {runPipeline} from "../run.js";
+import {timedRun} from "./timed-run.js";
 import {queryRows} from "../warehouse/store.js";
 
 /**
@@ -105,14 +106,7 @@ if (record.status !== "published") {
 async function oneFileRun(path: string, warehouseDir: string): Promise<{seconds: number; rows: number; quarantined: number; phases: Record<string, number>}> {
   const one = mkdtempSync(join(work, "one-"));
   symlinkSync(path, join(one, basename(path)));
-  let phases: Record<string, number> = {};
-  const log = (e: Record<string, unknown>) => {
-    if (e.msg === "pipeline run finished") phases = e.phase_seconds as Record<string, number>;
-  };
-  const t = performance.now();
-  const r = await runPipeline({inbox: one, warehouseDir, referenceDir: "data/reference"}, {log});
-  const seconds = (performance.now() - t) / 1000;
-  if (r.status !== "published") throw new Error(`the one-file run did not publish: ${r.message}`);
+  const {record: r, seconds, phases} = await timedRun(one, warehouseDir);
   return {seconds, rows: r.extracts.reduce((n, e) => n + e.rowsLoaded + e.rowsQuarantined, 0), quarantined: r.extracts.reduce((n, e) => n + e.rowsQuarantined, 0), phases};
 }
 let oneFile: Record<string, number | string> = {};

@@ -6,10 +6,10 @@ import {sqlString} from "../contracts/fields.js";
 import {contractFor} from "../contracts/extracts.js";
 import {csvLine} from "../demo/csv.js";
 import {DOOR_READ_CACHE} from "../door/read-cache.js";
-import {runPipeline} from "../run.js";
 import {queryRows} from "../warehouse/store.js";
 import {benchCinParse} from "./cin-parse.js";
 import {writeSyntheticCinXml} from "./cin-xml.js";
+import {timedRun} from "./timed-run.js";
 
 /**
  * `npm run bench:ingest -- --statutory [--years 8] [--referrals 40000] [--episodes 6000]`: the door at
@@ -101,21 +101,6 @@ async function writeYear(inbox: string, year: number, episodes: number, referral
   const xml = join(inbox, LA, `cin-${year}.xml`);
   await writeSyntheticCinXml(xml, referrals, year, {datesInReturnYear: true});
   return {csvs: readdirSync(dir).map((f) => join(dir, f)), xmlBytes: statSync(xml).size};
-}
-
-/** Seconds for one pipeline run, which must publish and refuse nothing. */
-async function timedRun(inbox: string, warehouseDir: string) {
-  let phases: Record<string, number> = {};
-  const log = (e: Record<string, unknown>) => {
-    if (e.msg === "pipeline run finished") phases = e.phase_seconds as Record<string, number>;
-  };
-  const t0 = performance.now();
-  const record = await runPipeline({inbox, warehouseDir, referenceDir: "data/reference"}, {log});
-  const seconds = (performance.now() - t0) / 1000;
-  if (record.status !== "published") throw new Error(`the pipeline did not publish: ${record.message}`);
-  const refused = (record.door ?? []).filter((d) => d.outcome === "refused");
-  if (refused.length) throw new Error(`the door refused ${refused.length} file(s): ${refused[0].file}: ${refused[0].message}`);
-  return {record, seconds, phases};
 }
 
 export async function benchStatutory(options: {years?: number; referrals?: number; episodes?: number} = {}): Promise<StatutoryBench> {
