@@ -33,20 +33,31 @@ async function published(s: ReturnType<typeof scratch>): Promise<Record<string, 
   return out;
 }
 
+/** A build from scratch of the same inbox: what an incremental run must publish. */
+async function fromScratch(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
+  const fresh = scratch();
+  for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
+  expect((await fresh.run()).status).toBe("published");
+  return published(fresh);
+}
+
 const parquetFiles = (dir: string): string[] =>
   readdirSync(dir, {recursive: true}).map(String).filter((f) => f.endsWith(".parquet")).sort();
 
-async function parquetCount(dir: string): Promise<number> {
+/** Rows of a query over Parquet files, in a database of its own. */
+async function parquetQuery(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(":memory:");
   const conn = await db.connect();
   try {
-    const reader = await conn.runAndReadAll(`SELECT sum(count)::INTEGER AS n FROM read_parquet('${dir}/**/*.parquet')`);
-    return reader.getRowObjectsJson()[0].n as number;
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson();
   } finally {
     conn.closeSync();
     db.closeSync();
   }
 }
+
+const parquetCount = async (dir: string): Promise<number> =>
+  (await parquetQuery(`SELECT sum(count)::INTEGER AS n FROM read_parquet('${dir}/**/*.parquet')`))[0].n as number;
 
 describe("incremental publish", () => {
   it("a run that adds, replaces and extends files publishes exactly what a build from scratch of the same files does", async () => {
@@ -65,11 +76,7 @@ describe("incremental publish", () => {
     expect(second.extracts.filter((e) => e.outcome !== "unchanged").map((e) => [e.file, e.outcome]).sort()).toEqual([
       ["looked_after_821_2013-14.csv", "loaded"], ["referrals_821_2012-13.csv", "replaced"], ["referrals_821_2013-14.csv", "loaded"]]);
 
-    const fresh = scratch();
-    for (const f of readdirSync(grown.inbox)) fresh.put(f, readFileSync(join(grown.inbox, f)));
-    expect((await fresh.run()).status).toBe("published");
-
-    const [a, b] = [await published(grown), await published(fresh)];
+    const [a, b] = [await published(grown), await fromScratch(grown)];
     expect(a.referrals).toHaveLength(12);
     expect(a.looked_after).toHaveLength(3);
     // Leeds' open episode is counted in the month the later Luton return added.
@@ -91,10 +98,7 @@ describe("incremental publish", () => {
     const months = await s.query<{month: string; n: number}>(`SELECT month::VARCHAR AS month, count::INTEGER AS n FROM facts
       WHERE measure = 'referrals' AND la_code = '821' AND breakdown = 'all' ORDER BY month`);
     expect(months).toEqual([{month: "2012-06-01", n: 2}, {month: "2012-10-01", n: 2}, {month: "2013-01-01", n: 1}, {month: "2013-05-01", n: 3}]);
-    const fresh = scratch();
-    for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
-    expect((await fresh.run()).status).toBe("published");
-    expect(await published(s)).toEqual(await published(fresh));
+    expect(await published(s)).toEqual(await fromScratch(s));
   }, 120_000);
 
   it("derives everything again when the previous version was derived by other contracts or facts", async () => {
@@ -155,10 +159,7 @@ describe("incremental publish", () => {
     expect(open).toHaveLength(34);
     expect(open.at(-1)).toEqual({month: "2013-11-01", count: 1});
     expect(open.every((r) => r.count === 1)).toBe(true);
-    const fresh = scratch();
-    for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
-    expect((await fresh.run()).status).toBe("published");
-    expect(await published(s)).toEqual(await published(fresh));
+    expect(await published(s)).toEqual(await fromScratch(s));
 
     const [v1, v2] = ["v000001", "v000002"].map((v) => join(s.warehouseDir, "parquet", v));
     const inode = (dir: string, f: string) => statSync(join(dir, f)).ino;
@@ -171,11 +172,7 @@ describe("incremental publish", () => {
     expect(leedsCareBefore.length).toBeGreaterThan(0);
     for (const f of [...leedsReferralFiles, ...leedsCareBefore]) expect(inode(v2, f)).toBe(inode(v1, f));
     expect(leedsCareAdded).toHaveLength(1);
-    const db = await DuckDBInstance.create(":memory:");
-    const conn = await db.connect();
-    const added = (await conn.runAndReadAll(`SELECT DISTINCT measure, min(month)::VARCHAR AS first FROM read_parquet('${join(v2, leedsCareAdded[0])}') GROUP BY ALL`)).getRowObjectsJson();
-    conn.closeSync();
-    db.closeSync();
+    const added = await parquetQuery(`SELECT DISTINCT measure, min(month)::VARCHAR AS first FROM read_parquet('${join(v2, leedsCareAdded[0])}') GROUP BY ALL`);
     expect(added).toEqual([{measure: "cla-open", first: "2011-03-01"}]); // the calendar ended in February 2011 (Leeds' episode start)
     expect(parquetFiles(v2).some((f) => f.includes("_gained"))).toBe(false);
     const [{facts}] = await s.query<{facts: number}>(`SELECT sum(count)::INTEGER AS facts FROM facts`);
