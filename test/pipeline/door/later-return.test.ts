@@ -56,6 +56,10 @@ function council(prefix: string) {
   return {...s, putCensus: (name: string, xml: string) => writeFileSync(join(s.inbox, "821", name), xml)};
 }
 
+/** A published table's rows as sorted JSON, without load ids (they name the run). */
+const publishedRows = (s: ReturnType<typeof council>, table: string) =>
+  s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM ${table}) x ORDER BY r`);
+
 const staged = (result: DoorResult, type: string, period: string) =>
   parse(readFileSync(result.staged.find((g) => g.type === type && g.period === period)!.path, "utf8"), {columns: true}) as Record<string, string>[];
 
@@ -152,7 +156,7 @@ describe("a run that brings only a Curve extract beside returns already read", (
     const s = council("curve-door-skip-");
     s.putCensus("cin-2013.xml", census(2013, "", "", ""));
     s.putCensus("cin-2014.xml", census(2014, completed, icpc, plan));
-    const rows = () => s.query<{r: string}>("SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM assessments) x ORDER BY r");
+    const rows = () => publishedRows(s, "assessments");
     const first = await s.run();
     expect(first.status).toBe("published");
     expect(first.door!.map((d) => d.outcome)).toEqual(["used", "used"]);
@@ -195,10 +199,9 @@ describe("a council adding next year's census beside the years it keeps", () => 
     for (const f of ["cin-2013.xml", "cin-2014.xml"]) fresh.putCensus(f, readFileSync(join(kept.inbox, "821", f), "utf8"));
     expect((await fresh.run()).status).toBe("published");
     for (const table of ["referrals", "assessments", "s47", "cp_plans"]) {
-      const rows = (s: typeof kept) => s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * EXCLUDE (load_id) FROM ${table}) x ORDER BY r`);
-      const built = await rows(fresh);
+      const built = await publishedRows(fresh, table);
       expect(built.length).toBeGreaterThan(0);
-      expect(await rows(kept)).toEqual(built);
+      expect(await publishedRows(kept, table)).toEqual(built);
     }
     expect(await kept.query("SELECT CAST(completion_date AS VARCHAR) AS c FROM assessments")).toEqual([{c: "2013-04-10"}]);
     for (const s of [kept, fresh]) rmSync(s.root, {recursive: true, force: true});
