@@ -8,7 +8,7 @@ import {inspectFile, sha256Once} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
 import {ensureSchema, publishExtractTables, type ChangedSlices} from "./load/schema.js";
 import {fyOfDay} from "../shared/calendar.js";
-import {deriveFacts, FACTS, factsCalendarEnd, writeFactsParquet} from "./load/facts.js";
+import {deriveFacts, FACTS, factsLastMonth, writeFactsParquet} from "./load/facts.js";
 import {loadReferenceTables} from "./load/reference-tables.js";
 import {loadReference} from "./reference.js";
 import {applyPublishedReference, type PublishedOutcome} from "./published/index.js";
@@ -257,11 +257,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       // Only what this run changed is derived again, unless the reference data or the derivations
       // themselves (contracts, facts) changed since the previous version: then everything is.
       const slices = sameDerivation ? changedSlices(record.extracts) : null;
-      const calendarBefore = slices ? await factsCalendarEnd(conn) : null;
+      const lastMonthBefore = slices ? await factsLastMonth(conn) : null;
       phase("load statutory files");
       const changedMonths = await publishExtractTables(conn, slices);
       phase("publish extract tables");
-      const {facts, slices: factsChanged, gained} = await deriveFacts(conn, slices, calendarBefore, changedMonths);
+      const {facts, slices: factsChanged, gained} = await deriveFacts(conn, slices, lastMonthBefore, changedMonths);
       phase("derive facts");
       const publishedAt = clock().toISOString();
       for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
@@ -309,9 +309,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
 /**
  * What the published tables and facts are derived by: the contracts and the fact specifications, and
  * a number to raise when the derivation code changes (schema.ts publishExtractTables, facts.ts factSql).
- * A version derived otherwise is derived again whole, never patched slice by slice.
+ * A version derived otherwise is derived again whole, never patched slice by slice. 2: a calendar that
+ * gained months could count the month after its old end twice (or not at all) in the authorities a
+ * run did not change; versions derived before that was mended are derived again whole.
  */
-const DERIVATION_CODE = 1;
+const DERIVATION_CODE = 2;
 function derivationFingerprint(): string {
   return createHash("sha256").update(JSON.stringify({code: DERIVATION_CODE, facts: FACTS, contracts: EXTRACT_TYPES.map((t) => contractFor(t, 2008))})).digest("hex");
 }

@@ -98,16 +98,23 @@ function factSql(f: FactSpec, {laCodes, exceptLaCodes, afterMonth, laMonths}: Fa
   return parts.join("\nUNION ALL\n");
 }
 
-/** The last month of the snapshot calendar: set by every authority's latest plan or care episode start. */
+/** Where the snapshot calendar ends: every authority's latest plan or care episode start. */
 const CALENDAR_END = `greatest(DATE '2009-01-01', coalesce((SELECT max(start_date) FROM cp_plans), DATE '2009-01-01'),
       -- An authority may load looked-after returns without plans (a 903 set alone): its months count too.
       coalesce((SELECT max(start_date) FROM looked_after), DATE '2009-01-01'))`;
 
-/** The calendar's end over the published tables as they stand (null when a version predates them). */
-export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string | null> {
+/**
+ * The snapshot calendar's months (first days), from April 2008. Its last month is the month after the
+ * end's unless the end falls on a first: what the facts were derived over, so the months a run adds
+ * are judged by this, never by the end date's own month.
+ */
+const CALENDAR_MONTHS = `range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`;
+
+/** The calendar's last month (YYYY-MM-01) over the published tables as they stand (null when a version predates them). */
+export async function factsLastMonth(conn: DuckDBConnection): Promise<string | null> {
   try {
-    const [{end}] = await queryRows<{end: string}>(conn, `SELECT (${CALENDAR_END})::VARCHAR AS end`);
-    return end;
+    const [{last}] = await queryRows<{last: string}>(conn, `SELECT max(month)::DATE::VARCHAR AS last FROM ${CALENDAR_MONTHS}`);
+    return last;
   } catch {
     return null;
   }
@@ -116,25 +123,22 @@ export async function factsCalendarEnd(conn: DuckDBConnection): Promise<string |
 /**
  * Derives the facts, and says which (extract, authority) slices of them changed (null: all of them). A
  * run that changed some (extract, authority) slices derives only their facts again, since a fact
- * counts one authority's rows of one extract. When the snapshot calendar (`calendarBefore`, taken
- * before this run's rows were published) gains months, every other authority's open episodes are
+ * counts one authority's rows of one extract. When the snapshot calendar (whose last month was
+ * `lastMonth` before this run's rows were published) gains months, every other authority's open episodes are
  * counted in the new months only: a month's snapshot depends on nothing but its own end and the
  * authority's rows, so the months it had are unchanged. (In a warehouse of many authorities, any run
  * bringing a later plan or care episode moved the calendar and derived every authority's facts
  * again.) A calendar that lost months derives every fact again. Within a changed authority, an event
  * extract's facts are derived again in the months its published rows changed in (`changedMonths`).
  */
-export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, calendarBefore: string | null = null,
+export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices = null, lastMonth: string | null = null,
   changedMonths: ChangedMonths = new Map()): Promise<{facts: number; slices: ChangedSlices; gained: GainedMonths | null}> {
   await run(conn, `CREATE OR REPLACE TEMP TABLE months AS
-    SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end
-    FROM range(DATE '2008-04-01', ${CALENDAR_END} + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(month)`);
+    SELECT month::DATE AS month, (month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end FROM ${CALENDAR_MONTHS}`);
   const [{exists}] = await queryRows<{exists: number}>(conn,
     `SELECT count(*)::INTEGER AS exists FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'facts'`);
-  const calendarNow = changed && exists && calendarBefore !== null ? await factsCalendarEnd(conn) : null;
-  // The last month the facts have, and the last the calendar has now (YYYY-MM-01).
-  const lastMonth = calendarBefore && `${calendarBefore.slice(0, 7)}-01`;
-  const newLastMonth = calendarNow && `${calendarNow.slice(0, 7)}-01`;
+  // The last month the facts have (`lastMonth`, taken before this run's rows were published) and the last the calendar has now.
+  const newLastMonth = changed && exists && lastMonth !== null ? await factsLastMonth(conn) : null;
   let slices: ChangedSlices = null;
   let gained: GainedMonths | null = null;
   if (changed && lastMonth && newLastMonth && newLastMonth >= lastMonth) {

@@ -179,6 +179,33 @@ describe("incremental publish", () => {
     expect(await parquetCount(v2)).toBe(facts);
   }, 120_000);
 
+  it("judges the months a run adds by the calendar's last month, not its end date's: a mid-month end already has the next month, a first has not", async () => {
+    const s = scratch();
+    const leedsOpen = `${LA_HEADER}\nL9,abc0000000000009,383,2006-03,2,Asian,leeds-jess,2011-02-01,,C2,U1,\n`;
+    const lutonStarting = (...starts: string[]) => [LA_HEADER, ...starts.map((d, i) =>
+      `L${i + 1},abc000000000000${i + 1},821,2005-01,1,White,dallow,${d},,C2,U1,`)].join("\n") + "\n";
+    const leedsCareMonths = () => s.query<{month: string; count: number}>(`SELECT month::VARCHAR AS month, count FROM facts
+      WHERE measure = 'cla-open' AND la_code = '383' AND breakdown = 'all' ORDER BY month`);
+    s.put("looked_after_383_2012-13.csv", leedsOpen);
+    // The calendar ends on 1 March 2013: its last month is March.
+    s.put("looked_after_821_2012-13.csv", lutonStarting("2013-03-01"));
+    expect((await s.run()).version).toBe(1);
+    expect((await leedsCareMonths()).at(-1)?.month).toBe("2013-03-01");
+    // An episode starting on 20 March moves the end within March, but the calendar gains April.
+    s.put("looked_after_821_2012-13.csv", lutonStarting("2013-03-01", "2013-03-20"));
+    expect((await s.run()).version).toBe(2);
+    expect((await leedsCareMonths()).at(-1)?.month).toBe("2013-04-01");
+    expect(await published(s)).toEqual(await fromScratch(s));
+    // A later return moves the end to mid-June: Leeds' April, which the calendar had, is not counted again.
+    s.put("looked_after_821_2013-14.csv", lutonStarting("2013-06-12"));
+    expect((await s.run()).version).toBe(3);
+    const months = await leedsCareMonths();
+    expect(months.at(-1)).toEqual({month: "2013-07-01", count: 1});
+    expect(months.every((r) => r.count === 1)).toBe(true);
+    expect(new Set(months.map((r) => r.month)).size).toBe(months.length);
+    expect(await published(s)).toEqual(await fromScratch(s));
+  }, 120_000);
+
   it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
     const s = scratch();
     s.put("referrals_821_2012-13.csv", referralsCsv(6));
