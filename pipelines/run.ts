@@ -2,7 +2,7 @@ import {appendFileSync, constants, copyFileSync, existsSync, mkdirSync, readdirS
 import {createHash, randomBytes} from "node:crypto";
 import {basename, join} from "node:path";
 import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
-import {BatchAborted, groupFiles, loadExtractFile, loadExtractGroup, type GroupFile, type LoadResult} from "./load/extract.js";
+import {BatchAborted, groupFiles, loadExtractFile, loadExtractGroup, orphanedCopies, type GroupFile, type LoadResult} from "./load/extract.js";
 import {screenInbox} from "./load/inbox.js";
 import {inspectFile, sha256Once} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
@@ -225,6 +225,24 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
           if (batchRows >= BATCH_ROWS) await commitBatch();
         }
         await commitBatch();
+        // A file that held back copies of records another period's file loaded, which a replacement
+        // has since taken away, is loaded again against what stayed (extract.ts orphanedCopies).
+        // Asked again after each: a record one file takes back is no longer missing from the others.
+        const seen = new Set<string>();
+        const hashes = new Map<string, string>();
+        for (let orphan; (orphan = (await orphanedCopies(conn)).find((o) => !seen.has(o.file)));) {
+          seen.add(orphan.file);
+          const at = files.findIndex((p) => basename(p) === orphan.file);
+          if (at < 0 || (await sha256Once(hashes, files[at])) !== orphan.sha256) {
+            log({msg: "warning", run_id: runId, file: orphan.file, detail: `${orphan.records} record(s) ${orphan.file} held back as already loaded from another period's file are no longer loaded from any: put ${orphan.file} back in the inbox and run again to load them`});
+            continue;
+          }
+          const [again] = await loadExtractGroup(conn, [{path: files[at], seq: ++seq, again: true}], {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => -1, guard});
+          const first = results[at];
+          results[at] = {...again, outcome: first?.outcome === "loaded" ? "loaded" : "replaced",
+            message: `${again.message}; loaded again: ${orphan.records} record(s) it held back as already loaded from another period's file are no longer in that file`};
+          log({msg: "extract", run_id: runId, file: again.file, outcome: again.outcome, rows_in: again.rowsIn, loaded: again.rowsLoaded, quarantined: again.rowsQuarantined, detail: results[at].message});
+        }
       } finally {
         record.extracts.push(...results.filter((r) => r !== undefined));
       }

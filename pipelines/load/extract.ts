@@ -3,7 +3,7 @@ import {rmSync, statSync} from "node:fs";
 import {basename, join} from "node:path";
 import {tmpdir} from "node:os";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {contractFor, parseExtractName, type ExtractType} from "../contracts/extracts.js";
+import {contractFor, EXTRACT_TYPES, parseExtractName, type ExtractType} from "../contracts/extracts.js";
 import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
 import {identifierScreenSql, mayHoldIdentifier, screenHeaders} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
@@ -95,6 +95,8 @@ export function refusedResult(file: string, message: string): LoadResult {
 export interface GroupFile {
   path: string;
   seq: number;
+  /** Loaded even when its period already holds this very file (see orphanedCopies). */
+  again?: boolean;
 }
 
 /** One file's load, through the loader's single code path (a group of one). */
@@ -133,8 +135,8 @@ export async function loadExtractGroup(conn: DuckDBConnection, files: GroupFile[
   const results: LoadResult[] = new Array(files.length);
   const candidates: Candidate[] = [];
   const previousByTarget = await previousLoads(conn, files.map((f) => basename(f.path)));
-  for (const [at, {path, seq}] of files.entries()) {
-    const checked = await checkBeforeReading(path, ctx, previousByTarget, door);
+  for (const [at, {path, seq, again}] of files.entries()) {
+    const checked = await checkBeforeReading(path, ctx, previousByTarget, door, again);
     if ("outcome" in checked) {
       results[at] = checked;
       continue;
@@ -223,7 +225,7 @@ async function previousLoads(conn: DuckDBConnection, names: string[]): Promise<P
 }
 
 /** The checks made before a row is read: name, readability, header, identifiers in column names, same content. */
-async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarget: Previous, door?: DoorLoad): Promise<LoadResult | Omit<Candidate, "at" | "path" | "loadId">> {
+async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarget: Previous, door?: DoorLoad, again = false): Promise<LoadResult | Omit<Candidate, "at" | "path" | "loadId">> {
   const file = door?.file ?? basename(path);
   const name = parseExtractName(basename(path));
   if ("error" in name) return empty(file, "refused", name.error);
@@ -254,7 +256,7 @@ async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarg
 
   const contract = contractFor(name.type, name.collectionYear);
   const previous = previousByTarget.get(`${name.type} ${name.laCode} ${name.period}`) ?? [];
-  if (previous.some((p) => p.sha256 === info.sha256)) {
+  if (!again && previous.some((p) => p.sha256 === info.sha256)) {
     return empty(file, "unchanged", `${file} is already loaded (same sha256): nothing changed`, base);
   }
 
@@ -301,6 +303,32 @@ interface Staged {
   rowsLoaded: number;
   rowsQuarantined: number;
   warnings: string[];
+}
+
+/** How a copy of a record another period's file already loaded is named in the quarantine. */
+const ALREADY_LOADED = "is already loaded from";
+
+/**
+ * The live loads holding copies they quarantined as already loaded from another period's file, where
+ * no loaded file of the authority holds that record any more: that file was replaced since, without
+ * it (a correction moved the record's date into the other year, and both years were resubmitted).
+ * Such a load was judged against a record that is gone; loaded again, it keeps its own copy. Without
+ * this the record was in neither year, where a build from scratch of the same files loads it.
+ */
+export async function orphanedCopies(conn: DuckDBConnection): Promise<{file: string; sha256: string; records: number}[]> {
+  const out: {file: string; sha256: string; records: number}[] = [];
+  for (const type of EXTRACT_TYPES) {
+    const contract = contractFor(type, 2008);
+    if (!contract.keyUniqueAcrossPeriods) continue;
+    const key = sqlString(contract.key);
+    out.push(...await queryRows<{file: string; sha256: string; records: number}>(conn, `
+      SELECT l.file, l.sha256, count(DISTINCT (q.raw->>${key}))::INTEGER AS records
+      FROM quarantine q JOIN extract_loads l USING (load_id)
+      WHERE q.extract_type = ${sqlString(type)} AND q.rule = 'duplicate-key' AND q.message LIKE ${sqlString(`%${ALREADY_LOADED}%`)}
+        AND NOT EXISTS (SELECT 1 FROM ${type}__loaded r WHERE r.${sqlIdent(contract.key)} = (q.raw->>${key}) AND r.la_code = l.la_code)
+      GROUP BY ALL ORDER BY l.file`));
+  }
+  return out;
 }
 
 /** The group's quarantine rows, kept aside until each file is judged publishable. */
@@ -454,7 +482,7 @@ async function stageAndValidate(conn: DuckDBConnection, candidates: Candidate[],
         WHERE NOT EXISTS (SELECT 1 FROM group_replaced x WHERE x._f = k._f AND x.load_id = r.load_id)
         GROUP BY k._f, k._key) e ON e._ef = t._f AND e._key = t.${key}`;
     issue(contract.key, "duplicate-key",
-      `${sqlString(`${contract.key} '`)} || t.${key} || ''' is already loaded from ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
+      `${sqlString(`${contract.key} '`)} || t.${key} || ''' ${ALREADY_LOADED} ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
       `t._key IS NOT NULL`);
   }
 

@@ -206,6 +206,41 @@ describe("incremental publish", () => {
     expect(await published(s)).toEqual(await fromScratch(s));
   }, 120_000);
 
+  it("a record a correction moves into the other year is loaded from that year, whether both years are resubmitted together or one after the other", async () => {
+    const rows = (ids: number[], date: string, moved?: {id: number; date: string}) => [REFERRAL_HEADER,
+      ...ids.map((i) => referral(i, {referral_date: i === moved?.id ? moved.date : date}))].join("\n") + "\n";
+    const before = {"referrals_821_2012-13.csv": rows([1, 2, 3, 4, 5, 6], "2012-06-15"), "referrals_821_2013-14.csv": rows([7, 8, 9, 10, 11, 12], "2013-05-20")};
+    // Referral 7 was in fact made on 20 March 2013: the corrected 2012-13 file lists it, the corrected 2013-14 one does not.
+    const after = {"referrals_821_2012-13.csv": rows([1, 2, 3, 4, 5, 6, 7], "2012-06-15", {id: 7, date: "2013-03-20"}), "referrals_821_2013-14.csv": rows([8, 9, 10, 11, 12], "2013-05-20")};
+    const referral7 = (s: ReturnType<typeof scratch>) => s.query<{date: string}>(`SELECT referral_date::VARCHAR AS date FROM referrals WHERE referral_id = 'R821-000007'`);
+
+    const together = scratch();
+    for (const [f, c] of Object.entries(before)) together.put(f, c);
+    expect((await together.run()).version).toBe(1);
+    for (const [f, c] of Object.entries(after)) together.put(f, c);
+    expect((await together.run()).status).toBe("published");
+    expect(await referral7(together)).toEqual([{date: "2013-03-20"}]);
+    expect(await together.query(`SELECT * FROM quarantine`)).toEqual([]);
+    expect(await published(together)).toEqual(await fromScratch(together));
+
+    const oneThenOther = scratch();
+    for (const [f, c] of Object.entries(before)) oneThenOther.put(f, c);
+    expect((await oneThenOther.run()).version).toBe(1);
+    // 2012-13 first: 2013-14 still holds referral 7, so 2012-13's copy is held back, naming that file.
+    oneThenOther.put("referrals_821_2012-13.csv", after["referrals_821_2012-13.csv"]);
+    expect((await oneThenOther.run()).status).toBe("published");
+    expect(await referral7(oneThenOther)).toEqual([{date: "2013-05-20"}]);
+    expect((await oneThenOther.query<{message: string}>(`SELECT message FROM quarantine`)).map((q) => q.message))
+      .toEqual(["referral_id 'R821-000007' is already loaded from referrals_821_2013-14.csv (2013-14); a record may appear in one period only"]);
+    // Then 2013-14 without it: the 2012-13 file, unchanged in the inbox, is loaded again and keeps its copy.
+    oneThenOther.put("referrals_821_2013-14.csv", after["referrals_821_2013-14.csv"]);
+    const third = await oneThenOther.run();
+    expect(third.status).toBe("published");
+    expect(third.extracts.find((e) => e.file === "referrals_821_2012-13.csv")?.message).toMatch(/loaded again: 1 record\(s\) it held back/);
+    expect(await referral7(oneThenOther)).toEqual([{date: "2013-03-20"}]);
+    expect(await published(oneThenOther)).toEqual(await fromScratch(oneThenOther));
+  }, 120_000);
+
   it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
     const s = scratch();
     s.put("referrals_821_2012-13.csv", referralsCsv(6));
