@@ -1,0 +1,193 @@
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {DuckDBInstance} from "@duckdb/node-api";
+import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
+import {generateDemoExtracts} from "../../pipelines/demo/generate.js";
+import {Rng} from "../../pipelines/demo/rng.js";
+import {scratch} from "../helpers/warehouse.js";
+
+/**
+ * Incremental publish against builds from scratch, over seeded sequences of runs (issue 16 §2). A
+ * run derives again only the slices, months and calendar months it changed; what it publishes must
+ * still be exactly what one run over the same inbox publishes. The hand-written cases in
+ * incremental.test.ts pin the known shapes; these sequences mix them as a council's year does:
+ * returns arriving out of order, last year's return corrected (dates moved across months and
+ * years, episodes closed or reopened, rows removed, wards recoded) while this year's lists the same
+ * open episodes, two authorities, every extract type.
+ *
+ * Sequence 9 found a calendar that gained months counting a month twice (facts.ts CALENDAR_MONTHS),
+ * sequence 7 a record a correction moved into the other year lost from both (extract.ts
+ * orphanedCopies). A longer search: CURVE_DIFF_SEEDS=$(seq -s, 1 40) npx vitest run <this file>.
+ */
+const SEEDS = (process.env.CURVE_DIFF_SEEDS ?? "1,7,9").split(",").map(Number);
+
+const root = mkdtempSync(join(tmpdir(), "curve-incremental-diff-"));
+const demoDir = join(root, "demo");
+/** File name → content: three years of the demo's files, for one child in sixteen (kept small, kept coherent; MARAC cases have no child, one in sixteen rows). */
+const demoFiles = new Map<string, string>();
+
+beforeAll(() => {
+  generateDemoExtracts({outDir: demoDir, seed: 2014, years: ["2011-12", "2012-13", "2013-14"], statutory: false});
+  for (const f of readdirSync(demoDir).filter((n) => n.endsWith(".csv")).sort()) {
+    const [header, ...rows] = readFileSync(join(demoDir, f), "utf8").trimEnd().split("\n");
+    const key = header.split(",").findIndex((c) => c === "child_key" || c === "young_person_key");
+    const kept = key < 0 ? rows.filter((_, i) => i % 16 === 0) : rows.filter((r) => r.split(",")[key].endsWith("0"));
+    demoFiles.set(f, [header, ...kept].join("\n") + "\n");
+  }
+}, 120_000);
+
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+
+/**
+ * A corrected return: about one row in eight changed, as a council's resubmission changes it. A
+ * date moves by up to four months either way (across months, sometimes across years), an end date
+ * is cleared or set, a ward is recoded to another row's, or the row goes (few enough that the
+ * replace guard lets the file through).
+ */
+function correct(content: string, rng: Rng): string {
+  const [header, ...rows] = content.trimEnd().split("\n");
+  const cols = header.split(",");
+  const dates = cols.flatMap((c, i) => (/_date$/.test(c) ? [i] : []));
+  const ends = cols.flatMap((c, i) => (c === "end_date" || c === "closure_date" ? [i] : []));
+  const ward = cols.indexOf("ward");
+  const maxDropped = Math.floor(rows.length * 0.05);
+  let dropped = 0;
+  const out: string[] = [];
+  for (const row of rows) {
+    if (!rng.chance(0.125)) {
+      out.push(row);
+      continue;
+    }
+    // Rows with quoted fields (MARAC's agencies) are left as they are: this is not a CSV writer.
+    if (row.includes('"')) {
+      out.push(row);
+      continue;
+    }
+    const cells = row.split(",");
+    const what = rng.int(4);
+    if (what === 3 && dropped < maxDropped) {
+      dropped++;
+      continue;
+    }
+    if (what === 2 && ward >= 0) cells[ward] = rows[rng.int(rows.length)].split(",")[ward];
+    else if (what === 1 && ends.length) {
+      const end = ends[0];
+      const start = dates.find((i) => i !== end && cells[i]);
+      cells[end] = cells[end] || start === undefined ? "" : isoDay(Date.parse(cells[start]) + rng.range(1, 400) * DAY);
+    } else {
+      const filled = dates.filter((i) => cells[i]);
+      if (filled.length) {
+        const i = filled[rng.int(filled.length)];
+        cells[i] = isoDay(Date.parse(cells[i]) + rng.range(-120, 120) * DAY);
+      }
+    }
+    out.push(cells.join(","));
+  }
+  return [header, ...out].join("\n") + "\n";
+}
+
+/** Every published table (without load ids, which name the run), the facts and the rows quarantined, as sorted JSON rows. */
+async function published(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of [...EXTRACT_TYPES, "facts"]) {
+    const rows = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
+    out[t] = rows.map((x) => x.r);
+  }
+  // The rows held back, not every reason given: a row quarantined for its period may also be named
+  // a copy of a record another period's file already loaded, which depends on what arrived first.
+  out.quarantine = (await s.query<{r: string}>(`SELECT DISTINCT to_json({file: file, row: source_row, line: line, raw: raw})::VARCHAR AS r FROM quarantine ORDER BY r`)).map((x) => x.r);
+  return out;
+}
+
+/** The live version's facts table and its Parquet, each as sorted rows of text. */
+async function factsAndParquet(s: ReturnType<typeof scratch>): Promise<[string[], string[]]> {
+  const [{v}] = await s.query<{v: string}>(`SELECT value AS v FROM meta WHERE key = 'version'`);
+  const columns = (await s.query<{c: string}>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'facts' ORDER BY ordinal_position`))
+    .map(({c}) => `coalesce(${c}::VARCHAR, '∅')`).join(" || '|' || ");
+  const inTable = (await s.query<{r: string}>(`SELECT ${columns} AS r FROM facts ORDER BY r`)).map((x) => x.r);
+  const dir = join(s.warehouseDir, "parquet", `v${v.padStart(6, "0")}`);
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  try {
+    const reader = await conn.runAndReadAll(`SELECT ${columns} AS r FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true, hive_types_autocast = false) ORDER BY r`);
+    return [inTable, reader.getRowObjectsJson().map((x) => String(x.r))];
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+/** What one list of rows has that the other has not, counting repeats (the first few of each, for a readable failure). */
+function difference(mine: string[], theirs: string[]): {extra: string[]; missing: string[]} {
+  const count = new Map<string, number>();
+  for (const r of theirs) count.set(r, (count.get(r) ?? 0) + 1);
+  const extra: string[] = [];
+  for (const r of mine) {
+    const n = count.get(r) ?? 0;
+    if (n > 0) count.set(r, n - 1);
+    else extra.push(r);
+  }
+  const missing = [...count].flatMap(([r, n]) => Array<string>(n).fill(r));
+  return {extra: extra.slice(0, 8), missing: missing.slice(0, 8)};
+}
+
+async function fromScratch(inbox: string): Promise<Record<string, string[]>> {
+  const fresh = scratch("curve-diff-fresh-");
+  for (const f of readdirSync(inbox)) fresh.put(f, readFileSync(join(inbox, f)));
+  expect((await fresh.run()).status).toBe("published");
+  const out = await published(fresh);
+  rmSync(fresh.root, {recursive: true, force: true});
+  return out;
+}
+
+describe("incremental publish over seeded sequences of runs", () => {
+  for (const seed of SEEDS) {
+    it(`sequence ${seed}: after every run, the published tables, facts and Parquet equal a build from scratch of the same inbox`, async () => {
+      const rng = Rng.fromSeed(`incremental-diff-${seed}`);
+      const s = scratch("curve-diff-");
+      const names = [...demoFiles.keys()];
+      const waiting = names.filter(() => true).sort(() => rng.next() - 0.5);
+      const present: string[] = [];
+      let published_ = 0;
+      // The first run brings half the files; each later one brings a few more and corrects a few it has.
+      for (let step = 0; step < 5; step++) {
+        const arriving = waiting.splice(0, step === 0 ? Math.floor(names.length / 2) : rng.range(1, 4));
+        for (const f of arriving) s.put(f, demoFiles.get(f)!);
+        present.push(...arriving);
+        // Files of 50 rows or more: a correction of a handful of rows would take more than the replace
+        // guard lets through unconfirmed (the guard has tests of its own in test/reliability), and be held.
+        const correctable = present.filter((f) => demoFiles.get(f)!.split("\n").length > 51);
+        const corrected = step === 0 ? [] : Array.from({length: rng.range(1, 3)}, () => correctable[rng.int(correctable.length)]);
+        for (const f of new Set(corrected)) s.put(f, correct(readFileSync(join(s.inbox, f), "utf8"), rng));
+        // A year's file that carries rows of another year's (the same records, keys, dates and all),
+        // as a resubmission built from an overlapping query does. (Re-dated into the carrier's year, a
+        // copy is judged by which file loaded first, by design: the quarantine names the other file.)
+        const carrier = step === 0 ? undefined : correctable[rng.int(correctable.length)];
+        const source = carrier && present.find((f) => f !== carrier && f.slice(0, -11) === carrier.slice(0, -11));
+        if (carrier && source) {
+          const rows = readFileSync(join(s.inbox, source), "utf8").trimEnd().split("\n").slice(1).filter(() => rng.chance(0.1));
+          s.put(carrier, readFileSync(join(s.inbox, carrier), "utf8") + rows.map((r) => `${r}\n`).join(""));
+          corrected.push(`${carrier} (with ${rows.length} rows of ${source})`);
+        }
+        const run = await s.run();
+        expect(run.status, run.message).toBe("published");
+        expect(run.extracts.filter((e) => e.outcome === "held" || e.outcome === "failed").map((e) => `${e.file}: ${e.message}`)).toEqual([]);
+        published_++;
+
+        const mine = await published(s);
+        const theirs = await fromScratch(s.inbox);
+        const what = `step ${step} (arrived ${arriving.join(" ")}; corrected ${[...new Set(corrected)].join(" ")})`;
+        for (const t of Object.keys(theirs)) expect(difference(mine[t], theirs[t]), `${what}: ${t}`).toEqual({extra: [], missing: []});
+        const [inTable, inParquet] = await factsAndParquet(s);
+        expect(difference(inParquet, inTable), `${what}: the facts' Parquet`).toEqual({extra: [], missing: []});
+      }
+      expect(published_).toBe(5);
+      rmSync(s.root, {recursive: true, force: true});
+    }, 300_000);
+  }
+});
