@@ -21,7 +21,7 @@ import {scratch} from "../helpers/warehouse.js";
  * sequence 7 a record a correction moved into the other year lost from both (extract.ts
  * orphanedCopies). A longer search: CURVE_DIFF_SEEDS=$(seq -s, 1 40) npx vitest run <this file>.
  */
-const SEEDS = (process.env.CURVE_DIFF_SEEDS ?? "1,7,9").split(",").map(Number);
+const SEEDS = (process.env.CURVE_DIFF_SEEDS ?? "7,9").split(",").map(Number);
 
 const root = mkdtempSync(join(tmpdir(), "curve-incremental-diff-"));
 const demoDir = join(root, "demo");
