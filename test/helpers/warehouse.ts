@@ -1,6 +1,7 @@
-import {mkdtempSync, mkdirSync, writeFileSync} from "node:fs";
+import {cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
 import {runPipeline, type PipelineConfig, type RunRecord} from "../../pipelines/run.js";
 import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
 
@@ -54,4 +55,44 @@ export function referral(i: number, over: Record<string, string> = {}): string {
 
 export function referralsCsv(n: number, eol = "\n"): string {
   return [REFERRAL_HEADER, ...Array.from({length: n}, (_, i) => referral(i + 1))].join(eol) + eol;
+}
+
+/**
+ * What a warehouse publishes, to compare an incremental run with a build from scratch: every
+ * published table (without load ids, which name the run), the facts, and the rows quarantined (not
+ * every reason given: a row held back for its period may also be named a copy of a record another
+ * period's file loaded, which depends on what arrived first), each as sorted JSON rows.
+ */
+export async function publishedState(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of [...EXTRACT_TYPES, "facts"]) {
+    const rows = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
+    out[t] = rows.map((x) => x.r);
+  }
+  out.quarantine = (await s.query<{r: string}>(`SELECT DISTINCT to_json({file: file, row: source_row, line: line, raw: raw})::VARCHAR AS r FROM quarantine ORDER BY r`)).map((x) => x.r);
+  return out;
+}
+
+/** What one run over a copy of the inbox (its folders too) publishes: what an incremental run must publish. */
+export async function publishedFromScratch(inbox: string): Promise<Record<string, string[]>> {
+  const fresh = scratch("curve-from-scratch-");
+  cpSync(inbox, fresh.inbox, {recursive: true});
+  const run = await fresh.run();
+  if (run.status !== "published") throw new Error(`the build from scratch did not publish: ${run.message}`);
+  const out = await publishedState(fresh);
+  rmSync(fresh.root, {recursive: true, force: true});
+  return out;
+}
+
+/** What one list of rows has that the other has not, counting repeats (the first few of each, for a readable failure). */
+export function rowDifference(mine: string[], theirs: string[]): {extra: string[]; missing: string[]} {
+  const count = new Map<string, number>();
+  for (const r of theirs) count.set(r, (count.get(r) ?? 0) + 1);
+  const extra: string[] = [];
+  for (const r of mine) {
+    const n = count.get(r) ?? 0;
+    if (n > 0) count.set(r, n - 1);
+    else extra.push(r);
+  }
+  return {extra: extra.slice(0, 6), missing: [...count].flatMap(([r, n]) => Array<string>(n).fill(r)).slice(0, 6)};
 }

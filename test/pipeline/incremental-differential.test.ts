@@ -3,10 +3,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {DuckDBInstance} from "@duckdb/node-api";
-import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
 import {generateDemoExtracts} from "../../pipelines/demo/generate.js";
 import {Rng} from "../../pipelines/demo/rng.js";
-import {scratch} from "../helpers/warehouse.js";
+import {publishedFromScratch, publishedState, rowDifference, scratch} from "../helpers/warehouse.js";
 
 /**
  * Incremental publish against builds from scratch, over seeded sequences of runs (issue 16 §2). A
@@ -91,19 +90,6 @@ function correct(content: string, rng: Rng): string {
   return [header, ...out].join("\n") + "\n";
 }
 
-/** Every published table (without load ids, which name the run), the facts and the rows quarantined, as sorted JSON rows. */
-async function published(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const t of [...EXTRACT_TYPES, "facts"]) {
-    const rows = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
-    out[t] = rows.map((x) => x.r);
-  }
-  // The rows held back, not every reason given: a row quarantined for its period may also be named
-  // a copy of a record another period's file already loaded, which depends on what arrived first.
-  out.quarantine = (await s.query<{r: string}>(`SELECT DISTINCT to_json({file: file, row: source_row, line: line, raw: raw})::VARCHAR AS r FROM quarantine ORDER BY r`)).map((x) => x.r);
-  return out;
-}
-
 /** The live version's facts table and its Parquet, each as sorted rows of text. */
 async function factsAndParquet(s: ReturnType<typeof scratch>): Promise<[string[], string[]]> {
   const [{v}] = await s.query<{v: string}>(`SELECT value AS v FROM meta WHERE key = 'version'`);
@@ -120,29 +106,6 @@ async function factsAndParquet(s: ReturnType<typeof scratch>): Promise<[string[]
     conn.closeSync();
     db.closeSync();
   }
-}
-
-/** What one list of rows has that the other has not, counting repeats (the first few of each, for a readable failure). */
-function difference(mine: string[], theirs: string[]): {extra: string[]; missing: string[]} {
-  const count = new Map<string, number>();
-  for (const r of theirs) count.set(r, (count.get(r) ?? 0) + 1);
-  const extra: string[] = [];
-  for (const r of mine) {
-    const n = count.get(r) ?? 0;
-    if (n > 0) count.set(r, n - 1);
-    else extra.push(r);
-  }
-  const missing = [...count].flatMap(([r, n]) => Array<string>(n).fill(r));
-  return {extra: extra.slice(0, 8), missing: missing.slice(0, 8)};
-}
-
-async function fromScratch(inbox: string): Promise<Record<string, string[]>> {
-  const fresh = scratch("curve-diff-fresh-");
-  for (const f of readdirSync(inbox)) fresh.put(f, readFileSync(join(inbox, f)));
-  expect((await fresh.run()).status).toBe("published");
-  const out = await published(fresh);
-  rmSync(fresh.root, {recursive: true, force: true});
-  return out;
 }
 
 describe("incremental publish over seeded sequences of runs", () => {
@@ -179,12 +142,12 @@ describe("incremental publish over seeded sequences of runs", () => {
         expect(run.extracts.filter((e) => e.outcome === "held" || e.outcome === "failed").map((e) => `${e.file}: ${e.message}`)).toEqual([]);
         published_++;
 
-        const mine = await published(s);
-        const theirs = await fromScratch(s.inbox);
+        const mine = await publishedState(s);
+        const theirs = await publishedFromScratch(s.inbox);
         const what = `step ${step} (arrived ${arriving.join(" ")}; corrected ${[...new Set(corrected)].join(" ")})`;
-        for (const t of Object.keys(theirs)) expect(difference(mine[t], theirs[t]), `${what}: ${t}`).toEqual({extra: [], missing: []});
+        for (const t of Object.keys(theirs)) expect(rowDifference(mine[t], theirs[t]), `${what}: ${t}`).toEqual({extra: [], missing: []});
         const [inTable, inParquet] = await factsAndParquet(s);
-        expect(difference(inParquet, inTable), `${what}: the facts' Parquet`).toEqual({extra: [], missing: []});
+        expect(rowDifference(inParquet, inTable), `${what}: the facts' Parquet`).toEqual({extra: [], missing: []});
       }
       expect(published_).toBe(5);
       rmSync(s.root, {recursive: true, force: true});

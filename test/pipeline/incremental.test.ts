@@ -1,9 +1,11 @@
-import {readdirSync, readFileSync, rmSync, statSync} from "node:fs";
+import {readdirSync, rmSync, statSync} from "node:fs";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
-import {REFERRAL_HEADER, referral, referralsCsv, scratch} from "../helpers/warehouse.js";
+import {publishedFromScratch, publishedState as published, REFERRAL_HEADER, referral, referralsCsv, scratch} from "../helpers/warehouse.js";
+
+/** A build from scratch of the same inbox: what an incremental run must publish. */
+const fromScratch = (s: ReturnType<typeof scratch>) => publishedFromScratch(s.inbox);
 
 /**
  * Incremental publish (issue 16 §2): a run derives again only the (extract, authority) slices it
@@ -22,24 +24,6 @@ const luton2012 = `${LA_HEADER}\nL1,abc0000000000001,821,2005-01,1,White,dallow,
 const leeds2012 = `${LA_HEADER}\nL9,abc0000000000009,383,2006-03,2,Asian,leeds-jess,2011-02-01,,C2,U1,\n`;
 // Starts later than anything before it: the snapshot calendar grows, so every authority's open episodes gain months.
 const luton2013 = `${LA_HEADER}\nL1,abc0000000000001,821,2005-01,1,White,dallow,2010-06-01,2013-09-30,C2,U1,E41\nL2,abc0000000000002,821,2004-01,2,Black,biscot,2013-11-01,,C2,U1,\n`;
-
-/** Every published table and the facts, as sorted text rows, without load ids (they name the run). */
-async function published(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const t of [...EXTRACT_TYPES, "facts"]) {
-    const text = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
-    out[t] = text.map((x) => x.r);
-  }
-  return out;
-}
-
-/** A build from scratch of the same inbox: what an incremental run must publish. */
-async function fromScratch(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
-  const fresh = scratch();
-  for (const f of readdirSync(s.inbox)) fresh.put(f, readFileSync(join(s.inbox, f)));
-  expect((await fresh.run()).status).toBe("published");
-  return published(fresh);
-}
 
 const parquetFiles = (dir: string): string[] =>
   readdirSync(dir, {recursive: true}).map(String).filter((f) => f.endsWith(".parquet")).sort();

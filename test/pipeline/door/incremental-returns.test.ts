@@ -1,14 +1,13 @@
-import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parse} from "csv-parse/sync";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {EXTRACT_TYPES} from "../../../pipelines/contracts/extracts.js";
 import {csvLine} from "../../../pipelines/demo/csv.js";
 import {generateDemoExtracts} from "../../../pipelines/demo/generate.js";
 import {Rng} from "../../../pipelines/demo/rng.js";
 import {STATUTORY_DIR} from "../../../pipelines/demo/statutory/index.js";
-import {scratch} from "../../helpers/warehouse.js";
+import {publishedFromScratch, publishedState as published, rowDifference, scratch} from "../../helpers/warehouse.js";
 import {dropReturn, RETURN_2013, RETURN_2014} from "./fixtures.js";
 
 /**
@@ -90,40 +89,6 @@ function correctEpisodes(csv: string, rng: Rng): string {
   return rows.map(csvLine).join("");
 }
 
-/** Every published table (without load ids), the facts and the rows quarantined, as sorted JSON rows. */
-async function published(s: ReturnType<typeof scratch>): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const t of [...EXTRACT_TYPES, "facts"]) {
-    const rows = await s.query<{r: string}>(`SELECT to_json(x)::VARCHAR AS r FROM (SELECT * ${t === "facts" ? "" : "EXCLUDE (load_id)"} FROM ${t}) x ORDER BY r`);
-    out[t] = rows.map((x) => x.r);
-  }
-  out.quarantine = (await s.query<{r: string}>(`SELECT DISTINCT to_json({file: file, row: source_row, line: line, raw: raw})::VARCHAR AS r FROM quarantine ORDER BY r`)).map((x) => x.r);
-  return out;
-}
-
-/** What one list of rows has that the other has not, counting repeats (the first few of each). */
-function difference(mine: string[], theirs: string[]): {extra: string[]; missing: string[]} {
-  const count = new Map<string, number>();
-  for (const r of theirs) count.set(r, (count.get(r) ?? 0) + 1);
-  const extra: string[] = [];
-  for (const r of mine) {
-    const n = count.get(r) ?? 0;
-    if (n > 0) count.set(r, n - 1);
-    else extra.push(r);
-  }
-  return {extra: extra.slice(0, 6), missing: [...count].flatMap(([r, n]) => Array<string>(n).fill(r)).slice(0, 6)};
-}
-
-async function fromScratch(inbox: string): Promise<Record<string, string[]>> {
-  const fresh = scratch("curve-returns-fresh-");
-  cpSync(inbox, fresh.inbox, {recursive: true});
-  const run = await fresh.run();
-  expect(run.status, run.message).toBe("published");
-  const out = await published(fresh);
-  rmSync(fresh.root, {recursive: true, force: true});
-  return out;
-}
-
 const SEEDS = (process.env.CURVE_DIFF_SEEDS ?? "1,2").split(",").map(Number);
 
 describe("a resubmitted return the door stages as before", () => {
@@ -143,7 +108,7 @@ describe("a resubmitted return the door stages as before", () => {
     const held = await heldRows();
     expect(held.length).toBeGreaterThan(0);
     expect(held.every((h) => h.file === "886/SSDA903_2013_Episodes.csv")).toBe(true);
-    const [mine, theirs] = [await published(s), await fromScratch(s.inbox)];
+    const [mine, theirs] = [await published(s), await publishedFromScratch(s.inbox)];
     expect(mine).toEqual(theirs);
     rmSync(s.root, {recursive: true, force: true});
   }, 120_000);
@@ -174,8 +139,8 @@ describe("the statutory returns over seeded sequences of runs", () => {
         expect(run.status, run.message).toBe("published");
         const what = `step ${step} (arrived ${arriving.flatMap((r) => [...r.keys()]).join(" ")}; corrected ${corrected.join(" ")})`;
         expect(run.extracts.filter((e) => e.outcome === "held" || e.outcome === "failed").map((e) => `${e.file}: ${e.message}`), what).toEqual([]);
-        const [mine, theirs] = [await published(s), await fromScratch(s.inbox)];
-        for (const t of Object.keys(theirs)) expect(difference(mine[t], theirs[t]), `${what}: ${t}`).toEqual({extra: [], missing: []});
+        const [mine, theirs] = [await published(s), await publishedFromScratch(s.inbox)];
+        for (const t of Object.keys(theirs)) expect(rowDifference(mine[t], theirs[t]), `${what}: ${t}`).toEqual({extra: [], missing: []});
       }
       rmSync(s.root, {recursive: true, force: true});
     }, 600_000);
