@@ -232,6 +232,8 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
         const hashes = new Map<string, string>();
         for (let orphan; (orphan = (await orphanedCopies(conn)).find((o) => !seen.has(o.file)));) {
           seen.add(orphan.file);
+          // The door's returns are staged and loaded afresh whenever it reads them, from every return kept.
+          if ("error" in parseExtractName(orphan.file)) continue;
           const at = files.findIndex((p) => basename(p) === orphan.file);
           if (at < 0 || (await sha256Once(hashes, files[at])) !== orphan.sha256) {
             log({msg: "warning", run_id: runId, file: orphan.file, detail: `${orphan.records} record(s) ${orphan.file} held back as already loaded from another period's file are no longer loaded from any: put ${orphan.file} back in the inbox and run again to load them`});
