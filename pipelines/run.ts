@@ -239,11 +239,11 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
             log({msg: "warning", run_id: runId, file: orphan.file, detail: `${orphan.records} record(s) ${orphan.file} held back as already loaded from another period's file are no longer loaded from any: put ${orphan.file} back in the inbox and run again to load them`});
             continue;
           }
-          const [again] = await loadExtractGroup(conn, [{path: files[at], seq: ++seq, again: true}], {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => -1, guard});
-          const first = results[at];
-          results[at] = {...again, outcome: first?.outcome === "loaded" ? "loaded" : "replaced",
+          const [again] = await loadGroup([{path: files[at], seq: ++seq, again: true}], false);
+          const result: LoadResult = {...again, outcome: results[at]?.outcome === "loaded" ? "loaded" : "replaced",
             message: `${again.message}; loaded again: ${orphan.records} record(s) it held back as already loaded from another period's file are no longer in that file`};
-          log({msg: "extract", run_id: runId, file: again.file, outcome: again.outcome, rows_in: again.rowsIn, loaded: again.rowsLoaded, quarantined: again.rowsQuarantined, detail: results[at].message});
+          results[at] = result;
+          log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
         }
       } finally {
         record.extracts.push(...results.filter((r) => r !== undefined));

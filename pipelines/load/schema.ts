@@ -56,7 +56,8 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
     const current = changed ? await hasColumns(conn, type, [...contract.fields.map((f) => f.name), "load_id", "source_row"]) : false;
     if (changed && !las && current) continue;
     const incremental = las && current;
-    const slice = incremental ? `WHERE r.la_code IN (${[...las].map(sqlString).join(", ")})` : "";
+    const inSlice = incremental ? `la_code IN (${[...las].map(sqlString).join(", ")})` : "";
+    const slice = incremental ? `WHERE r.${inSlice}` : "";
     const select = contract.periodEnd
       ? `SELECT ${cols.join(", ")} FROM (
         SELECT r.*, row_number() OVER (PARTITION BY r.${sqlIdent(contract.key)}, r.la_code ORDER BY l.collection_year DESC, l.loaded_at DESC) AS latest
@@ -68,7 +69,6 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
       // Every loaded row of an event extract is published, and a load's rows never change (a
       // replaced file's load leaves whole): rows of loads gone leave, rows of loads new to the table
       // arrive, and the authority's other years stay where they are (a council is one authority).
-      const inSlice = `la_code IN (${[...las].map(sqlString).join(", ")})`;
       const loads = `SELECT DISTINCT load_id FROM ${type}__loaded WHERE ${inSlice}`;
       const leaving = `FROM ${type} WHERE ${inSlice} AND load_id NOT IN (${loads})`;
       const arriving = `FROM ${type}__loaded r WHERE r.${inSlice} AND r.load_id IN (${loads} EXCEPT SELECT DISTINCT load_id FROM ${type} WHERE ${inSlice})`;
@@ -86,7 +86,7 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
       await run(conn, `DELETE ${leaving}`);
       await run(conn, `INSERT INTO ${type} SELECT ${cols.join(", ")} ${arriving}`);
     } else if (incremental) {
-      await run(conn, `DELETE FROM ${type} WHERE la_code IN (${[...las].map(sqlString).join(", ")})`);
+      await run(conn, `DELETE FROM ${type} WHERE ${inSlice}`);
       await run(conn, `INSERT INTO ${type} ${select}`);
     } else {
       await run(conn, `CREATE OR REPLACE TABLE ${type} AS ${select}`);
