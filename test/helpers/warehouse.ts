@@ -2,6 +2,7 @@ import {cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {EXTRACT_TYPES} from "../../pipelines/contracts/extracts.js";
+import {DuckDBInstance} from "@duckdb/node-api";
 import {runPipeline, type PipelineConfig, type RunRecord} from "../../pipelines/run.js";
 import {currentVersion, openReadOnly, queryRows} from "../../pipelines/warehouse/store.js";
 
@@ -95,4 +96,16 @@ export function rowDifference(mine: string[], theirs: string[]): {extra: string[
     else extra.push(r);
   }
   return {extra: extra.slice(0, 6), missing: [...count].flatMap(([r, n]) => Array<string>(n).fill(r)).slice(0, 6)};
+}
+
+/** Rows of a query over Parquet files, in a database of its own. */
+export async function parquetQuery(sql: string): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson();
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
 }

@@ -2,10 +2,10 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {DuckDBInstance} from "@duckdb/node-api";
 import {generateDemoExtracts} from "../../pipelines/demo/generate.js";
 import {Rng} from "../../pipelines/demo/rng.js";
-import {publishedFromScratch, publishedState, rowDifference, scratch} from "../helpers/warehouse.js";
+import {parquetQuery, publishedFromScratch, publishedState, rowDifference, scratch} from "../helpers/warehouse.js";
+import {parquetDirOf} from "../../pipelines/warehouse/store.js";
 
 /**
  * Incremental publish against builds from scratch, over seeded sequences of runs (issue 16 §2). A
@@ -96,16 +96,9 @@ async function factsAndParquet(s: ReturnType<typeof scratch>): Promise<[string[]
   const columns = (await s.query<{c: string}>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'facts' ORDER BY ordinal_position`))
     .map(({c}) => `coalesce(${c}::VARCHAR, '∅')`).join(" || '|' || ");
   const inTable = (await s.query<{r: string}>(`SELECT ${columns} AS r FROM facts ORDER BY r`)).map((x) => x.r);
-  const dir = join(s.warehouseDir, "parquet", `v${v.padStart(6, "0")}`);
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
-    const reader = await conn.runAndReadAll(`SELECT ${columns} AS r FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true, hive_types_autocast = false) ORDER BY r`);
-    return [inTable, reader.getRowObjectsJson().map((x) => String(x.r))];
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
+  const dir = parquetDirOf(s.warehouseDir, Number(v));
+  const inParquet = await parquetQuery(`SELECT ${columns} AS r FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true, hive_types_autocast = false) ORDER BY r`);
+  return [inTable, inParquet.map((x) => String(x.r))];
 }
 
 describe("incremental publish over seeded sequences of runs", () => {
@@ -114,7 +107,7 @@ describe("incremental publish over seeded sequences of runs", () => {
       const rng = Rng.fromSeed(`incremental-diff-${seed}`);
       const s = scratch("curve-diff-");
       const names = [...demoFiles.keys()];
-      const waiting = names.filter(() => true).sort(() => rng.next() - 0.5);
+      const waiting = [...names].sort(() => rng.next() - 0.5);
       const present: string[] = [];
       let published_ = 0;
       // The first run brings half the files; each later one brings a few more and corrects a few it has.

@@ -2,7 +2,7 @@ import {readdirSync, rmSync, statSync} from "node:fs";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {publishedFromScratch, publishedState as published, REFERRAL_HEADER, referral, referralsCsv, scratch} from "../helpers/warehouse.js";
+import {parquetQuery, publishedFromScratch, publishedState as published, REFERRAL_HEADER, referral, referralsCsv, scratch} from "../helpers/warehouse.js";
 
 /** A build from scratch of the same inbox: what an incremental run must publish. */
 const fromScratch = (s: ReturnType<typeof scratch>) => publishedFromScratch(s.inbox);
@@ -27,18 +27,6 @@ const luton2013 = `${LA_HEADER}\nL1,abc0000000000001,821,2005-01,1,White,dallow,
 
 const parquetFiles = (dir: string): string[] =>
   readdirSync(dir, {recursive: true}).map(String).filter((f) => f.endsWith(".parquet")).sort();
-
-/** Rows of a query over Parquet files, in a database of its own. */
-async function parquetQuery(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson();
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
 
 const parquetCount = async (dir: string): Promise<number> =>
   (await parquetQuery(`SELECT sum(count)::INTEGER AS n FROM read_parquet('${dir}/**/*.parquet')`))[0].n as number;
