@@ -2,7 +2,7 @@ import {appendFileSync, constants, copyFileSync, existsSync, mkdirSync, readdirS
 import {createHash, randomBytes} from "node:crypto";
 import {basename, join} from "node:path";
 import {contractFor, EXTRACT_TYPES, parseExtractName} from "./contracts/extracts.js";
-import {BatchAborted, groupFiles, loadExtractFile, loadExtractGroup, orphanedCopies, type GroupFile, type LoadResult} from "./load/extract.js";
+import {BatchAborted, groupFiles, judgeAgain, loadExtractFile, loadExtractGroup, type GroupFile, type JudgeAgain, type LoadResult} from "./load/extract.js";
 import {screenInbox} from "./load/inbox.js";
 import {inspectFile, sha256Once} from "./load/inspect.js";
 import {DEFAULT_MAX_LOSS_SHARE} from "./load/replace-guard.js";
@@ -153,7 +153,7 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
     // The live version was derived from the same reference data by the same contracts and facts.
     const sameDerivation = !!published && published.referenceSha === fingerprint && published.derivationSha === derivation;
     const unchanged = statutoryKnown ? await alreadyPublished(published!, files) : null;
-    if (current && unchanged) {
+    if (current && unchanged && !files.some((p) => published!.waiting.has(basename(p)))) {
       record.extracts.push(...unchanged);
       return unchangedRun(record, current.version);
     }
@@ -177,11 +177,21 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       );
       const guard = {maxLossShare: config.replaceGuard?.maxLossShare ?? DEFAULT_MAX_LOSS_SHARE, accepted: new Set(config.accept ?? [])};
       let seq = 0;
+      // Files a load waits on to be judged again (gone from the inbox, or changed and not loadable):
+      // kept with the version, so putting one back is a change even when every file is loaded already.
+      const waiting = new Set<string>();
+      // A Curve extract can be judged again when its file is in the inbox as it was loaded.
+      const inboxAt = new Map(files.map((p, at) => [basename(p), at]));
+      const hashes = new Map<string, string>();
+      const canReload = async (file: string, sha256: string) => {
+        const at = inboxAt.get(file);
+        return at !== undefined && !("error" in parseExtractName(file)) && (await sha256Once(hashes, files[at])) === sha256;
+      };
       // Files share transactions (a commit per BATCH_ROWS rows, not per file) and load in groups of
       // one extract type (loadExtractGroup): each file is still judged on its own and writes nothing
       // until it is, so a refused or held file leaves the others' rows alone.
       const loadGroup = (group: GroupFile[], batched: boolean) =>
-        loadExtractGroup(conn, group, {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => -1, guard, batched});
+        loadExtractGroup(conn, group, {runId, asOf: clock(), syntheticWardCounts, loadSeq: () => -1, guard, batched, canReload});
       const groups = groupFiles(files).map((g) => g.map((at) => ({at, path: files[at], seq: at + 1})));
       seq = files.length;
       const results: LoadResult[] = new Array(files.length);
@@ -225,23 +235,45 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
           if (batchRows >= BATCH_ROWS) await commitBatch();
         }
         await commitBatch();
-        // A file that held back copies of records another period's file loaded, which a replacement
-        // has since taken away, is loaded again against what stayed (extract.ts orphanedCopies).
-        // Asked again after each: a record one file takes back is no longer missing from the others.
+        // A record belongs to the earliest period whose file validly holds it, whichever file arrived
+        // first, as in a build from scratch. Loads judged against records that have moved since (a
+        // record this run loaded from an earlier period, or one a replacement took away) are loaded
+        // again from the inbox (extract.ts judgeAgain). Asked again after each: a record one file takes
+        // or gives up changes what the others hold.
         const seen = new Set<string>();
-        const hashes = new Map<string, string>();
-        for (let orphan; (orphan = (await orphanedCopies(conn)).find((o) => !seen.has(o.file)));) {
-          seen.add(orphan.file);
-          // The door's returns are staged and loaded afresh whenever it reads them, from every return kept.
-          if ("error" in parseExtractName(orphan.file)) continue;
-          const at = files.findIndex((p) => basename(p) === orphan.file);
-          if (at < 0 || (await sha256Once(hashes, files[at])) !== orphan.sha256) {
-            log({msg: "warning", run_id: runId, file: orphan.file, detail: `${orphan.records} record(s) ${orphan.file} held back as already loaded from another period's file are no longer loaded from any: put ${orphan.file} back in the inbox and run again to load them`});
+        for (;;) {
+          let next: JudgeAgain | undefined;
+          for (const j of await judgeAgain(conn, runId)) {
+            if (seen.has(j.file)) continue;
+            // Copies held back for a later period's file that cannot give them up stay held back.
+            if (j.why === "held") {
+              const blocked: string[] = [];
+              for (const l of [j, ...j.holders]) if (!(await canReload(l.file, l.sha256))) blocked.push(l.file);
+              if (blocked.length) {
+                for (const f of blocked) waiting.add(f);
+                continue;
+              }
+            }
+            next = j;
+            break;
+          }
+          if (!next) break;
+          seen.add(next.file);
+          const at = inboxAt.get(next.file);
+          if (at === undefined || !(await canReload(next.file, next.sha256))) {
+            waiting.add(next.file);
+            log({msg: "warning", run_id: runId, file: next.file, detail: next.why === "orphaned"
+              ? `${next.records} record(s) ${next.file} held back as already loaded from another period's file are no longer loaded from any: put ${next.file} back in the inbox and run again to load them`
+              : `${next.records} record(s) ${next.file} holds are loaded from an earlier period's file too: put ${next.file} back in the inbox and run again, so each is loaded from one period only`});
             continue;
           }
           const [again] = await loadGroup([{path: files[at], seq: ++seq, again: true}], false);
-          const result: LoadResult = {...again, outcome: results[at]?.outcome === "loaded" ? "loaded" : "replaced",
-            message: `${again.message}; loaded again: ${orphan.records} record(s) it held back as already loaded from another period's file are no longer in that file`};
+          const why = {
+            orphaned: `${next.records} record(s) it held back as already loaded from another period's file are no longer in that file`,
+            held: `${next.records} record(s) it held back as already loaded from a later period's file are this period's`,
+            shadowed: `${next.records} record(s) it held are loaded from an earlier period's file, and quarantined here as copies`
+          }[next.why];
+          const result: LoadResult = {...again, outcome: results[at]?.outcome === "loaded" ? "loaded" : "replaced", message: `${again.message}; loaded again: ${why}`};
           results[at] = result;
           log({msg: "extract", run_id: runId, file: result.file, outcome: result.outcome, rows_in: result.rowsIn, loaded: result.rowsLoaded, quarantined: result.rowsQuarantined, detail: result.message});
         }
@@ -284,7 +316,8 @@ export async function runPipeline(config: PipelineConfig, effects: PipelineEffec
       const {facts, slices: factsChanged, gained} = await deriveFacts(conn, slices, lastMonthBefore, changedMonths);
       phase("derive facts");
       const publishedAt = clock().toISOString();
-      for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation})) {
+      for (const [key, value] of Object.entries({version: String(version), published_at: publishedAt, run_id: runId, reference_sha256: fingerprint, facts: String(facts), derivation_sha256: derivation,
+        judge_again_waiting: JSON.stringify([...waiting].sort())})) {
         await run(conn, `INSERT OR REPLACE INTO meta VALUES ($1, $2)`, [key, value]);
       }
       const parquetDir = parquetDirOf(config.warehouseDir, version);
@@ -380,6 +413,8 @@ interface Published {
   /** The financial year of the version's last read of the returns (null before it was recorded). */
   doorReadFy: number | null;
   derivationSha: string | null;
+  /** Files a load of the version waits on to be judged again (see judgeAgain in the run). */
+  waiting: Set<string>;
 }
 
 /** True when every statutory file in the inbox was among those the version's returns were last read from (by content). */
@@ -400,7 +435,8 @@ async function readPublished(versionPath: string): Promise<Published> {
     const statutory: string[] = read ? JSON.parse(read)
       : tables[0].n ? (await queryRows<{sha256: string}>(conn, `SELECT sha256 FROM door_sources`)).map((r) => r.sha256) : [];
     return {referenceSha: meta.get("reference_sha256") ?? null, loads: new Set(loads.map((r) => r.k)), statutory: new Set(statutory),
-      doorReadFy: read && readFy ? Number(readFy) : null, derivationSha: meta.get("derivation_sha256") ?? null};
+      doorReadFy: read && readFy ? Number(readFy) : null, derivationSha: meta.get("derivation_sha256") ?? null,
+      waiting: new Set<string>(JSON.parse(meta.get("judge_again_waiting") ?? "[]"))};
   } finally {
     conn.closeSync();
     instance.closeSync();

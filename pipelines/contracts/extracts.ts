@@ -293,8 +293,11 @@ export interface ExtractName {
   period: string;
 }
 
+/** A Curve extract's file name, <type>_<la_code>_<YYYY-YY>[.<tag>].csv[.gz]; also read by SQL (RE2 takes it as written). */
+export const EXTRACT_NAME = /^([a-z0-9_]+?)_(\d{3})_(\d{4})-(\d{2})(?:\.[a-z0-9]+)?\.csv(?:\.gz)?$/;
+
 export function parseExtractName(fileName: string): ExtractName | {error: string} {
-  const m = /^([a-z0-9_]+?)_(\d{3})_(\d{4})-(\d{2})(?:\.[a-z0-9]+)?\.csv(?:\.gz)?$/.exec(fileName);
+  const m = EXTRACT_NAME.exec(fileName);
   if (!m) return {error: `'${fileName}' is not named <type>_<la_code>_<YYYY-YY>.csv (e.g. referrals_821_2012-13.csv)`};
   const type = m[1] as ExtractType;
   if (!EXTRACT_TYPES.includes(type)) return {error: `'${fileName}': unknown extract type '${m[1]}'; expected one of ${EXTRACT_TYPES.join(", ")}`};

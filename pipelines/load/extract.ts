@@ -3,7 +3,7 @@ import {rmSync, statSync} from "node:fs";
 import {basename, join} from "node:path";
 import {tmpdir} from "node:os";
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {contractFor, EXTRACT_TYPES, parseExtractName, type ExtractType} from "../contracts/extracts.js";
+import {contractFor, EXTRACT_NAME, EXTRACT_TYPES, parseExtractName, type ExtractType} from "../contracts/extracts.js";
 import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
 import {identifierScreenSql, mayHoldIdentifier, screenHeaders} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
@@ -58,6 +58,14 @@ export interface LoadContext {
    * batch's files again one transaction each.
    */
   batched?: boolean;
+  /**
+   * Whether a loaded Curve extract can be judged again from the inbox (its file is there, unchanged).
+   * Given (the run gives it to the Curve extracts' groups), a record key held by both an earlier and a
+   * later period's file is the earlier one's, whichever arrived first, as in a build from scratch;
+   * the later file is then loaded again by the run (judgeAgain). Without it, the copy loaded first is
+   * the record, and the later arrival's copy is quarantined.
+   */
+  canReload?: (file: string, sha256: string) => Promise<boolean>;
 }
 
 /** A file failed inside a shared transaction: the transaction is lost and must be rolled back. */
@@ -95,7 +103,11 @@ export function refusedResult(file: string, message: string): LoadResult {
 export interface GroupFile {
   path: string;
   seq: number;
-  /** Loaded even when its period already holds this very file (see orphanedCopies). */
+  /**
+   * Loaded even when its period already holds this very file (see judgeAgain), and not put to the
+   * replace guard: its content was published already, and loading it again only moves records
+   * between the periods' files (none is lost).
+   */
   again?: boolean;
 }
 
@@ -119,6 +131,7 @@ interface Candidate {
   encoding: string;
   loadId: string;
   previous: {load_id: string; sha256: string; rows_loaded: number}[];
+  again: boolean;
 }
 
 /**
@@ -142,7 +155,7 @@ export async function loadExtractGroup(conn: DuckDBConnection, files: GroupFile[
       continue;
     }
     const loadId = `${ctx.runId}-${String(seq >= 0 ? seq : ctx.loadSeq()).padStart(3, "0")}`;
-    candidates.push({...checked, at, path, loadId});
+    candidates.push({...checked, at, path, loadId, again: again === true});
   }
   if (!candidates.length) return results;
   const sameAuthority = new Set(candidates.map((c) => `${c.name.type} ${c.name.laCode}`)).size < candidates.length;
@@ -167,7 +180,7 @@ export async function loadExtractGroup(conn: DuckDBConnection, files: GroupFile[
         results[c.at] = empty(c.file, "refused", staged.refused, c.base);
         continue;
       }
-      const verdict = await judgeReplacement(conn, {file: c.file, period: c.name.period, loadId: c.loadId, ...staged,
+      const verdict = c.again ? null : await judgeReplacement(conn, {file: c.file, period: c.name.period, loadId: c.loadId, ...staged,
         previousRows: c.previous.length ? c.previous.reduce((n, p) => n + p.rows_loaded, 0) : null},
       ctx.guard ?? {maxLossShare: DEFAULT_MAX_LOSS_SHARE, accepted: new Set()}, FILE_QUARANTINE);
       if (verdict) {
@@ -205,7 +218,7 @@ async function loadOneByOne(conn: DuckDBConnection, files: GroupFile[], candidat
   for (const c of candidates) {
     if (c.readPath !== c.path) rmSync(c.readPath, {force: true});
     const seq = Number(c.loadId.slice(ctx.runId.length + 1));
-    [results[c.at]] = await loadExtractGroup(conn, [{path: files[c.at].path, seq}], ctx, door);
+    [results[c.at]] = await loadExtractGroup(conn, [{...files[c.at], seq}], ctx, door);
   }
   return results;
 }
@@ -225,7 +238,7 @@ async function previousLoads(conn: DuckDBConnection, names: string[]): Promise<P
 }
 
 /** The checks made before a row is read: name, readability, header, identifiers in column names, same content. */
-async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarget: Previous, door?: DoorLoad, again = false): Promise<LoadResult | Omit<Candidate, "at" | "path" | "loadId">> {
+async function checkBeforeReading(path: string, ctx: LoadContext, previousByTarget: Previous, door?: DoorLoad, again = false): Promise<LoadResult | Omit<Candidate, "at" | "path" | "loadId" | "again">> {
   const file = door?.file ?? basename(path);
   const name = parseExtractName(basename(path));
   if ("error" in name) return empty(file, "refused", name.error);
@@ -308,32 +321,76 @@ interface Staged {
 /** How a copy of a record another period's file already loaded is named in the quarantine. */
 const ALREADY_LOADED = "is already loaded from";
 
+/** A live load the run must load again from the inbox, and why (see judgeAgain). */
+export interface JudgeAgain {
+  file: string;
+  sha256: string;
+  /**
+   * "orphaned": it held copies back as already loaded from another period's file that no loaded file
+   * holds any more (a correction moved the record's date into the other year, and that year's file
+   * was replaced without it). "held": copies it held back are loaded from later periods' files only,
+   * listed in `holders` (the record is the earlier period's once those can give it up).
+   * "shadowed": records it holds were loaded in this run from an earlier period's file, and are that file's.
+   */
+  why: "orphaned" | "held" | "shadowed";
+  records: number;
+  holders: {file: string; sha256: string}[];
+}
+
 /**
- * The live loads holding copies they quarantined as already loaded from another period's file, where
- * no loaded file of the authority holds that record any more: that file was replaced since, without
- * it (a correction moved the record's date into the other year, and both years were resubmitted).
- * Such a load was judged against a record that is gone; loaded again, it keeps its own copy. Without
- * this the record was in neither year, where a build from scratch of the same files loads it.
+ * The live loads judged against records that have moved since: loaded again, each keeps or gives up
+ * its copies as a build from scratch of the same files would (a record is the earliest period's
+ * file's that validly holds it, see LoadContext.canReload). Only Curve extracts are listed: the door
+ * stages its returns afresh from every return kept. Shadows can only come from this run's loads, so
+ * only those are joined against the loaded records.
  */
-export async function orphanedCopies(conn: DuckDBConnection): Promise<{file: string; sha256: string; records: number}[]> {
-  const out: {file: string; sha256: string; records: number}[] = [];
+export async function judgeAgain(conn: DuckDBConnection, runId: string): Promise<JudgeAgain[]> {
+  const out: JudgeAgain[] = [];
+  const curve = (file: string) => `regexp_full_match(${file}, ${sqlString(EXTRACT_NAME.source)})`;
+  const loadedNow = new Set((await queryRows<{t: string}>(conn,
+    `SELECT DISTINCT extract_type AS t FROM extract_loads WHERE run_id = ${sqlString(runId)}`)).map((r) => r.t));
   for (const type of EXTRACT_TYPES) {
     const contract = contractFor(type, 2008);
     if (!contract.keyUniqueAcrossPeriods) continue;
-    const key = sqlString(contract.key);
-    out.push(...await queryRows<{file: string; sha256: string; records: number}>(conn, `
-      SELECT l.file, l.sha256, count(DISTINCT (q.raw->>${key}))::INTEGER AS records
-      FROM quarantine q JOIN extract_loads l USING (load_id)
-      WHERE q.extract_type = ${sqlString(type)} AND q.rule = 'duplicate-key' AND q.message LIKE ${sqlString(`%${ALREADY_LOADED}%`)}
-        AND NOT EXISTS (SELECT 1 FROM ${type}__loaded r WHERE r.${sqlIdent(contract.key)} = (q.raw->>${key}) AND r.la_code = l.la_code)
-      GROUP BY ALL ORDER BY l.file`));
+    const key = sqlIdent(contract.key);
+    const rawKey = `(q.raw->>${sqlString(contract.key)})`;
+    const held = await queryRows<{file: string; sha256: string; records: number; holders: string[] | null}>(conn, `
+      SELECT file, sha256, count(*)::INTEGER AS records, holders FROM (
+        SELECT h.file, h.sha256, h.k,
+          list_sort(list(DISTINCT hl.file || ' ' || hl.sha256) FILTER (WHERE hl.load_id IS NOT NULL)) AS holders,
+          bool_or(coalesce(hl.period < h.period OR NOT ${curve("hl.file")}, false)) AS counted
+        FROM (SELECT DISTINCT l.file, l.sha256, l.la_code, l.period, ${rawKey} AS k
+              FROM quarantine q JOIN extract_loads l USING (load_id)
+              WHERE q.extract_type = ${sqlString(type)} AND q.rule = 'duplicate-key' AND q.message LIKE ${sqlString(`%${ALREADY_LOADED}%`)}
+                AND ${curve("l.file")}) h
+        LEFT JOIN ${type}__loaded r ON r.${key} = h.k AND r.la_code = h.la_code
+        LEFT JOIN extract_loads hl ON hl.load_id = r.load_id
+        GROUP BY ALL)
+      WHERE NOT counted GROUP BY ALL ORDER BY file, holders NULLS FIRST`);
+    for (const h of held) {
+      const holders = (h.holders ?? []).map((x) => {
+        const [file, sha256] = x.split(" ");
+        return {file, sha256};
+      });
+      out.push({file: h.file, sha256: h.sha256, why: holders.length ? "held" : "orphaned", records: h.records, holders});
+    }
+    if (!loadedNow.has(type)) continue;
+    const shadowed = await queryRows<{file: string; sha256: string; records: number}>(conn, `
+      SELECT l.file, l.sha256, count(DISTINCT r.${key})::INTEGER AS records
+      FROM ${type}__loaded e JOIN extract_loads el ON el.load_id = e.load_id AND el.run_id = ${sqlString(runId)}
+      JOIN ${type}__loaded r ON r.${key} = e.${key} AND r.la_code = e.la_code
+      JOIN extract_loads l ON l.load_id = r.load_id
+      WHERE el.period < l.period AND ${curve("l.file")}
+      GROUP BY ALL ORDER BY l.file`);
+    out.push(...shadowed.map((s) => ({...s, why: "shadowed" as const, holders: []})));
   }
   return out;
 }
 
 /** The group's quarantine rows, kept aside until each file is judged publishable. */
 const FILE_QUARANTINE = "file_quarantine";
-const STAGING = ["stage", "stage_part", "stage_rejects", "stage_reject_scans", "typed", "bad", "group_files", "group_replaced", "group_rejects", FILE_QUARANTINE];
+const STAGING = ["stage", "stage_part", "stage_rejects", "stage_reject_scans", "typed", "bad", "group_files", "group_replaced", "group_rejects",
+  "group_elsewhere", FILE_QUARANTINE];
 
 async function dropStaging(conn: DuckDBConnection): Promise<void> {
   for (const t of STAGING) await run(conn, `DROP TABLE IF EXISTS ${t}`);
@@ -475,12 +532,25 @@ async function stageAndValidate(conn: DuckDBConnection, candidates: Candidate[],
     // authority is a copy (a reused id, a year's file carrying last year's rows), not a new record.
     // The period's earlier load that the file replaces does not count. Joined from the files' own
     // keys, so the cost follows the files, not every key loaded before them.
-    earlier = `LEFT JOIN (SELECT k._f AS _ef, k._key, min(l.file) AS _file, min(l.period) AS _period
-        FROM (SELECT DISTINCT t._f, t.${key} AS _key, g.la_code AS _la FROM typed t JOIN group_files g USING (_f) WHERE t.${key} IS NOT NULL) k
-        JOIN ${type}__loaded r ON r.${key} = k._key AND r.la_code = k._la
-        JOIN extract_loads l ON l.load_id = r.load_id
-        WHERE NOT EXISTS (SELECT 1 FROM group_replaced x WHERE x._f = k._f AND x.load_id = r.load_id)
-        GROUP BY k._f, k._key) e ON e._ef = t._f AND e._key = t.${key}`;
+    await run(conn, `CREATE TEMP TABLE group_elsewhere AS
+      SELECT k._f, k._key, k._period AS _own_period, l.load_id, l.file, l.period, l.sha256
+      FROM (SELECT DISTINCT t._f, t.${key} AS _key, g.la_code AS _la, g.period AS _period FROM typed t JOIN group_files g USING (_f) WHERE t.${key} IS NOT NULL) k
+      JOIN ${type}__loaded r ON r.${key} = k._key AND r.la_code = k._la
+      JOIN extract_loads l ON l.load_id = r.load_id
+      WHERE NOT EXISTS (SELECT 1 FROM group_replaced x WHERE x._f = k._f AND x.load_id = r.load_id)`);
+    // The record is the earliest period's, as in a build from scratch (files load in period order):
+    // a later period's file that can be judged again from the inbox gives its copy up, and the run
+    // loads it again (judgeAgain). One that cannot (gone from the inbox, changed and not yet loaded,
+    // or a statutory return's) keeps it, and this copy is the one quarantined.
+    const yielding: string[] = [];
+    if (ctx.canReload && !door) {
+      for (const l of await queryRows<{load_id: string; file: string; sha256: string}>(conn,
+        `SELECT DISTINCT load_id, file, sha256 FROM group_elsewhere WHERE period > _own_period ORDER BY load_id`)) {
+        if (await ctx.canReload(l.file, l.sha256)) yielding.push(sqlString(l.load_id));
+      }
+    }
+    earlier = `LEFT JOIN (SELECT _f AS _ef, _key, min(file) AS _file, min(period) AS _period FROM group_elsewhere
+        ${yielding.length ? `WHERE load_id NOT IN (${yielding.join(", ")})` : ""} GROUP BY _f, _key) e ON e._ef = t._f AND e._key = t.${key}`;
     issue(contract.key, "duplicate-key",
       `${sqlString(`${contract.key} '`)} || t.${key} || ''' ${ALREADY_LOADED} ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
       `t._key IS NOT NULL`);

@@ -1,4 +1,4 @@
-import {readdirSync, rmSync, statSync} from "node:fs";
+import {readdirSync, readFileSync, rmSync, statSync} from "node:fs";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
@@ -198,19 +198,56 @@ describe("incremental publish", () => {
     const oneThenOther = scratch();
     for (const [f, c] of Object.entries(before)) oneThenOther.put(f, c);
     expect((await oneThenOther.run()).version).toBe(1);
-    // 2012-13 first: 2013-14 still holds referral 7, so 2012-13's copy is held back, naming that file.
+    // 2012-13 first: 2013-14 still holds referral 7, and gives it up to the earlier year, as a build
+    // from scratch does. The 2013-14 file, unchanged in the inbox, is loaded again and quarantines its copy.
     oneThenOther.put("referrals_821_2012-13.csv", after["referrals_821_2012-13.csv"]);
-    expect((await oneThenOther.run()).status).toBe("published");
-    expect(await referral7(oneThenOther)).toEqual([{date: "2013-05-20"}]);
-    expect((await oneThenOther.query<{message: string}>(`SELECT message FROM quarantine`)).map((q) => q.message))
-      .toEqual(["referral_id 'R821-000007' is already loaded from referrals_821_2013-14.csv (2013-14); a record may appear in one period only"]);
-    // Then 2013-14 without it: the 2012-13 file, unchanged in the inbox, is loaded again and keeps its copy.
-    oneThenOther.put("referrals_821_2013-14.csv", after["referrals_821_2013-14.csv"]);
-    const third = await oneThenOther.run();
-    expect(third.status).toBe("published");
-    expect(third.extracts.find((e) => e.file === "referrals_821_2012-13.csv")?.message).toMatch(/loaded again: 1 record\(s\) it held back/);
+    const second = await oneThenOther.run();
+    expect(second.status).toBe("published");
+    expect(second.extracts.find((e) => e.file === "referrals_821_2013-14.csv")?.message)
+      .toMatch(/loaded again: 1 record\(s\) it held are loaded from an earlier period's file, and quarantined here as copies/);
     expect(await referral7(oneThenOther)).toEqual([{date: "2013-03-20"}]);
+    expect((await oneThenOther.query<{file: string; message: string}>(`SELECT file, message FROM quarantine`)))
+      .toEqual([{file: "referrals_821_2013-14.csv", message: "referral_id 'R821-000007' is already loaded from referrals_821_2012-13.csv (2012-13); a record may appear in one period only"}]);
     expect(await published(oneThenOther)).toEqual(await fromScratch(oneThenOther));
+    // Then 2013-14 without it: nothing is held back any more.
+    oneThenOther.put("referrals_821_2013-14.csv", after["referrals_821_2013-14.csv"]);
+    expect((await oneThenOther.run()).status).toBe("published");
+    expect(await referral7(oneThenOther)).toEqual([{date: "2013-03-20"}]);
+    expect(await oneThenOther.query(`SELECT * FROM quarantine`)).toEqual([]);
+    expect(await published(oneThenOther)).toEqual(await fromScratch(oneThenOther));
+  }, 120_000);
+
+  it("a record two periods' files both validly hold is the earlier period's whichever arrived first; a later file gone from the inbox keeps it until it is back", async () => {
+    const s = scratch();
+    const rows = (ids: number[], date: string) => [REFERRAL_HEADER, ...ids.map((i) => referral(i, {referral_date: date}))].join("\n") + "\n";
+    const [earlier, later] = ["referrals_821_2012-13.csv", "referrals_821_2013-14.csv"];
+    const referral7 = () => s.query<{date: string; file: string}>(`SELECT referral_date::VARCHAR AS date, file FROM referrals JOIN extract_loads USING (load_id) WHERE referral_id = 'R821-000007'`);
+    // Referral 7, re-dated into each year's file (a reused id, or an overlapping query re-run).
+    s.put(later, rows([7, 8, 9, 10, 11, 12], "2013-05-20"));
+    expect((await s.run()).version).toBe(1);
+
+    // The later year's file is not in the inbox when the earlier one arrives: it cannot be judged
+    // again, so it keeps the record and the arriving copy is quarantined, naming it. Never both.
+    const laterContent = readFileSync(join(s.inbox, later), "utf8");
+    rmSync(join(s.inbox, later));
+    s.put(earlier, rows([1, 2, 3, 4, 5, 6, 7], "2012-06-15"));
+    expect((await s.run()).version).toBe(2);
+    expect(await referral7()).toEqual([{date: "2013-05-20", file: later}]);
+    expect((await s.query<{file: string; message: string}>(`SELECT file, message FROM quarantine`)))
+      .toEqual([{file: earlier, message: `referral_id 'R821-000007' is already loaded from ${later} (2013-14); a record may appear in one period only`}]);
+
+    // Back in the inbox: the earlier file is loaded again and takes the record, the later one gives it up.
+    s.put(later, laterContent);
+    const back = await s.run();
+    expect(back.version).toBe(3);
+    expect(back.extracts.find((e) => e.file === earlier)?.message).toMatch(/loaded again: 1 record\(s\) it held back as already loaded from a later period's file are this period's/);
+    expect(back.extracts.find((e) => e.file === later)?.message).toMatch(/loaded again: 1 record\(s\) it held are loaded from an earlier period's file/);
+    expect(await referral7()).toEqual([{date: "2012-06-15", file: earlier}]);
+    expect(await published(s)).toEqual(await fromScratch(s));
+    // And it stays settled: nothing is loaded again once each record is in one period.
+    const settled = await s.run();
+    expect(settled.version ?? 3).toBe(3);
+    expect(settled.extracts.filter((e) => e.outcome !== "unchanged")).toEqual([]);
   }, 120_000);
 
   it("writes every partition anew when the previous version's Parquet was laid out otherwise", async () => {
