@@ -155,6 +155,8 @@ export function fieldSchema(f: Field): z.ZodType {
 
 export const sqlIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** Text values as the items of an SQL `IN (…)` list. */
+export const sqlList = (values: Iterable<string>) => [...values].map(sqlString).join(", ");
 
 /** The trimmed raw text, with empty cells as NULL. */
 export function sqlRaw(f: Field): string {
@@ -182,9 +184,9 @@ export function sqlValue(f: Field, raw = sqlRaw(f)): string {
       return `CASE WHEN regexp_full_match(${raw}, '-?\\d{1,9}') AND ${raw}::INTEGER BETWEEN ${t.min} AND ${t.max} THEN ${raw}::INTEGER END`;
     case "number":
       return `CASE WHEN regexp_full_match(${raw}, '-?\\d{1,12}(\\.\\d+)?') AND ${raw}::DOUBLE BETWEEN ${t.min} AND ${t.max} THEN ${raw}::DOUBLE END`;
-    case "enum": return `CASE WHEN ${raw} IN (${t.values.map(sqlString).join(", ")}) THEN ${raw} END`;
+    case "enum": return `CASE WHEN ${raw} IN (${sqlList(t.values)}) THEN ${raw} END`;
     case "codes":
-      return `CASE WHEN list_bool_and(list_transform(string_split(${raw}, ';'), c -> trim(c) IN (${t.values.map(sqlString).join(", ")}))) THEN list_filter(list_transform(string_split(${raw}, ';'), c -> trim(c)), c -> c <> '') END`;
+      return `CASE WHEN list_bool_and(list_transform(string_split(${raw}, ';'), c -> trim(c) IN (${sqlList(t.values)}))) THEN list_filter(list_transform(string_split(${raw}, ';'), c -> trim(c)), c -> c <> '') END`;
     case "text": return `CASE WHEN length(${raw}) <= ${t.maxLength} THEN ${raw} END`;
   }
 }

@@ -4,7 +4,7 @@ import {basename, join} from "node:path";
 import {tmpdir} from "node:os";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {contractFor, EXTRACT_NAME, EXTRACT_TYPES, parseExtractName, type ExtractType} from "../contracts/extracts.js";
-import {expectation, sqlIdent, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
+import {expectation, sqlIdent, sqlList, sqlRaw, sqlString, sqlValue} from "../contracts/fields.js";
 import {identifierScreenSql, mayHoldIdentifier, screenHeaders} from "../contracts/identifiers.js";
 import {queryRows, run} from "../warehouse/store.js";
 import {inspectFile, transcodeWindows1252, HEAD_LIMIT, type FileInspection} from "./inspect.js";
@@ -546,11 +546,11 @@ async function stageAndValidate(conn: DuckDBConnection, candidates: Candidate[],
     if (ctx.canReload && !door) {
       for (const l of await queryRows<{load_id: string; file: string; sha256: string}>(conn,
         `SELECT DISTINCT load_id, file, sha256 FROM group_elsewhere WHERE period > _own_period ORDER BY load_id`)) {
-        if (await ctx.canReload(l.file, l.sha256)) yielding.push(sqlString(l.load_id));
+        if (await ctx.canReload(l.file, l.sha256)) yielding.push(l.load_id);
       }
     }
     earlier = `LEFT JOIN (SELECT _f AS _ef, _key, min(file) AS _file, min(period) AS _period FROM group_elsewhere
-        ${yielding.length ? `WHERE load_id NOT IN (${yielding.join(", ")})` : ""} GROUP BY _f, _key) e ON e._ef = t._f AND e._key = t.${key}`;
+        ${yielding.length ? `WHERE load_id NOT IN (${sqlList(yielding)})` : ""} GROUP BY _f, _key) e ON e._ef = t._f AND e._key = t.${key}`;
     issue(contract.key, "duplicate-key",
       `${sqlString(`${contract.key} '`)} || t.${key} || ''' ${ALREADY_LOADED} ' || t._file || ' (' || t._period || '); a record may appear in one period only'`,
       `t._key IS NOT NULL`);

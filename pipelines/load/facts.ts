@@ -2,7 +2,7 @@ import {existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, 
 import {basename, dirname, join} from "node:path";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {run, queryRows} from "../warehouse/store.js";
-import {sqlString} from "../contracts/fields.js";
+import {sqlList, sqlString} from "../contracts/fields.js";
 import {contractFor, type ExtractType} from "../contracts/extracts.js";
 import type {ChangedMonths, ChangedSlices} from "./schema.js";
 
@@ -66,8 +66,6 @@ interface FactSlice {
   laMonths?: string;
 }
 
-const laList = (las: ReadonlySet<string>) => [...las].map(sqlString).join(", ");
-
 /** (authority, month) pairs as SQL VALUES rows. */
 const laMonthList = (months: ReadonlyMap<string, ReadonlySet<string>>) =>
   [...months].flatMap(([la, ms]) => [...ms].map((m) => `(${sqlString(la)}, DATE ${sqlString(m)})`)).join(", ");
@@ -75,8 +73,8 @@ const laMonthList = (months: ReadonlyMap<string, ReadonlySet<string>>) =>
 function factSql(f: FactSpec, {laCodes, exceptLaCodes, afterMonth, laMonths}: FactSlice = {}): string {
   const where = [
     f.where ? `(${f.where})` : null,
-    laCodes ? `la_code IN (${laList(laCodes)})` : null,
-    exceptLaCodes?.size ? `la_code NOT IN (${laList(exceptLaCodes)})` : null,
+    laCodes ? `la_code IN (${sqlList(laCodes)})` : null,
+    exceptLaCodes?.size ? `la_code NOT IN (${sqlList(exceptLaCodes)})` : null,
     afterMonth && f.kind === "snapshot" ? `m.month > DATE ${sqlString(afterMonth)}` : null,
     laMonths && f.kind === "event" ? `(la_code, date_trunc('month', ${f.date})::DATE) IN (${laMonths})` : null
   ].filter(Boolean).join(" AND ");
@@ -155,7 +153,7 @@ export async function deriveFacts(conn: DuckDBConnection, changed: ChangedSlices
       const monthly = new Map([...(byMonth ?? [])].filter(([la]) => las.has(la)));
       const whole = new Set([...las].filter((la) => !monthly.has(la)));
       if (whole.size) {
-        await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${laList(whole)})`, [extract]);
+        await run(conn, `DELETE FROM facts WHERE extract = $1 AND la_code IN (${sqlList(whole)})`, [extract]);
         await run(conn, `INSERT INTO facts ${specs.map((f) => factSql(f, {laCodes: whole})).join("\nUNION ALL\n")}`);
       }
       const laMonths = laMonthList(monthly);

@@ -1,6 +1,6 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {contractFor, EXTRACT_TYPES} from "../contracts/extracts.js";
-import {sqlIdent, sqlString, sqlType} from "../contracts/fields.js";
+import {sqlIdent, sqlList, sqlType} from "../contracts/fields.js";
 import {queryRows, run} from "../warehouse/store.js";
 
 /** Published extract tables: the contract's typed columns plus lineage (which load, which row). */
@@ -56,7 +56,7 @@ export async function publishExtractTables(conn: DuckDBConnection, changed: Chan
     const current = changed ? await hasColumns(conn, type, [...contract.fields.map((f) => f.name), "load_id", "source_row"]) : false;
     if (changed && !las && current) continue;
     const incremental = las && current;
-    const inSlice = incremental ? `la_code IN (${[...las].map(sqlString).join(", ")})` : "";
+    const inSlice = incremental ? `la_code IN (${sqlList(las)})` : "";
     const slice = incremental ? `WHERE r.${inSlice}` : "";
     const select = contract.periodEnd
       ? `SELECT ${cols.join(", ")} FROM (
